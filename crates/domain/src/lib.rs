@@ -1,0 +1,13 @@
+//! Pure domain rules of izinkes. No IO, no async: every rule here is a function of its inputs,
+//! tested beside its code. Types parse instead of validate: a value of `Nik` is a valid NIK.
+#![forbid(unsafe_code)]
+
+pub mod calendar;
+pub mod catalog;
+pub mod email;
+pub mod nik;
+pub mod npwp;
+pub mod password;
+pub mod phone;
+pub mod status;
+pub mod wilayah;
