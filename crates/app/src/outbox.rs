@@ -192,3 +192,17 @@ mod tests {
         assert_eq!(backoff(50), Duration::seconds(3600));
     }
 }
+
+/// Messages delivered to the development mailbox, newest first: (created_at, recipient, subject, body).
+pub async fn dev_mailbox(db: &Db, limit: i64) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT created_at, recipient, subject, body FROM outbox WHERE transport = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(DEV_MAILBOX)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("created_at")?, r.try_get("recipient")?, r.try_get("subject")?, r.try_get("body")?)))
+        .collect()
+}

@@ -1,1 +1,249 @@
-fn main() {}
+//! `izinkes`: the web server, the background worker and the admin CLI in one binary.
+#![forbid(unsafe_code)]
+
+use clap::{Args, Parser, Subcommand};
+use izinkes_app::config::Config;
+use izinkes_app::roles::Role;
+use izinkes_app::state::AppState;
+use izinkes_domain::catalog::Catalog;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "izinkes", version, about = "Perizinan tenaga kesehatan online — online health-sector licensing for Indonesian one-stop service offices (DPMPTSP)")]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Args, Clone)]
+struct Common {
+    /// Directory for the embedded SQLite database and uploaded files.
+    #[arg(long, env = "IZINKES_DATA_DIR", default_value = "./data", global = true)]
+    data_dir: PathBuf,
+    /// PostgreSQL (`postgres://user@host/db`) or SQLite (`sqlite://file.db`) URL; default: SQLite in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server and background worker (the default command).
+    Serve(ServeArgs),
+    /// Apply database migrations and import the bundled catalog, then exit.
+    Migrate,
+    /// Load the demo data (two offices, officers of every role, applicants) if the database has no office yet.
+    Demo,
+    /// Manage officers.
+    #[command(subcommand)]
+    Officer(OfficerCommand),
+    /// Import or export the permit catalog (versioned JSON).
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "IZINKES_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Public base URL used in emailed links (default: http://<listen>).
+    #[arg(long, env = "IZINKES_BASE_URL")]
+    base_url: Option<String>,
+    /// SMTP server for outgoing mail, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@mail.example.go.id; without it mail goes to the demo mailbox page.
+    #[arg(long, env = "IZINKES_SMTP_URL")]
+    smtp_url: Option<String>,
+    /// Sender address of outgoing mail.
+    #[arg(long, env = "IZINKES_MAIL_FROM", default_value = "izinkes <noreply@izinkes.local>")]
+    mail_from: String,
+    /// Load demo data and show the demo logins and mailbox (automatic on the embedded default's first start).
+    #[arg(long, env = "IZINKES_DEMO")]
+    demo: bool,
+    /// Log as JSON lines (for production log collectors).
+    #[arg(long, env = "IZINKES_LOG_JSON")]
+    log_json: bool,
+}
+
+#[derive(Subcommand)]
+enum OfficerCommand {
+    /// Create an officer of an office with one or more roles.
+    Add {
+        /// Office id, e.g. `pontianak`.
+        #[arg(long)]
+        office: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Position shown on documents, e.g. "Kepala Seksi Perizinan".
+        #[arg(long, default_value = "")]
+        position: String,
+        /// Comma-separated roles: front_office, back_office, kasi, kabid, kadis, tim_teknis, pencetakan, pengaduan, admin.
+        #[arg(long, value_delimiter = ',')]
+        roles: Vec<String>,
+        /// Password (or set IZINKES_OFFICER_PASSWORD).
+        #[arg(long, env = "IZINKES_OFFICER_PASSWORD")]
+        password: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Import a catalog file as a new version (running applications keep their version).
+    Import { file: PathBuf },
+    /// Print a catalog version as JSON (default: the newest).
+    Export {
+        #[arg(long)]
+        version: Option<i64>,
+    },
+}
+
+fn config(common: &Common, serve: Option<&ServeArgs>) -> Config {
+    let mut c = Config::for_tests(common.data_dir.clone(), common.database_url.clone());
+    if let Some(s) = serve {
+        c.listen = s.listen;
+        c.base_url = s.base_url.clone().unwrap_or_else(|| format!("http://{}", s.listen));
+        c.smtp_url = s.smtp_url.clone().filter(|u| !u.is_empty());
+        c.mail_from = s.mail_from.clone();
+        c.worker_interval_ms = 2000;
+    }
+    c
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("IZINKES_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open(c: Config) -> Result<AppState, String> {
+    izinkes_app::open(c).await.map_err(|e| format!("cannot open storage: {e}"))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = run(cli).await;
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("izinkes: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::parse_from_env()));
+    match command {
+        Command::Serve(args) => serve(&cli.common, args).await,
+        Command::Migrate => {
+            init_logging(false);
+            open(config(&cli.common, None)).await?;
+            println!("Migrations applied; catalog imported.");
+            Ok(())
+        }
+        Command::Demo => {
+            let state = open(config(&cli.common, None)).await?;
+            let loaded = izinkes_app::demo::load(&state).await.map_err(|e| e.to_string())?;
+            println!("{}", if loaded { "Demo data loaded." } else { "Offices already exist; demo data not loaded." });
+            print_logins();
+            Ok(())
+        }
+        Command::Officer(OfficerCommand::Add { office, email, name, position, roles, password }) => {
+            let state = open(config(&cli.common, None)).await?;
+            let mut parsed = Vec::new();
+            for r in &roles {
+                parsed.push(Role::parse(r).ok_or_else(|| format!("unknown role '{r}'"))?);
+            }
+            let id = izinkes_app::accounts::add_officer(&state, &office, &email, &name, &position, &password, &parsed)
+                .await
+                .map_err(describe)?;
+            println!("Officer created: {id} ({email}) at {office} with roles {}", roles.join(", "));
+            Ok(())
+        }
+        Command::Catalog(CatalogCommand::Import { file }) => {
+            let state = open(config(&cli.common, None)).await?;
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let catalog = Catalog::from_json(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+            let added = izinkes_app::offices::import_catalog(&state, &catalog).await.map_err(describe)?;
+            println!(
+                "Catalog version {} {} ({} permit types).",
+                catalog.version,
+                if added { "imported" } else { "was already imported" },
+                catalog.permit_types.len()
+            );
+            Ok(())
+        }
+        Command::Catalog(CatalogCommand::Export { version }) => {
+            let state = open(config(&cli.common, None)).await?;
+            let catalog = match version {
+                Some(v) => state.catalog(v).await.map_err(describe)?,
+                None => state.current_catalog().await.map_err(describe)?.1,
+            };
+            println!("{}", catalog.to_json_pretty());
+            Ok(())
+        }
+    }
+}
+
+impl ServeArgs {
+    /// `izinkes` without a subcommand behaves as `izinkes serve` with its environment.
+    fn parse_from_env() -> ServeArgs {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        Only::parse_from(["izinkes"]).serve
+    }
+}
+
+fn describe(e: izinkes_app::error::ServiceError) -> String {
+    match e {
+        izinkes_app::error::ServiceError::Invalid(f) => f.into_iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    }
+}
+
+fn print_logins() {
+    println!("Demo logins:");
+    for (role, email, password) in izinkes_app::demo::logins() {
+        println!("  {role:<48} {email:<40} {password}");
+    }
+}
+
+async fn serve(common: &Common, args: ServeArgs) -> Result<(), String> {
+    init_logging(args.log_json);
+    let c = config(common, Some(&args));
+    let embedded_first_start = c.uses_embedded_db() && !c.data_dir.join("izinkes.db").exists();
+    let demo = args.demo || embedded_first_start;
+    let mut c = c;
+    c.demo = demo || (c.uses_embedded_db() && c.smtp_url.is_none());
+    let state = open(c).await?;
+    if demo {
+        match izinkes_app::demo::load(&state).await {
+            Ok(true) => {
+                println!("Demo data loaded.");
+                print_logins();
+            }
+            Ok(false) => {}
+            Err(e) => return Err(format!("demo data: {e}")),
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("izinkes is running: open http://{addr}/ (Ctrl+C to stop)");
+    if state.config.demo && state.config.smtp_url.is_none() {
+        println!("Mail is not sent (no IZINKES_SMTP_URL): read it at http://{addr}/dev/mailbox");
+    }
+    izinkes_app::serve(state, listener).await.map_err(|e| e.to_string())
+}

@@ -42,7 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.js", get(static_js))
         .fallback(not_found);
     app.layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn(error::catch_internal))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

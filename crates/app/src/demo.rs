@@ -1,0 +1,353 @@
+//! Demo data: two offices, an officer for every role in each, and applicants with applications
+//! in several states. Loaded on the embedded default's first start, or with `--demo` /
+//! `izinkes demo`. Built through the same services a user goes through, so it is valid data.
+
+use crate::accounts::{self, Profile};
+use crate::applications::{self, ApplicantData, NewHistory, SubmitOutcome};
+use crate::db::now_text;
+use crate::error::{ServiceError, ServiceResult};
+use crate::offices::{self, NewOffice};
+use crate::roles::Role;
+use crate::samples;
+use crate::state::AppState;
+use izinkes_domain::calendar::OfficeTimeZone;
+use izinkes_domain::catalog::{Answers, FieldKind, FileFormat, PermitType};
+
+pub const OFFICER_PASSWORD: &str = "demo-izinkes-2026";
+pub const APPLICANT_PASSWORD: &str = "pemohon-demo-2026";
+
+struct DemoOffice {
+    id: &'static str,
+    code: &'static str,
+    name: &'static str,
+    short: &'static str,
+    regency: &'static str,
+    address: &'static str,
+    phone: &'static str,
+    tz: OfficeTimeZone,
+}
+
+const OFFICES: [DemoOffice; 2] = [
+    DemoOffice {
+        id: "pontianak",
+        code: "PTK",
+        name: "DPMPTSP Kota Pontianak",
+        short: "Kota Pontianak",
+        regency: "61.71",
+        address: "Jl. Letjen Sutoyo No. 1, Pontianak Selatan",
+        phone: "(0561) 733000",
+        tz: OfficeTimeZone::Wib,
+    },
+    DemoOffice {
+        id: "jembrana",
+        code: "JBR",
+        name: "DPMPTSPTK Kabupaten Jembrana",
+        short: "Kabupaten Jembrana",
+        regency: "51.01",
+        address: "Jl. Surapati No. 1, Negara, Jembrana",
+        phone: "(0365) 41210",
+        tz: OfficeTimeZone::Wita,
+    },
+];
+
+fn officer_email(role: Role, office: &str) -> String {
+    format!("{}.{office}@demo.izinkes.id", role.code().replace('_', ""))
+}
+
+/// (role, email, password) of every demo login, for the login page and the CLI output.
+pub fn logins() -> Vec<(String, String, String)> {
+    let mut out = vec![("Pemohon".to_string(), "putu@contoh.id".to_string(), APPLICANT_PASSWORD.to_string())];
+    for o in &OFFICES {
+        for role in Role::ALL {
+            out.push((format!("{} — {}", role.label_id(), o.short), officer_email(role, o.id), OFFICER_PASSWORD.to_string()));
+        }
+    }
+    out
+}
+
+struct DemoApplicant {
+    name: &'static str,
+    nik: &'static str,
+    email: &'static str,
+    phone: &'static str,
+    address: &'static str,
+    village: &'static str,
+    birth_place: &'static str,
+    birth_date: &'static str,
+    sex: &'static str,
+    str_number: &'static str,
+    occupation: &'static str,
+}
+
+const APPLICANTS: [DemoApplicant; 3] = [
+    DemoApplicant {
+        name: "Putu Heri Setiawan",
+        nik: "5104010903970004",
+        email: "putu@contoh.id",
+        phone: "087897893492",
+        address: "Jl. Denpasar Gilimanuk, Pekutatan",
+        village: "51.01.03.2004",
+        birth_place: "Denpasar",
+        birth_date: "1997-03-09",
+        sex: "L",
+        str_number: "5121103318134121",
+        occupation: "Dokter Spesialis",
+    },
+    DemoApplicant {
+        name: "Dewi Lestari",
+        nik: "6171015205900002",
+        email: "dewi@contoh.id",
+        phone: "081256780001",
+        address: "Jl. Gajah Mada No. 12",
+        village: "61.71.01.1002",
+        birth_place: "Pontianak",
+        birth_date: "1990-05-12",
+        sex: "P",
+        str_number: "6171203318130001",
+        occupation: "Bidan",
+    },
+    DemoApplicant {
+        name: "Budi Santoso",
+        nik: "6171012308850003",
+        email: "budi@contoh.id",
+        phone: "+6281345670002",
+        address: "Jl. Ahmad Yani No. 5",
+        village: "61.71.01.1002",
+        birth_place: "Singkawang",
+        birth_date: "1985-08-23",
+        sex: "L",
+        str_number: "6171203318130002",
+        occupation: "Apoteker",
+    },
+];
+
+/// Loads the demo data unless an office already exists. Returns whether it loaded.
+pub async fn load(state: &AppState) -> ServiceResult<bool> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offices").fetch_one(&state.db.pool).await?;
+    if count > 0 {
+        return Ok(false);
+    }
+    for o in &OFFICES {
+        offices::create(
+            state,
+            &NewOffice {
+                id: o.id,
+                code: o.code,
+                name: o.name,
+                short_name: o.short,
+                regency_code: o.regency,
+                address: o.address,
+                phone: o.phone,
+                email: &format!("layanan@{}.demo.izinkes.id", o.id),
+                timezone: o.tz,
+            },
+        )
+        .await?;
+        for role in Role::ALL {
+            accounts::add_officer(state, o.id, &officer_email(role, o.id), &officer_name(role, o.short), role.label_id(), OFFICER_PASSWORD, &[role])
+                .await?;
+        }
+    }
+    // One office does not offer every type: the catalog choice is per office.
+    offices::set_enabled(state, "jembrana", "SIP-APT-DIST", false).await?;
+
+    let mut ids = Vec::new();
+    for a in &APPLICANTS {
+        let id = accounts::register(
+            state,
+            &accounts::RegisterInput {
+                full_name: a.name.into(),
+                identity_type: "KTP".into(),
+                identity_number: a.nik.into(),
+                phone: a.phone.into(),
+                address: a.address.into(),
+                village_code: a.village.into(),
+                email: a.email.into(),
+                password: APPLICANT_PASSWORD.into(),
+                password_confirm: APPLICANT_PASSWORD.into(),
+                consent: true,
+            },
+        )
+        .await?;
+        sqlx::query("UPDATE applicants SET email_verified_at = $1 WHERE id = $2").bind(now_text()).bind(&id).execute(&state.db.pool).await?;
+        let applicant = accounts::load_applicant(state, &id).await?;
+        accounts::update_profile(
+            state,
+            &applicant,
+            &Profile {
+                birth_place: a.birth_place.into(),
+                birth_date: a.birth_date.into(),
+                sex: a.sex.into(),
+                religion: "Hindu".into(),
+                marital_status: "Kawin".into(),
+                ktp_street: a.address.into(),
+                ktp_village_code: a.village.into(),
+                occupation: a.occupation.into(),
+                education: "Profesi".into(),
+                graduation_year: "2015".into(),
+                str_number: a.str_number.into(),
+                str_kind: "seumur_hidup".into(),
+                ..Profile::default()
+            },
+        )
+        .await?;
+        crate::documents::add(state, &id, "KTP", "ktp.pdf", &samples::pdf(&format!("KTP {}", a.name))).await?;
+        crate::documents::add(state, &id, "Pas foto 4x6", "pas-foto.png", samples::PNG).await?;
+        ids.push(id);
+    }
+    // The sent confirmation mails of the demo accounts are not interesting: mark them sent.
+    sqlx::query("UPDATE outbox SET sent_at = $1, transport = 'demo' WHERE sent_at IS NULL").bind(now_text()).execute(&state.db.pool).await?;
+
+    let putu = &ids[0];
+    let dewi = &ids[1];
+    let budi = &ids[2];
+    // Putu: SIP Dokter Spesialis at Jembrana, submitted (seed 000); a draft SIP Dokter.
+    submitted(state, putu, "jembrana", "SIP-DRSP", "RSU Negara", "51.01.03.2004").await?;
+    draft(state, putu, "jembrana", "SIP-DR", "Klinik Pratama Pekutatan", "51.01.03.2004").await?;
+    // Dewi: SIP Bidan at Pontianak in process, a second one returned for revision.
+    let a = submitted(state, dewi, "pontianak", "SIP-BDN", "RSUD Sultan Syarif Mohamad Alkadrie", "61.71.01.1002").await?;
+    officer_step(state, "pontianak", &a, "submitted", "in_process", Role::FrontOffice, "Berkas lengkap, diteruskan ke Back Office.").await?;
+    let a = submitted(state, dewi, "pontianak", "SIP-BDN", "Praktik Mandiri Bidan Dewi", "61.71.01.1002").await?;
+    officer_step(
+        state,
+        "pontianak",
+        &a,
+        "submitted",
+        "needs_revision",
+        Role::FrontOffice,
+        "Pas foto buram; unggah ulang pas foto berwarna 4x6 yang jelas.",
+    )
+    .await?;
+    // Budi: SIP Apoteker issued, and one rejected.
+    let a = submitted(state, budi, "pontianak", "SIP-APT", "Apotek Kimia Farma Gajah Mada", "61.71.01.1002").await?;
+    officer_step(state, "pontianak", &a, "submitted", "in_process", Role::FrontOffice, "Berkas lengkap.").await?;
+    officer_step(state, "pontianak", &a, "in_process", "issued", Role::Kadis, "Izin diterbitkan.").await?;
+    let a = submitted(state, budi, "pontianak", "SIP-TTK", "Apotek Sehat Selalu", "61.71.01.1002").await?;
+    officer_step(
+        state,
+        "pontianak",
+        &a,
+        "submitted",
+        "rejected",
+        Role::BackOffice,
+        "Ditolak: profesi pemohon adalah Apoteker, bukan Tenaga Teknis Kefarmasian. Ajukan SIP Apoteker.",
+    )
+    .await?;
+    sqlx::query("UPDATE outbox SET sent_at = $1, transport = 'demo' WHERE sent_at IS NULL").bind(now_text()).execute(&state.db.pool).await?;
+    Ok(true)
+}
+
+fn officer_name(role: Role, office: &str) -> String {
+    format!("{} ({office})", role.label_id())
+}
+
+/// A valid answer for each field (the field's example where it has one).
+pub fn sample_answers(p: &PermitType) -> Answers {
+    let mut a = Answers::new();
+    for f in &p.fields {
+        let v = match f.kind {
+            FieldKind::Number => "1".to_string(),
+            FieldKind::Date => "1990-01-01".to_string(),
+            FieldKind::Select => f.options.first().cloned().unwrap_or_default(),
+            FieldKind::Days => "Senin, Selasa, Rabu".to_string(),
+            FieldKind::TimeRange => "08:00-12:00".to_string(),
+            FieldKind::Textarea => "Praktik sesuai jadwal.".to_string(),
+            FieldKind::Text => f.example.clone().unwrap_or_else(|| "Contoh isian".into()),
+        };
+        a.insert(f.key.clone(), v);
+    }
+    a
+}
+
+async fn draft(state: &AppState, applicant_id: &str, office: &str, code: &str, facility: &str, village: &str) -> ServiceResult<String> {
+    let applicant = accounts::load_applicant(state, applicant_id).await?;
+    let id = applications::create_draft(state, &applicant, office, code).await?;
+    let data = ApplicantData {
+        name: applicant.full_name.clone(),
+        email: applicant.email.clone(),
+        phone: applicant.phone.clone(),
+        address: applicant.address.clone(),
+        village_code: applicant.village_code.clone(),
+        facility_name: facility.into(),
+        location_village_code: village.into(),
+        location_address: format!("{facility}, {}", applicant.address),
+        ..ApplicantData::default()
+    };
+    let e = applications::save_step1(state, applicant_id, &id, &data).await?;
+    if !e.is_empty() {
+        return Err(ServiceError::Internal(format!("demo step 1: {e:?}")));
+    }
+    Ok(id)
+}
+
+async fn submitted(state: &AppState, applicant_id: &str, office: &str, code: &str, facility: &str, village: &str) -> ServiceResult<String> {
+    let id = draft(state, applicant_id, office, code, facility, village).await?;
+    let (_, catalog) = state.current_catalog().await?;
+    let permit = catalog.get(code).ok_or(ServiceError::NotFound)?;
+    let mut answers = sample_answers(permit);
+    if let Some(f) = permit.fields.iter().find(|f| f.prefill.as_deref() == Some("birth_date")) {
+        let a = accounts::load_applicant(state, applicant_id).await?;
+        answers.insert(f.key.clone(), a.profile.birth_date.clone());
+    }
+    let e = applications::save_step2(state, applicant_id, &id, &answers).await?;
+    if !e.is_empty() {
+        return Err(ServiceError::Internal(format!("demo step 2: {e:?}")));
+    }
+    let v = applications::load_view(state, applicant_id, &id).await?;
+    for req in permit.needed_requirements(&v.all_answers()) {
+        let (name, bytes) = if req.formats.contains(&FileFormat::Pdf) {
+            (format!("{}.pdf", req.key), samples::pdf(&req.label))
+        } else if req.formats.contains(&FileFormat::Png) {
+            (format!("{}.png", req.key), samples::PNG.to_vec())
+        } else {
+            (format!("{}.jpg", req.key), samples::jpeg())
+        };
+        applications::upload_requirement(state, applicant_id, &id, &req.key, &name, &bytes).await?;
+    }
+    match applications::submit(state, applicant_id, &id).await? {
+        SubmitOutcome::Submitted(_) => Ok(id),
+        SubmitOutcome::Problems(p) => Err(ServiceError::Internal(format!("demo submit: {:?}", p.all()))),
+    }
+}
+
+/// Moves a demo application as an officer would (the desks come with the back-office work).
+async fn officer_step(state: &AppState, office: &str, app_id: &str, from: &str, to: &str, role: Role, note: &str) -> ServiceResult<()> {
+    let officer: String = sqlx::query_scalar("SELECT officer_id FROM officer_roles WHERE office_id = $1 AND role = $2")
+        .bind(office)
+        .bind(role.code())
+        .fetch_one(&state.db.pool)
+        .await?;
+    let name = officer_name(role, office);
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE applications SET status = $1, updated_at = $2, lock_version = lock_version + 1 WHERE id = $3")
+        .bind(to)
+        .bind(now_text())
+        .bind(app_id)
+        .execute(&mut *tx)
+        .await?;
+    applications::append_history(
+        &mut tx,
+        &NewHistory {
+            office_id: office,
+            application_id: app_id,
+            actor_kind: "officer",
+            actor_id: Some(&officer),
+            actor_name: &name,
+            actor_role: Some(role.label_id()),
+            action: match to {
+                "needs_revision" => "kembalikan ke pemohon",
+                "rejected" => "tolak",
+                "issued" => "terbitkan",
+                _ => "teruskan",
+            },
+            from_status: Some(from),
+            to_status: to,
+            step: Some(role.label_id()),
+            public_note: Some(note),
+            internal_note: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,538 @@
+//! Page templates (askama, checked at compile time, escaped by default) and the small helpers
+//! they share: form state with values and errors, and the area picker.
+
+use super::ctx::PageCtx;
+use crate::applications::{ApplicationView, ListItem, TrackResult};
+use crate::documents::LibraryDocument;
+use crate::offices::Office;
+use askama::Template;
+use axum::response::Html;
+use izinkes_domain::catalog::{FieldErrors, FormField, PermitType, Requirement};
+use izinkes_domain::wilayah::{AreaLevel, Wilayah};
+use std::collections::HashMap;
+
+/// Renders a template; a rendering failure becomes the 500 page.
+pub fn render<T: Template>(t: &T) -> Html<String> {
+    match t.render() {
+        Ok(s) => Html(s),
+        Err(e) => {
+            let reference = super::error::log_internal(&format!("template: {e}"));
+            Html(format!(
+                "<!doctype html><html lang=\"id\"><meta charset=\"utf-8\"><title>Kesalahan sistem</title>\
+                 <p>Terjadi kesalahan pada sistem. Nomor referensi: {reference}</p></html>"
+            ))
+        }
+    }
+}
+
+/// What a form holds: the values as typed and the errors per field.
+#[derive(Clone, Debug, Default)]
+pub struct FormState {
+    pub values: HashMap<String, String>,
+    pub errors: FieldErrors,
+}
+
+impl FormState {
+    pub fn new(values: HashMap<String, String>, errors: FieldErrors) -> FormState {
+        FormState { values, errors }
+    }
+    pub fn v(&self, key: &str) -> &str {
+        self.values.get(key).map(String::as_str).unwrap_or("")
+    }
+    pub fn e(&self, key: &str) -> &str {
+        self.errors.get(key).map(String::as_str).unwrap_or("")
+    }
+    pub fn has(&self, key: &str) -> bool {
+        self.errors.contains_key(key)
+    }
+    pub fn checked(&self, key: &str) -> bool {
+        matches!(self.v(key), "1" | "on" | "true" | "ya")
+    }
+    pub fn is(&self, key: &str, value: &str) -> bool {
+        self.v(key) == value
+    }
+    /// For multi-valued answers stored comma-separated (Hari Praktik).
+    pub fn contains(&self, key: &str, item: &str) -> bool {
+        self.v(key).split(',').any(|d| d.trim().eq_ignore_ascii_case(item))
+    }
+    pub fn error_list(&self) -> Vec<(String, String)> {
+        self.errors.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Opt {
+    pub code: String,
+    pub name: String,
+}
+
+/// Province → regency → district → village selects. Works without JavaScript (a "Pilih" button
+/// reloads the next level); with JavaScript the next level loads as soon as one is chosen.
+#[derive(Clone, Debug)]
+pub struct AreaPicker {
+    pub name: String,
+    pub label: String,
+    pub province: String,
+    pub regency: String,
+    pub district: String,
+    pub village: String,
+    pub provinces: Vec<Opt>,
+    pub regencies: Vec<Opt>,
+    pub districts: Vec<Opt>,
+    pub villages: Vec<Opt>,
+    pub error: String,
+}
+
+fn opts(areas: &[izinkes_domain::wilayah::Area]) -> Vec<Opt> {
+    let w = Wilayah::builtin();
+    areas
+        .iter()
+        .map(|a| Opt { code: a.code.clone(), name: w.display_name(&a.code).unwrap_or_else(|| a.name.clone()) })
+        .collect()
+}
+
+impl AreaPicker {
+    /// Builds the picker from the form values `{name}__prov`, `{name}__kab`, `{name}__kec` and
+    /// `{name}` (the village code). A valid village decides everything above it.
+    pub fn from_form(name: &str, label: &str, form: &FormState) -> AreaPicker {
+        let w = Wilayah::builtin();
+        let mut province = form.v(&format!("{name}__prov")).to_string();
+        let mut regency = form.v(&format!("{name}__kab")).to_string();
+        let mut district = form.v(&format!("{name}__kec")).to_string();
+        let mut village = form.v(name).to_string();
+        if Wilayah::level_of(&village) == Some(AreaLevel::Village) && w.get(&village).is_some() {
+            let path = w.path(&village);
+            if path.len() == 4 {
+                province = path[0].code.clone();
+                regency = path[1].code.clone();
+                district = path[2].code.clone();
+            }
+        }
+        // Drop any level that does not belong to the one above (the user changed a parent).
+        if w.get(&province).is_none() || Wilayah::level_of(&province) != Some(AreaLevel::Province) {
+            province.clear();
+        }
+        if !w.children(&province).iter().any(|a| a.code == regency) {
+            regency.clear();
+        }
+        if !w.children(&regency).iter().any(|a| a.code == district) {
+            district.clear();
+        }
+        if !w.children(&district).iter().any(|a| a.code == village) {
+            village.clear();
+        }
+        AreaPicker {
+            name: name.to_string(),
+            label: label.to_string(),
+            provinces: opts(w.provinces()),
+            regencies: opts(w.children(&province)),
+            districts: opts(w.children(&regency)),
+            villages: opts(w.children(&district)),
+            province,
+            regency,
+            district,
+            village,
+            error: form.e(name).to_string(),
+        }
+    }
+
+    /// Puts a stored village code into form values so `from_form` can rebuild the picker.
+    pub fn seed(values: &mut HashMap<String, String>, name: &str, village_code: &str) {
+        values.insert(name.to_string(), village_code.to_string());
+    }
+}
+
+/// A human name for an area code: "Pekutatan, Kabupaten Jembrana, Bali".
+pub fn area_label(code: &str) -> String {
+    let w = Wilayah::builtin();
+    let path = w.path(code);
+    path.iter()
+        .rev()
+        .map(|a| w.display_name(&a.code).unwrap_or_else(|| a.name.clone()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub ctx: PageCtx,
+    pub status: u16,
+    pub message: String,
+    pub reference: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub ctx: PageCtx,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub link: Option<(String, String)>,
+}
+
+pub struct ServiceGroup {
+    pub category: String,
+    pub items: Vec<PermitType>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub ctx: PageCtx,
+    pub q: String,
+    pub groups: Vec<ServiceGroup>,
+    pub total: usize,
+    pub offices: Vec<Office>,
+}
+
+#[derive(Template)]
+#[template(path = "service.html")]
+pub struct ServicePage {
+    pub ctx: PageCtx,
+    pub permit: PermitType,
+    pub offices: Vec<Office>,
+}
+
+impl ServicePage {
+    pub fn need_label(&self, r: &Requirement) -> String {
+        need_label(&self.permit, r)
+    }
+    pub fn formats(&self, r: &Requirement) -> String {
+        formats_label(r)
+    }
+}
+
+pub fn need_label(permit: &PermitType, r: &Requirement) -> String {
+    use izinkes_domain::catalog::Need;
+    match &r.need {
+        Need::Required => "Wajib".into(),
+        Need::Optional => "Tidak wajib".into(),
+        Need::When { field, equals } => {
+            let what = match field.as_str() {
+                "pemohon.kuasa" => "diajukan oleh kuasa".to_string(),
+                "pemohon.perusahaan" => "permohonan dari perusahaan".to_string(),
+                f => {
+                    let label = permit.fields.iter().find(|x| x.key == f).map(|x| x.label.clone()).unwrap_or_else(|| f.to_string());
+                    format!("{label}: {equals}")
+                }
+            };
+            format!("Wajib jika {what}")
+        }
+    }
+}
+
+pub fn formats_label(r: &Requirement) -> String {
+    let f = r.formats.iter().map(|f| f.label()).collect::<Vec<_>>().join("/");
+    format!("{f}, maks. {}", crate::documents::human_size(i64::from(r.max_size_kb) * 1024))
+}
+
+pub fn accept_attr(r: &Requirement) -> String {
+    r.formats
+        .iter()
+        .flat_map(|f| match f.label() {
+            "PDF" => vec![".pdf", "application/pdf"],
+            "JPG" => vec![".jpg", ".jpeg", "image/jpeg"],
+            _ => vec![".png", "image/png"],
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[derive(Template)]
+#[template(path = "about.html")]
+pub struct AboutPage {
+    pub ctx: PageCtx,
+    pub credit: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+pub struct RegisterPage {
+    pub ctx: PageCtx,
+    pub form: FormState,
+    pub area: AreaPicker,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub ctx: PageCtx,
+    pub form: FormState,
+    pub next: String,
+    pub officer: bool,
+    pub notice: String,
+    pub show_resend: bool,
+    pub demo_logins: Vec<(String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "email_form.html")]
+pub struct EmailFormPage {
+    pub ctx: PageCtx,
+    pub heading: String,
+    pub intro: String,
+    pub action: String,
+    pub button: String,
+    pub form: FormState,
+}
+
+#[derive(Template)]
+#[template(path = "reset.html")]
+pub struct ResetPage {
+    pub ctx: PageCtx,
+    pub token: String,
+    pub form: FormState,
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+pub struct ProfilePage {
+    pub ctx: PageCtx,
+    pub form: FormState,
+    pub account: AccountSummary,
+    pub ktp_area: AreaPicker,
+    pub domicile_area: AreaPicker,
+    pub religions: Vec<&'static str>,
+    pub marital: Vec<&'static str>,
+    pub education: Vec<&'static str>,
+    pub saved: bool,
+    pub has_photo: bool,
+    pub photo_error: String,
+}
+
+pub struct AccountSummary {
+    pub full_name: String,
+    pub email: String,
+    pub identity: String,
+    pub identity_type: String,
+    pub phone: String,
+    pub address: String,
+    pub nik_sex: String,
+    pub nik_birth: String,
+}
+
+#[derive(Template)]
+#[template(path = "mailbox.html")]
+pub struct MailboxPage {
+    pub ctx: PageCtx,
+    pub mails: Vec<MailRow>,
+}
+
+pub struct MailRow {
+    pub at: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub links: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "track.html")]
+pub struct TrackPage {
+    pub ctx: PageCtx,
+    pub form: FormState,
+    pub result: Option<TrackResult>,
+    pub notice: String,
+}
+
+#[derive(Template)]
+#[template(path = "applications.html")]
+pub struct ApplicationsPage {
+    pub ctx: PageCtx,
+    pub items: Vec<ListItem>,
+}
+
+#[derive(Template)]
+#[template(path = "apply_start.html")]
+pub struct ApplyStartPage {
+    pub ctx: PageCtx,
+    pub groups: Vec<ServiceGroup>,
+    pub offices: Vec<Office>,
+    pub selected: Option<PermitType>,
+    pub form: FormState,
+}
+
+impl ApplyStartPage {
+    pub fn need_label(&self, r: &Requirement) -> String {
+        self.selected.as_ref().map(|p| need_label(p, r)).unwrap_or_default()
+    }
+}
+
+/// Everything the wizard pages show about one application.
+pub struct AppSummary {
+    pub id: String,
+    pub permit_name: String,
+    pub office_name: String,
+    pub status_label: String,
+    pub status_code: String,
+    pub registration_number: String,
+    pub step1_done: bool,
+    pub step2_done: bool,
+    pub step3_done: bool,
+    pub editable: bool,
+}
+
+impl AppSummary {
+    pub fn from_view(v: &ApplicationView) -> AppSummary {
+        AppSummary {
+            id: v.app.id.clone(),
+            permit_name: v.permit().map(|p| p.name.clone()).unwrap_or_else(|| v.app.permit_code.clone()),
+            office_name: v.office.name.clone(),
+            status_label: v.app.status.label_id().to_string(),
+            status_code: v.app.status.code().to_string(),
+            registration_number: v.app.registration_number.clone().unwrap_or_default(),
+            step1_done: v.app.step1_done,
+            step2_done: v.app.step2_done,
+            step3_done: v.step3_done(),
+            editable: v.app.status.is_editable_by_applicant(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "step1.html")]
+pub struct Step1Page {
+    pub ctx: PageCtx,
+    pub app: AppSummary,
+    pub form: FormState,
+    pub area: AreaPicker,
+    pub location: AreaPicker,
+    pub office_region: String,
+}
+
+#[derive(Template)]
+#[template(path = "step2.html")]
+pub struct Step2Page {
+    pub ctx: PageCtx,
+    pub app: AppSummary,
+    pub form: FormState,
+    pub fields: Vec<FormField>,
+    pub days: Vec<&'static str>,
+}
+
+impl Step2Page {
+    pub fn time_part(&self, key: &str, idx: usize) -> String {
+        let v = self.form.v(key);
+        v.replace("s/d", "-").split('-').nth(idx).map(|s| s.trim().chars().filter(|c| c.is_ascii_digit() || *c == ':' || *c == '.').collect::<String>().replace('.', ":")).unwrap_or_default()
+    }
+}
+
+pub struct RequirementRow {
+    pub key: String,
+    pub label: String,
+    pub hint: String,
+    pub need: String,
+    pub needed: bool,
+    pub formats: String,
+    pub accept: String,
+    pub attached: Option<AttachedFile>,
+    pub error: String,
+    pub library: Vec<LibraryDocument>,
+}
+
+pub struct AttachedFile {
+    pub filename: String,
+    pub size: String,
+    pub is_image: bool,
+}
+
+#[derive(Template)]
+#[template(path = "step3.html")]
+pub struct Step3Page {
+    pub ctx: PageCtx,
+    pub app: AppSummary,
+    pub rows: Vec<RequirementRow>,
+}
+
+pub struct AnswerRow {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+pub struct ReviewPage {
+    pub ctx: PageCtx,
+    pub app: AppSummary,
+    pub applicant_rows: Vec<AnswerRow>,
+    pub form_rows: Vec<AnswerRow>,
+    pub documents: Vec<RequirementRow>,
+    pub problems: Vec<(String, String, String)>,
+    pub refused: String,
+}
+
+pub struct HistoryRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub status: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "application.html")]
+pub struct ApplicationPage {
+    pub ctx: PageCtx,
+    pub app: AppSummary,
+    pub applicant_rows: Vec<AnswerRow>,
+    pub form_rows: Vec<AnswerRow>,
+    pub documents: Vec<RequirementRow>,
+    pub history: Vec<HistoryRow>,
+    pub submitted_at: String,
+    pub sla_days: u32,
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+pub struct ReceiptPage {
+    pub ctx: PageCtx,
+    pub app: AppSummary,
+    pub office: Office,
+    pub holder: String,
+    pub identity: String,
+    pub facility: String,
+    pub location: String,
+    pub submitted_at: String,
+    pub documents: Vec<(String, String)>,
+    pub sla_days: u32,
+    pub track_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "documents.html")]
+pub struct DocumentsPage {
+    pub ctx: PageCtx,
+    pub docs: Vec<LibraryDocument>,
+    pub form: FormState,
+    pub notice: String,
+}
+
+#[derive(Template)]
+#[template(path = "officer_home.html")]
+pub struct OfficerHomePage {
+    pub ctx: PageCtx,
+    pub office_name: String,
+    pub roles: Vec<String>,
+    pub items: Vec<OfficerRow>,
+}
+
+pub struct OfficerRow {
+    pub id: String,
+    pub registration_number: String,
+    pub holder: String,
+    pub permit: String,
+    pub status: String,
+    pub submitted_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "officer_application.html")]
+pub struct OfficerApplicationPage {
+    pub ctx: PageCtx,
+    pub app: AppSummary,
+    pub applicant_rows: Vec<AnswerRow>,
+    pub form_rows: Vec<AnswerRow>,
+    pub documents: Vec<RequirementRow>,
+    pub history: Vec<HistoryRow>,
+}
