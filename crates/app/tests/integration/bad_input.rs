@@ -1,0 +1,1 @@
+//! Wrong and hostile input.
