@@ -483,16 +483,16 @@ fn requirement<'a>(permit: &'a PermitType, key: &str) -> ServiceResult<&'a izink
     permit.requirements.iter().find(|r| r.key == key).ok_or(ServiceError::NotFound)
 }
 
-async fn put_attachment(
-    state: &AppState,
-    app_id: &str,
-    key: &str,
-    document_id: Option<&str>,
-    filename: &str,
-    sha: &str,
-    mime: &str,
+/// The copy of a file an application keeps (later changes in Manajer Berkas do not touch it).
+struct FileCopy<'a> {
+    document_id: Option<&'a str>,
+    filename: &'a str,
+    sha: &'a str,
+    mime: &'a str,
     size: i64,
-) -> ServiceResult<()> {
+}
+
+async fn put_attachment(state: &AppState, app_id: &str, key: &str, f: FileCopy<'_>) -> ServiceResult<()> {
     let now = now_text();
     let mut tx = state.db.begin().await?;
     let status: Option<String> = sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
@@ -513,11 +513,11 @@ async fn put_attachment(
     )
     .bind(app_id)
     .bind(key)
-    .bind(document_id)
-    .bind(filename)
-    .bind(sha)
-    .bind(mime)
-    .bind(size)
+    .bind(f.document_id)
+    .bind(f.filename)
+    .bind(f.sha)
+    .bind(f.mime)
+    .bind(f.size)
     .bind(&now)
     .execute(&mut *tx)
     .await?;
@@ -559,7 +559,8 @@ pub async fn upload_requirement(
     .bind(&now)
     .execute(&state.db.pool)
     .await?;
-    put_attachment(state, &app.id, key, Some(&doc_id), &filename, &sha, format.mime(), bytes.len() as i64).await
+    let copy = FileCopy { document_id: Some(&doc_id), filename: &filename, sha: &sha, mime: format.mime(), size: bytes.len() as i64 };
+    put_attachment(state, &app.id, key, copy).await
 }
 
 /// Tahap 3: attaches a file already in Manajer Berkas, if it suits the requirement.
@@ -583,7 +584,8 @@ pub async fn attach_library(state: &AppState, applicant_id: &str, id: &str, key:
             format!("Berkas \"{}\" terlalu besar untuk syarat ini (batas {}).", doc.title, crate::documents::human_size(i64::from(req.max_size_kb) * 1024)),
         ));
     }
-    put_attachment(state, &app.id, key, Some(&doc.id), &doc.filename, &doc.sha256, &doc.mime, doc.size).await
+    let copy = FileCopy { document_id: Some(&doc.id), filename: &doc.filename, sha: &doc.sha256, mime: &doc.mime, size: doc.size };
+    put_attachment(state, &app.id, key, copy).await
 }
 
 pub async fn remove_attachment(state: &AppState, applicant_id: &str, id: &str, key: &str) -> ServiceResult<()> {

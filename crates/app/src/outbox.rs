@@ -38,7 +38,7 @@ pub async fn enqueue_email(
 
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    Smtp { transport: Box<AsyncSmtpTransport<Tokio1Executor>>, from: Mailbox },
     /// No SMTP configured: messages are kept for the development mailbox page.
     DevMailbox,
 }
@@ -61,7 +61,7 @@ impl Mailer {
                     .timeout(Some(std::time::Duration::from_secs(20)))
                     .build();
                 let from = from.parse::<Mailbox>().map_err(|e| MailError::From(e.to_string()))?;
-                Ok(Mailer::Smtp { transport, from })
+                Ok(Mailer::Smtp { transport: Box::new(transport), from })
             }
         }
     }
@@ -180,19 +180,6 @@ pub async fn run_worker(db: Db, mailer: Mailer, wake: Arc<Notify>, interval_ms: 
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        assert_eq!(backoff(0), Duration::seconds(30));
-        assert_eq!(backoff(1), Duration::seconds(60));
-        assert!(backoff(3) > backoff(2));
-        assert_eq!(backoff(50), Duration::seconds(3600));
-    }
-}
-
 /// Messages delivered to the development mailbox, newest first: (created_at, recipient, subject, body).
 pub async fn dev_mailbox(db: &Db, limit: i64) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
     let rows = sqlx::query(
@@ -205,4 +192,17 @@ pub async fn dev_mailbox(db: &Db, limit: i64) -> Result<Vec<(String, String, Str
     rows.iter()
         .map(|r| Ok((r.try_get("created_at")?, r.try_get("recipient")?, r.try_get("subject")?, r.try_get("body")?)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(0), Duration::seconds(30));
+        assert_eq!(backoff(1), Duration::seconds(60));
+        assert!(backoff(3) > backoff(2));
+        assert_eq!(backoff(50), Duration::seconds(3600));
+    }
 }

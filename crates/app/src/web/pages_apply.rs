@@ -106,12 +106,8 @@ async fn load(state: &AppState, user: &ApplicantUser, id: &str) -> Result<Applic
 }
 
 /// A submitted application opens its detail page instead of the wizard.
-fn require_draft(v: &ApplicationView) -> Result<(), Response> {
-    if v.app.status.is_editable_by_applicant() && v.app.status.code() == "draft" {
-        Ok(())
-    } else {
-        Err(see_other(&format!("/permohonan/{}", v.app.id)))
-    }
+fn not_draft(v: &ApplicationView) -> Option<Response> {
+    (v.app.status.code() != "draft").then(|| see_other(&format!("/permohonan/{}", v.app.id)))
 }
 
 async fn detail(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
@@ -295,7 +291,7 @@ fn step1_page(state: &AppState, user: &ApplicantUser, v: &ApplicationView, form:
 
 async fn step1(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
     let v = load(&state, &user, &id).await?;
-    if let Err(r) = require_draft(&v) {
+    if let Some(r) = not_draft(&v) {
         return Ok(r);
     }
     let form = FormState::new(step1_values(&v.app.data), FieldErrors::new());
@@ -304,7 +300,7 @@ async fn step1(State(state): State<AppState>, user: ApplicantUser, Path(id): Pat
 
 async fn step1_save(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>, body: Bytes) -> PageResult {
     let v = load(&state, &user, &id).await?;
-    if let Err(r) = require_draft(&v) {
+    if let Some(r) = not_draft(&v) {
         return Ok(r);
     }
     let f = FormBody::parse(&body);
@@ -352,7 +348,7 @@ fn step2_page(state: &AppState, user: &ApplicantUser, v: &ApplicationView, form:
 
 async fn step2(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
     let v = load(&state, &user, &id).await?;
-    if let Err(r) = require_draft(&v) {
+    if let Some(r) = not_draft(&v) {
         return Ok(r);
     }
     let form = FormState::new(v.app.answers.clone().into_iter().collect(), FieldErrors::new());
@@ -382,7 +378,7 @@ fn answers_from_form(permit: &PermitType, f: &FormBody) -> izinkes_domain::catal
 
 async fn step2_save(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>, body: Bytes) -> PageResult {
     let v = load(&state, &user, &id).await?;
-    if let Err(r) = require_draft(&v) {
+    if let Some(r) = not_draft(&v) {
         return Ok(r);
     }
     let permit = v.permit().ok_or(WebError::NotFound)?;
@@ -400,7 +396,7 @@ async fn step2_save(State(state): State<AppState>, user: ApplicantUser, Path(id)
 
 async fn step3_page(state: &AppState, user: &ApplicantUser, id: &str, errors: &FieldErrors) -> Result<Response, WebError> {
     let v = load(state, user, id).await?;
-    if let Err(r) = require_draft(&v) {
+    if let Some(r) = not_draft(&v) {
         return Ok(r);
     }
     let library = documents::list(state, &user.id).await?;
@@ -502,7 +498,7 @@ async fn review_page(state: &AppState, user: &ApplicantUser, v: &ApplicationView
 
 async fn review(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
     let v = load(&state, &user, &id).await?;
-    if let Err(r) = require_draft(&v) {
+    if let Some(r) = not_draft(&v) {
         return Ok(r);
     }
     Ok(page(&review_page(&state, &user, &v, String::new(), true).await))
