@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use clap::{Args, Parser, Subcommand};
-use izinkes_app::config::Config;
+use izinkes_app::config::{Config, S3Config};
 use izinkes_app::roles::Role;
 use izinkes_app::state::AppState;
 use izinkes_domain::catalog::Catalog;
@@ -27,6 +27,33 @@ struct Common {
     /// PostgreSQL (`postgres://user@host/db`) or SQLite (`sqlite://file.db`) URL; default: SQLite in the data directory.
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// Keep uploaded files in this S3-compatible bucket instead of the data directory.
+    #[arg(long, env = "IZINKES_S3_BUCKET", global = true)]
+    s3_bucket: Option<String>,
+    /// S3-compatible endpoint, e.g. http://127.0.0.1:9000 (MinIO, Ceph, Garage); default: AWS S3. Requests are path-style.
+    #[arg(long, env = "IZINKES_S3_ENDPOINT", global = true)]
+    s3_endpoint: Option<String>,
+    /// Signing region of the bucket.
+    #[arg(long, env = "IZINKES_S3_REGION", default_value = "us-east-1", global = true)]
+    s3_region: String,
+    /// Access key id; without a key pair the AWS credential chain applies (web identity, instance metadata).
+    #[arg(long, env = "IZINKES_S3_ACCESS_KEY", global = true)]
+    s3_access_key: Option<String>,
+    /// Secret access key (prefer the environment variable over the flag).
+    #[arg(long, env = "IZINKES_S3_SECRET_KEY", hide_env_values = true, global = true)]
+    s3_secret_key: Option<String>,
+}
+
+impl Common {
+    /// S3 is used when a bucket is set.
+    fn s3(&self) -> Option<S3Config> {
+        let bucket = self.s3_bucket.clone().filter(|b| !b.is_empty())?;
+        let mut s3 = S3Config::new(self.s3_endpoint.clone().filter(|e| !e.is_empty()), bucket);
+        s3.region = self.s3_region.clone();
+        s3.access_key = self.s3_access_key.clone().filter(|k| !k.is_empty());
+        s3.secret_key = self.s3_secret_key.clone().filter(|k| !k.is_empty());
+        Some(s3)
+    }
 }
 
 #[derive(Subcommand)]
@@ -99,10 +126,24 @@ enum CatalogCommand {
         #[arg(long)]
         version: Option<i64>,
     },
+    /// Offer a permit type at an office again.
+    Enable {
+        #[arg(long)]
+        office: String,
+        /// Permit type code, e.g. SIP-BDN.
+        code: String,
+    },
+    /// Stop offering a permit type at an office (running applications continue).
+    Disable {
+        #[arg(long)]
+        office: String,
+        code: String,
+    },
 }
 
 fn config(common: &Common, serve: Option<&ServeArgs>) -> Config {
     let mut c = Config::for_tests(common.data_dir.clone(), common.database_url.clone());
+    c.s3 = common.s3();
     if let Some(s) = serve {
         c.listen = s.listen;
         c.base_url = s.base_url.clone().unwrap_or_else(|| format!("http://{}", s.listen));
@@ -183,6 +224,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Catalog(CatalogCommand::Enable { office, code }) => set_offered(&cli.common, &office, &code, true).await,
+        Command::Catalog(CatalogCommand::Disable { office, code }) => set_offered(&cli.common, &office, &code, false).await,
         Command::Catalog(CatalogCommand::Export { version }) => {
             let state = open(config(&cli.common, None)).await?;
             let catalog = match version {
@@ -193,6 +236,18 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+async fn set_offered(common: &Common, office: &str, code: &str, enabled: bool) -> Result<(), String> {
+    let state = open(config(common, None)).await?;
+    izinkes_app::offices::get(&state, office).await.map_err(|_| format!("unknown office '{office}'"))?;
+    let (_, catalog) = state.current_catalog().await.map_err(describe)?;
+    if catalog.get(code).is_none() {
+        return Err(format!("unknown permit type '{code}'"));
+    }
+    izinkes_app::offices::set_enabled(&state, office, code, enabled).await.map_err(describe)?;
+    println!("{code} is {} at {office}.", if enabled { "offered" } else { "no longer offered" });
+    Ok(())
 }
 
 impl ServeArgs {

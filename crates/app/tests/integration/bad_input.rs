@@ -323,3 +323,41 @@ dual_test!(pages_not_found_and_errors_speak_indonesian, |app: TestApp| async mov
     let _ = app.api();
     let _ = app.backend;
 });
+
+dual_test!(profile_is_cross_checked_with_the_nik, |app: TestApp| async move {
+    // 5104010903970004: a man born 9 March 1997.
+    let b = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+    let r = b
+        .post(
+            "/akun/profil",
+            &[("birth_place", "Denpasar"), ("birth_date", "1997-03-10"), ("sex", "P"), ("graduation_year", "20x5"), ("str_kind", "berjangka")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("birth_date").contains("9 Maret 1997"), "{}", r.field_error("birth_date"));
+    assert!(r.field_error("sex").contains("Laki-laki"), "{}", r.field_error("sex"));
+    assert!(!r.field_error("graduation_year").is_empty());
+    assert!(r.field_error("str_expiry").contains("STR berjangka"), "an expiry is asked only for non-lifetime STRs");
+    assert_eq!(r.value_of("birth_place"), "Denpasar");
+    let r = b
+        .post(
+            "/akun/profil",
+            &[("birth_place", "Denpasar"), ("birth_date", "1997-03-09"), ("sex", "L"), ("str_number", "5121103318134121"), ("str_kind", "seumur_hidup")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = b.get("/akun/profil").await;
+    assert_eq!(r.value_of("str_number"), "5121103318134121");
+    // The photo is judged by content.
+    let r = b.upload("/akun/foto", "photo", "foto.jpg", samples::pdf("bukan foto"), &[]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("JPG atau PNG"));
+    let r = b.upload("/akun/foto", "photo", "foto.png", samples::PNG.to_vec(), &[]).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(b.get("/akun/foto").await.status, 200);
+    // The STR number now prefills Tahap 2 of a new application.
+    let id = start_drsp(&b).await;
+    let r = b.get(&format!("/permohonan/{id}/tahap-2")).await;
+    assert_eq!(r.value_of("nomor_str"), "5121103318134121");
+    assert_eq!(r.value_of("tanggal_lahir"), "1997-03-09");
+});
