@@ -96,6 +96,8 @@ pub struct Application {
     pub updated_at: String,
     pub submitted_at: Option<String>,
     pub lock_version: i64,
+    /// How many times the file was returned to the applicant.
+    pub revision_round: i64,
 }
 
 /// An application with what is needed to show it.
@@ -161,11 +163,12 @@ fn app_from_row(r: &sqlx::any::AnyRow) -> Result<Application, ServiceError> {
         updated_at: r.try_get("updated_at")?,
         submitted_at: opt_text(r, "submitted_at")?,
         lock_version: r.try_get("lock_version")?,
+        revision_round: r.try_get("revision_round")?,
     })
 }
 
 const APP_COLUMNS: &str = "id, office_id, applicant_id, permit_code, catalog_version, status, registration_number, \
-     applicant_data, answers, step1_done, step2_done, created_at, updated_at, submitted_at, lock_version";
+     applicant_data, answers, step1_done, step2_done, created_at, updated_at, submitted_at, lock_version, revision_round";
 
 /// Loads an application the applicant owns (anything else is "not found").
 pub async fn load_owned(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<Application> {
@@ -767,6 +770,7 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
     }
     let permit = v.permit().ok_or(ServiceError::NotFound)?;
     let applicant = load_applicant(state, applicant_id).await?;
+    let start = crate::desks::prepare_start(state, &v.office, &permit.code, permit.sla_working_days).await?;
 
     let mut tx = state.db.begin().await?;
     if state.db.backend == Backend::Postgres {
@@ -776,7 +780,7 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
     let active = sqlx::query(
         "SELECT registration_number, permit_code, applicant_data FROM applications \
          WHERE applicant_id = $1 AND profession = $2 AND id <> $3 \
-         AND status IN ('submitted', 'in_process', 'needs_revision', 'issued') ORDER BY submitted_at",
+         AND status IN ('submitted', 'in_process', 'needs_revision', 'ready_to_sign', 'issued') ORDER BY submitted_at",
     )
     .bind(applicant_id)
     .bind(&permit.profession)
@@ -819,6 +823,9 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
     .bind(&v.app.id)
     .execute(&mut *tx)
     .await?;
+    if updated.rows_affected() == 1 {
+        crate::desks::start_in_tx(&mut tx, &v.app.id, &start).await?;
+    }
     if updated.rows_affected() == 0 {
         // A parallel request submitted it first: roll back (the number is not used) and report theirs.
         tx.rollback().await?;

@@ -19,6 +19,56 @@ pub struct Config {
     pub demo: bool,
     /// How often the outbox worker looks for due messages.
     pub worker_interval_ms: u64,
+    /// Uploaded files go to this S3-compatible bucket; `None` keeps them under `data_dir/objects`.
+    pub s3: Option<S3Config>,
+}
+
+/// An S3-compatible object store (AWS S3, MinIO, Ceph RGW, Garage, moto …), addressed
+/// path-style (`{endpoint}/{bucket}/{key}`) so servers without wildcard DNS work.
+#[derive(Clone)]
+pub struct S3Config {
+    /// Base URL such as `http://127.0.0.1:9000`; `None` means AWS itself (`s3.{region}.amazonaws.com`).
+    pub endpoint: Option<String>,
+    pub bucket: String,
+    /// Signing region; S3-compatible servers usually accept `us-east-1`.
+    pub region: String,
+    /// Static credentials; without them the usual AWS chain applies (web identity, instance metadata).
+    pub access_key: Option<String>,
+    pub secret_key: Option<String>,
+    /// Allow a plain `http://` endpoint (local or in-cluster servers).
+    pub allow_http: bool,
+}
+
+impl S3Config {
+    pub const DEFAULT_REGION: &str = "us-east-1";
+
+    /// A bucket on an S3-compatible server at `endpoint`; plain HTTP is allowed when the
+    /// endpoint says `http://`.
+    pub fn new(endpoint: Option<String>, bucket: impl Into<String>) -> S3Config {
+        let allow_http = endpoint.as_deref().is_some_and(|e| e.starts_with("http://"));
+        S3Config {
+            endpoint,
+            bucket: bucket.into(),
+            region: Self::DEFAULT_REGION.into(),
+            access_key: None,
+            secret_key: None,
+            allow_http,
+        }
+    }
+}
+
+/// The secret key never reaches a log line.
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
+            .field("allow_http", &self.allow_http)
+            .finish()
+    }
 }
 
 impl Config {
@@ -47,6 +97,7 @@ impl Config {
             mail_from: "izinkes <noreply@izinkes.local>".into(),
             demo: false,
             worker_interval_ms: 200,
+            s3: None,
         }
     }
 }

@@ -35,7 +35,11 @@ pub struct Db {
 }
 
 /// Migrations, in order. Append only: a released migration is never edited.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (2, "back_office", include_str!("../migrations/0002_back_office.sql")),
+    (3, "totp", include_str!("../migrations/0003_totp.sql")),
+];
 
 pub fn render_migration(sql: &str, backend: Backend) -> String {
     let id = match backend {

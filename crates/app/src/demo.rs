@@ -3,7 +3,8 @@
 //! `izinkes demo`. Built through the same services a user goes through, so it is valid data.
 
 use crate::accounts::{self, Profile};
-use crate::applications::{self, ApplicantData, NewHistory, SubmitOutcome};
+use crate::applications::{self, ApplicantData, SubmitOutcome};
+use crate::desks::{CheckItem, DeskAction, Officer, RevisionItem};
 use crate::db::now_text;
 use crate::error::{ServiceError, ServiceResult};
 use crate::offices::{self, NewOffice};
@@ -12,6 +13,7 @@ use crate::samples;
 use crate::state::AppState;
 use izinkes_domain::calendar::OfficeTimeZone;
 use izinkes_domain::catalog::{Answers, FieldKind, FileFormat, PermitType};
+use sqlx::Row;
 
 pub const OFFICER_PASSWORD: &str = "demo-izinkes-2026";
 pub const APPLICANT_PASSWORD: &str = "pemohon-demo-2026";
@@ -150,6 +152,18 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
     }
     // One office does not offer every type: the catalog choice is per office.
     offices::set_enabled(state, "jembrana", "SIP-APT-DIST", false).await?;
+    // Each office works on the preset of its own SOP: Pontianak SEPOK (seed 001), Jembrana the
+    // Cilegon-style 11 steps (seed 002); Pontianak's Perekam Medis follows Bontang (seed 004).
+    for (office, preset) in [("pontianak", "sepok"), ("jembrana", "cilegon")] {
+        crate::calendar::save_settings(
+            state,
+            office,
+            &crate::calendar::OfficeSettings { default_preset: preset.into(), ..crate::calendar::OfficeSettings::default() },
+        )
+        .await?;
+    }
+    let bontang = izinkes_domain::workflow::WorkflowDefinition::preset("bontang").ok_or(ServiceError::NotFound)?;
+    crate::desks::publish(state, "pontianak", "SIK-RMIK", &bontang, None).await?;
 
     let mut ids = Vec::new();
     for a in &APPLICANTS {
@@ -204,34 +218,39 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
     // Putu: SIP Dokter Spesialis at Jembrana, submitted (seed 000); a draft SIP Dokter.
     submitted(state, putu, "jembrana", "SIP-DRSP", "RSU Negara", "51.01.03.2004").await?;
     draft(state, putu, "jembrana", "SIP-DR", "Klinik Pratama Pekutatan", "51.01.03.2004").await?;
-    // Dewi: SIP Bidan at Pontianak in process, a second one returned for revision.
+    // Dewi: SIP Bidan at Pontianak in process (complete, at the technical team); a second one
+    // returned for revision.
     let a = submitted(state, dewi, "pontianak", "SIP-BDN", "RSUD Sultan Syarif Mohamad Alkadrie", "61.71.01.1002").await?;
-    officer_step(state, "pontianak", &a, "submitted", "in_process", Role::FrontOffice, "Berkas lengkap, diteruskan ke Back Office.").await?;
+    check_all_and_forward(state, "pontianak", &a).await?;
     let a = submitted(state, dewi, "pontianak", "SIP-BDN", "Praktik Mandiri Bidan Dewi", "61.71.01.1002").await?;
-    officer_step(
-        state,
-        "pontianak",
-        &a,
-        "submitted",
-        "needs_revision",
-        Role::FrontOffice,
-        "Pas foto buram; unggah ulang pas foto berwarna 4x6 yang jelas.",
-    )
+    desk(state, "pontianak", Role::FrontOffice, &a, DeskAction::ReturnToApplicant {
+        items: vec![RevisionItem {
+            kind: "document".into(),
+            key: "pas_foto".into(),
+            label: "Pas Foto Berwarna 4 x 6 cm".into(),
+            note: "Pas foto buram; unggah ulang pas foto berwarna 4x6 yang jelas.".into(),
+        }],
+        note: String::new(),
+    })
     .await?;
-    // Budi: SIP Apoteker issued, and one rejected.
+    // Budi: SIP Apoteker through every desk of SEPOK, ready to sign; a TTK application rejected.
     let a = submitted(state, budi, "pontianak", "SIP-APT", "Apotek Kimia Farma Gajah Mada", "61.71.01.1002").await?;
-    officer_step(state, "pontianak", &a, "submitted", "in_process", Role::FrontOffice, "Berkas lengkap.").await?;
-    officer_step(state, "pontianak", &a, "in_process", "issued", Role::Kadis, "Izin diterbitkan.").await?;
+    check_all_and_forward(state, "pontianak", &a).await?;
+    desk(state, "pontianak", Role::TimTeknis, &a, DeskAction::RecordInspection {
+        date: "2026-01-05".into(),
+        officers: "drg. Sari Wulandari; Andi Pratama, S.KM".into(),
+        result: "sesuai".into(),
+        file: Some(("ba-pemeriksaan.pdf".into(), samples::pdf("Berita Acara Pemeriksaan"))),
+    })
+    .await?;
+    desk(state, "pontianak", Role::TimTeknis, &a, DeskAction::Recommend { approve: true, number: "440/123/DINKES/2026".into(), note: "Memenuhi syarat.".into() }).await?;
+    desk(state, "pontianak", Role::TimTeknis, &a, DeskAction::Forward { note: String::new() }).await?;
+    desk(state, "pontianak", Role::BackOffice, &a, DeskAction::PrepareDraft { fields: Default::default() }).await?;
+    desk(state, "pontianak", Role::BackOffice, &a, DeskAction::Forward { note: String::new() }).await?;
     let a = submitted(state, budi, "pontianak", "SIP-TTK", "Apotek Sehat Selalu", "61.71.01.1002").await?;
-    officer_step(
-        state,
-        "pontianak",
-        &a,
-        "submitted",
-        "rejected",
-        Role::BackOffice,
-        "Ditolak: profesi pemohon adalah Apoteker, bukan Tenaga Teknis Kefarmasian. Ajukan SIP Apoteker.",
-    )
+    desk(state, "pontianak", Role::FrontOffice, &a, DeskAction::Reject {
+        reason: "Profesi pemohon adalah Apoteker, bukan Tenaga Teknis Kefarmasian. Ajukan SIP Apoteker.".into(),
+    })
     .await?;
     sqlx::query("UPDATE outbox SET sent_at = $1, transport = 'demo' WHERE sent_at IS NULL").bind(now_text()).execute(&state.db.pool).await?;
     Ok(true)
@@ -310,44 +329,32 @@ async fn submitted(state: &AppState, applicant_id: &str, office: &str, code: &st
     }
 }
 
-/// Moves a demo application as an officer would (the desks come with the back-office work).
-async fn officer_step(state: &AppState, office: &str, app_id: &str, from: &str, to: &str, role: Role, note: &str) -> ServiceResult<()> {
-    let officer: String = sqlx::query_scalar("SELECT officer_id FROM officer_roles WHERE office_id = $1 AND role = $2")
-        .bind(office)
-        .bind(role.code())
-        .fetch_one(&state.db.pool)
-        .await?;
-    let name = officer_name(role, office);
-    let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE applications SET status = $1, updated_at = $2, lock_version = lock_version + 1 WHERE id = $3")
-        .bind(to)
-        .bind(now_text())
-        .bind(app_id)
-        .execute(&mut *tx)
-        .await?;
-    applications::append_history(
-        &mut tx,
-        &NewHistory {
-            office_id: office,
-            application_id: app_id,
-            actor_kind: "officer",
-            actor_id: Some(&officer),
-            actor_name: &name,
-            actor_role: Some(role.label_id()),
-            action: match to {
-                "needs_revision" => "kembalikan ke pemohon",
-                "rejected" => "tolak",
-                "issued" => "terbitkan",
-                _ => "teruskan",
-            },
-            from_status: Some(from),
-            to_status: to,
-            step: Some(role.label_id()),
-            public_note: Some(note),
-            internal_note: None,
-        },
+/// Acts on a demo application as the office's officer of that role would, through the desk.
+async fn desk(state: &AppState, office: &str, role: Role, app_id: &str, action: DeskAction) -> ServiceResult<()> {
+    let row = sqlx::query(
+        "SELECT o.id, o.full_name FROM officers o JOIN officer_roles r ON r.officer_id = o.id WHERE r.office_id = $1 AND r.role = $2 LIMIT 1",
     )
+    .bind(office)
+    .bind(role.code())
+    .fetch_one(&state.db.pool)
     .await?;
-    tx.commit().await?;
-    Ok(())
+    let officer = Officer {
+        id: row.try_get("id")?,
+        name: row.try_get("full_name")?,
+        office_id: office.into(),
+        roles: vec![role.code().into()],
+    };
+    let lock: i64 = sqlx::query_scalar("SELECT lock_version FROM applications WHERE id = $1").bind(app_id).fetch_one(&state.db.pool).await?;
+    crate::desks::act(state, &officer, app_id, lock, &crate::ids::new_id(), action).await.map(|_| ())
+}
+
+/// The front office finds every document in order and forwards the file.
+async fn check_all_and_forward(state: &AppState, office: &str, app_id: &str) -> ServiceResult<()> {
+    let keys: Vec<String> = sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1")
+        .bind(app_id)
+        .fetch_all(&state.db.pool)
+        .await?;
+    let items = keys.into_iter().map(|key| CheckItem { key, ok: true, note: String::new() }).collect();
+    desk(state, office, Role::FrontOffice, app_id, DeskAction::Checklist { items }).await?;
+    desk(state, office, Role::FrontOffice, app_id, DeskAction::Forward { note: String::new() }).await
 }

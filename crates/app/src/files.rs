@@ -1,10 +1,19 @@
 //! Files: one object-store interface, content-addressed by SHA-256. Metadata lives in the
 //! database (`blobs`, `documents`, `application_documents`); bytes live here and are served only
 //! through handlers that check ownership or office role — never from a guessable path.
+//!
+//! Two backends behind the same calls: the local filesystem (the default) and an S3-compatible
+//! bucket (`config::S3Config`), where an object's key is `objects/{sha[..2]}/{sha}`.
 
+use crate::config::S3Config;
 use crate::ids::sha256_hex;
 use izinkes_domain::catalog::FileFormat;
+use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::path::Path as ObjectPath;
+use object_store::{ClientOptions, ObjectStore as _, ObjectStoreExt as _, RetryConfig};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -12,13 +21,22 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("object {0} is missing")]
     Missing(String),
+    /// The remote (S3-compatible) store refused or could not be reached.
+    #[error("remote store: {0}")]
+    Remote(String),
 }
 
-/// The object store. Local filesystem by default; the enum is the seam where another
-/// backend (S3-compatible) plugs in behind the same calls.
+impl From<object_store::Error> for StoreError {
+    fn from(e: object_store::Error) -> Self {
+        StoreError::Remote(e.to_string())
+    }
+}
+
+/// The object store. Local filesystem by default; an S3-compatible bucket by configuration.
 #[derive(Clone, Debug)]
 pub enum ObjectStore {
     Local { root: PathBuf },
+    S3 { store: Arc<AmazonS3> },
 }
 
 impl ObjectStore {
@@ -26,13 +44,48 @@ impl ObjectStore {
         ObjectStore::Local { root: root.into() }
     }
 
+    /// A bucket on an S3-compatible server, addressed path-style. Nothing is contacted here;
+    /// `check` (used by `/readyz`) tells whether the bucket answers.
+    pub fn s3(config: &S3Config) -> Result<ObjectStore, StoreError> {
+        // The S3 client's rustls is built without a bundled crypto provider (no aws-lc-rs):
+        // use ring, as sqlx and lettre do. An already-installed default is kept.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let options = ClientOptions::new()
+            .with_connect_timeout(Duration::from_secs(5))
+            .with_timeout(Duration::from_secs(60));
+        let mut builder = AmazonS3Builder::new()
+            .with_client_options(options)
+            .with_allow_http(config.allow_http)
+            .with_bucket_name(&config.bucket)
+            .with_region(&config.region)
+            .with_virtual_hosted_style_request(false)
+            // Fail within seconds rather than minutes, so a dead store shows on /readyz and
+            // an upload gets its error page instead of hanging.
+            .with_retry(RetryConfig { max_retries: 3, retry_timeout: Duration::from_secs(20), ..RetryConfig::default() });
+        if let Some(endpoint) = config.endpoint.as_deref().filter(|e| !e.is_empty()) {
+            builder = builder.with_endpoint(endpoint.trim_end_matches('/'));
+        }
+        if let Some(key) = &config.access_key {
+            builder = builder.with_access_key_id(key);
+        }
+        if let Some(secret) = &config.secret_key {
+            builder = builder.with_secret_access_key(secret);
+        }
+        Ok(ObjectStore::S3 { store: Arc::new(builder.build()?) })
+    }
+
     fn path_for(root: &Path, sha256: &str) -> PathBuf {
         root.join(&sha256[..2]).join(sha256)
     }
 
+    /// The key of an object in a bucket: the same fan-out as the local layout, under `objects/`.
+    pub fn key_for(sha256: &str) -> String {
+        format!("objects/{}/{}", &sha256[..2], sha256)
+    }
+
     /// Stores the bytes and returns their SHA-256. Writing the same content twice is a no-op.
-    /// The file is written under a temporary name, synced and renamed, so a crash never leaves
-    /// a half-written object under its final name.
+    /// Locally the file is written under a temporary name, synced and renamed, so a crash never
+    /// leaves a half-written object under its final name; an S3 PUT is atomic by itself.
     pub async fn put(&self, bytes: &[u8]) -> Result<String, StoreError> {
         let sha = sha256_hex(bytes);
         match self {
@@ -57,6 +110,17 @@ impl ObjectStore {
                 tokio::fs::rename(&tmp, &path).await?;
                 Ok(sha)
             }
+            ObjectStore::S3 { store } => {
+                let key = ObjectPath::from(Self::key_for(&sha));
+                match store.head(&key).await {
+                    // Same key, same content: nothing to upload.
+                    Ok(_) => return Ok(sha),
+                    Err(object_store::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(e.into()),
+                }
+                store.put(&key, bytes.to_vec().into()).await?;
+                Ok(sha)
+            }
         }
     }
 
@@ -72,13 +136,29 @@ impl ObjectStore {
                 }
                 Err(e) => Err(e.into()),
             },
+            ObjectStore::S3 { store } => {
+                let key = ObjectPath::from(Self::key_for(sha256));
+                let found = match store.get(&key).await {
+                    Ok(found) => found,
+                    Err(object_store::Error::NotFound { .. }) => return Err(StoreError::Missing(sha256.to_string())),
+                    Err(e) => return Err(e.into()),
+                };
+                Ok(found.bytes().await?.to_vec())
+            }
         }
     }
 
+    /// Whether the store can be used: the local directory exists (or is created); the bucket
+    /// answers a one-page listing (an unreachable server, a missing bucket or refused
+    /// credentials all fail).
     pub async fn check(&self) -> Result<(), StoreError> {
         match self {
             ObjectStore::Local { root } => {
                 tokio::fs::create_dir_all(root).await?;
+                Ok(())
+            }
+            ObjectStore::S3 { store } => {
+                store.list_with_delimiter(Some(&ObjectPath::from("readyz-probe"))).await?;
                 Ok(())
             }
         }

@@ -5,18 +5,23 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod audit;
+pub mod calendar;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod desks;
 pub mod documents;
 pub mod error;
 pub mod files;
 pub mod ids;
 pub mod offices;
 pub mod outbox;
+pub mod revisions;
 pub mod roles;
 pub mod samples;
 pub mod state;
+pub mod totp;
 pub mod web;
 
 use config::Config;
@@ -45,9 +50,20 @@ pub async fn open(config: Config) -> Result<AppState, StartError> {
         .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
     let db = Db::connect(&config.database_url()).await?;
     db.migrate().await?;
-    let store = ObjectStore::local(config.data_dir.join("objects"));
+    let store = match &config.s3 {
+        Some(s3) => {
+            let store = ObjectStore::s3(s3).map_err(error::ServiceError::from)?;
+            // Not fatal: the bucket may come up later; /readyz reports it until then.
+            if let Err(e) = store.check().await {
+                tracing::warn!(bucket = %s3.bucket, error = %e, "object store not reachable yet");
+            }
+            store
+        }
+        None => ObjectStore::local(config.data_dir.join("objects")),
+    };
     let state = AppState::new(db, store, config);
     offices::import_catalog(&state, &izinkes_domain::catalog::Catalog::builtin()).await?;
+    calendar::seed_national(&state).await?;
     Ok(state)
 }
 
@@ -60,6 +76,7 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> Result
         state.outbox_wake.clone(),
         state.config.worker_interval_ms,
     ));
+    tokio::spawn(run_clock(state.clone()));
     let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -82,5 +99,15 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+/// The desks' clock: escalations and automatic approval, once a minute.
+async fn run_clock(state: AppState) {
+    loop {
+        if let Err(e) = desks::tick(&state).await {
+            tracing::error!(error = %e, "desk clock");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
     }
 }

@@ -7,6 +7,8 @@ use crate::files::ObjectStore;
 use izinkes_domain::catalog::Catalog;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use izinkes_domain::calendar::WorkingCalendar;
+use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 #[derive(Clone)]
@@ -16,7 +18,14 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub outbox_wake: Arc<Notify>,
     catalogs: Arc<RwLock<HashMap<i64, Arc<Catalog>>>>,
+    calendars: Arc<RwLock<HashMap<String, CachedCalendar>>>,
 }
+
+/// An office calendar and when it was loaded.
+type CachedCalendar = (Instant, Arc<WorkingCalendar>);
+
+/// How long a cached office calendar is trusted (another server may have changed it).
+const CALENDAR_TTL: Duration = Duration::from_secs(60);
 
 impl AppState {
     pub fn new(db: Db, store: ObjectStore, config: Config) -> AppState {
@@ -26,6 +35,7 @@ impl AppState {
             config: Arc::new(config),
             outbox_wake: Arc::new(Notify::new()),
             catalogs: Arc::new(RwLock::new(HashMap::new())),
+            calendars: Arc::new(RwLock::new(HashMap::new())),
         }
     }
 
@@ -61,5 +71,23 @@ impl AppState {
             m.insert(version, catalog.clone());
         }
         Ok(catalog)
+    }
+
+    pub fn cached_calendar(&self, office_id: &str) -> Option<Arc<WorkingCalendar>> {
+        let map = self.calendars.read().ok()?;
+        let (at, cal) = map.get(office_id)?;
+        (at.elapsed() < CALENDAR_TTL).then(|| cal.clone())
+    }
+
+    pub fn cache_calendar(&self, office_id: &str, cal: Arc<WorkingCalendar>) {
+        if let Ok(mut m) = self.calendars.write() {
+            m.insert(office_id.to_string(), (Instant::now(), cal));
+        }
+    }
+
+    pub fn forget_calendar(&self, office_id: &str) {
+        if let Ok(mut m) = self.calendars.write() {
+            m.remove(office_id);
+        }
     }
 }

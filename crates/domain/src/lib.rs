@@ -11,3 +11,4 @@ pub mod password;
 pub mod phone;
 pub mod status;
 pub mod wilayah;
+pub mod workflow;

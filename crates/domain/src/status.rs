@@ -15,6 +15,8 @@ pub enum ApplicationStatus {
     InProcess,
     /// Returned to the applicant with notes.
     NeedsRevision,
+    /// Through the desks and waiting for the head of office's signature.
+    ReadyToSign,
     /// The permit has been issued.
     Issued,
     /// Refused, with a reason.
@@ -22,11 +24,12 @@ pub enum ApplicationStatus {
 }
 
 impl ApplicationStatus {
-    pub const ALL: [ApplicationStatus; 6] = [
+    pub const ALL: [ApplicationStatus; 7] = [
         ApplicationStatus::Draft,
         ApplicationStatus::Submitted,
         ApplicationStatus::InProcess,
         ApplicationStatus::NeedsRevision,
+        ApplicationStatus::ReadyToSign,
         ApplicationStatus::Issued,
         ApplicationStatus::Rejected,
     ];
@@ -37,6 +40,7 @@ impl ApplicationStatus {
             ApplicationStatus::Submitted => "submitted",
             ApplicationStatus::InProcess => "in_process",
             ApplicationStatus::NeedsRevision => "needs_revision",
+            ApplicationStatus::ReadyToSign => "ready_to_sign",
             ApplicationStatus::Issued => "issued",
             ApplicationStatus::Rejected => "rejected",
         }
@@ -55,8 +59,17 @@ impl ApplicationStatus {
             ApplicationStatus::Submitted => "Menunggu Verifikasi",
             ApplicationStatus::InProcess => "Sedang Diproses",
             ApplicationStatus::NeedsRevision => "Perlu Perbaikan",
+            ApplicationStatus::ReadyToSign => "Sedang Diproses",
             ApplicationStatus::Issued => "Izin Terbit",
             ApplicationStatus::Rejected => "Ditolak",
+        }
+    }
+
+    /// The words officers see: the same, but precise about the last stage.
+    pub fn label_officer(self) -> &'static str {
+        match self {
+            ApplicationStatus::ReadyToSign => "Siap Ditandatangani",
+            other => other.label_id(),
         }
     }
 
@@ -68,6 +81,7 @@ impl ApplicationStatus {
             ApplicationStatus::Submitted
                 | ApplicationStatus::InProcess
                 | ApplicationStatus::NeedsRevision
+                | ApplicationStatus::ReadyToSign
                 | ApplicationStatus::Issued
         )
     }

@@ -118,20 +118,33 @@ pub struct OfficerUser {
     pub roles: Vec<String>,
 }
 
+/// Where an officer whose sign-in still owes its second factor is sent.
+pub const OFFICER_2FA_PATH: &str = "/petugas/2fa";
+
 impl FromRequestParts<AppState> for OfficerUser {
-    type Rejection = WebError;
+    type Rejection = axum::response::Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let visitor = Visitor::from_request_parts(parts, state).await?;
+        use axum::response::IntoResponse;
+        let visitor = Visitor::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
         match &visitor.subject {
-            Some(s) if s.kind == SubjectKind::Officer => Ok(OfficerUser {
+            Some(s) if s.kind == SubjectKind::Officer && !s.mfa_pending => Ok(OfficerUser {
                 id: s.id.clone(),
                 office_id: s.office_id.clone().unwrap_or_default(),
                 roles: s.roles.clone(),
                 visitor: visitor.clone(),
             }),
-            Some(_) => Err(WebError::Forbidden),
-            None => Err(WebError::OfficerLoginRequired),
+            Some(_) => Err(WebError::Forbidden.into_response()),
+            None => {
+                // A session waiting for its second factor resolves to no subject; send its
+                // officer to the code page instead of the login form.
+                if let Some(token) = &visitor.session_token
+                    && crate::accounts::pending_officer(state, token).await.is_ok()
+                {
+                    return Err(axum::response::Redirect::to(OFFICER_2FA_PATH).into_response());
+                }
+                Err(WebError::OfficerLoginRequired.into_response())
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod fmt;
 pub mod pages;
 pub mod pages_apply;
+pub mod pages_desk;
 pub mod templates;
 
 use crate::state::AppState;
@@ -34,6 +35,7 @@ pub const BODY_LIMIT: usize = crate::documents::MAX_UPLOAD_BYTES + 512 * 1024;
 pub fn router(state: AppState) -> Router {
     let app = pages::routes()
         .merge(pages_apply::routes())
+        .merge(pages_desk::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf_guard))
         .nest("/api", api::routes())
         .route("/healthz", get(healthz))
@@ -46,7 +48,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN")))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),

@@ -1,7 +1,7 @@
 //! Pages for everyone: the public catalog and Standar Pelayanan, accounts (register, verify,
 //! login, reset, profile), tracking, the development mailbox, and the officer's inbox.
 
-use super::ctx::{ApplicantUser, OfficerUser, Visitor};
+use super::ctx::{ApplicantUser, OFFICER_2FA_PATH, OfficerUser, Visitor};
 use super::error::WebError;
 use super::templates::*;
 use super::{SESSION_COOKIE, set_cookie};
@@ -40,6 +40,11 @@ pub fn routes() -> Router<AppState> {
         .route("/lacak", get(track_form).post(track))
         .route("/dev/mailbox", get(mailbox))
         .route("/petugas/masuk", get(officer_login_form).post(officer_login))
+        .route(OFFICER_2FA_PATH, get(officer_2fa_form).post(officer_2fa))
+        .route(OFFICER_SECURITY_PATH, get(officer_security))
+        .route("/petugas/keamanan/aktifkan", post(officer_totp_enable))
+        .route("/petugas/keamanan/kode-pemulihan", post(officer_recovery_codes))
+        .route("/petugas/keamanan/nonaktifkan", post(officer_totp_disable))
 }
 
 /// A urlencoded form body: first value per key, and every value for repeated keys.
@@ -362,12 +367,29 @@ async fn do_login(state: AppState, v: Visitor, body: Bytes, subject: SubjectKind
     let mut values = f.map();
     values.remove("password");
     let next = f.get("lanjut");
-    match accounts::login(&state, subject, &f.get("email"), &f.get("password"), &v.client, SessionKind::Web).await {
-        Ok(token) => {
+    let result = if officer {
+        // Officers: the second-factor policy decides where the browser goes next.
+        match accounts::login_officer(&state, &f.get("email"), &f.get("password"), None, &v.client, SessionKind::Web).await {
+            Ok(accounts::OfficerLogin::Signed(token)) => Ok((token, "/petugas".to_string())),
+            Ok(accounts::OfficerLogin::Pending { token, enrol }) => {
+                Ok((token, if enrol { OFFICER_SECURITY_PATH } else { OFFICER_2FA_PATH }.to_string()))
+            }
+            Ok(accounts::OfficerLogin::MfaRequired { enrol }) => {
+                Err(ServiceError::Refused(accounts::OfficerLogin::required_message(enrol).into()))
+            }
+            Ok(accounts::OfficerLogin::CodeRejected(m)) => Err(ServiceError::Refused(m)),
+            Err(e) => Err(e),
+        }
+    } else {
+        accounts::login(&state, subject, &f.get("email"), &f.get("password"), &v.client, SessionKind::Web)
+            .await
+            .map(|token| (token, safe_next(&next)))
+    };
+    match result {
+        Ok((token, to)) => {
             if let Some(old) = &v.session_token {
                 accounts::logout(&state, old).await?;
             }
-            let to = if officer { "/petugas".to_string() } else { safe_next(&next) };
             let mut r = see_other(&to);
             r.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, state.config.secure_cookies(), "Lax"));
             Ok(r)
@@ -587,13 +609,223 @@ async fn mailbox(State(state): State<AppState>, v: Visitor) -> PageResult {
     Ok(page(&MailboxPage { ctx: v.ctx(&state, "Kotak surat pengembangan", ""), mails }))
 }
 
-pub async fn officer_home(State(state): State<AppState>, o: OfficerUser) -> PageResult {
-    let office = offices::get(&state, &o.office_id).await?;
-    let items = crate::web::pages_apply::officer_rows(&state, &office).await?;
-    Ok(page(&OfficerHomePage {
-        ctx: o.visitor.ctx(&state, "Permohonan Masuk", "petugas"),
-        office_name: office.name,
-        roles: o.roles.iter().map(|r| crate::roles::role_label(r)).collect(),
-        items,
-    }))
+// ---------------------------------------------------------------------------------------------
+// Officer two-step sign-in: the code page after the password, and Keamanan Akun (enrolment with
+// a QR code, recovery codes, turning it off where allowed). These pages accept a session that
+// still owes its second factor; every other officer page refuses it (`OfficerUser`).
+
+pub const OFFICER_SECURITY_PATH: &str = "/petugas/keamanan";
+
+#[derive(askama::Template)]
+#[template(path = "officer_2fa.html")]
+pub struct Officer2faPage {
+    pub ctx: super::ctx::PageCtx,
+    pub name: String,
+    pub form: FormState,
+}
+
+/// Keamanan Akun. `mode`: "enrol" (QR and confirmation), "codes" (new recovery codes, shown
+/// once) or "status" (TOTP on).
+#[derive(askama::Template)]
+#[template(path = "officer_security.html")]
+pub struct OfficerSecurityPage {
+    pub ctx: super::ctx::PageCtx,
+    pub mode: &'static str,
+    pub name: String,
+    pub required: bool,
+    /// Signing in: the officer must finish this before anything else.
+    pub pending: bool,
+    pub enrolment: Option<accounts::TotpEnrolment>,
+    pub codes: Vec<String>,
+    pub enabled_at: String,
+    pub recovery_left: i64,
+    pub form: FormState,
+    pub notice: String,
+}
+
+/// The officer of this request, full or still owing the second factor, with the session token.
+struct AnyOfficer {
+    subject: accounts::SessionSubject,
+    token: String,
+}
+
+async fn any_officer(state: &AppState, v: &Visitor) -> Result<Option<AnyOfficer>, WebError> {
+    let Some(token) = v.session_token.clone() else { return Ok(None) };
+    if let Some(s) = &v.subject {
+        return Ok((s.kind == SubjectKind::Officer).then(|| AnyOfficer { subject: s.clone(), token }));
+    }
+    match accounts::pending_officer(state, &token).await {
+        Ok(subject) => Ok(Some(AnyOfficer { subject, token })),
+        Err(ServiceError::Unauthenticated) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The page context; a pending officer is not signed in yet, but sees their name and "Keluar".
+fn officer_ctx(state: &AppState, v: &Visitor, o: &AnyOfficer, title: &str) -> super::ctx::PageCtx {
+    let mut ctx = v.ctx(state, title, "keamanan");
+    ctx.user_name = Some(o.subject.name.clone());
+    ctx
+}
+
+fn no_store(mut r: Response) -> Response {
+    r.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    r
+}
+
+fn with_session_cookie(state: &AppState, mut r: Response, token: &str) -> Response {
+    r.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, None, state.config.secure_cookies(), "Lax"));
+    r
+}
+
+fn code_error(key: &str, message: String) -> FormState {
+    let mut errors = FieldErrors::new();
+    errors.insert(key.to_string(), message);
+    FormState::new(HashMap::new(), errors)
+}
+
+/// A service error about a code, as the form to show again; other errors pass through.
+fn code_form(e: ServiceError, key: &str) -> Result<(StatusCode, FormState), ServiceError> {
+    match e {
+        ServiceError::Invalid(errors) => {
+            let m = errors.into_values().next().unwrap_or_default();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, code_error(key, m)))
+        }
+        ServiceError::Throttled(m) => Ok((StatusCode::TOO_MANY_REQUESTS, code_error(key, m))),
+        other => Err(other),
+    }
+}
+
+async fn officer_2fa_form(State(state): State<AppState>, v: Visitor) -> PageResult {
+    let Some(o) = any_officer(&state, &v).await? else { return Ok(see_other("/petugas/masuk")) };
+    if !o.subject.mfa_pending {
+        return Ok(see_other("/petugas"));
+    }
+    if !accounts::officer_mfa(&state, &o.subject.id).await?.enabled {
+        return Ok(see_other(OFFICER_SECURITY_PATH));
+    }
+    let ctx = officer_ctx(&state, &v, &o, "Verifikasi Dua Langkah");
+    Ok(no_store(page(&Officer2faPage { ctx, name: o.subject.name, form: FormState::default() })))
+}
+
+async fn officer_2fa(State(state): State<AppState>, v: Visitor, body: Bytes) -> PageResult {
+    let Some(o) = any_officer(&state, &v).await? else { return Ok(see_other("/petugas/masuk")) };
+    if !o.subject.mfa_pending {
+        return Ok(see_other("/petugas"));
+    }
+    let f = FormBody::parse(&body);
+    match accounts::verify_pending_session(&state, &o.token, &f.get("code"), &v.client).await {
+        Ok(token) => Ok(with_session_cookie(&state, see_other("/petugas"), &token)),
+        Err(ServiceError::Refused(_)) => Ok(see_other(OFFICER_SECURITY_PATH)),
+        Err(ServiceError::Unauthenticated) => Ok(see_other("/petugas/masuk")),
+        Err(e) => {
+            let (status, form) = code_form(e, "code")?;
+            let ctx = officer_ctx(&state, &v, &o, "Verifikasi Dua Langkah");
+            Ok(no_store(page_with_status(status, &Officer2faPage { ctx, name: o.subject.name, form })))
+        }
+    }
+}
+
+/// Keamanan Akun as it stands: enrolment when TOTP is off, the status when it is on.
+async fn security_page(state: &AppState, v: &Visitor, o: &AnyOfficer, form: FormState, notice: String) -> Result<OfficerSecurityPage, WebError> {
+    let mfa = accounts::officer_mfa(state, &o.subject.id).await?;
+    let enrolment = if mfa.enabled { None } else { Some(accounts::begin_totp_enrolment(state, &o.subject.id).await?) };
+    let tz = crate::offices::get(state, o.subject.office_id.as_deref().unwrap_or_default()).await.ok().map(|of| of.tz());
+    let enabled_at = match (&mfa.enabled_at, tz) {
+        (Some(at), Some(tz)) => super::fmt::timestamp_id(at, tz.offset(), tz.label()),
+        (Some(at), None) => super::fmt::timestamp_id(at, super::fmt::wib(), "WIB"),
+        (None, _) => String::new(),
+    };
+    Ok(OfficerSecurityPage {
+        ctx: officer_ctx(state, v, o, "Keamanan Akun"),
+        mode: if mfa.enabled { "status" } else { "enrol" },
+        name: o.subject.name.clone(),
+        required: mfa.required,
+        pending: o.subject.mfa_pending,
+        enrolment,
+        codes: Vec::new(),
+        enabled_at,
+        recovery_left: mfa.recovery_left,
+        form,
+        notice,
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+struct SecurityQuery {
+    #[serde(default)]
+    nonaktif: Option<String>,
+}
+
+async fn officer_security(State(state): State<AppState>, v: Visitor, Query(q): Query<SecurityQuery>) -> PageResult {
+    let Some(o) = any_officer(&state, &v).await? else { return Ok(see_other("/petugas/masuk")) };
+    if o.subject.mfa_pending && accounts::officer_mfa(&state, &o.subject.id).await?.enabled {
+        return Ok(see_other(OFFICER_2FA_PATH));
+    }
+    let notice = if q.nonaktif.is_some() { "Verifikasi dua langkah telah dimatikan.".to_string() } else { String::new() };
+    Ok(no_store(page(&security_page(&state, &v, &o, FormState::default(), notice).await?)))
+}
+
+fn codes_page(mut p: OfficerSecurityPage, codes: Vec<String>) -> Response {
+    p.mode = "codes";
+    p.codes = codes;
+    p.enrolment = None;
+    no_store(page(&p))
+}
+
+async fn officer_totp_enable(State(state): State<AppState>, v: Visitor, body: Bytes) -> PageResult {
+    let Some(o) = any_officer(&state, &v).await? else { return Ok(see_other("/petugas/masuk")) };
+    let f = FormBody::parse(&body);
+    match accounts::confirm_totp_enrolment(&state, &o.subject.id, &f.get("code"), &v.client).await {
+        Ok(codes) => {
+            let mut p = security_page(&state, &v, &o, FormState::default(), String::new()).await?;
+            if o.subject.mfa_pending {
+                // Enrolment was the second factor of this sign-in: the session becomes a full one.
+                let token = accounts::finish_pending_after_enrolment(&state, &o.token).await?;
+                p.pending = false;
+                p.ctx.is_officer = true;
+                return Ok(with_session_cookie(&state, codes_page(p, codes), &token));
+            }
+            Ok(codes_page(p, codes))
+        }
+        Err(ServiceError::Refused(_)) | Err(ServiceError::Conflict(_)) => Ok(see_other(OFFICER_SECURITY_PATH)),
+        Err(e) => {
+            let (status, form) = code_form(e, "code")?;
+            Ok(no_store(page_with_status(status, &security_page(&state, &v, &o, form, String::new()).await?)))
+        }
+    }
+}
+
+async fn officer_recovery_codes(State(state): State<AppState>, o: OfficerUser, body: Bytes) -> PageResult {
+    let f = FormBody::parse(&body);
+    let any = AnyOfficer {
+        subject: o.visitor.subject.clone().ok_or(WebError::OfficerLoginRequired)?,
+        token: o.visitor.session_token.clone().unwrap_or_default(),
+    };
+    match accounts::regenerate_recovery_codes(&state, &o.id, &f.get("code_new"), &o.visitor.client).await {
+        Ok(codes) => Ok(codes_page(security_page(&state, &o.visitor, &any, FormState::default(), String::new()).await?, codes)),
+        Err(ServiceError::Refused(_)) => Ok(see_other(OFFICER_SECURITY_PATH)),
+        Err(e) => {
+            let (status, form) = code_form(e, "code_new")?;
+            Ok(no_store(page_with_status(status, &security_page(&state, &o.visitor, &any, form, String::new()).await?)))
+        }
+    }
+}
+
+async fn officer_totp_disable(State(state): State<AppState>, o: OfficerUser, body: Bytes) -> PageResult {
+    let f = FormBody::parse(&body);
+    let any = AnyOfficer {
+        subject: o.visitor.subject.clone().ok_or(WebError::OfficerLoginRequired)?,
+        token: o.visitor.session_token.clone().unwrap_or_default(),
+    };
+    match accounts::disable_totp(&state, &o.id, &f.get("code_off"), &o.visitor.client).await {
+        Ok(()) => Ok(see_other("/petugas/keamanan?nonaktif=1")),
+        Err(ServiceError::Refused(m)) => {
+            Ok(no_store(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &security_page(&state, &o.visitor, &any, FormState::default(), m).await?)))
+        }
+        Err(e) => {
+            let (status, form) = code_form(e, "code_off")?;
+            Ok(no_store(page_with_status(status, &security_page(&state, &o.visitor, &any, form, String::new()).await?)))
+        }
+    }
 }

@@ -9,7 +9,7 @@ use super::templates::*;
 use crate::applications::{self, ApplicantData, ApplicationView, SubmitOutcome};
 use crate::documents;
 use crate::error::ServiceError;
-use crate::offices::{self, Office};
+use crate::offices;
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;
@@ -41,8 +41,6 @@ pub fn routes() -> Router<AppState> {
         .route("/berkas/{id}", get(library_file))
         .route("/berkas/{id}/ganti", post(library_replace))
         .route("/berkas/{id}/hapus", post(library_delete))
-        .route("/petugas", get(super::pages::officer_home))
-        .route("/petugas/permohonan/{id}", get(officer_application))
         .route("/petugas/permohonan/{id}/syarat/{key}", get(officer_attachment))
 }
 
@@ -124,10 +122,14 @@ async fn detail(State(state): State<AppState>, user: ApplicantUser, Path(id): Pa
         };
         return Ok(see_other(&format!("/permohonan/{}/{next}", v.app.id)));
     }
-    Ok(page(&application_page(&state, &user.visitor, &v, false)))
+    let revision = crate::revisions::open_round(&state, &v.app.id)
+        .await?
+        .filter(|_| v.app.status.code() == "needs_revision")
+        .map(|r| (r.round, r.asked_by_name, r.items));
+    Ok(page(&application_page(&state, &user.visitor, &v, revision)))
 }
 
-fn application_page(state: &AppState, visitor: &Visitor, v: &ApplicationView, _officer: bool) -> ApplicationPage {
+fn application_page(state: &AppState, visitor: &Visitor, v: &ApplicationView, revision: Option<(i64, String, Vec<crate::desks::RevisionItem>)>) -> ApplicationPage {
     let tz = v.office.tz();
     ApplicationPage {
         ctx: visitor.ctx(state, &format!("Permohonan {}", v.app.registration_number.clone().unwrap_or_default()), "permohonan"),
@@ -138,6 +140,7 @@ fn application_page(state: &AppState, visitor: &Visitor, v: &ApplicationView, _o
         history: history_rows(v),
         submitted_at: v.app.submitted_at.as_deref().map(|s| timestamp_id(s, tz.offset(), tz.label())).unwrap_or_default(),
         sla_days: v.permit().map(|p| p.sla_working_days).unwrap_or(0),
+        revision,
     }
 }
 
@@ -452,14 +455,15 @@ async fn unattach(State(state): State<AppState>, user: ApplicantUser, Path((id, 
 }
 
 fn file_response(d: documents::FileDownload) -> Response {
-    // Inline so PDFs and images preview in the browser; the CSP sandbox keeps a PDF's scripts inert.
+    // Inline so PDFs and images preview in the browser (and in the desk's frame); the CSP lets
+    // nothing else load.
     let disposition = format!("inline; filename=\"{}\"", d.filename.replace('"', ""));
     (
         [
             (header::CONTENT_TYPE, d.mime),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
-            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'; img-src 'self'; object-src 'self'".to_string()),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'".to_string()),
         ],
         d.bytes,
     )
@@ -610,62 +614,6 @@ async fn library_delete(State(state): State<AppState>, user: ApplicantUser, Path
 async fn library_file(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
     let subject = user.visitor.subject.clone().ok_or(WebError::Forbidden)?;
     Ok(file_response(documents::download_library(&state, &subject, &id).await?))
-}
-
-pub async fn officer_rows(state: &AppState, office: &Office) -> Result<Vec<OfficerRow>, ServiceError> {
-    use sqlx::Row;
-    let rows = sqlx::query(
-        "SELECT id, registration_number, holder_name, permit_code, catalog_version, status, submitted_at, applicant_data FROM applications \
-         WHERE office_id = $1 AND status <> 'draft' ORDER BY submitted_at DESC LIMIT 200",
-    )
-    .bind(&office.id)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let tz = office.tz();
-    let mut out = Vec::new();
-    for r in rows {
-        let catalog = state.catalog(r.try_get("catalog_version")?).await?;
-        let code: String = r.try_get("permit_code")?;
-        let data: ApplicantData = serde_json::from_str(&r.try_get::<String, _>("applicant_data")?).unwrap_or_default();
-        let status: String = r.try_get("status")?;
-        out.push(OfficerRow {
-            id: r.try_get("id")?,
-            registration_number: crate::db::opt_text(&r, "registration_number")?.unwrap_or_default(),
-            holder: data.name,
-            permit: catalog.get(&code).map(|p| p.short_name.clone()).unwrap_or(code),
-            status: izinkes_domain::status::ApplicationStatus::from_code(&status).map(|s| s.label_id().to_string()).unwrap_or(status),
-            submitted_at: crate::db::opt_text(&r, "submitted_at")?.map(|s| timestamp_id(&s, tz.offset(), tz.label())).unwrap_or_default(),
-        });
-    }
-    Ok(out)
-}
-
-async fn officer_view(state: &AppState, o: &OfficerUser, id: &str) -> Result<ApplicationView, WebError> {
-    use sqlx::Row;
-    if !crate::ids::looks_like_id(id) {
-        return Err(WebError::NotFound);
-    }
-    let row = sqlx::query("SELECT applicant_id FROM applications WHERE id = $1 AND office_id = $2 AND status <> 'draft'")
-        .bind(id)
-        .bind(&o.office_id)
-        .fetch_optional(&state.db.pool)
-        .await
-        .map_err(ServiceError::from)?
-        .ok_or(WebError::NotFound)?;
-    let applicant_id: String = row.try_get("applicant_id").map_err(ServiceError::from)?;
-    Ok(applications::load_view(state, &applicant_id, id).await?)
-}
-
-async fn officer_application(State(state): State<AppState>, o: OfficerUser, Path(id): Path<String>) -> PageResult {
-    let v = officer_view(&state, &o, &id).await?;
-    Ok(page(&OfficerApplicationPage {
-        ctx: o.visitor.ctx(&state, "Berkas Permohonan", "petugas"),
-        app: AppSummary::from_view(&v),
-        applicant_rows: applicant_rows(&v.app.data),
-        form_rows: form_rows(&v),
-        documents: requirement_rows(&v, &FieldErrors::new(), &[]),
-        history: history_rows(&v),
-    }))
 }
 
 async fn officer_attachment(State(state): State<AppState>, o: OfficerUser, Path((id, key)): Path<(String, String)>) -> PageResult {

@@ -481,6 +481,8 @@ pub struct ApplicationPage {
     pub history: Vec<HistoryRow>,
     pub submitted_at: String,
     pub sla_days: u32,
+    /// The open revision round: (round, asked by, items).
+    pub revision: Option<(i64, String, Vec<crate::desks::RevisionItem>)>,
 }
 
 #[derive(Template)]
@@ -508,31 +510,127 @@ pub struct DocumentsPage {
     pub notice: String,
 }
 
+
+pub struct DeskRow {
+    pub item: crate::desks::DeskItem,
+    pub permit: String,
+    pub step: String,
+    pub role: String,
+    pub submitted: String,
+    pub due: String,
+    pub status: String,
+    pub claimed: String,
+}
+
 #[derive(Template)]
-#[template(path = "officer_home.html")]
-pub struct OfficerHomePage {
+#[template(path = "desk_tasks.html")]
+pub struct DeskTasksPage {
     pub ctx: PageCtx,
     pub office_name: String,
     pub roles: Vec<String>,
-    pub items: Vec<OfficerRow>,
-}
-
-pub struct OfficerRow {
-    pub id: String,
-    pub registration_number: String,
-    pub holder: String,
-    pub permit: String,
-    pub status: String,
-    pub submitted_at: String,
+    pub rows: Vec<DeskRow>,
+    pub filter: crate::desks::DeskFilter,
+    pub permits: Vec<(String, String)>,
+    pub supervisor: bool,
 }
 
 #[derive(Template)]
-#[template(path = "officer_application.html")]
-pub struct OfficerApplicationPage {
+#[template(path = "desk_summary.html")]
+pub struct DeskSummaryPage {
+    pub ctx: PageCtx,
+    pub steps: Vec<crate::desks::StepSummary>,
+}
+
+impl DeskSummaryPage {
+    pub fn avg(&self, s: &crate::desks::StepSummary) -> String {
+        s.average_days.map(|d| format!("{d:.1}").replace('.', ",")).unwrap_or_else(|| "—".into())
+    }
+    pub fn role(&self, s: &crate::desks::StepSummary) -> String {
+        crate::roles::role_label(&s.role)
+    }
+}
+
+pub struct CheckRow {
+    pub key: String,
+    pub label: String,
+    pub filename: String,
+    pub is_image: bool,
+    pub ok: Option<bool>,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "desk_file.html")]
+pub struct DeskFilePage {
     pub ctx: PageCtx,
     pub app: AppSummary,
+    pub status_officer: String,
     pub applicant_rows: Vec<AnswerRow>,
     pub form_rows: Vec<AnswerRow>,
-    pub documents: Vec<RequirementRow>,
+    pub check_rows: Vec<CheckRow>,
     pub history: Vec<HistoryRow>,
+    pub internal_notes: Vec<(String, String, String)>,
+    pub rounds: Vec<crate::desks::RevisionRound>,
+    pub products: Vec<(String, String, String, String)>,
+    pub step_name: String,
+    pub step_role: String,
+    pub step_produces: Vec<String>,
+    pub steps: Vec<(String, String, bool, bool)>,
+    pub workflow_name: String,
+    pub can: Vec<String>,
+    pub lock_version: i64,
+    pub request_key: String,
+    pub claimed_by: String,
+    pub claimed_by_me: bool,
+    pub can_claim: bool,
+    pub supervisor: bool,
+    pub officers: Vec<(String, String)>,
+    pub step_due: String,
+    pub due: String,
+    pub remaining_step_days: Option<i64>,
+    pub remaining_days: Option<i64>,
+    pub paused: bool,
+    pub field_choices: Vec<(String, String)>,
+    pub doc_choices: Vec<(String, String)>,
+    pub draft_defaults: Vec<(String, String, String)>,
+    pub errors: FormState,
+    pub notice: String,
+    pub today: String,
+}
+
+impl DeskFilePage {
+    pub fn may(&self, action: &str) -> bool {
+        self.can.iter().any(|a| a == action)
+    }
+}
+
+pub struct RevisionFieldRow {
+    pub key: String,
+    pub label: String,
+    pub note: String,
+    pub value: String,
+    pub example: String,
+    pub error: String,
+}
+
+pub struct RevisionDocRow {
+    pub key: String,
+    pub label: String,
+    pub note: String,
+    pub formats: String,
+    pub accept: String,
+    pub filename: String,
+    pub error: String,
+}
+
+#[derive(Template)]
+#[template(path = "revision.html")]
+pub struct RevisionPage {
+    pub ctx: PageCtx,
+    pub app: AppSummary,
+    pub round: i64,
+    pub asked_by: String,
+    pub fields: Vec<RevisionFieldRow>,
+    pub docs: Vec<RevisionDocRow>,
+    pub errors: FormState,
 }

@@ -3,5 +3,10 @@
 
 mod support;
 
+mod api;
 mod bad_input;
+mod desks;
 mod journey;
+mod openapi;
+mod s3;
+mod totp;

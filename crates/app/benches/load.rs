@@ -1,0 +1,1673 @@
+//! Load benchmark of the running server: `cargo bench -p izinkes-app --bench load`.
+//!
+//! Starts the real server in-process on 127.0.0.1:0 with a fresh database holding 100,000
+//! applications, logs applicants in over HTTP and drives each scenario with 64 concurrent
+//! keep-alive clients for a fixed time, recording every latency. Writes docs/benchmarks.md.
+//!
+//! Backends: SQLite (fresh temporary data directory) always; PostgreSQL as well when
+//! `BENCH_DATABASE_URL` is an admin URL (`postgres://postgres@127.0.0.1:5432/postgres`): a fresh
+//! database is created and dropped at the end.
+//!
+//! Environment (all optional):
+//! - `BENCH_SECONDS` (10): measured seconds per scenario; `BENCH_WARMUP` (2): unmeasured seconds first.
+//! - `BENCH_CONCURRENCY` (64): concurrent clients.
+//! - `BENCH_APPLICATIONS` (100000), `BENCH_APPLICANTS` (2000): dataset size.
+//! - `BENCH_SUBMIT_DRAFTS`: complete drafts prepared for the submit scenario (default 1,200 per second run).
+//! - `BENCH_BACKENDS` (`sqlite,postgres`): which backends to run (postgres needs `BENCH_DATABASE_URL`).
+//! - `BENCH_GZIP` (1): send `Accept-Encoding: gzip` like a browser does (0 = identity responses).
+//! - `BENCH_OUTPUT` (docs/benchmarks.md of the workspace).
+//!
+//! Seeding: the demo data and one complete template draft per permit type are made through the
+//! service layer (so the data is what the service writes); the bulk applicants, applications,
+//! attachments and history rows are then copied from those with direct multi-row SQL.
+
+use chrono::{DateTime, Datelike, Duration as ChronoDuration, Utc};
+use izinkes_app::accounts;
+use izinkes_app::applications::{self, ApplicantData, NewHistory};
+use izinkes_app::config::Config;
+use izinkes_app::db::{Backend, ts};
+use izinkes_app::ids::new_id;
+use izinkes_app::offices::{self, Office};
+use izinkes_app::roles::Role;
+use izinkes_app::samples;
+use izinkes_app::state::AppState;
+use izinkes_domain::catalog::FileFormat;
+use izinkes_domain::status::RegistrationNumber;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use reqwest::redirect::Policy;
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Domain of the bulk-inserted accounts (the service never makes these).
+const BULK_DOMAIN: &str = "beban.izinkes.id";
+const PASSWORD: &str = izinkes_app::demo::APPLICANT_PASSWORD;
+/// Most drafts one submitter can submit: 3 active per profession (DOMAIN rule 1).
+const PER_PROFESSION: usize = 3;
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+impl Kind {
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Sqlite => "SQLite",
+            Kind::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Settings {
+    seconds: u64,
+    warmup: u64,
+    concurrency: usize,
+    applications: usize,
+    applicants: usize,
+    submit_drafts: usize,
+    pg_admin: Option<String>,
+    backends: Vec<Kind>,
+    gzip: bool,
+    output: PathBuf,
+}
+
+fn env_num(name: &str, default: u64) -> u64 {
+    match std::env::var(name) {
+        Ok(v) => v.trim().parse().unwrap_or_else(|_| panic!("{name} must be a number, got {v:?}")),
+        Err(_) => default,
+    }
+}
+
+impl Settings {
+    fn from_env() -> Settings {
+        let seconds = env_num("BENCH_SECONDS", 10).max(1);
+        let warmup = env_num("BENCH_WARMUP", 2);
+        let concurrency = env_num("BENCH_CONCURRENCY", 64).max(1) as usize;
+        let pg_admin = std::env::var("BENCH_DATABASE_URL").ok().filter(|s| !s.trim().is_empty());
+        let wanted = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into()).to_lowercase();
+        let mut backends = Vec::new();
+        if wanted.contains("sqlite") {
+            backends.push(Kind::Sqlite);
+        }
+        if wanted.contains("postgres") {
+            if pg_admin.is_some() {
+                backends.push(Kind::Postgres);
+            } else {
+                eprintln!("bench: BENCH_DATABASE_URL is not set: PostgreSQL is skipped");
+            }
+        }
+        let output = std::env::var("BENCH_OUTPUT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/benchmarks.md"));
+        Settings {
+            seconds,
+            warmup,
+            concurrency,
+            applications: env_num("BENCH_APPLICATIONS", 100_000) as usize,
+            applicants: env_num("BENCH_APPLICANTS", 2_000).max(concurrency as u64) as usize,
+            submit_drafts: env_num("BENCH_SUBMIT_DRAFTS", 1_200 * (seconds + warmup)) as usize,
+            pg_admin,
+            backends,
+            gzip: env_num("BENCH_GZIP", 1) != 0,
+            output,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+/// An SQL string literal (standard quoting: both backends take `''` for a quote).
+fn lit(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        if c == '\'' {
+            out.push('\'');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+fn opt_lit(s: Option<&str>) -> String {
+    s.map(lit).unwrap_or_else(|| "NULL".into())
+}
+
+async fn exec(db: &sqlx::AnyPool, sql: String) {
+    let head: String = sql.chars().take(120).collect();
+    if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(db).await {
+        panic!("bench SQL failed: {e}\n{head}…");
+    }
+}
+
+async fn exec_tx(tx: &mut izinkes_app::db::Tx, sql: String) {
+    let head: String = sql.chars().take(120).collect();
+    if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await {
+        panic!("bench SQL failed: {e}\n{head}…");
+    }
+}
+
+async fn count(db: &sqlx::AnyPool, sql: &'static str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql).fetch_one(db).await.expect(sql)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+const FIRST: [&str; 24] = [
+    "Putu", "Made", "Nyoman", "Ketut", "Wayan", "Kadek", "Komang", "Gede", "Dewi", "Siti", "Budi", "Agus", "Rina", "Yohanes",
+    "Maria", "Fransiska", "Andi", "Nur", "Rudi", "Sri", "Hendra", "Lestari", "Yuliana", "Stefanus",
+];
+const LAST: [&str; 20] = [
+    "Setiawan", "Lestari", "Santoso", "Pratama", "Wijaya", "Saputra", "Hidayat", "Kusuma", "Sari", "Nugroho", "Purnama",
+    "Suryadi", "Halim", "Tanjaya", "Mahendra", "Astuti", "Gunawan", "Wibowo", "Utami", "Aryasa",
+];
+const FACILITIES: [&str; 10] = [
+    "RSU Negara",
+    "Klinik Pratama Sehat Bersama",
+    "Puskesmas Kota",
+    "Apotek Kimia Farma",
+    "Praktik Mandiri",
+    "RSUD Sultan Syarif Mohamad Alkadrie",
+    "Klinik Utama Medika",
+    "RS Bhayangkara",
+    "Laboratorium Klinik Prodia",
+    "Apotek Sehat Selalu",
+];
+
+/// The two demo offices: (id, code, regency, a village in the regency).
+const OFFICES: [(&str, &str, &str); 2] = [("pontianak", "PTK", "61.71.01.1002"), ("jembrana", "JBR", "51.01.03.2004")];
+
+// ---------------------------------------------------------------------------------------------
+// Seeding
+
+/// A complete draft of one permit type made through the service, copied into the bulk rows.
+struct Template {
+    code: String,
+    profession: String,
+    app_id: String,
+    data: ApplicantData,
+    answers: String,
+    /// Offices that offer the type.
+    offices: Vec<usize>,
+}
+
+struct BulkApplicant {
+    id: String,
+    email: String,
+    name: String,
+    phone: String,
+    address: String,
+    office: usize,
+}
+
+struct Reader {
+    email: String,
+    /// Non-draft applications the reader owns (detail pages).
+    detail_ids: Vec<String>,
+    own_applications: usize,
+}
+
+struct Seeded {
+    base: String,
+    readers: Vec<Reader>,
+    /// Per submitter: email and complete drafts.
+    submitters: Vec<(String, Vec<String>)>,
+    timings: Vec<(String, Duration)>,
+    dataset: Vec<(String, String)>,
+    version: String,
+}
+
+struct Running {
+    state: AppState,
+    seeded: Seeded,
+    _dir: tempfile::TempDir,
+    pg_db: Option<String>,
+}
+
+fn pg_url_for(admin: &str, name: &str) -> String {
+    match admin.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{name}"),
+        None => panic!("bad BENCH_DATABASE_URL {admin}"),
+    }
+}
+
+async fn prepare(kind: Kind, s: &Settings) -> Running {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut timings = Vec::new();
+    let (database_url, pg_db) = match kind {
+        Kind::Sqlite => (None, None),
+        Kind::Postgres => {
+            let admin = s.pg_admin.clone().expect("admin url");
+            let name = format!("izk_bench_{}", new_id());
+            let db = izinkes_app::db::Db::connect(&admin).await.expect("BENCH_DATABASE_URL: PostgreSQL must answer");
+            exec(&db.pool, format!("CREATE DATABASE {name}")).await;
+            db.pool.close().await;
+            (Some(pg_url_for(&admin, &name)), Some(name))
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let mut config = Config::for_tests(dir.path().to_path_buf(), database_url);
+    config.base_url = format!("http://127.0.0.1:{port}");
+
+    let t = Instant::now();
+    let state = izinkes_app::open(config).await.expect("open");
+    izinkes_app::demo::load(&state).await.expect("demo data");
+    timings.push(("open, migrate, demo data (service layer: 2 offices, 18 officers, 3 applicants, 6 applications)".into(), t.elapsed()));
+
+    let t = Instant::now();
+    let templates = make_templates(&state).await;
+    timings.push((format!("{} complete template drafts, one per permit type (service layer)", templates.len()), t.elapsed()));
+
+    let version = match kind {
+        Kind::Sqlite => sqlx::query_scalar::<_, String>("SELECT sqlite_version()").fetch_one(&state.db.pool).await.map(|v| format!("SQLite {v}")),
+        Kind::Postgres => sqlx::query_scalar::<_, String>("SHOW server_version").fetch_one(&state.db.pool).await.map(|v| format!("PostgreSQL {v}")),
+    }
+    .unwrap_or_default();
+
+    let seeded = bulk_seed(&state, s, &templates, &mut timings).await;
+    let serve_state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = izinkes_app::serve(serve_state, listener).await {
+            eprintln!("bench: server stopped: {e}");
+        }
+    });
+    Running {
+        state,
+        seeded: Seeded { base: format!("http://127.0.0.1:{port}"), timings, version, ..seeded },
+        _dir: dir,
+        pg_db,
+    }
+}
+
+async fn make_templates(state: &AppState) -> Vec<Template> {
+    let id = accounts::register(
+        state,
+        &accounts::RegisterInput {
+            full_name: "Ni Made Templat Beban".into(),
+            identity_type: "KTP".into(),
+            identity_number: "5101034507929001".into(),
+            phone: "081234509001".into(),
+            address: "Jl. Ngurah Rai No. 9, Negara".into(),
+            village_code: "51.01.03.2004".into(),
+            email: "templat.beban@contoh.id".into(),
+            password: PASSWORD.into(),
+            password_confirm: PASSWORD.into(),
+            consent: true,
+        },
+    )
+    .await
+    .expect("register template applicant");
+    sqlx::query("UPDATE applicants SET email_verified_at = $1 WHERE id = $2")
+        .bind(izinkes_app::db::now_text())
+        .bind(&id)
+        .execute(&state.db.pool)
+        .await
+        .expect("verify");
+    let applicant = accounts::load_applicant(state, &id).await.expect("applicant");
+    let (_, catalog) = state.current_catalog().await.expect("catalog");
+    let mut out = Vec::new();
+    for permit in &catalog.permit_types {
+        let mut serving = Vec::new();
+        for (i, (office, _, _)) in OFFICES.iter().enumerate() {
+            if offices::is_enabled(state, office, &permit.code).await.expect("enabled") {
+                serving.push(i);
+            }
+        }
+        let office = OFFICES[*serving.first().expect("an office offers the type")];
+        let app_id = applications::create_draft(state, &applicant, office.0, &permit.code).await.expect("draft");
+        let data = ApplicantData {
+            name: applicant.full_name.clone(),
+            email: applicant.email.clone(),
+            phone: applicant.phone.clone(),
+            address: applicant.address.clone(),
+            village_code: applicant.village_code.clone(),
+            facility_name: "Klinik Pratama Sehat Bersama".into(),
+            location_village_code: office.2.into(),
+            location_address: "Jl. Pahlawan No. 12, RT 004/RW 002".into(),
+            ..ApplicantData::default()
+        };
+        let e = applications::save_step1(state, &id, &app_id, &data).await.expect("step 1");
+        assert!(e.is_empty(), "template step 1 {}: {e:?}", permit.code);
+        let answers = izinkes_app::demo::sample_answers(permit);
+        let e = applications::save_step2(state, &id, &app_id, &answers).await.expect("step 2");
+        assert!(e.is_empty(), "template step 2 {}: {e:?}", permit.code);
+        let v = applications::load_view(state, &id, &app_id).await.expect("view");
+        for req in permit.needed_requirements(&v.all_answers()) {
+            let (name, bytes) = if req.formats.contains(&FileFormat::Pdf) {
+                (format!("{}.pdf", req.key), samples::pdf(&req.label))
+            } else if req.formats.contains(&FileFormat::Png) {
+                (format!("{}.png", req.key), samples::PNG.to_vec())
+            } else {
+                (format!("{}.jpg", req.key), samples::jpeg())
+            };
+            applications::upload_requirement(state, &id, &app_id, &req.key, &name, &bytes).await.expect("upload");
+        }
+        let v = applications::load_view(state, &id, &app_id).await.expect("view");
+        let problems = applications::check_complete(&v);
+        assert!(problems.is_empty(), "template {} incomplete: {:?}", permit.code, problems.all());
+        out.push(Template {
+            code: permit.code.clone(),
+            profession: permit.profession.clone(),
+            app_id,
+            data: v.app.data.clone(),
+            answers: serde_json::to_string(&v.app.answers).expect("json"),
+            offices: serving,
+        });
+    }
+    out
+}
+
+/// The applicant data of a copy: the template's answers, this applicant's contact, the office's area.
+fn data_for(t: &Template, a: &BulkApplicant, office: usize, facility: &str) -> ApplicantData {
+    let mut d = t.data.clone();
+    d.name = a.name.clone();
+    d.email = a.email.clone();
+    d.phone = a.phone.clone();
+    d.address = a.address.clone();
+    d.village_code = OFFICES[a.office].2.into();
+    d.facility_name = facility.into();
+    d.location_village_code = OFFICES[office].2.into();
+    d.location_address = format!("{facility}, Jl. Pahlawan No. 12");
+    d
+}
+
+struct AppRow {
+    id: String,
+    office: usize,
+    applicant: usize,
+    template: usize,
+    status: &'static str,
+    created: DateTime<Utc>,
+    submitted: Option<DateTime<Utc>>,
+    number: Option<String>,
+    facility: &'static str,
+}
+
+struct HistRow {
+    office: usize,
+    app: String,
+    seq: i64,
+    at: String,
+    actor_kind: &'static str,
+    actor_id: Option<String>,
+    actor_name: String,
+    actor_role: Option<&'static str>,
+    action: &'static str,
+    from: &'static str,
+    to: &'static str,
+    note: &'static str,
+    prev: String,
+    hash: String,
+}
+
+fn is_active(status: &str) -> bool {
+    matches!(status, "submitted" | "in_process" | "needs_revision" | "issued")
+}
+
+async fn insert_applicants(db: &sqlx::AnyPool, list: &[BulkApplicant], hash: &str) {
+    let now = izinkes_app::db::now_text();
+    let mut tx = db.begin().await.expect("tx");
+    for (chunk_no, chunk) in list.chunks(500).enumerate() {
+        let mut sql = String::from(
+            "INSERT INTO applicants (id, email, password_hash, full_name, identity_type, identity_number, phone, address, \
+             village_code, email_verified_at, profile, created_at, updated_at) VALUES ",
+        );
+        for (i, a) in chunk.iter().enumerate() {
+            let n = chunk_no * 500 + i;
+            let female = n % 2 == 1;
+            let day = 1 + n % 28 + if female { 40 } else { 0 };
+            let nik = format!(
+                "{}{day:02}{:02}{:02}{:04}",
+                if a.office == 0 { "617101" } else { "510103" },
+                1 + (n / 28) % 12,
+                60 + n % 40,
+                n + 1
+            );
+            if i > 0 {
+                sql.push(',');
+            }
+            let _ = write!(
+                sql,
+                "({},{},{},{},'KTP',{},{},{},{},{},'{{}}',{},{})",
+                lit(&a.id),
+                lit(&a.email),
+                lit(hash),
+                lit(&a.name),
+                lit(&nik),
+                lit(&a.phone),
+                lit(&a.address),
+                lit(OFFICES[a.office].2),
+                lit(&now),
+                lit(&now),
+                lit(&now)
+            );
+        }
+        exec_tx(&mut tx, sql).await;
+    }
+    tx.commit().await.expect("commit");
+}
+
+async fn insert_applications(db: &sqlx::AnyPool, rows: &[AppRow], templates: &[Template], applicants: &[BulkApplicant], version: i64) {
+    let mut tx = db.begin().await.expect("tx");
+    for chunk in rows.chunks(500) {
+        let mut sql = String::from(
+            "INSERT INTO applications (id, office_id, applicant_id, permit_code, profession, catalog_version, status, \
+             registration_number, applicant_data, answers, step1_done, step2_done, holder_name, created_at, updated_at, \
+             submitted_at, lock_version) VALUES ",
+        );
+        for (i, r) in chunk.iter().enumerate() {
+            let t = &templates[r.template];
+            let a = &applicants[r.applicant];
+            let data = serde_json::to_string(&data_for(t, a, r.office, r.facility)).expect("json");
+            let updated = r.submitted.map(|s| s + ChronoDuration::hours(30)).unwrap_or(r.created).min(Utc::now());
+            if i > 0 {
+                sql.push(',');
+            }
+            let _ = write!(
+                sql,
+                "({},{},{},{},{},{version},{},{},{},{},1,1,{},{},{},{},{})",
+                lit(&r.id),
+                lit(OFFICES[r.office].0),
+                lit(&a.id),
+                lit(&t.code),
+                lit(&t.profession),
+                lit(r.status),
+                opt_lit(r.number.as_deref()),
+                lit(&data),
+                lit(&t.answers),
+                lit(&a.name.to_lowercase()),
+                lit(&ts(r.created)),
+                lit(&ts(updated)),
+                opt_lit(r.submitted.map(ts).as_deref()),
+                if r.status == "draft" { 3 } else { 6 }
+            );
+        }
+        exec_tx(&mut tx, sql).await;
+    }
+    tx.commit().await.expect("commit");
+}
+
+async fn insert_history(db: &sqlx::AnyPool, rows: &[HistRow]) {
+    let mut tx = db.begin().await.expect("tx");
+    for chunk in rows.chunks(500) {
+        let mut sql = String::from(
+            "INSERT INTO application_history (office_id, application_id, seq, at, actor_kind, actor_id, actor_name, actor_role, \
+             action, from_status, to_status, step, public_note, internal_note, prev_hash, hash) VALUES ",
+        );
+        for (i, h) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(',');
+            }
+            let step = if h.actor_kind == "officer" { h.actor_role } else { None };
+            let _ = write!(
+                sql,
+                "({},{},{},{},{},{},{},{},{},{},{},{},{},NULL,{},{})",
+                lit(OFFICES[h.office].0),
+                lit(&h.app),
+                h.seq,
+                lit(&h.at),
+                lit(h.actor_kind),
+                opt_lit(h.actor_id.as_deref()),
+                lit(&h.actor_name),
+                opt_lit(h.actor_role),
+                lit(h.action),
+                lit(h.from),
+                lit(h.to),
+                opt_lit(step),
+                lit(h.note),
+                lit(&h.prev),
+                lit(&h.hash)
+            );
+        }
+        exec_tx(&mut tx, sql).await;
+    }
+    tx.commit().await.expect("commit");
+}
+
+/// History of a seeded application as the service and officers would have written it.
+fn history_for(r: &AppRow, applicant: &BulkApplicant, officers: &HashMap<(usize, &'static str), String>, out: &mut Vec<HistRow>) {
+    let Some(submitted) = r.submitted else { return };
+    let fo = Role::FrontOffice;
+    let mut steps: Vec<(&'static str, Option<Role>, &'static str, &'static str, &'static str, &'static str)> = vec![(
+        "applicant",
+        None,
+        "ajukan",
+        "draft",
+        "submitted",
+        "Permohonan diajukan dan menunggu verifikasi kelengkapan oleh Front Office.",
+    )];
+    match r.status {
+        "in_process" => steps.push(("officer", Some(fo), "teruskan", "submitted", "in_process", "Berkas lengkap, diteruskan ke Back Office.")),
+        "needs_revision" => steps.push((
+            "officer",
+            Some(fo),
+            "kembalikan ke pemohon",
+            "submitted",
+            "needs_revision",
+            "Pas foto buram; unggah ulang pas foto berwarna 4x6 yang jelas.",
+        )),
+        "issued" => {
+            steps.push(("officer", Some(fo), "teruskan", "submitted", "in_process", "Berkas lengkap."));
+            steps.push(("officer", Some(Role::Kadis), "terbitkan", "in_process", "issued", "Izin diterbitkan."));
+        }
+        "rejected" => steps.push((
+            "officer",
+            Some(Role::BackOffice),
+            "tolak",
+            "submitted",
+            "rejected",
+            "Ditolak: dokumen rekomendasi tidak sesuai dengan tempat praktik yang dimohonkan.",
+        )),
+        _ => {}
+    }
+    let mut prev = "0".repeat(64);
+    for (i, (kind, role, action, from, to, note)) in steps.into_iter().enumerate() {
+        let seq = i as i64 + 1;
+        let at = ts((submitted + ChronoDuration::hours(12 * i as i64)).min(Utc::now()));
+        let (actor_id, actor_name, actor_role) = match role {
+            None => (Some(applicant.id.clone()), applicant.name.clone(), Some("Pemohon")),
+            Some(role) => (
+                officers.get(&(r.office, role.code())).cloned(),
+                format!("{} ({})", role.label_id(), OFFICES[r.office].0),
+                Some(role.label_id()),
+            ),
+        };
+        let h = NewHistory {
+            office_id: OFFICES[r.office].0,
+            application_id: &r.id,
+            actor_kind: kind,
+            actor_id: actor_id.as_deref(),
+            actor_name: &actor_name,
+            actor_role,
+            action,
+            from_status: Some(from),
+            to_status: to,
+            step: if kind == "officer" { actor_role } else { None },
+            public_note: Some(note),
+            internal_note: None,
+        };
+        let hash = applications::history_hash(&prev, seq, &at, &h);
+        out.push(HistRow {
+            office: r.office,
+            app: r.id.clone(),
+            seq,
+            at,
+            actor_kind: kind,
+            actor_id,
+            actor_name,
+            actor_role,
+            action,
+            from,
+            to,
+            note,
+            prev: std::mem::replace(&mut prev, hash.clone()),
+            hash,
+        });
+    }
+}
+
+async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timings: &mut Vec<(String, Duration)>) -> Seeded {
+    let db = &state.db.pool;
+    let mut rng = StdRng::seed_from_u64(20_260_101);
+    let version: i64 = sqlx::query_scalar("SELECT MAX(version) FROM catalog_versions").fetch_one(db).await.expect("version");
+    let existing_apps = count(db, "SELECT COUNT(*) FROM applications").await as usize;
+    let bulk_apps = s.applications.saturating_sub(existing_apps);
+
+    // Submitters: enough accounts that the cap never refuses a prepared draft.
+    let mut by_profession: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, t) in templates.iter().enumerate() {
+        by_profession.entry(t.profession.clone()).or_default().push(i);
+    }
+    let per_submitter = by_profession.len() * PER_PROFESSION;
+    let per_worker = s.submit_drafts.div_ceil(s.concurrency).max(1);
+    let submitters_per_worker = per_worker.div_ceil(per_submitter);
+    let n_submitters = submitters_per_worker * s.concurrency;
+
+    // --- applicants
+    let t = Instant::now();
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM applicants WHERE email = 'templat.beban@contoh.id'")
+        .fetch_one(db)
+        .await
+        .expect("template hash");
+    let mut people = Vec::with_capacity(s.applicants + n_submitters);
+    for n in 0..s.applicants + n_submitters {
+        let name = format!("{} {} {}", FIRST[n % FIRST.len()], FIRST[(n / FIRST.len()) % FIRST.len()], LAST[(n / 7) % LAST.len()]);
+        let email = if n < s.applicants { format!("pemohon{n}@{BULK_DOMAIN}") } else { format!("pengaju{}@{BULK_DOMAIN}", n - s.applicants) };
+        let address = format!("Jl. Melati No. {}, RT {:03}/RW {:03}", 1 + n % 97, 1 + n % 9, 1 + n % 5);
+        people.push(BulkApplicant { id: new_id(), email, name, phone: format!("+62812{:08}", 10_000_000 + n), address, office: n % 2 });
+    }
+    insert_applicants(db, &people, &hash).await;
+    timings.push((format!("{} applicants (direct SQL, password hash copied, verified)", thousands(people.len() as u64)), t.elapsed()));
+
+    // --- applications of the ordinary applicants
+    let t = Instant::now();
+    let now = Utc::now();
+    let mut rows: Vec<AppRow> = Vec::with_capacity(bulk_apps);
+    let statuses: [(&str, u32); 6] = [("draft", 8), ("submitted", 12), ("in_process", 18), ("needs_revision", 5), ("issued", 42), ("rejected", 15)];
+    let total_weight: u32 = statuses.iter().map(|s| s.1).sum();
+    let per_person = bulk_apps.div_ceil(s.applicants).max(1);
+    'people: for (p, _) in people.iter().enumerate().take(s.applicants) {
+        let mut active: HashMap<&str, usize> = HashMap::new();
+        let mut created = now - ChronoDuration::days(720) + ChronoDuration::minutes(rng.random_range(0..60 * 24 * 30));
+        for j in 0..per_person {
+            if rows.len() >= bulk_apps {
+                break 'people;
+            }
+            let template = (p * 7 + j) % templates.len();
+            let tpl = &templates[template];
+            let office = tpl.offices[rng.random_range(0..tpl.offices.len())];
+            let mut pick = rng.random_range(0..total_weight);
+            let mut status = "draft";
+            for (st, w) in statuses {
+                if pick < w {
+                    status = st;
+                    break;
+                }
+                pick -= w;
+            }
+            if is_active(status) {
+                let n = active.entry(tpl.profession.as_str()).or_default();
+                if *n >= PER_PROFESSION {
+                    status = "rejected";
+                } else {
+                    *n += 1;
+                }
+            }
+            created += ChronoDuration::minutes(rng.random_range(60..60 * 24 * 24));
+            let created_at = created.min(now - ChronoDuration::hours(2));
+            let submitted = (status != "draft").then(|| (created_at + ChronoDuration::minutes(rng.random_range(10..600))).min(now - ChronoDuration::hours(1)));
+            rows.push(AppRow {
+                id: new_id(),
+                office,
+                applicant: p,
+                template,
+                status,
+                created: created_at,
+                submitted,
+                number: None,
+                facility: FACILITIES[rng.random_range(0..FACILITIES.len())],
+            });
+        }
+    }
+    // Registration numbers in submission order, continuing the demo's counters, per office and year.
+    let mut counters: HashMap<(usize, i32), i64> = HashMap::new();
+    for r in sqlx::query("SELECT office_id, period, value FROM counters WHERE name = 'registration'").fetch_all(db).await.expect("counters") {
+        let office: String = r.try_get("office_id").expect("office");
+        let period: String = r.try_get("period").expect("period");
+        let value: i64 = r.try_get("value").expect("value");
+        if let (Some(o), Ok(y)) = (OFFICES.iter().position(|x| x.0 == office), period.parse()) {
+            counters.insert((o, y), value);
+        }
+    }
+    let offices_full: Vec<Office> = {
+        let mut v = Vec::new();
+        for o in OFFICES {
+            v.push(offices::get(state, o.0).await.expect("office"));
+        }
+        v
+    };
+    let mut order: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].submitted.is_some()).collect();
+    order.sort_by_key(|&i| rows[i].submitted);
+    for i in order {
+        let r = &mut rows[i];
+        let office = &offices_full[r.office];
+        let year = r.submitted.expect("submitted").with_timezone(&office.tz().offset()).year();
+        let c = counters.entry((r.office, year)).or_insert(0);
+        *c += 1;
+        r.number = Some(RegistrationNumber::new(OFFICES[r.office].1, year, *c).as_str().to_string());
+    }
+    insert_applications(db, &rows, templates, &people, version).await;
+    for ((office, year), value) in &counters {
+        sqlx::query(
+            "INSERT INTO counters (office_id, name, period, value) VALUES ($1, 'registration', $2, $3) \
+             ON CONFLICT (office_id, name, period) DO UPDATE SET value = excluded.value",
+        )
+        .bind(OFFICES[*office].0)
+        .bind(year.to_string())
+        .bind(*value)
+        .execute(db)
+        .await
+        .expect("counter");
+    }
+    timings.push((format!("{} applications (multi-row INSERT, 500 rows per statement, one transaction)", thousands(rows.len() as u64)), t.elapsed()));
+
+    // --- complete drafts for the submit scenario: 3 per profession per submitter
+    let t = Instant::now();
+    // Data of every (template, office) pair must pass the server-side check of Tahap 1.
+    for tpl in templates {
+        for &o in &tpl.offices {
+            let sample = data_for(tpl, &people[s.applicants], o, "Klinik Pratama Sehat Bersama");
+            let (_, errors) = applications::check_applicant_data(&sample, &offices_full[o]);
+            assert!(errors.is_empty(), "draft data for {} at {}: {errors:?}", tpl.code, OFFICES[o].0);
+        }
+    }
+    let mut drafts: Vec<AppRow> = Vec::new();
+    let mut submitters: Vec<(String, Vec<String>)> = Vec::new();
+    for k in 0..n_submitters {
+        let person = s.applicants + k;
+        let mut mine = Vec::new();
+        for (pi, (_, types)) in by_profession.iter().enumerate() {
+            for c in 0..PER_PROFESSION {
+                let template = types[(k + c) % types.len()];
+                let tpl = &templates[template];
+                let office = tpl.offices[(k + pi + c) % tpl.offices.len()];
+                let id = new_id();
+                mine.push(id.clone());
+                drafts.push(AppRow {
+                    id,
+                    office,
+                    applicant: person,
+                    template,
+                    status: "draft",
+                    created: now - ChronoDuration::minutes(rng.random_range(5..600)),
+                    submitted: None,
+                    number: None,
+                    facility: FACILITIES[rng.random_range(0..FACILITIES.len())],
+                });
+            }
+        }
+        // Interleave professions so consecutive submits of one account do not queue on one row.
+        mine.sort_by_key(|id| id.clone());
+        submitters.push((people[person].email.clone(), mine));
+    }
+    insert_applications(db, &drafts, templates, &people, version).await;
+    timings.push((format!("{} complete drafts for the submit scenario ({n_submitters} submitter accounts)", thousands(drafts.len() as u64)), t.elapsed()));
+
+    // --- attachments: the template's rows (real blobs) for every bulk application
+    let t = Instant::now();
+    for tpl in templates {
+        exec(
+            db,
+            format!(
+                "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) \
+                 SELECT a.id, d.requirement_key, NULL, d.filename, d.sha256, d.mime, d.size, a.created_at \
+                 FROM applications a JOIN application_documents d ON d.application_id = {} \
+                 WHERE a.permit_code = {} AND a.applicant_id IN (SELECT id FROM applicants WHERE email LIKE {})",
+                lit(&tpl.app_id),
+                lit(&tpl.code),
+                lit(&format!("%@{BULK_DOMAIN}"))
+            ),
+        )
+        .await;
+    }
+    let docs = count(db, "SELECT COUNT(*) FROM application_documents").await;
+    timings.push((format!("{} application_documents rows (INSERT … SELECT per permit type)", thousands(docs as u64)), t.elapsed()));
+
+    // --- history: the hash chain of every submitted application
+    let t = Instant::now();
+    let mut officers: HashMap<(usize, &'static str), String> = HashMap::new();
+    for (i, o) in OFFICES.iter().enumerate() {
+        for role in Role::ALL {
+            let id: Option<String> = sqlx::query_scalar("SELECT officer_id FROM officer_roles WHERE office_id = $1 AND role = $2")
+                .bind(o.0)
+                .bind(role.code())
+                .fetch_optional(db)
+                .await
+                .expect("officer");
+            if let Some(id) = id {
+                officers.insert((i, role.code()), id);
+            }
+        }
+    }
+    let mut hist = Vec::new();
+    for r in &rows {
+        history_for(r, &people[r.applicant], &officers, &mut hist);
+    }
+    insert_history(db, &hist).await;
+    timings.push((format!("{} history rows (hash chain via applications::history_hash)", thousands(hist.len() as u64)), t.elapsed()));
+
+    if state.db.backend == Backend::Postgres {
+        // Autovacuum would get there within a minute of a bulk load; do it now so plans are stable.
+        let t = Instant::now();
+        exec(db, "VACUUM ANALYZE".into()).await;
+        timings.push(("VACUUM ANALYZE (PostgreSQL only: the steady state autovacuum reaches)".into(), t.elapsed()));
+    }
+
+    // Readers: the first applicants, each with ~50 applications of their own.
+    let mut readers: Vec<Reader> = people
+        .iter()
+        .take(s.concurrency)
+        .map(|p| Reader { email: p.email.clone(), detail_ids: Vec::new(), own_applications: 0 })
+        .collect();
+    for r in &rows {
+        if r.applicant < readers.len() {
+            readers[r.applicant].own_applications += 1;
+            if r.status != "draft" {
+                readers[r.applicant].detail_ids.push(r.id.clone());
+            }
+        }
+    }
+
+    let mut dataset = Vec::new();
+    dataset.push(("applicants".into(), thousands(count(db, "SELECT COUNT(*) FROM applicants").await as u64)));
+    let total = count(db, "SELECT COUNT(*) FROM applications").await;
+    let drafts_n = drafts.len() as i64;
+    dataset.push((
+        "applications".into(),
+        format!(
+            "{} (+ {} prepared drafts consumed by the submit scenario)",
+            thousands((total - drafts_n) as u64),
+            thousands(drafts_n as u64)
+        ),
+    ));
+    let by_status = sqlx::query("SELECT status, COUNT(*) AS n FROM applications GROUP BY status ORDER BY status").fetch_all(db).await.expect("status");
+    let mut parts = Vec::new();
+    for r in by_status {
+        let st: String = r.try_get("status").expect("status");
+        let mut n: i64 = r.try_get("n").expect("n");
+        if st == "draft" {
+            n -= drafts_n;
+        }
+        parts.push(format!("{st} {}", thousands(n as u64)));
+    }
+    dataset.push(("by status (before submit)".into(), parts.join(", ")));
+    dataset.push(("application_documents".into(), thousands(docs as u64)));
+    dataset.push(("application_history".into(), thousands(count(db, "SELECT COUNT(*) FROM application_history").await as u64)));
+    let own: Vec<usize> = readers.iter().map(|r| r.own_applications).collect();
+    dataset.push((
+        "applications per logged-in reader".into(),
+        format!("{}–{} (detail pages: their non-draft ones)", own.iter().min().unwrap_or(&0), own.iter().max().unwrap_or(&0)),
+    ));
+
+    Seeded { base: String::new(), readers, submitters, timings: Vec::new(), dataset, version: String::new() }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Scenario {
+    Catalog,
+    MyList,
+    Detail,
+    ApiList,
+    Submit,
+}
+
+impl Scenario {
+    fn name(self) -> &'static str {
+        match self {
+            Scenario::Catalog => "Catalog page `GET /`",
+            Scenario::MyList => "Permohonan Saya `GET /permohonan`",
+            Scenario::Detail => "Detail page `GET /permohonan/{id}`",
+            Scenario::ApiList => "JSON list `GET /api/v1/applications`",
+            Scenario::Submit => "Submit `POST /api/v1/applications/{id}/submit`",
+        }
+    }
+    /// (req/s, p99 ms) targets of the issue.
+    fn target(self) -> (f64, Option<f64>) {
+        match self {
+            Scenario::Submit => (300.0, None),
+            _ => (2000.0, Some(25.0)),
+        }
+    }
+}
+
+struct Session {
+    /// Browser-like client: cookie store, redirects not followed.
+    browser: reqwest::Client,
+    token: String,
+}
+
+struct WorkerOut {
+    lat_us: Vec<u32>,
+    errors: u64,
+    samples: Vec<String>,
+    bytes: u64,
+    exhausted_at: Option<Duration>,
+}
+
+#[derive(Default)]
+struct Stats {
+    requests: u64,
+    errors: u64,
+    rps: f64,
+    p50: f64,
+    p90: f64,
+    p99: f64,
+    max: f64,
+    avg_bytes: u64,
+    samples: Vec<String>,
+    note: String,
+    cpu: CpuSplit,
+}
+
+#[derive(Default, Clone, Copy)]
+struct CpuSplit {
+    server: f64,
+    load: f64,
+    postgres: f64,
+    machine_busy: f64,
+}
+
+fn client(gzip: bool, cookies: bool) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if gzip {
+        headers.insert(reqwest::header::ACCEPT_ENCODING, reqwest::header::HeaderValue::from_static("gzip"));
+    }
+    reqwest::Client::builder()
+        .cookie_store(cookies)
+        .redirect(Policy::none())
+        .default_headers(headers)
+        .pool_max_idle_per_host(4)
+        .tcp_nodelay(true)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client")
+}
+
+/// Logs in through the pages (cookie session) and through the API (bearer token).
+async fn login(base: &str, email: &str, gzip: bool, web: bool) -> Session {
+    let browser = client(gzip, true);
+    if web {
+        let page = browser.get(format!("{base}/masuk")).send().await.expect("GET /masuk");
+        assert_eq!(page.status(), 200);
+        let csrf = page
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix("izk_csrf=").map(|v| v.split(';').next().unwrap_or("").to_string()))
+            .expect("izk_csrf cookie");
+        let _ = page.bytes().await;
+        let r = browser
+            .post(format!("{base}/masuk"))
+            .form(&[("email", email), ("password", PASSWORD), ("lanjut", "/permohonan"), ("_csrf", &csrf)])
+            .send()
+            .await
+            .expect("POST /masuk");
+        assert_eq!(r.status(), 303, "web login of {email}");
+        let _ = r.bytes().await;
+    }
+    let r = browser
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .expect("API login");
+    assert_eq!(r.status(), 200, "API login of {email}");
+    let v: serde_json::Value = r.json().await.expect("json");
+    let token = v["token"].as_str().expect("token").to_string();
+    Session { browser, token }
+}
+
+async fn worker(
+    scenario: Scenario,
+    base: Arc<str>,
+    client: reqwest::Client,
+    tokens: Vec<String>,
+    paths: Vec<(usize, String)>,
+    start: Instant,
+    measure_from: Instant,
+    end: Instant,
+) -> WorkerOut {
+    let mut out = WorkerOut { lat_us: Vec::with_capacity(32_768), errors: 0, samples: Vec::new(), bytes: 0, exhausted_at: None };
+    let mut next = 0usize;
+    let mut rng = StdRng::seed_from_u64(paths.len() as u64 ^ start.elapsed().as_nanos() as u64);
+    loop {
+        let t0 = Instant::now();
+        if t0 >= end {
+            break;
+        }
+        let req = match scenario {
+            Scenario::Catalog => client.get(format!("{base}/")),
+            Scenario::MyList => client.get(format!("{base}/permohonan")),
+            Scenario::Detail => {
+                let (_, p) = &paths[rng.random_range(0..paths.len())];
+                client.get(format!("{base}{p}"))
+            }
+            Scenario::ApiList => client.get(format!("{base}/api/v1/applications")).bearer_auth(&tokens[0]),
+            Scenario::Submit => {
+                let Some((tok, p)) = paths.get(next) else {
+                    out.exhausted_at = Some(t0.duration_since(measure_from));
+                    break;
+                };
+                next += 1;
+                client.post(format!("{base}{p}")).bearer_auth(&tokens[*tok])
+            }
+        };
+        let result = match req.send().await {
+            Ok(r) => {
+                let status = r.status();
+                match r.bytes().await {
+                    Ok(b) => Ok((status, b)),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        let elapsed = t0.elapsed();
+        if t0 < measure_from {
+            continue;
+        }
+        out.lat_us.push(elapsed.as_micros().min(u32::MAX as u128) as u32);
+        match result {
+            Ok((status, body)) => {
+                out.bytes += body.len() as u64;
+                if !(status.is_success() || status.is_redirection()) {
+                    out.errors += 1;
+                    if out.samples.len() < 3 {
+                        let text = String::from_utf8_lossy(&body);
+                        out.samples.push(format!("{status}: {}", text.chars().take(300).collect::<String>()));
+                    }
+                }
+            }
+            Err(e) => {
+                out.errors += 1;
+                if out.samples.len() < 3 {
+                    out.samples.push(e);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1] as f64 / 1000.0
+}
+
+// --- CPU accounting from /proc: who spent the cores during a scenario.
+
+fn clk_tck() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// (comm, utime + stime in ticks) from a /proc stat file.
+fn stat_ticks(path: &std::path::Path) -> Option<(String, u64)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let open = text.find('(')?;
+    let close = text.rfind(')')?;
+    let comm = text[open + 1..close].to_string();
+    let fields: Vec<&str> = text[close + 2..].split_whitespace().collect();
+    // After the comm: state is field 3, utime field 14, stime field 15.
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some((comm, utime + stime))
+}
+
+#[derive(Clone, Copy, Default)]
+struct CpuSnap {
+    server: u64,
+    load: u64,
+    postgres: u64,
+    machine_busy: u64,
+    at: Option<Instant>,
+}
+
+fn cpu_snapshot() -> CpuSnap {
+    let mut s = CpuSnap { at: Some(Instant::now()), ..CpuSnap::default() };
+    if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
+        for t in tasks.flatten() {
+            if let Some((comm, ticks)) = stat_ticks(&t.path().join("stat")) {
+                if comm.starts_with("izk-load") {
+                    s.load += ticks;
+                } else {
+                    // Server runtime threads, the SQLite worker threads and anything else of the server.
+                    s.server += ticks;
+                }
+            }
+        }
+    }
+    if let Ok(procs) = std::fs::read_dir("/proc") {
+        for p in procs.flatten() {
+            let name = p.file_name();
+            if name.to_string_lossy().bytes().all(|b| b.is_ascii_digit())
+                && let Some((comm, ticks)) = stat_ticks(&p.path().join("stat"))
+                && (comm == "postgres" || comm.starts_with("postgres:"))
+            {
+                s.postgres += ticks;
+            }
+        }
+    }
+    if let Ok(stat) = std::fs::read_to_string("/proc/stat")
+        && let Some(line) = stat.lines().next()
+    {
+        let v: Vec<u64> = line.split_whitespace().skip(1).filter_map(|x| x.parse().ok()).collect();
+        // user nice system idle iowait irq softirq steal
+        if v.len() >= 8 {
+            s.machine_busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+        }
+    }
+    s
+}
+
+fn cpu_split(a: CpuSnap, b: CpuSnap, tck: f64) -> CpuSplit {
+    let wall = b.at.zip(a.at).map(|(b, a)| b.duration_since(a).as_secs_f64()).unwrap_or(1.0).max(0.001);
+    let pct = |x: u64, y: u64| (y.saturating_sub(x)) as f64 / tck / wall * 100.0;
+    CpuSplit {
+        server: pct(a.server, b.server),
+        load: pct(a.load, b.load),
+        postgres: pct(a.postgres, b.postgres),
+        machine_busy: pct(a.machine_busy, b.machine_busy),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_scenario(
+    scenario: Scenario,
+    s: &Settings,
+    base: &str,
+    readers: &[Session],
+    anonymous: &[reqwest::Client],
+    submit_plans: &[(reqwest::Client, Vec<String>, Vec<(usize, String)>)],
+    reader_paths: &[Vec<(usize, String)>],
+    tck: f64,
+) -> Stats {
+    let base: Arc<str> = Arc::from(base);
+    let start = Instant::now();
+    let measure_from = start + Duration::from_secs(s.warmup);
+    let end = measure_from + Duration::from_secs(s.seconds);
+    let mut handles = Vec::new();
+    for w in 0..s.concurrency {
+        let (client, tokens, paths) = match scenario {
+            Scenario::Catalog => (anonymous[w].clone(), Vec::new(), Vec::new()),
+            Scenario::MyList => (readers[w].browser.clone(), Vec::new(), Vec::new()),
+            Scenario::Detail => (readers[w].browser.clone(), Vec::new(), reader_paths[w].clone()),
+            Scenario::ApiList => (readers[w].browser.clone(), vec![readers[w].token.clone()], Vec::new()),
+            Scenario::Submit => submit_plans[w].clone(),
+        };
+        handles.push(tokio::spawn(worker(scenario, base.clone(), client, tokens, paths, start, measure_from, end)));
+    }
+    // CPU shares over the measured window only.
+    tokio::time::sleep_until(measure_from.into()).await;
+    let before = cpu_snapshot();
+    tokio::time::sleep_until(end.into()).await;
+    let after = cpu_snapshot();
+    let mut lat = Vec::new();
+    let mut stats = Stats { cpu: cpu_split(before, after, tck), ..Stats::default() };
+    let mut bytes = 0;
+    let mut exhausted = Vec::new();
+    for h in handles {
+        let o = h.await.expect("worker");
+        lat.extend(o.lat_us);
+        stats.errors += o.errors;
+        bytes += o.bytes;
+        for smp in o.samples {
+            if stats.samples.len() < 3 {
+                stats.samples.push(smp);
+            }
+        }
+        if let Some(t) = o.exhausted_at {
+            exhausted.push(t);
+        }
+    }
+    lat.sort_unstable();
+    stats.requests = lat.len() as u64;
+    stats.rps = stats.requests as f64 / s.seconds as f64;
+    stats.p50 = percentile(&lat, 0.50);
+    stats.p90 = percentile(&lat, 0.90);
+    stats.p99 = percentile(&lat, 0.99);
+    stats.max = lat.last().map(|&m| m as f64 / 1000.0).unwrap_or(0.0);
+    stats.avg_bytes = if stats.requests > 0 { bytes / stats.requests } else { 0 };
+    if !exhausted.is_empty() {
+        let first = exhausted.iter().min().copied().unwrap_or_default();
+        stats.note = format!(
+            "{} of {} workers ran out of prepared drafts (first after {:.1} s of the measured window): req/s is a lower bound; raise BENCH_SUBMIT_DRAFTS",
+            exhausted.len(),
+            s.concurrency,
+            first.as_secs_f64()
+        );
+    }
+    stats
+}
+
+struct BackendReport {
+    kind: Kind,
+    version: String,
+    timings: Vec<(String, Duration)>,
+    seed_total: Duration,
+    dataset: Vec<(String, String)>,
+    login: Duration,
+    logins: usize,
+    results: Vec<(Scenario, Stats)>,
+    peak_rss_kb: u64,
+    after: Vec<(String, String)>,
+}
+
+fn vm_hwm_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtime::Runtime) -> BackendReport {
+    eprintln!("bench: {} — seeding {} applications …", kind.label(), thousands(s.applications as u64));
+    // Peak RSS per backend: "5" resets VmHWM (Linux ≥ 4.0).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores)
+        .thread_name("izk-srv")
+        .enable_all()
+        .build()
+        .expect("server runtime");
+    let t = Instant::now();
+    let running = server_rt.block_on(prepare(kind, s));
+    let seed_total = t.elapsed();
+    for (what, d) in &running.seeded.timings {
+        eprintln!("bench:   {:>7}  {what}", secs(*d));
+    }
+    let seeded = &running.seeded;
+    let tck = clk_tck();
+
+    let report = client_rt.block_on(async {
+        // Log in: readers through the login page (cookie) and the API (token); submitters through the API.
+        let t = Instant::now();
+        let sem = Arc::new(tokio::sync::Semaphore::new(cores * 2));
+        let mut jobs = Vec::new();
+        for r in &seeded.readers {
+            let (base, email, sem, gzip) = (seeded.base.clone(), r.email.clone(), sem.clone(), s.gzip);
+            jobs.push(tokio::spawn(async move {
+                let _p = sem.acquire().await.expect("sem");
+                login(&base, &email, gzip, true).await
+            }));
+        }
+        let mut readers = Vec::new();
+        for j in jobs {
+            readers.push(j.await.expect("login"));
+        }
+        let mut jobs = Vec::new();
+        for (email, _) in &seeded.submitters {
+            let (base, email, sem, gzip) = (seeded.base.clone(), email.clone(), sem.clone(), s.gzip);
+            jobs.push(tokio::spawn(async move {
+                let _p = sem.acquire().await.expect("sem");
+                login(&base, &email, gzip, false).await.token
+            }));
+        }
+        let mut submit_tokens = Vec::new();
+        for j in jobs {
+            submit_tokens.push(j.await.expect("login"));
+        }
+        let login_time = t.elapsed();
+        let logins = readers.len() * 2 + submit_tokens.len();
+        eprintln!("bench:   {:>7}  {logins} logins over HTTP (argon2)", secs(login_time));
+
+        // Each submit worker owns whole accounts, so two workers never submit for one person.
+        let per_worker = seeded.submitters.len() / s.concurrency;
+        let mut submit_plans = Vec::new();
+        for w in 0..s.concurrency {
+            let mut tokens = Vec::new();
+            let mut lists = Vec::new();
+            for k in 0..per_worker {
+                let idx = w * per_worker + k;
+                tokens.push(submit_tokens[idx].clone());
+                lists.push(seeded.submitters[idx].1.clone());
+            }
+            // Round-robin over the worker's accounts.
+            let mut paths = Vec::new();
+            let longest = lists.iter().map(Vec::len).max().unwrap_or(0);
+            for i in 0..longest {
+                for (k, l) in lists.iter().enumerate() {
+                    if let Some(id) = l.get(i) {
+                        paths.push((k, format!("/api/v1/applications/{id}/submit")));
+                    }
+                }
+            }
+            submit_plans.push((client(s.gzip, false), tokens, paths));
+        }
+        let reader_paths: Vec<Vec<(usize, String)>> =
+            seeded.readers.iter().map(|r| r.detail_ids.iter().map(|id| (0, format!("/permohonan/{id}"))).collect()).collect();
+        let anonymous: Vec<reqwest::Client> = (0..s.concurrency).map(|_| client(s.gzip, true)).collect();
+
+        // Pre-flight: every scenario answers as expected before it is loaded.
+        let r = anonymous[0].get(format!("{}/", seeded.base)).send().await.expect("GET /");
+        assert_eq!(r.status(), 200, "catalog page");
+        let r = readers[0].browser.get(format!("{}/permohonan", seeded.base)).header("accept-encoding", "identity").send().await.expect("list");
+        assert_eq!(r.status(), 200, "Permohonan Saya");
+        let body = r.text().await.unwrap_or_default();
+        assert!(body.contains("PTK-") || body.contains("JBR-"), "Permohonan Saya shows registration numbers");
+        let r = readers[0].browser.get(format!("{}{}", seeded.base, reader_paths[0][0].1)).header("accept-encoding", "identity").send().await.expect("detail");
+        assert_eq!(r.status(), 200, "detail page");
+        let r = readers[0]
+            .browser
+            .get(format!("{}/api/v1/applications", seeded.base))
+            .header("accept-encoding", "identity")
+            .bearer_auth(&readers[0].token)
+            .send()
+            .await
+            .expect("api");
+        assert_eq!(r.status(), 200, "JSON list");
+        let v: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default();
+        let n = v["applications"].as_array().map(Vec::len).unwrap_or(0);
+        assert!(n >= 40, "JSON list has the reader's applications ({n})");
+
+        let mut results = Vec::new();
+        for scenario in [Scenario::Catalog, Scenario::MyList, Scenario::Detail, Scenario::ApiList, Scenario::Submit] {
+            let st = run_scenario(scenario, s, &seeded.base, &readers, &anonymous, &submit_plans, &reader_paths, tck).await;
+            eprintln!(
+                "bench:   {:<48} {:>7} req {:>5} err {:>8.0} req/s  p50 {:>6.2}  p90 {:>6.2}  p99 {:>7.2}  max {:>7.2} ms  cpu srv {:.0}% load {:.0}% pg {:.0}% machine {:.0}%",
+                scenario.name(),
+                st.requests,
+                st.errors,
+                st.rps,
+                st.p50,
+                st.p90,
+                st.p99,
+                st.max,
+                st.cpu.server,
+                st.cpu.load,
+                st.cpu.postgres,
+                st.cpu.machine_busy
+            );
+            for smp in &st.samples {
+                eprintln!("bench:     error sample: {smp}");
+            }
+            if !st.note.is_empty() {
+                eprintln!("bench:     {}", st.note);
+            }
+            results.push((scenario, st));
+        }
+        (login_time, logins, results)
+    });
+
+    let peak = vm_hwm_kb();
+    let after = server_rt.block_on(async {
+        let db = &running.state.db.pool;
+        vec![
+            ("submitted through the API in this run".to_string(), thousands(
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM applications a JOIN applicants p ON p.id = a.applicant_id \
+                     WHERE p.email LIKE 'pengaju%' AND a.status = 'submitted'",
+                )
+                .fetch_one(db)
+                .await
+                .unwrap_or(0) as u64,
+            )),
+            ("applications at the end".to_string(), thousands(count(db, "SELECT COUNT(*) FROM applications").await as u64)),
+        ]
+    });
+    let Running { state, seeded, _dir, pg_db } = running;
+    server_rt.block_on(state.db.pool.close());
+    drop(state);
+    server_rt.shutdown_timeout(Duration::from_secs(5));
+    if let (Some(name), Some(admin)) = (pg_db, s.pg_admin.clone()) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+        rt.block_on(async move {
+            if let Ok(db) = izinkes_app::db::Db::connect(&admin).await {
+                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&db.pool).await;
+                db.pool.close().await;
+            }
+        });
+    }
+    drop(_dir);
+    let (login, logins, results) = report;
+    BackendReport {
+        kind,
+        version: seeded.version,
+        timings: seeded.timings,
+        seed_total,
+        dataset: seeded.dataset,
+        login,
+        logins,
+        results,
+        peak_rss_kb: peak,
+        after,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+fn command(cmd: &str, args: &[&str]) -> String {
+    std::process::Command::new(cmd)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn machine() -> Vec<(String, String)> {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let mem_kb: u64 = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("MemTotal:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+        .unwrap_or(0);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    vec![
+        ("CPU".into(), format!("{model} — {cores} logical cores available to the process (`nproc`: {})", command("nproc", &[]))),
+        ("memory".into(), format!("{:.1} GiB", mem_kb as f64 / 1024.0 / 1024.0)),
+        ("kernel".into(), std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim().to_string()),
+        ("load average at start".into(), std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")),
+        ("rustc".into(), command("rustc", &["--version"])),
+    ]
+}
+
+fn ms(v: f64) -> String {
+    if v >= 100.0 { format!("{v:.0}") } else if v >= 10.0 { format!("{v:.1}") } else { format!("{v:.2}") }
+}
+
+fn verdict(scenario: Scenario, st: &Stats) -> (String, bool) {
+    let (rps, p99) = scenario.target();
+    let ok_rps = st.rps >= rps;
+    let ok_p99 = p99.is_none_or(|t| st.p99 <= t);
+    let ok = ok_rps && ok_p99 && st.errors == 0;
+    let target = match p99 {
+        Some(t) => format!("≥ {} req/s, p99 ≤ {t:.0} ms", thousands(rps as u64)),
+        None => format!("≥ {rps:.0} req/s"),
+    };
+    (target, ok)
+}
+
+fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], reports: &[BackendReport], commit: &str) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# Load benchmark\n");
+    let _ = writeln!(
+        md,
+        "Generated by `cargo bench -p izinkes-app --bench load` (crates/app/benches/load.rs); re-running it overwrites this file.\n"
+    );
+    let _ = writeln!(md, "- **Date:** {}", started.format("%Y-%m-%d %H:%M UTC"));
+    let _ = writeln!(md, "- **Commit:** `{commit}`");
+    for (k, v) in machine {
+        let _ = writeln!(md, "- **{}:** {v}", k[..1].to_uppercase() + &k[1..]);
+    }
+    let _ = writeln!(
+        md,
+        "- **Load:** {} concurrent clients (tokio tasks, reqwest, one keep-alive connection each), {} s warm-up then {} s measured per scenario; every latency recorded (send → full body read){}.",
+        s.concurrency,
+        s.warmup,
+        s.seconds,
+        if s.gzip { "; `Accept-Encoding: gzip` sent like a browser" } else { "; no compression requested" }
+    );
+    let _ = writeln!(
+        md,
+        "- **Server:** the real router via `izinkes_app::serve` on 127.0.0.1:0, in the same process as the load generator, on its own tokio runtime; release (bench) profile.\n"
+    );
+    let _ = writeln!(md, "## Targets (issue)\n");
+    let _ = writeln!(md, "On 2 cores at 64 concurrent: list/detail pages ≥ 2,000 req/s with p99 ≤ 25 ms; submit ≥ 300/s. A scenario with any error is marked FAIL.\n");
+
+    for r in reports {
+        let _ = writeln!(md, "## {} ({})\n", r.kind.label(), r.version);
+        let _ = writeln!(md, "| Scenario | Requests | Errors | req/s | p50 ms | p90 ms | p99 ms | max ms | Target | Result |");
+        let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        for (sc, st) in &r.results {
+            let (target, ok) = verdict(*sc, st);
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {target} | {} |",
+                sc.name(),
+                thousands(st.requests),
+                thousands(st.errors),
+                thousands(st.rps.round() as u64),
+                ms(st.p50),
+                ms(st.p90),
+                ms(st.p99),
+                ms(st.max),
+                if ok { "PASS" } else { "**FAIL**" }
+            );
+        }
+        let _ = writeln!(md);
+        let _ = writeln!(md, "Where the CPU went during each measured window (100% = one core; {} cores in total):\n", machine_cores());
+        let _ = writeln!(md, "| Scenario | server threads | load generator | PostgreSQL processes | whole machine | avg response bytes |");
+        let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|");
+        for (sc, st) in &r.results {
+            let _ = writeln!(
+                md,
+                "| {} | {:.0}% | {:.0}% | {} | {:.0}% | {} |",
+                sc.name(),
+                st.cpu.server,
+                st.cpu.load,
+                if r.kind == Kind::Postgres { format!("{:.0}%", st.cpu.postgres) } else { "—".into() },
+                st.cpu.machine_busy,
+                thousands(st.avg_bytes)
+            );
+        }
+        let _ = writeln!(md);
+        let notes: Vec<String> = r
+            .results
+            .iter()
+            .flat_map(|(sc, st)| {
+                let mut v = Vec::new();
+                if !st.note.is_empty() {
+                    v.push(format!("{}: {}", sc.name(), st.note));
+                }
+                for smp in &st.samples {
+                    v.push(format!("{} error sample: `{}`", sc.name(), smp.replace('`', "'").replace('\n', " ")));
+                }
+                v
+            })
+            .collect();
+        for n in notes {
+            let _ = writeln!(md, "- {n}");
+        }
+        let _ = writeln!(md, "- Peak RSS of the benchmark process (VmHWM, reset before this backend): **{:.0} MiB** — server *and* load generator{}.", r.peak_rss_kb as f64 / 1024.0, if r.kind == Kind::Postgres { "; PostgreSQL's own processes are not included" } else { "" });
+        let _ = writeln!(md, "- Logins before the load: {} over HTTP in {}.", r.logins, secs(r.login));
+        for (k, v) in &r.after {
+            let _ = writeln!(md, "- {}: {v}.", k[..1].to_uppercase() + &k[1..]);
+        }
+        let _ = writeln!(md, "\nDataset:\n");
+        for (k, v) in &r.dataset {
+            let _ = writeln!(md, "- {k}: {v}");
+        }
+        let _ = writeln!(md, "\nSeeding took **{}** in total:\n", secs(r.seed_total));
+        let _ = writeln!(md, "| Step | Time |");
+        let _ = writeln!(md, "|---|---:|");
+        for (k, d) in &r.timings {
+            let _ = writeln!(md, "| {k} | {} |", secs(*d));
+        }
+        let _ = writeln!(md);
+    }
+
+    let _ = writeln!(md, "## How to read these numbers\n");
+    let _ = writeln!(
+        md,
+        "- The load generator runs in the same process and on the same cores as the server (and, for PostgreSQL, the database server too). \
+         The CPU table shows its share; every core it uses is a core the server does not get, so the req/s above are a lower bound \
+         for the server alone on this machine. Latencies include the client's own scheduling delay at 64 concurrent tasks on {} cores.",
+        machine_cores()
+    );
+    let _ = writeln!(
+        md,
+        "- \"whole machine\" above the sum of the process and PostgreSQL columns means other work was running on the machine during the window \
+         (the cores are shared), which lowers the numbers."
+    );
+    let _ = writeln!(
+        md,
+        "- The dataset is synthetic but made of the service's own rows: one complete draft per permit type is made through the service layer \
+         (Tahap 1–3 with real uploads) and copied into the bulk rows; statuses follow a plausible spread and the cap of 3 active \
+         permits per profession holds for every applicant. Registration numbers are unique per office and year and the `counters` rows \
+         continue them, so submits during the run get fresh numbers."
+    );
+    let _ = writeln!(
+        md,
+        "- Submit consumes prepared complete drafts (3 per profession per account, so the cap never refuses one); each submit writes the status, \
+         the registration number (one counter row per office and year, which serialises all submits of an office), a history row and an outbox \
+         row, and the outbox worker delivers to the development mailbox meanwhile."
+    );
+    let _ = writeln!(
+        md,
+        "- SQLite runs with the service's settings (WAL, synchronous=NORMAL, pool of 8). PostgreSQL runs with the service's pool of 16 on the \
+         local server, after `VACUUM ANALYZE` of the freshly loaded tables."
+    );
+    let _ = writeln!(md);
+    let _ = writeln!(md, "## How to run\n");
+    let _ = writeln!(md, "```sh");
+    let _ = writeln!(md, "cargo bench -p izinkes-app --bench load                         # SQLite only");
+    let _ = writeln!(md, "BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\");
+    let _ = writeln!(md, "  cargo bench -p izinkes-app --bench load                       # SQLite and PostgreSQL");
+    let _ = writeln!(md, "```\n");
+    let _ = writeln!(
+        md,
+        "Knobs: `BENCH_SECONDS` (10), `BENCH_WARMUP` (2), `BENCH_CONCURRENCY` (64), `BENCH_APPLICATIONS` (100000), `BENCH_APPLICANTS` (2000), \
+         `BENCH_SUBMIT_DRAFTS`, `BENCH_BACKENDS` (sqlite,postgres), `BENCH_GZIP` (1), `BENCH_OUTPUT`."
+    );
+    md
+}
+
+fn machine_cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+fn main() {
+    let s = Settings::from_env();
+    let started = Utc::now();
+    let machine = machine();
+    let mut commit = command("git", &["rev-parse", "--short", "HEAD"]);
+    if command("git", &["status", "--porcelain", "--untracked-files=no"]).lines().any(|l| !l.trim().is_empty()) {
+        commit.push_str(" (with uncommitted changes in the working tree)");
+    }
+    let cores = machine_cores();
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cores)
+        .thread_name("izk-load")
+        .enable_all()
+        .build()
+        .expect("client runtime");
+    let mut reports = Vec::new();
+    for kind in s.backends.clone() {
+        reports.push(run_backend(kind, &s, cores, &client_rt));
+    }
+    let md = render(&s, started, &machine, &reports, &commit);
+    if let Some(dir) = s.output.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(&s.output, md).expect("write report");
+    eprintln!("bench: wrote {}", s.output.display());
+}

@@ -1,0 +1,450 @@
+//! The officers' pages: Tugas Saya (the desk), the file view with its actions, and the
+//! supervisors' summary. Applicant pages of the revision loop live here too, next to the desk
+//! actions they answer.
+
+use super::ctx::{ApplicantUser, OfficerUser};
+use super::error::WebError;
+use super::fmt::{iso_date_id, timestamp_id};
+use super::pages::{FormBody, PageResult, page, page_with_status, read_file_field};
+use super::pages_apply::{applicant_rows, form_rows, requirement_rows};
+use super::templates::*;
+use crate::desks::{self, ActOutcome, CheckItem, DeskAction, DeskFile, DeskFilter, Officer, RevisionItem};
+use crate::error::ServiceError;
+use crate::revisions;
+use crate::state::AppState;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use izinkes_domain::catalog::{Answers, FieldErrors};
+use izinkes_domain::workflow::{ActionKind, Position, Product};
+use std::collections::{BTreeMap, HashMap};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/petugas", get(tasks))
+        .route("/petugas/ringkasan", get(summary))
+        .route("/petugas/berkas/{id}", get(file))
+        .route("/petugas/berkas/{id}/aksi", post(action))
+        .route("/petugas/berkas/{id}/berita-acara", post(inspection))
+        .route("/permohonan/{id}/perbaikan", get(revision_form).post(revision_save))
+        .route("/permohonan/{id}/perbaikan/berkas/{key}", post(revision_upload))
+        .route("/permohonan/{id}/ajukan-ulang", post(resubmit))
+        .route("/permohonan/{id}/ajukan-baru", post(restart))
+}
+
+fn officer_of(o: &OfficerUser) -> Result<Officer, WebError> {
+    let s = o.visitor.subject.as_ref().ok_or(WebError::OfficerLoginRequired)?;
+    Ok(Officer::from_subject(s)?)
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+async fn tasks(State(state): State<AppState>, o: OfficerUser, Query(filter): Query<DeskFilter>) -> PageResult {
+    let officer = officer_of(&o)?;
+    let office = crate::offices::get(&state, &officer.office_id).await?;
+    let items = desks::tasks(&state, &officer, &filter).await?;
+    let (_, catalog) = state.current_catalog().await?;
+    let rows = items
+        .into_iter()
+        .map(|i| DeskRow {
+            permit: catalog.get(&i.permit_code).map(|p| p.short_name.clone()).unwrap_or_else(|| i.permit_code.clone()),
+            step: i.step_key.replace('_', " "),
+            role: crate::roles::role_label(&i.step_role),
+            submitted: timestamp_id(&i.submitted_at, office.tz().offset(), office.tz().label()),
+            due: iso_date_id(&i.step_due_on),
+            status: i.status.label_officer().to_string(),
+            claimed: i.claimed_by.clone().unwrap_or_default(),
+            item: i,
+        })
+        .collect();
+    let permits = catalog.permit_types.iter().map(|p| (p.code.clone(), p.short_name.clone())).collect();
+    Ok(page(&DeskTasksPage {
+        ctx: o.visitor.ctx(&state, "Tugas Saya", "petugas"),
+        office_name: office.name,
+        roles: officer.roles.iter().map(|r| crate::roles::role_label(r)).collect(),
+        rows,
+        filter,
+        permits,
+        supervisor: officer.is_supervisor(),
+    }))
+}
+
+async fn summary(State(state): State<AppState>, o: OfficerUser) -> PageResult {
+    let officer = officer_of(&o)?;
+    let steps = desks::summary(&state, &officer).await?;
+    Ok(page(&DeskSummaryPage { ctx: o.visitor.ctx(&state, "Ringkasan Seksi", "ringkasan"), steps }))
+}
+
+fn action_label(code: &str) -> String {
+    match code {
+        "ajukan" => "Permohonan diajukan".into(),
+        "ajukan_ulang" => "Perbaikan diajukan".into(),
+        "teruskan" => "Diteruskan".into(),
+        "kembalikan_ke_pemohon" => "Dikembalikan ke pemohon".into(),
+        "kembalikan_ke_tahap_sebelumnya" => "Dikembalikan ke tahap sebelumnya".into(),
+        "tolak" => "Ditolak".into(),
+        "periksa_syarat" => "Syarat diperiksa".into(),
+        "catat_pemeriksaan" => "Berita Acara Pemeriksaan dicatat".into(),
+        "rekomendasi_terbit" => "Rekomendasi teknis: terbitkan".into(),
+        "rekomendasi_tolak" => "Rekomendasi teknis: tolak".into(),
+        "siapkan_draf_sk" => "Draf SK disiapkan".into(),
+        "paraf" => "Draf SK diparaf".into(),
+        "setujui" => "Draf SK disetujui".into(),
+        "setujui_otomatis" => "Disetujui otomatis (fiktif positif)".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+pub fn history_rows_all(f: &DeskFile) -> Vec<HistoryRow> {
+    let tz = f.view.office.tz();
+    f.view
+        .history
+        .iter()
+        .map(|h| HistoryRow {
+            at: timestamp_id(&h.at, tz.offset(), tz.label()),
+            actor: match &h.actor_role {
+                Some(r) => format!("{} ({})", h.actor_name, r),
+                None => h.actor_name.clone(),
+            },
+            action: action_label(&h.action),
+            status: izinkes_domain::status::ApplicationStatus::from_code(&h.to_status)
+                .map(|s| s.label_officer().to_string())
+                .unwrap_or_else(|| h.to_status.clone()),
+            note: h.public_note.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+async fn file_page(state: &AppState, o: &OfficerUser, id: &str, errors: FieldErrors, notice: String, status: StatusCode) -> PageResult {
+    let officer = officer_of(o)?;
+    let f = desks::open_file(state, &officer, id).await?;
+    let allowed = f.allowed_actions(&officer);
+    let step = f.current_step().cloned();
+    let tz = f.view.office.tz();
+    let docs = requirement_rows(&f.view, &FieldErrors::new(), &[]);
+    let checks: HashMap<String, (bool, String)> = f.checks.iter().map(|c| (c.requirement_key.clone(), (c.ok, c.note.clone()))).collect();
+    let check_rows = docs
+        .iter()
+        .filter(|d| d.attached.is_some() || d.needed)
+        .map(|d| CheckRow {
+            key: d.key.clone(),
+            label: d.label.clone(),
+            filename: d.attached.as_ref().map(|a| a.filename.clone()).unwrap_or_default(),
+            is_image: d.attached.as_ref().is_some_and(|a| a.is_image),
+            ok: checks.get(&d.key).map(|c| c.0),
+            note: checks.get(&d.key).map(|c| c.1.clone()).unwrap_or_default(),
+        })
+        .collect();
+    let mut field_choices: Vec<(String, String)> = applicant_rows(&f.view.app.data)
+        .into_iter()
+        .zip(["name", "email", "phone", "address"].iter().chain(std::iter::repeat(&"")))
+        .filter(|(_, k)| !k.is_empty())
+        .map(|(r, k)| (k.to_string(), format!("Tahap 1: {}", r.label)))
+        .collect();
+    field_choices.push(("facility_name".into(), "Tahap 1: Nama Tempat Praktik".into()));
+    field_choices.push(("location_address".into(), "Tahap 1: Detail Alamat Lokasi".into()));
+    if let Some(p) = f.view.permit() {
+        field_choices.extend(p.fields.iter().map(|x| (x.key.clone(), format!("Tahap 2: {}", x.label))));
+    }
+    let doc_choices: Vec<(String, String)> = docs.iter().filter(|d| d.attached.is_some() || d.needed).map(|d| (d.key.clone(), d.label.clone())).collect();
+    let products: Vec<(String, String, String, String)> = f
+        .products
+        .iter()
+        .map(|p| {
+            let detail = match p.product {
+                Product::Recommendation => format!(
+                    "{} — nomor {}{}",
+                    if p.data.get("approve").and_then(|v| v.as_bool()) == Some(true) { "Terbitkan" } else { "Tolak" },
+                    p.data.get("number").and_then(|v| v.as_str()).unwrap_or(""),
+                    p.data.get("note").and_then(|v| v.as_str()).map(|n| format!(" · {n}")).unwrap_or_default()
+                ),
+                Product::BeritaAcara => format!(
+                    "Tanggal {} · petugas {} · hasil {}",
+                    iso_date_id(p.data.get("date").and_then(|v| v.as_str()).unwrap_or("")),
+                    p.data.get("officers").and_then(|v| v.as_str()).unwrap_or(""),
+                    p.data.get("result").and_then(|v| v.as_str()).unwrap_or("").replace('_', " ")
+                ),
+                _ => p
+                    .data
+                    .as_object()
+                    .map(|m| m.iter().map(|(k, v)| format!("{k}: {}", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect::<Vec<_>>().join(" · "))
+                    .unwrap_or_default(),
+            };
+            (p.product.label_id().to_string(), detail, p.officer_name.clone(), timestamp_id(&p.at, tz.offset(), tz.label()))
+        })
+        .collect();
+    let draft_defaults: Vec<(String, String, String)> = draft_fields(&f);
+    let officers = if officer.is_supervisor() {
+        crate::web::pages_desk::office_officers(state, &officer.office_id).await?
+    } else {
+        Vec::new()
+    };
+    let steps: Vec<(String, String, bool, bool)> = f
+        .workflow
+        .definition
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let current = matches!(f.position, Position::AtStep { step } if step == i);
+            let done = match f.position {
+                Position::AtStep { step } => i < step,
+                Position::ReadyToSign => true,
+                _ => false,
+            };
+            (s.name.clone(), crate::roles::role_label(&s.role), current, done)
+        })
+        .collect();
+    let p = DeskFilePage {
+        ctx: o.visitor.ctx(state, &format!("Berkas {}", f.view.app.registration_number.clone().unwrap_or_default()), "petugas"),
+        app: AppSummary::from_view(&f.view),
+        status_officer: f.view.app.status.label_officer().to_string(),
+        applicant_rows: applicant_rows(&f.view.app.data),
+        form_rows: form_rows(&f.view),
+        check_rows,
+        history: history_rows_all(&f),
+        internal_notes: f.internal_history.iter().map(|(at, who, note)| (timestamp_id(at, tz.offset(), tz.label()), who.clone(), note.clone())).collect(),
+        rounds: f.rounds.clone(),
+        products,
+        step_name: step.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+        step_role: step.as_ref().map(|s| crate::roles::role_label(&s.role)).unwrap_or_default(),
+        step_produces: step.as_ref().map(|s| s.produces.iter().map(|p| p.label_id().to_string()).collect()).unwrap_or_default(),
+        steps,
+        workflow_name: format!("{} (versi {})", f.workflow.definition.name, f.workflow.version),
+        can: allowed.iter().map(|a| a.code().to_string()).collect(),
+        lock_version: f.lock_version,
+        request_key: crate::ids::new_id(),
+        claimed_by: f.claimed_by.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
+        claimed_by_me: f.claimed_by.as_ref().is_some_and(|c| c.0 == officer.id),
+        can_claim: step.as_ref().is_some_and(|s| officer.has(&s.role)),
+        supervisor: officer.is_supervisor(),
+        officers,
+        step_due: f.step_due_on.map(super::fmt::date_id).unwrap_or_default(),
+        due: f.due_on.map(super::fmt::date_id).unwrap_or_default(),
+        remaining_step_days: f.remaining_step_days,
+        remaining_days: f.remaining_days,
+        paused: f.paused,
+        field_choices,
+        doc_choices,
+        draft_defaults,
+        errors: FormState::new(HashMap::new(), errors),
+        notice,
+        today: crate::calendar::today(&f.view.office).format("%Y-%m-%d").to_string(),
+    };
+    Ok(page_with_status(status, &p))
+}
+
+pub async fn office_officers(state: &AppState, office_id: &str) -> Result<Vec<(String, String)>, ServiceError> {
+    use sqlx::Row;
+    let rows = sqlx::query("SELECT id, full_name FROM officers WHERE office_id = $1 AND active = 1 ORDER BY full_name")
+        .bind(office_id)
+        .fetch_all(&state.db.pool)
+        .await?;
+    Ok(rows.iter().filter_map(|r| Some((r.try_get("id").ok()?, r.try_get("full_name").ok()?))).collect())
+}
+
+/// The draft SK's data, prefilled from the application (the numbering and the PDF come at signing).
+fn draft_fields(f: &DeskFile) -> Vec<(String, String, String)> {
+    let existing = f.products.iter().find(|p| p.product == Product::DraftSk).map(|p| p.data.clone());
+    let get = |k: &str, default: String| existing.as_ref().and_then(|d| d.get(k)).and_then(|v| v.as_str()).map(str::to_string).unwrap_or(default);
+    let a = &f.view.app;
+    let answer = |k: &str| a.answers.get(k).cloned().unwrap_or_default();
+    vec![
+        ("nama".into(), "Nama pemegang izin".into(), get("nama", answer("nama_sesuai_ijazah").chars().next().map(|_| answer("nama_sesuai_ijazah")).unwrap_or_else(|| a.data.name.clone()))),
+        ("tempat_praktik".into(), "Tempat praktik".into(), get("tempat_praktik", a.data.facility_name.clone())),
+        ("alamat_praktik".into(), "Alamat tempat praktik".into(), get("alamat_praktik", format!("{}, {}", a.data.location_address, area_label(&a.data.location_village_code)))),
+        ("hari_praktik".into(), "Hari praktik".into(), get("hari_praktik", izinkes_domain::catalog::format_days(&answer("hari_praktik")))),
+        ("jam_praktik".into(), "Jam praktik".into(), get("jam_praktik", izinkes_domain::catalog::format_time_range(&answer("waktu_praktik")))),
+        ("nomor_str".into(), "Nomor STR".into(), get("nomor_str", answer("nomor_str"))),
+        ("masa_berlaku".into(), "Masa berlaku".into(), get("masa_berlaku", "5 (lima) tahun sejak ditetapkan".into())),
+    ]
+}
+
+async fn file(State(state): State<AppState>, o: OfficerUser, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> PageResult {
+    let notice = match q.get("info").map(String::as_str) {
+        Some("ok") => "Tindakan tersimpan.",
+        Some("ulang") => "Permintaan yang sama sudah diproses sebelumnya; tidak ada perubahan ganda.",
+        _ => "",
+    };
+    file_page(&state, &o, &id, FieldErrors::new(), notice.into(), StatusCode::OK).await
+}
+
+fn parse_action(f: &FormBody) -> Result<DeskAction, WebError> {
+    let action = f.get("action");
+    Ok(match action.as_str() {
+        "claim" => DeskAction::Claim,
+        "release" => DeskAction::Release,
+        "reassign" => DeskAction::Reassign { officer_id: f.get("officer_id") },
+        "forward" => DeskAction::Forward { note: f.get("note") },
+        "send_back" => DeskAction::SendBack { note: f.get("note") },
+        "reject" => DeskAction::Reject { reason: f.get("reason") },
+        "paraf" => DeskAction::Paraf { note: f.get("note") },
+        "approve" => DeskAction::Approve { note: f.get("note") },
+        "recommend" => DeskAction::Recommend { approve: f.get("approve") == "ya", number: f.get("number"), note: f.get("note") },
+        "prepare_draft" => {
+            let fields: BTreeMap<String, String> =
+                f.pairs.iter().filter_map(|(k, v)| k.strip_prefix("sk_").map(|k| (k.to_string(), v.clone()))).collect();
+            DeskAction::PrepareDraft { fields }
+        }
+        "checklist" => {
+            let mut items = Vec::new();
+            for (k, v) in &f.pairs {
+                if let Some(key) = k.strip_prefix("check_") {
+                    items.push(CheckItem { key: key.to_string(), ok: v == "sesuai", note: f.get(&format!("note_{key}")) });
+                }
+            }
+            DeskAction::Checklist { items }
+        }
+        "return" => {
+            let mut items = Vec::new();
+            for (k, v) in &f.pairs {
+                let (kind, key) = if let Some(key) = k.strip_prefix("rf_") {
+                    ("field", key)
+                } else if let Some(key) = k.strip_prefix("rd_") {
+                    ("document", key)
+                } else {
+                    continue;
+                };
+                if !v.trim().is_empty() {
+                    items.push(RevisionItem { kind: kind.into(), key: key.into(), label: f.get(&format!("label_{k}")), note: v.clone() });
+                }
+            }
+            DeskAction::ReturnToApplicant { items, note: f.get("note") }
+        }
+        _ => return Err(WebError::BadRequest("Tindakan tidak dikenal.".into())),
+    })
+}
+
+async fn run_action(state: &AppState, o: &OfficerUser, id: &str, lock: i64, key: &str, action: DeskAction) -> PageResult {
+    let officer = officer_of(o)?;
+    match desks::act(state, &officer, id, lock, key, action).await {
+        Ok(ActOutcome::Done) => Ok(see_other(&format!("/petugas/berkas/{id}?info=ok"))),
+        Ok(ActOutcome::AlreadyDone) => Ok(see_other(&format!("/petugas/berkas/{id}?info=ulang"))),
+        Err(ServiceError::Invalid(errors)) => file_page(state, o, id, errors, String::new(), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(ServiceError::Refused(m)) => file_page(state, o, id, FieldErrors::new(), m, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(ServiceError::Conflict(m)) => file_page(state, o, id, FieldErrors::new(), m, StatusCode::CONFLICT).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn action(State(state): State<AppState>, o: OfficerUser, Path(id): Path<String>, body: Bytes) -> PageResult {
+    let f = FormBody::parse(&body);
+    let lock = f.get("lock_version").parse::<i64>().map_err(|_| WebError::BadRequest("Versi berkas tidak ada; muat ulang halaman.".into()))?;
+    let action = parse_action(&f)?;
+    run_action(&state, &o, &id, lock, &f.get("request_key"), action).await
+}
+
+async fn inspection(State(state): State<AppState>, o: OfficerUser, Path(id): Path<String>, mp: Multipart) -> PageResult {
+    let (file, fields) = read_file_field(mp).await?;
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let lock = get("lock_version").parse::<i64>().map_err(|_| WebError::BadRequest("Versi berkas tidak ada; muat ulang halaman.".into()))?;
+    let action = DeskAction::RecordInspection { date: get("date"), officers: get("officers"), result: get("result"), file };
+    run_action(&state, &o, &id, lock, &get("request_key"), action).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// The applicant's side of the revision loop
+
+async fn revision_page(state: &AppState, user: &ApplicantUser, id: &str, errors: FieldErrors, values: Option<Answers>) -> PageResult {
+    let v = crate::applications::load_view(state, &user.id, id).await?;
+    let Some(round) = revisions::open_round(state, id).await? else {
+        return Ok(see_other(&format!("/permohonan/{id}")));
+    };
+    if v.app.status.code() != "needs_revision" {
+        return Ok(see_other(&format!("/permohonan/{id}")));
+    }
+    let data = serde_json::to_value(&v.app.data).ok().and_then(|x| x.as_object().cloned()).unwrap_or_default();
+    let permit = v.permit().cloned();
+    let fields = round
+        .items
+        .iter()
+        .filter(|i| i.kind == "field")
+        .map(|i| {
+            let current = values.as_ref().and_then(|m| m.get(&i.key).cloned()).unwrap_or_else(|| {
+                data.get(&i.key).and_then(|x| x.as_str()).map(str::to_string).unwrap_or_else(|| v.app.answers.get(&i.key).cloned().unwrap_or_default())
+            });
+            let example = permit.as_ref().and_then(|p| p.fields.iter().find(|f| f.key == i.key)).and_then(|f| f.example.clone()).unwrap_or_default();
+            RevisionFieldRow { key: i.key.clone(), label: i.label.clone(), note: i.note.clone(), value: current, example, error: errors.get(&i.key).cloned().unwrap_or_default() }
+        })
+        .collect();
+    let docs = requirement_rows(&v, &errors, &[]);
+    let doc_rows = round
+        .items
+        .iter()
+        .filter(|i| i.kind == "document")
+        .filter_map(|i| docs.iter().find(|d| d.key == i.key).map(|d| (i.note.clone(), d)))
+        .map(|(note, d)| RevisionDocRow {
+            key: d.key.clone(),
+            label: d.label.clone(),
+            note,
+            formats: d.formats.clone(),
+            accept: d.accept.clone(),
+            filename: d.attached.as_ref().map(|a| a.filename.clone()).unwrap_or_default(),
+            error: d.error.clone(),
+        })
+        .collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(page_with_status(
+        status,
+        &RevisionPage {
+            ctx: user.ctx(state, "Perbaikan Permohonan", "permohonan"),
+            app: AppSummary::from_view(&v),
+            round: round.round,
+            asked_by: round.asked_by_name.clone(),
+            fields,
+            docs: doc_rows,
+            errors: FormState::new(HashMap::new(), errors),
+        },
+    ))
+}
+
+async fn revision_form(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
+    revision_page(&state, &user, &id, FieldErrors::new(), None).await
+}
+
+async fn revision_save(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>, body: Bytes) -> PageResult {
+    let f = FormBody::parse(&body);
+    let values: Answers = f.map().into_iter().collect();
+    let errors = revisions::save_fields(&state, &user.id, &id, &values).await?;
+    if errors.is_empty() {
+        return Ok(see_other(&format!("/permohonan/{id}/perbaikan?tersimpan=1")));
+    }
+    revision_page(&state, &user, &id, errors, Some(values)).await
+}
+
+async fn revision_upload(State(state): State<AppState>, user: ApplicantUser, Path((id, key)): Path<(String, String)>, mp: Multipart) -> PageResult {
+    let (file, _) = read_file_field(mp).await?;
+    let Some((name, bytes)) = file else {
+        let mut e = FieldErrors::new();
+        e.insert(key.clone(), "Pilih berkas terlebih dahulu.".into());
+        return revision_page(&state, &user, &id, e, None).await;
+    };
+    match revisions::replace_document(&state, &user.id, &id, &key, &name, &bytes).await {
+        Ok(()) => Ok(see_other(&format!("/permohonan/{id}/perbaikan"))),
+        Err(ServiceError::Invalid(e)) => revision_page(&state, &user, &id, e, None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn resubmit(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
+    match revisions::resubmit(&state, &user.id, &id).await {
+        Ok(Ok(())) => Ok(see_other(&format!("/permohonan/{id}"))),
+        Ok(Err(errors)) => revision_page(&state, &user, &id, errors, None).await,
+        Err(ServiceError::Refused(_)) => Ok(see_other(&format!("/permohonan/{id}"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn restart(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
+    let new_id = revisions::restart_from(&state, &user.id, &id).await?;
+    Ok(see_other(&format!("/permohonan/{new_id}/tahap-1")))
+}
+
+pub fn action_kinds_label(a: ActionKind) -> &'static str {
+    a.label_id()
+}
