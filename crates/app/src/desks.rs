@@ -164,6 +164,22 @@ pub async fn current_workflow(state: &AppState, office_id: &str, permit_code: &s
     }
 }
 
+/// The workflow each permit type of the office currently uses: code → (name, version).
+pub async fn office_workflow_choices(state: &AppState, office_id: &str) -> ServiceResult<std::collections::HashMap<String, (String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT w.permit_code, v.body, v.version FROM office_workflows w JOIN workflow_versions v ON v.id = w.workflow_version_id WHERE w.office_id = $1",
+    )
+    .bind(office_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut out = std::collections::HashMap::new();
+    for r in rows {
+        let def: WorkflowDefinition = serde_json::from_str(&r.try_get::<String, _>("body")?)?;
+        out.insert(r.try_get("permit_code")?, (def.name, r.try_get("version")?));
+    }
+    Ok(out)
+}
+
 /// What the submit transaction needs to put a new application on its first desk.
 pub struct Start {
     pub version: WorkflowVersion,
@@ -638,10 +654,8 @@ pub async fn act(
     let mut errors = FieldErrors::new();
     let mut ba_file: Option<(String, String, i64)> = None;
     match &action {
-        DeskAction::ReturnToApplicant { items, .. } => {
-            if items.iter().all(|i| i.note.trim().is_empty()) {
-                errors.insert("items".into(), "Pilih isian atau berkas yang perlu diperbaiki dan tuliskan catatannya.".into());
-            }
+        DeskAction::ReturnToApplicant { items, .. } if items.iter().all(|i| i.note.trim().is_empty()) => {
+            errors.insert("items".into(), "Pilih isian atau berkas yang perlu diperbaiki dan tuliskan catatannya.".into());
         }
         DeskAction::SendBack { note } if note.trim().is_empty() => {
             errors.insert("note".into(), "Tuliskan alasan berkas dikembalikan ke tahap sebelumnya.".into());

@@ -70,6 +70,39 @@ enum Command {
     /// Import or export the permit catalog (versioned JSON).
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Check the tamper-evident history.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Workflows per office and permit type.
+    #[command(subcommand)]
+    Workflow(WorkflowCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute every application's hash chain and report edited, deleted or reordered entries (exit 1 if any).
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum WorkflowCommand {
+    /// Print a preset (sepok, cilegon, bontang) or an office's current workflow for a permit type as JSON.
+    Show {
+        #[arg(long)]
+        preset: Option<String>,
+        #[arg(long)]
+        office: Option<String>,
+        #[arg(long)]
+        permit: Option<String>,
+    },
+    /// Check and publish a workflow definition (JSON file) for an office and permit type; running applications keep their version.
+    Publish {
+        #[arg(long)]
+        office: String,
+        #[arg(long)]
+        permit: String,
+        file: PathBuf,
+    },
 }
 
 #[derive(Args, Clone)]
@@ -222,6 +255,40 @@ async fn run(cli: Cli) -> Result<(), String> {
                 if added { "imported" } else { "was already imported" },
                 catalog.permit_types.len()
             );
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let state = open(config(&cli.common, None)).await?;
+            let report = izinkes_app::audit::verify(&state).await.map_err(describe)?;
+            println!("Checked {} history entries of {} applications.", report.entries, report.applications);
+            if report.findings.is_empty() {
+                println!("All chains intact.");
+                Ok(())
+            } else {
+                for f in &report.findings {
+                    println!("TAMPERED application {} entry {}: {}", f.application_id, f.seq, f.problem);
+                }
+                Err(format!("{} problem(s) found in the history", report.findings.len()))
+            }
+        }
+        Command::Workflow(WorkflowCommand::Show { preset, office, permit }) => {
+            let def = match (preset, office, permit) {
+                (Some(p), _, _) => izinkes_domain::workflow::WorkflowDefinition::preset(&p).ok_or_else(|| format!("unknown preset '{p}'"))?,
+                (None, Some(o), Some(p)) => {
+                    let state = open(config(&cli.common, None)).await?;
+                    izinkes_app::desks::current_workflow(&state, &o, &p).await.map_err(describe)?.definition
+                }
+                _ => return Err("give --preset NAME, or --office ID and --permit CODE".into()),
+            };
+            println!("{}", def.to_json_pretty());
+            Ok(())
+        }
+        Command::Workflow(WorkflowCommand::Publish { office, permit, file }) => {
+            let state = open(config(&cli.common, None)).await?;
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let def = izinkes_domain::workflow::WorkflowDefinition::from_json(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+            let v = izinkes_app::desks::publish(&state, &office, &permit, &def, None).await.map_err(describe)?;
+            println!("Published {} version {} for {permit} at {office}.", def.name, v.version);
             Ok(())
         }
         Command::Catalog(CatalogCommand::Enable { office, code }) => set_offered(&cli.common, &office, &code, true).await,

@@ -55,6 +55,7 @@ fn page(status: StatusCode, title: &str, message: &str, reference: Option<String
         user_name: None,
         is_applicant: false,
         is_officer: false,
+        is_admin: false,
         csrf: String::new(),
         demo: false,
         nav: "",

@@ -7,6 +7,7 @@ pub mod ctx;
 pub mod error;
 pub mod fmt;
 pub mod pages;
+pub mod pages_admin;
 pub mod pages_apply;
 pub mod pages_desk;
 pub mod templates;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
     let app = pages::routes()
         .merge(pages_apply::routes())
         .merge(pages_desk::routes())
+        .merge(pages_admin::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf_guard))
         .nest("/api", api::routes())
         .route("/healthz", get(healthz))

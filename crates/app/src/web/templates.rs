@@ -634,3 +634,88 @@ pub struct RevisionPage {
     pub docs: Vec<RevisionDocRow>,
     pub errors: FormState,
 }
+
+pub struct AdminHoliday {
+    pub id: i64,
+    pub national: bool,
+    pub date: String,
+    pub kind: String,
+    pub name: String,
+    pub decree: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_calendar.html")]
+pub struct AdminCalendarPage {
+    pub ctx: PageCtx,
+    pub holidays: Vec<AdminHoliday>,
+    pub settings: crate::calendar::OfficeSettings,
+    pub presets: Vec<(String, String)>,
+    pub form: FormState,
+    pub notice: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_workflows.html")]
+pub struct AdminWorkflowsPage {
+    pub ctx: PageCtx,
+    /// (permit code, permit name, workflow name, version; 0 = not yet published)
+    pub rows: Vec<(String, String, String, i64)>,
+}
+
+pub struct StepRow {
+    pub index: usize,
+    pub order: usize,
+    pub key: String,
+    pub name: String,
+    pub role: String,
+    pub share: u32,
+    pub actions: Vec<String>,
+    pub produces: Vec<String>,
+    pub description: String,
+    pub public_note: String,
+}
+
+impl StepRow {
+    pub fn has_action(&self, a: &str) -> bool {
+        self.actions.iter().any(|x| x == a)
+    }
+    pub fn has_product(&self, p: &str) -> bool {
+        self.produces.iter().any(|x| x == p)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_workflow_edit.html")]
+pub struct AdminWorkflowEditPage {
+    pub ctx: PageCtx,
+    pub code: String,
+    pub permit_name: String,
+    pub sla: u32,
+    pub days: Vec<u32>,
+    pub steps: Vec<StepRow>,
+    pub workflow_key: String,
+    pub workflow_name: String,
+    pub source: String,
+    pub version: i64,
+    /// (role code, label, held by an officer of this office)
+    pub roles: Vec<(String, String, bool)>,
+    pub actions: Vec<(String, String)>,
+    pub products: Vec<(String, String)>,
+    pub presets: Vec<(String, String)>,
+    pub problems: Vec<String>,
+    pub notice: String,
+}
+
+impl AdminWorkflowEditPage {
+    pub fn day(&self, i: &usize) -> u32 {
+        self.days.get(*i).copied().unwrap_or(0)
+    }
+    pub fn row_count(&self) -> usize {
+        self.steps.len() + 2
+    }
+    /// Indexes of the empty rows for new steps.
+    pub fn extra_rows(&self) -> Vec<usize> {
+        vec![self.steps.len(), self.steps.len() + 1]
+    }
+}
