@@ -320,3 +320,72 @@ dual_test!(sla_is_counted_in_working_days_with_the_holiday_data, |app: TestApp| 
         other => panic!("{other:?}"),
     }
 });
+
+dual_test!(overdue_steps_escalate_once_and_fiktif_positif_is_opt_in, |app: TestApp| async move {
+    staff_office(&app, "jembrana", "cilegon").await;
+    let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+    let id = submitted_drsp(&app, &applicant).await;
+    sqlx::query("UPDATE applications SET step_due_on = '2026-01-02', due_on = '2026-01-05' WHERE id = $1").bind(&id).execute(&app.state.db.pool).await.unwrap();
+    // The front office is overdue: the section head (Kasi) is told, once.
+    assert_eq!(izinkes_app::desks::tick(&app.state).await.unwrap(), 1);
+    assert_eq!(izinkes_app::desks::tick(&app.state).await.unwrap(), 0, "one notice per step visit");
+    app.smtp.wait_for("kasi.jembrana@kantor.example.id", "Eskalasi").await;
+    let fo = officer(&app, "jembrana", "front_office").await;
+    let tasks = fo.get("/petugas").await;
+    assert!(tasks.body.contains("Terlambat"), "overdue files are highlighted");
+    assert_eq!(status_of(&app, &id).await, "submitted", "automatic approval is off by default");
+
+    izinkes_app::calendar::save_settings(
+        &app.state,
+        "jembrana",
+        &izinkes_app::calendar::OfficeSettings { default_preset: "cilegon".into(), auto_approve_at_deadline: true, ..Default::default() },
+    )
+    .await
+    .unwrap();
+    izinkes_app::desks::tick(&app.state).await.unwrap();
+    assert_eq!(status_of(&app, &id).await, "ready_to_sign");
+    let actor: String = sqlx::query_scalar("SELECT actor_kind FROM application_history WHERE application_id = $1 ORDER BY seq DESC LIMIT 1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(actor, "system");
+    assert!(izinkes_app::audit::verify(&app.state).await.unwrap().findings.is_empty());
+});
+
+dual_test!(a_running_application_keeps_its_workflow_version, |app: TestApp| async move {
+    staff_office(&app, "jembrana", "cilegon").await;
+    let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+    let first = submitted_drsp(&app, &applicant).await;
+    // The office adapts the workflow: a shorter one (two steps).
+    let mut def = WorkflowDefinition::preset("cilegon").unwrap();
+    def.steps.truncate(2);
+    def.steps[0].sla_share = 40;
+    def.steps[1].sla_share = 40;
+    let e = izinkes_app::desks::publish(&app.state, "jembrana", "SIP-DRSP", &def, None).await.unwrap_err();
+    assert!(e.to_string().contains("100"), "shares must add up: {e}");
+    def.steps[1].sla_share = 60;
+    def.steps[1].role = "kadis".into();
+    let e = izinkes_app::desks::publish(&app.state, "jembrana", "SIP-DRSP", &def, None).await.unwrap_err();
+    assert!(e.to_string().contains("kadis") || e.to_string().contains("Kepala Dinas"), "roles must exist in the office: {e}");
+    def.steps[1].role = "back_office".into();
+    let v = izinkes_app::desks::publish(&app.state, "jembrana", "SIP-DRSP", &def, None).await.unwrap();
+    assert_eq!(v.version, 2);
+    let second_applicant = quick_applicant(&app, "5101014505920003", "ayu@example.com").await;
+    let second = submitted_drsp(&app, &second_applicant).await;
+    let wf = |id: String| {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT v.version FROM applications a JOIN workflow_versions v ON v.id = a.workflow_version_id WHERE a.id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(wf(first.clone()).await, 1);
+    assert_eq!(wf(second.clone()).await, 2);
+    let fo = officer(&app, "jembrana", "front_office").await;
+    assert!(fo.get(&format!("/petugas/berkas/{first}")).await.body.contains("Persetujuan draf SK"), "six steps of the old version");
+    assert!(!fo.get(&format!("/petugas/berkas/{second}")).await.body.contains("Persetujuan draf SK"));
+});
