@@ -14,29 +14,24 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import zlib from "node:zlib";
 import { chromium } from "playwright-core";
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(HERE, "artifacts");
-const BIN = process.env.IZINKES_BIN ? path.resolve(process.env.IZINKES_BIN) : path.resolve(HERE, "../target/debug/izinkes");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  CHROMIUM_FLAGS,
+  HERE,
+  PHONE,
+  cleanArtifacts,
+  log,
+  passportPhotoPng,
+  pdf,
+  server,
+  serverLogTail,
+  startServer,
+  stopServer,
+} from "./lib.mjs";
 
 // The applicant. The demo already has Putu (NIK 5104010903970004), so this is someone new:
 // a woman born 5 May 1992 registered in Kabupaten Jembrana (NIK day 45 = 5 + 40).
@@ -51,177 +46,12 @@ const PERSON = {
   birthDate: "1992-05-05",
 };
 
-const T0 = Date.now();
-function log(msg) {
-  const s = ((Date.now() - T0) / 1000).toFixed(1).padStart(5);
-  console.log(`[e2e ${s}s] ${msg}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Files the applicant uploads, made here.
-
-/** A minimal valid one-page PDF with a correct xref table (as crates/app/src/samples.rs `pdf()`). */
-function pdf(text) {
-  const safe = [...text].filter((c) => c.charCodeAt(0) < 128 && !"()\\".includes(c)).join("");
-  const stream = `BT /F1 14 Tf 72 760 Td (${safe}) Tj ET`;
-  const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
-    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-  ];
-  let out = "%PDF-1.4\n";
-  const offsets = [];
-  objects.forEach((body, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offsets) out += `${String(o).padStart(10, "0")} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, "latin1");
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function pngChunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, "ascii"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-}
-
-/** A 240×360 (4:6) PNG passport photo: red background, a face-coloured head and shoulders. */
-function passportPhotoPng() {
-  const w = 240;
-  const h = 360;
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) {
-    raw[y * (w * 3 + 1)] = 0; // filter: none
-    for (let x = 0; x < w; x++) {
-      let rgb = [200, 30, 40]; // red background, as on Indonesian pas foto
-      const head = ((x - 120) / 62) ** 2 + ((y - 140) / 80) ** 2 <= 1;
-      const body = y > 235 && ((x - 120) / 120) ** 2 + ((y - 400) / 150) ** 2 <= 1;
-      if (head) rgb = [224, 172, 105];
-      else if (body) rgb = [250, 250, 250];
-      raw.set(rgb, y * (w * 3 + 1) + 1 + x * 3);
-    }
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // truecolour
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk("IHDR", ihdr),
-    pngChunk("IDAT", zlib.deflateSync(raw)),
-    pngChunk("IEND", Buffer.alloc(0)),
-  ]);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The server.
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-let server; // { child, base, dataDir, logPath, exited }
 let browser;
 let page;
 const problems = []; // uncaught page errors and console errors
 
-function serverLogTail(lines = 40) {
-  try {
-    return fs.readFileSync(server.logPath, "utf8").split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no server log)";
-  }
-}
-
-async function startServer() {
-  if (!fs.existsSync(BIN)) {
-    throw new Error(`izinkes binary not found at ${BIN}: build it first with \`cargo build -p izinkes\` (or set IZINKES_BIN)`);
-  }
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "izinkes-e2e-"));
-  const logPath = path.join(ARTIFACTS, "server.log");
-  const logFd = fs.openSync(logPath, "w");
-  // The server must use its own embedded database and the dev mailbox, whatever this shell has set.
-  const env = { ...process.env, IZINKES_LOG: process.env.IZINKES_LOG || "info,sqlx=warn", RUST_BACKTRACE: "1" };
-  for (const k of ["DATABASE_URL", "IZINKES_SMTP_URL", "IZINKES_BASE_URL", "IZINKES_DATA_DIR", "IZINKES_LISTEN", "IZINKES_LOG_JSON"]) delete env[k];
-  const args = ["serve", "--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--demo"];
-  log(`starting ${BIN} ${args.join(" ")}`);
-  const child = spawn(BIN, args, { env, stdio: ["ignore", logFd, logFd] });
-  fs.closeSync(logFd);
-  server = { child, base: `http://127.0.0.1:${port}`, dataDir, logPath, exited: null };
-  child.on("exit", (code, signal) => {
-    server.exited = { code, signal };
-  });
-
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (server.exited) {
-      throw new Error(`izinkes exited during start-up (${JSON.stringify(server.exited)}):\n${serverLogTail()}`);
-    }
-    try {
-      const r = await fetch(`${server.base}/readyz`, { signal: AbortSignal.timeout(1000) });
-      if (r.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`izinkes did not become ready within 30 s:\n${serverLogTail()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  log(`server ready at ${server.base} (data dir ${dataDir})`);
-}
-
-async function stopServer() {
-  if (!server) return;
-  const { child } = server;
-  if (!server.exited) {
-    child.kill("SIGTERM");
-    const gone = await Promise.race([
-      new Promise((r) => child.once("exit", () => r(true))),
-      new Promise((r) => setTimeout(() => r(false), 5000)),
-    ]);
-    if (!gone && !server.exited) child.kill("SIGKILL");
-  }
-  if (process.env.E2E_KEEP_DATA === "1") log(`kept data dir ${server.dataDir}`);
-  else fs.rmSync(server.dataDir, { recursive: true, force: true });
-  log("server stopped");
-}
-
-// Never leave the server behind, whatever happens to this process.
-process.on("exit", () => {
-  if (server && !server.exited) server.child.kill("SIGKILL");
-});
-
 // ---------------------------------------------------------------------------------------------
 // Helpers for the page.
-
-const PHONE = { width: 390, height: 844 };
 
 /** What sticks out past the phone's screen width (a page a person must scroll sideways). */
 async function overflow() {
@@ -338,8 +168,7 @@ async function step(t, name, fn) {
 // ---------------------------------------------------------------------------------------------
 
 before(async () => {
-  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  cleanArtifacts(/^(\d\d-.*\.png|server\.log)$/); // only this test's own screenshots and log
   await startServer();
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM`);

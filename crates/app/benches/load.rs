@@ -79,6 +79,8 @@ struct Settings {
     backends: Vec<Kind>,
     gzip: bool,
     output: PathBuf,
+    paced_seconds: u64,
+    scenarios: Vec<Scenario>,
 }
 
 fn env_num(name: &str, default: u64) -> u64 {
@@ -120,6 +122,19 @@ impl Settings {
             backends,
             gzip: env_num("BENCH_GZIP", 1) != 0,
             output,
+            paced_seconds: env_num("BENCH_PACED_SECONDS", seconds),
+            scenarios: {
+                let wanted = std::env::var("BENCH_SCENARIOS").unwrap_or_else(|_| "catalog,list,detail,api,submit".into());
+                let all = [
+                    ("catalog", Scenario::Catalog),
+                    ("list", Scenario::MyList),
+                    ("detail", Scenario::Detail),
+                    ("api", Scenario::ApiList),
+                    ("submit", Scenario::Submit),
+                ];
+                let chosen: Vec<&str> = wanted.split(',').map(str::trim).collect();
+                all.iter().filter(|(k, _)| chosen.contains(k)).map(|(_, v)| *v).collect()
+            },
         }
     }
 }
@@ -514,6 +529,36 @@ async fn insert_applications(db: &sqlx::AnyPool, rows: &[AppRow], templates: &[T
     tx.commit().await.expect("commit");
 }
 
+/// The template's attachment rows for every bulk application, in primary-key order.
+async fn insert_documents<'a>(db: &sqlx::AnyPool, apps: impl Iterator<Item = &'a AppRow>, docs: &[Vec<(String, String, String, String, i64)>]) {
+    let mut all: Vec<(&str, usize, String)> = apps.map(|r| (r.id.as_str(), r.template, ts(r.created))).collect();
+    all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut tx = db.begin().await.expect("tx");
+    let mut sql = String::new();
+    let mut n = 0;
+    for (id, template, at) in all {
+        for (key, filename, sha, mime, size) in &docs[template] {
+            if n == 0 {
+                sql.push_str(
+                    "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) VALUES ",
+                );
+            } else {
+                sql.push(',');
+            }
+            let _ = write!(sql, "({},{},NULL,{},{},{},{size},{})", lit(id), lit(key), lit(filename), lit(sha), lit(mime), lit(&at));
+            n += 1;
+            if n == 2000 {
+                exec_tx(&mut tx, std::mem::take(&mut sql)).await;
+                n = 0;
+            }
+        }
+    }
+    if n > 0 {
+        exec_tx(&mut tx, sql).await;
+    }
+    tx.commit().await.expect("commit");
+}
+
 async fn insert_history(db: &sqlx::AnyPool, rows: &[HistRow]) {
     let mut tx = db.begin().await.expect("tx");
     for chunk in rows.chunks(500) {
@@ -802,23 +847,30 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
 
     // --- attachments: the template's rows (real blobs) for every bulk application
     let t = Instant::now();
+    let mut template_docs: Vec<Vec<(String, String, String, String, i64)>> = Vec::new();
     for tpl in templates {
-        exec(
-            db,
-            format!(
-                "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) \
-                 SELECT a.id, d.requirement_key, NULL, d.filename, d.sha256, d.mime, d.size, a.created_at \
-                 FROM applications a JOIN application_documents d ON d.application_id = {} \
-                 WHERE a.permit_code = {} AND a.applicant_id IN (SELECT id FROM applicants WHERE email LIKE {})",
-                lit(&tpl.app_id),
-                lit(&tpl.code),
-                lit(&format!("%@{BULK_DOMAIN}"))
-            ),
-        )
-        .await;
+        let rows = sqlx::query("SELECT requirement_key, filename, sha256, mime, size FROM application_documents WHERE application_id = $1 ORDER BY requirement_key")
+            .bind(&tpl.app_id)
+            .fetch_all(db)
+            .await
+            .expect("template documents");
+        template_docs.push(
+            rows.iter()
+                .map(|r| {
+                    (
+                        r.try_get("requirement_key").expect("key"),
+                        r.try_get("filename").expect("filename"),
+                        r.try_get("sha256").expect("sha"),
+                        r.try_get("mime").expect("mime"),
+                        r.try_get("size").expect("size"),
+                    )
+                })
+                .collect(),
+        );
     }
+    insert_documents(db, rows.iter().chain(drafts.iter()), &template_docs).await;
     let docs = count(db, "SELECT COUNT(*) FROM application_documents").await;
-    timings.push((format!("{} application_documents rows (INSERT … SELECT per permit type)", thousands(docs as u64)), t.elapsed()));
+    timings.push((format!("{} application_documents rows (the template's rows, multi-row INSERT)", thousands(docs as u64)), t.elapsed()));
 
     // --- history: the hash chain of every submitted application
     let t = Instant::now();
@@ -1008,6 +1060,7 @@ async fn login(base: &str, email: &str, gzip: bool, web: bool) -> Session {
     }
     let r = browser
         .post(format!("{base}/api/v1/auth/login"))
+        .header("accept-encoding", "identity")
         .json(&serde_json::json!({"email": email, "password": PASSWORD}))
         .send()
         .await
@@ -1027,12 +1080,27 @@ async fn worker(
     start: Instant,
     measure_from: Instant,
     end: Instant,
+    // Open loop: this worker's requests are due at `start + offset + k * interval`.
+    pace: Option<(Duration, Duration)>,
 ) -> WorkerOut {
     let mut out = WorkerOut { lat_us: Vec::with_capacity(32_768), errors: 0, samples: Vec::new(), bytes: 0, exhausted_at: None };
     let mut next = 0usize;
+    let mut due_no: u32 = 0;
     let mut rng = StdRng::seed_from_u64(paths.len() as u64 ^ start.elapsed().as_nanos() as u64);
     loop {
-        let t0 = Instant::now();
+        // Latency is measured from when the request was due (so a slow server cannot hide its
+        // queue by delaying the next send: no coordinated omission).
+        let t0 = match pace {
+            None => Instant::now(),
+            Some((offset, interval)) => {
+                let due = start + offset + interval * due_no;
+                due_no += 1;
+                if due > Instant::now() {
+                    tokio::time::sleep_until(due.into()).await;
+                }
+                due
+            }
+        };
         if t0 >= end {
             break;
         }
@@ -1123,37 +1191,49 @@ fn stat_ticks(path: &std::path::Path) -> Option<(String, u64)> {
     Some((comm, utime + stime))
 }
 
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 struct CpuSnap {
-    server: u64,
-    load: u64,
-    postgres: u64,
+    /// utime + stime of the whole process (includes threads that have exited).
+    process: u64,
+    /// Per load-generator thread.
+    load: HashMap<String, u64>,
+    /// Per PostgreSQL process of this benchmark's database (and the server's background processes).
+    postgres: HashMap<String, u64>,
     machine_busy: u64,
     at: Option<Instant>,
 }
 
-fn cpu_snapshot() -> CpuSnap {
+fn cpu_snapshot(pg_db: Option<&str>) -> CpuSnap {
     let mut s = CpuSnap { at: Some(Instant::now()), ..CpuSnap::default() };
+    if let Some((_, ticks)) = stat_ticks(std::path::Path::new("/proc/self/stat")) {
+        s.process = ticks;
+    }
     if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
         for t in tasks.flatten() {
-            if let Some((comm, ticks)) = stat_ticks(&t.path().join("stat")) {
-                if comm.starts_with("izk-load") {
-                    s.load += ticks;
-                } else {
-                    // Server runtime threads, the SQLite worker threads and anything else of the server.
-                    s.server += ticks;
-                }
+            if let Some((comm, ticks)) = stat_ticks(&t.path().join("stat"))
+                && comm.starts_with("izk-load")
+            {
+                s.load.insert(t.file_name().to_string_lossy().into_owned(), ticks);
             }
         }
     }
-    if let Ok(procs) = std::fs::read_dir("/proc") {
+    if let Some(db) = pg_db
+        && let Ok(procs) = std::fs::read_dir("/proc")
+    {
         for p in procs.flatten() {
-            let name = p.file_name();
-            if name.to_string_lossy().bytes().all(|b| b.is_ascii_digit())
-                && let Some((comm, ticks)) = stat_ticks(&p.path().join("stat"))
-                && (comm == "postgres" || comm.starts_with("postgres:"))
-            {
-                s.postgres += ticks;
+            let pid = p.file_name().to_string_lossy().into_owned();
+            if !pid.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let Some((comm, ticks)) = stat_ticks(&p.path().join("stat")) else { continue };
+            if !comm.starts_with("postgres") {
+                continue;
+            }
+            // Backends show "postgres: user db client state"; background processes have no client.
+            let title = std::fs::read(p.path().join("cmdline")).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+            let is_backend = title.contains("127.0.0.1(") || title.contains("[local]") || title.contains("::1(");
+            if !is_backend || title.contains(db) {
+                s.postgres.insert(pid, ticks);
             }
         }
     }
@@ -1169,50 +1249,68 @@ fn cpu_snapshot() -> CpuSnap {
     s
 }
 
-fn cpu_split(a: CpuSnap, b: CpuSnap, tck: f64) -> CpuSplit {
+fn delta(a: &HashMap<String, u64>, b: &HashMap<String, u64>) -> u64 {
+    b.iter().map(|(k, v)| v.saturating_sub(a.get(k).copied().unwrap_or(0))).sum()
+}
+
+fn cpu_split(a: &CpuSnap, b: &CpuSnap, tck: f64) -> CpuSplit {
     let wall = b.at.zip(a.at).map(|(b, a)| b.duration_since(a).as_secs_f64()).unwrap_or(1.0).max(0.001);
-    let pct = |x: u64, y: u64| (y.saturating_sub(x)) as f64 / tck / wall * 100.0;
+    let pct = |ticks: u64| ticks as f64 / tck / wall * 100.0;
+    let load = delta(&a.load, &b.load);
     CpuSplit {
-        server: pct(a.server, b.server),
-        load: pct(a.load, b.load),
-        postgres: pct(a.postgres, b.postgres),
-        machine_busy: pct(a.machine_busy, b.machine_busy),
+        server: pct(b.process.saturating_sub(a.process).saturating_sub(load)),
+        load: pct(load),
+        postgres: pct(delta(&a.postgres, &b.postgres)),
+        machine_busy: pct(b.machine_busy.saturating_sub(a.machine_busy)),
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+struct Plans<'a> {
+    readers: &'a [Session],
+    anonymous: &'a [reqwest::Client],
+    submit: &'a [(reqwest::Client, Vec<String>, Vec<(usize, String)>)],
+    reader_paths: &'a [Vec<(usize, String)>],
+}
+
+/// Runs one scenario: closed loop (`rate` None: every client sends its next request as soon as
+/// the previous answer is read) or open loop at `rate` req/s spread evenly over the clients.
 async fn run_scenario(
     scenario: Scenario,
     s: &Settings,
     base: &str,
-    readers: &[Session],
-    anonymous: &[reqwest::Client],
-    submit_plans: &[(reqwest::Client, Vec<String>, Vec<(usize, String)>)],
-    reader_paths: &[Vec<(usize, String)>],
+    plans: &Plans<'_>,
+    rate: Option<f64>,
+    warmup: u64,
+    seconds: u64,
     tck: f64,
+    pg_db: Option<&str>,
 ) -> Stats {
     let base: Arc<str> = Arc::from(base);
     let start = Instant::now();
-    let measure_from = start + Duration::from_secs(s.warmup);
-    let end = measure_from + Duration::from_secs(s.seconds);
+    let measure_from = start + Duration::from_secs(warmup);
+    let end = measure_from + Duration::from_secs(seconds);
     let mut handles = Vec::new();
     for w in 0..s.concurrency {
         let (client, tokens, paths) = match scenario {
-            Scenario::Catalog => (anonymous[w].clone(), Vec::new(), Vec::new()),
-            Scenario::MyList => (readers[w].browser.clone(), Vec::new(), Vec::new()),
-            Scenario::Detail => (readers[w].browser.clone(), Vec::new(), reader_paths[w].clone()),
-            Scenario::ApiList => (readers[w].browser.clone(), vec![readers[w].token.clone()], Vec::new()),
-            Scenario::Submit => submit_plans[w].clone(),
+            Scenario::Catalog => (plans.anonymous[w].clone(), Vec::new(), Vec::new()),
+            Scenario::MyList => (plans.readers[w].browser.clone(), Vec::new(), Vec::new()),
+            Scenario::Detail => (plans.readers[w].browser.clone(), Vec::new(), plans.reader_paths[w].clone()),
+            Scenario::ApiList => (plans.readers[w].browser.clone(), vec![plans.readers[w].token.clone()], Vec::new()),
+            Scenario::Submit => plans.submit[w].clone(),
         };
-        handles.push(tokio::spawn(worker(scenario, base.clone(), client, tokens, paths, start, measure_from, end)));
+        let pace = rate.map(|r| {
+            let interval = Duration::from_secs_f64(s.concurrency as f64 / r);
+            (interval.mul_f64(w as f64 / s.concurrency as f64), interval)
+        });
+        handles.push(tokio::spawn(worker(scenario, base.clone(), client, tokens, paths, start, measure_from, end, pace)));
     }
     // CPU shares over the measured window only.
     tokio::time::sleep_until(measure_from.into()).await;
-    let before = cpu_snapshot();
+    let before = cpu_snapshot(pg_db);
     tokio::time::sleep_until(end.into()).await;
-    let after = cpu_snapshot();
+    let after = cpu_snapshot(pg_db);
     let mut lat = Vec::new();
-    let mut stats = Stats { cpu: cpu_split(before, after, tck), ..Stats::default() };
+    let mut stats = Stats { cpu: cpu_split(&before, &after, tck), ..Stats::default() };
     let mut bytes = 0;
     let mut exhausted = Vec::new();
     for h in handles {
@@ -1231,7 +1329,7 @@ async fn run_scenario(
     }
     lat.sort_unstable();
     stats.requests = lat.len() as u64;
-    stats.rps = stats.requests as f64 / s.seconds as f64;
+    stats.rps = stats.requests as f64 / seconds as f64;
     stats.p50 = percentile(&lat, 0.50);
     stats.p90 = percentile(&lat, 0.90);
     stats.p99 = percentile(&lat, 0.99);
@@ -1249,6 +1347,19 @@ async fn run_scenario(
     stats
 }
 
+fn log_stats(label: &str, st: &Stats) {
+    eprintln!(
+        "bench:   {label:<58} {:>7} req {:>4} err {:>6.0} req/s  p50 {:>6.2}  p90 {:>6.2}  p99 {:>7.2}  max {:>7.2} ms | cpu srv {:.0}% load {:.0}% pg {:.0}% machine {:.0}%",
+        st.requests, st.errors, st.rps, st.p50, st.p90, st.p99, st.max, st.cpu.server, st.cpu.load, st.cpu.postgres, st.cpu.machine_busy
+    );
+    for smp in &st.samples {
+        eprintln!("bench:     error sample: {smp}");
+    }
+    if !st.note.is_empty() {
+        eprintln!("bench:     {}", st.note);
+    }
+}
+
 struct BackendReport {
     kind: Kind,
     version: String,
@@ -1257,16 +1368,26 @@ struct BackendReport {
     dataset: Vec<(String, String)>,
     login: Duration,
     logins: usize,
-    results: Vec<(Scenario, Stats)>,
-    peak_rss_kb: u64,
+    results: Vec<(Scenario, Stats, Option<Stats>)>,
+    peak_seed_kb: u64,
+    rss_after_seed_kb: u64,
+    peak_load_kb: u64,
     after: Vec<(String, String)>,
 }
 
-fn vm_hwm_kb() -> u64 {
+fn proc_status_kb(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+        .and_then(|s| s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
         .unwrap_or(0)
+}
+
+fn vm_hwm_kb() -> u64 {
+    proc_status_kb("VmHWM:")
+}
+
+fn vm_rss_kb() -> u64 {
+    proc_status_kb("VmRSS:")
 }
 
 fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtime::Runtime) -> BackendReport {
@@ -1282,6 +1403,9 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
     let t = Instant::now();
     let running = server_rt.block_on(prepare(kind, s));
     let seed_total = t.elapsed();
+    let peak_seed = vm_hwm_kb();
+    let rss_after_seed = vm_rss_kb();
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     for (what, d) in &running.seeded.timings {
         eprintln!("bench:   {:>7}  {what}", secs(*d));
     }
@@ -1369,36 +1493,26 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
         let n = v["applications"].as_array().map(Vec::len).unwrap_or(0);
         assert!(n >= 40, "JSON list has the reader's applications ({n})");
 
+        let plans = Plans { readers: &readers, anonymous: &anonymous, submit: &submit_plans, reader_paths: &reader_paths };
+        let pg_db = running.pg_db.as_deref();
         let mut results = Vec::new();
-        for scenario in [Scenario::Catalog, Scenario::MyList, Scenario::Detail, Scenario::ApiList, Scenario::Submit] {
-            let st = run_scenario(scenario, s, &seeded.base, &readers, &anonymous, &submit_plans, &reader_paths, tck).await;
-            eprintln!(
-                "bench:   {:<48} {:>7} req {:>5} err {:>8.0} req/s  p50 {:>6.2}  p90 {:>6.2}  p99 {:>7.2}  max {:>7.2} ms  cpu srv {:.0}% load {:.0}% pg {:.0}% machine {:.0}%",
-                scenario.name(),
-                st.requests,
-                st.errors,
-                st.rps,
-                st.p50,
-                st.p90,
-                st.p99,
-                st.max,
-                st.cpu.server,
-                st.cpu.load,
-                st.cpu.postgres,
-                st.cpu.machine_busy
-            );
-            for smp in &st.samples {
-                eprintln!("bench:     error sample: {smp}");
-            }
-            if !st.note.is_empty() {
-                eprintln!("bench:     {}", st.note);
-            }
-            results.push((scenario, st));
+        for scenario in s.scenarios.clone() {
+            let st = run_scenario(scenario, s, &seeded.base, &plans, None, s.warmup, s.seconds, tck, pg_db).await;
+            log_stats(&format!("{} (closed loop)", scenario.name()), &st);
+            let paced = match scenario.target() {
+                (rate, Some(_)) if s.paced_seconds > 0 => {
+                    let st = run_scenario(scenario, s, &seeded.base, &plans, Some(rate), 1, s.paced_seconds, tck, pg_db).await;
+                    log_stats(&format!("{} (open loop at {rate:.0}/s)", scenario.name()), &st);
+                    Some(st)
+                }
+                _ => None,
+            };
+            results.push((scenario, st, paced));
         }
         (login_time, logins, results)
     });
 
-    let peak = vm_hwm_kb();
+    let peak_load = vm_hwm_kb();
     let after = server_rt.block_on(async {
         let db = &running.state.db.pool;
         vec![
@@ -1438,7 +1552,9 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
         login,
         logins,
         results,
-        peak_rss_kb: peak,
+        peak_seed_kb: peak_seed,
+        rss_after_seed_kb: rss_after_seed,
+        peak_load_kb: peak_load,
         after,
     }
 }
@@ -1496,7 +1612,12 @@ fn verdict(scenario: Scenario, st: &Stats) -> (String, bool) {
     (target, ok)
 }
 
+fn pass(ok: bool) -> &'static str {
+    if ok { "PASS" } else { "**FAIL**" }
+}
+
 fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], reports: &[BackendReport], commit: &str) -> String {
+    let cores = machine_cores();
     let mut md = String::new();
     let _ = writeln!(md, "# Load benchmark\n");
     let _ = writeln!(
@@ -1510,24 +1631,38 @@ fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], re
     }
     let _ = writeln!(
         md,
-        "- **Load:** {} concurrent clients (tokio tasks, reqwest, one keep-alive connection each), {} s warm-up then {} s measured per scenario; every latency recorded (send → full body read){}.",
+        "- **Load:** {} concurrent clients (tokio tasks with reqwest, one keep-alive connection each); per scenario {} s warm-up, then {} s measured; \
+         every latency recorded (request sent → whole body read){}.",
         s.concurrency,
         s.warmup,
         s.seconds,
-        if s.gzip { "; `Accept-Encoding: gzip` sent like a browser" } else { "; no compression requested" }
+        if s.gzip { "; `Accept-Encoding: gzip` sent, as browsers do" } else { "; no compression requested" }
     );
     let _ = writeln!(
         md,
-        "- **Server:** the real router via `izinkes_app::serve` on 127.0.0.1:0, in the same process as the load generator, on its own tokio runtime; release (bench) profile.\n"
+        "- **Server:** the real router through `izinkes_app::serve` on 127.0.0.1:0, in the same process as the load generator but on its own \
+         tokio runtime ({cores} worker threads each); `bench` profile (optimised).\n"
     );
     let _ = writeln!(md, "## Targets (issue)\n");
-    let _ = writeln!(md, "On 2 cores at 64 concurrent: list/detail pages ≥ 2,000 req/s with p99 ≤ 25 ms; submit ≥ 300/s. A scenario with any error is marked FAIL.\n");
+    let _ = writeln!(
+        md,
+        "On 2 cores at 64 concurrent: list/detail pages ≥ 2,000 req/s with p99 ≤ 25 ms; submit ≥ 300/s. Any error fails a scenario.\n\n\
+         Two measurements per page, because the two halves of the target pull against each other with 64 clients sending back to back: \
+         by Little's law the mean latency of a closed loop is 64 / throughput, i.e. 32 ms at exactly 2,000 req/s, so a closed-loop p99 ≤ 25 ms \
+         needs well over 2,560 req/s.\n\n\
+         - **Closed loop** — every client sends its next request as soon as the last answer is read: the most the server does (req/s) and \
+         the latency when saturated. PASS = req/s and p99 targets both met, as the issue reads literally.\n\
+         - **Open loop at the target rate** — {} s at 2,000 req/s spread evenly over the same 64 connections; latency counted from when each \
+         request was due, so queueing is not hidden. PASS = p99 ≤ 25 ms and the rate was kept.\n",
+        s.paced_seconds
+    );
 
     for r in reports {
         let _ = writeln!(md, "## {} ({})\n", r.kind.label(), r.version);
+        let _ = writeln!(md, "### Closed loop, {} clients\n", s.concurrency);
         let _ = writeln!(md, "| Scenario | Requests | Errors | req/s | p50 ms | p90 ms | p99 ms | max ms | Target | Result |");
         let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
-        for (sc, st) in &r.results {
+        for (sc, st, _) in &r.results {
             let (target, ok) = verdict(*sc, st);
             let _ = writeln!(
                 md,
@@ -1540,45 +1675,79 @@ fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], re
                 ms(st.p90),
                 ms(st.p99),
                 ms(st.max),
-                if ok { "PASS" } else { "**FAIL**" }
+                pass(ok)
             );
         }
+        if r.results.iter().any(|(_, _, p)| p.is_some()) {
+            let _ = writeln!(md, "\n### Open loop at 2,000 req/s over {} connections\n", s.concurrency);
+            let _ = writeln!(md, "| Scenario | Requests | Errors | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | Target | Result |");
+            let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
+            for (sc, _, paced) in &r.results {
+                let Some(st) = paced else { continue };
+                let (rate, p99) = sc.target();
+                let p99 = p99.unwrap_or(f64::MAX);
+                let ok = st.errors == 0 && st.p99 <= p99 && st.rps >= rate * 0.97;
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | p99 ≤ {p99:.0} ms | {} |",
+                    sc.name(),
+                    thousands(st.requests),
+                    thousands(st.errors),
+                    thousands(st.rps.round() as u64),
+                    ms(st.p50),
+                    ms(st.p90),
+                    ms(st.p99),
+                    ms(st.max),
+                    pass(ok)
+                );
+            }
+        }
         let _ = writeln!(md);
-        let _ = writeln!(md, "Where the CPU went during each measured window (100% = one core; {} cores in total):\n", machine_cores());
-        let _ = writeln!(md, "| Scenario | server threads | load generator | PostgreSQL processes | whole machine | avg response bytes |");
-        let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|");
-        for (sc, st) in &r.results {
+        let _ = writeln!(
+            md,
+            "### Where the CPU went (closed loop)\n\n100% = one core; {cores} cores in total. \"other\" is everything else on the machine \
+             (other users of the shared cores) — CPU the server could not have.\n"
+        );
+        let _ = writeln!(md, "| Scenario | server (this process) | load generator | PostgreSQL | other | server CPU per request | avg response bytes |");
+        let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
+        for (sc, st, _) in &r.results {
+            let c = st.cpu;
+            let other = (c.machine_busy - c.server - c.load - c.postgres).max(0.0);
+            let per_req = if st.rps > 0.0 { (c.server + c.postgres) / 100.0 / st.rps * 1e6 } else { 0.0 };
             let _ = writeln!(
                 md,
-                "| {} | {:.0}% | {:.0}% | {} | {:.0}% | {} |",
+                "| {} | {:.0}% | {:.0}% | {} | {:.0}% | {:.0} µs{} | {} |",
                 sc.name(),
-                st.cpu.server,
-                st.cpu.load,
-                if r.kind == Kind::Postgres { format!("{:.0}%", st.cpu.postgres) } else { "—".into() },
-                st.cpu.machine_busy,
+                c.server,
+                c.load,
+                if r.kind == Kind::Postgres { format!("{:.0}%", c.postgres) } else { "—".into() },
+                other,
+                per_req,
+                if r.kind == Kind::Postgres { " (incl. PostgreSQL)" } else { "" },
                 thousands(st.avg_bytes)
             );
         }
         let _ = writeln!(md);
-        let notes: Vec<String> = r
-            .results
-            .iter()
-            .flat_map(|(sc, st)| {
-                let mut v = Vec::new();
+        for (sc, st, paced) in &r.results {
+            for st in std::iter::once(st).chain(paced.iter()) {
                 if !st.note.is_empty() {
-                    v.push(format!("{}: {}", sc.name(), st.note));
+                    let _ = writeln!(md, "- {}: {}", sc.name(), st.note);
                 }
                 for smp in &st.samples {
-                    v.push(format!("{} error sample: `{}`", sc.name(), smp.replace('`', "'").replace('\n', " ")));
+                    let _ = writeln!(md, "- {} error sample: `{}`", sc.name(), smp.replace('`', "'").replace('\n', " "));
                 }
-                v
-            })
-            .collect();
-        for n in notes {
-            let _ = writeln!(md, "- {n}");
+            }
         }
-        let _ = writeln!(md, "- Peak RSS of the benchmark process (VmHWM, reset before this backend): **{:.0} MiB** — server *and* load generator{}.", r.peak_rss_kb as f64 / 1024.0, if r.kind == Kind::Postgres { "; PostgreSQL's own processes are not included" } else { "" });
-        let _ = writeln!(md, "- Logins before the load: {} over HTTP in {}.", r.logins, secs(r.login));
+        let _ = writeln!(
+            md,
+            "- Memory of the benchmark process (server *and* load generator{}): peak RSS {:.0} MiB while seeding, {:.0} MiB resident after seeding \
+             (the allocator keeps what seeding used), peak {:.0} MiB during the load.",
+            if r.kind == Kind::Postgres { "; PostgreSQL's processes not included" } else { "" },
+            r.peak_seed_kb as f64 / 1024.0,
+            r.rss_after_seed_kb as f64 / 1024.0,
+            r.peak_load_kb as f64 / 1024.0
+        );
+        let _ = writeln!(md, "- Logins before the load: {} over HTTP (argon2) in {}.", r.logins, secs(r.login));
         for (k, v) in &r.after {
             let _ = writeln!(md, "- {}: {v}.", k[..1].to_uppercase() + &k[1..]);
         }
@@ -1598,33 +1767,28 @@ fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], re
     let _ = writeln!(md, "## How to read these numbers\n");
     let _ = writeln!(
         md,
-        "- The load generator runs in the same process and on the same cores as the server (and, for PostgreSQL, the database server too). \
-         The CPU table shows its share; every core it uses is a core the server does not get, so the req/s above are a lower bound \
-         for the server alone on this machine. Latencies include the client's own scheduling delay at 64 concurrent tasks on {} cores.",
-        machine_cores()
-    );
-    let _ = writeln!(
-        md,
-        "- \"whole machine\" above the sum of the process and PostgreSQL columns means other work was running on the machine during the window \
-         (the cores are shared), which lowers the numbers."
+        "- The load generator runs in the same process and on the same {cores} cores as the server (and for PostgreSQL the database server \
+         runs there too). Every core-second it uses is one the server does not get, so the req/s are a lower bound for the server alone on this \
+         machine, and the latencies include the client's own scheduling delay. The \"other\" column shows how much of the machine other work took \
+         during the window: the cores are shared, so compare runs by *server CPU per request* as much as by req/s."
     );
     let _ = writeln!(
         md,
         "- The dataset is synthetic but made of the service's own rows: one complete draft per permit type is made through the service layer \
-         (Tahap 1–3 with real uploads) and copied into the bulk rows; statuses follow a plausible spread and the cap of 3 active \
-         permits per profession holds for every applicant. Registration numbers are unique per office and year and the `counters` rows \
-         continue them, so submits during the run get fresh numbers."
+         (Tahap 1–3 with real uploads) and copied into the bulk rows; statuses follow a plausible spread, and the cap of 3 active permits per \
+         profession holds for every applicant. Registration numbers are unique per office and year and the `counters` rows continue them, so \
+         submits during the run get fresh numbers."
     );
     let _ = writeln!(
         md,
-        "- Submit consumes prepared complete drafts (3 per profession per account, so the cap never refuses one); each submit writes the status, \
-         the registration number (one counter row per office and year, which serialises all submits of an office), a history row and an outbox \
-         row, and the outbox worker delivers to the development mailbox meanwhile."
+        "- Submit consumes prepared complete drafts (3 per profession per account, so the cap never refuses one; each worker owns its accounts). \
+         Each submit re-checks the whole application, then in one transaction takes the office's registration counter, updates the status, \
+         appends a history row and queues the email in the outbox; the outbox worker delivers to the development mailbox meanwhile."
     );
     let _ = writeln!(
         md,
-        "- SQLite runs with the service's settings (WAL, synchronous=NORMAL, pool of 8). PostgreSQL runs with the service's pool of 16 on the \
-         local server, after `VACUUM ANALYZE` of the freshly loaded tables."
+        "- SQLite runs with the service's settings (WAL, synchronous=NORMAL, pool of 8) in a temporary directory on the local disk. PostgreSQL \
+         runs with the service's pool of 16 against the local server, after `VACUUM ANALYZE` of the freshly loaded tables."
     );
     let _ = writeln!(md);
     let _ = writeln!(md, "## How to run\n");
@@ -1635,8 +1799,9 @@ fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], re
     let _ = writeln!(md, "```\n");
     let _ = writeln!(
         md,
-        "Knobs: `BENCH_SECONDS` (10), `BENCH_WARMUP` (2), `BENCH_CONCURRENCY` (64), `BENCH_APPLICATIONS` (100000), `BENCH_APPLICANTS` (2000), \
-         `BENCH_SUBMIT_DRAFTS`, `BENCH_BACKENDS` (sqlite,postgres), `BENCH_GZIP` (1), `BENCH_OUTPUT`."
+        "Knobs (environment): `BENCH_SECONDS` (10), `BENCH_WARMUP` (2), `BENCH_PACED_SECONDS` (= BENCH_SECONDS; 0 skips the open-loop runs), \
+         `BENCH_CONCURRENCY` (64), `BENCH_APPLICATIONS` (100000), `BENCH_APPLICANTS` (2000), `BENCH_SUBMIT_DRAFTS`, \
+         `BENCH_BACKENDS` (sqlite,postgres), `BENCH_SCENARIOS` (catalog,list,detail,api,submit), `BENCH_GZIP` (1), `BENCH_OUTPUT`."
     );
     md
 }

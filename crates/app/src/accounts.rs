@@ -1373,3 +1373,23 @@ pub async fn disable_totp(state: &AppState, officer_id: &str, code: &str, client
     tx.commit().await?;
     Ok(())
 }
+
+/// Clears an officer's two-step sign-in (lost phone and recovery codes) and ends their
+/// sessions; an officer for whom it is required enrols again at the next sign-in. For the
+/// admin CLI. Returns false for an unknown email.
+pub async fn reset_officer_totp(state: &AppState, email: &str) -> ServiceResult<bool> {
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM officers WHERE email = $1")
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&state.db.pool)
+        .await?;
+    let Some(id) = id else { return Ok(false) };
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE officers SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM officer_recovery_codes WHERE officer_id = $1").bind(&id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE subject_kind = 'officer' AND subject_id = $1").bind(&id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(true)
+}

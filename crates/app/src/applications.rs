@@ -488,6 +488,9 @@ fn requirement<'a>(permit: &'a PermitType, key: &str) -> ServiceResult<&'a izink
 
 /// The copy of a file an application keeps (later changes in Manajer Berkas do not touch it).
 struct FileCopy<'a> {
+    /// A new upload is also kept in Manajer Berkas under this title (written with the attachment).
+    library_title: Option<&'a str>,
+    applicant_id: &'a str,
     document_id: Option<&'a str>,
     filename: &'a str,
     sha: &'a str,
@@ -504,6 +507,21 @@ async fn put_attachment(state: &AppState, app_id: &str, key: &str, f: FileCopy<'
         .await?;
     if status.as_deref() != Some("draft") {
         return Err(ServiceError::Conflict("Permohonan ini sudah diajukan dan tidak dapat diubah lagi.".into()));
+    }
+    if let (Some(title), Some(doc_id)) = (f.library_title, f.document_id) {
+        sqlx::query(
+            "INSERT INTO documents (id, applicant_id, title, filename, sha256, mime, size, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(doc_id)
+        .bind(f.applicant_id)
+        .bind(title)
+        .bind(f.filename)
+        .bind(f.sha)
+        .bind(f.mime)
+        .bind(f.size)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
     }
     sqlx::query("DELETE FROM application_documents WHERE application_id = $1 AND requirement_key = $2")
         .bind(app_id)
@@ -548,21 +566,8 @@ pub async fn upload_requirement(
     let sha = store_blob(state, bytes, format.mime()).await?;
     let filename = clean_filename(filename);
     let doc_id = new_id();
-    let now = now_text();
-    sqlx::query(
-        "INSERT INTO documents (id, applicant_id, title, filename, sha256, mime, size, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-    )
-    .bind(&doc_id)
-    .bind(applicant_id)
-    .bind(clean_text(&req.label, 120))
-    .bind(&filename)
-    .bind(&sha)
-    .bind(format.mime())
-    .bind(bytes.len() as i64)
-    .bind(&now)
-    .execute(&state.db.pool)
-    .await?;
-    let copy = FileCopy { document_id: Some(&doc_id), filename: &filename, sha: &sha, mime: format.mime(), size: bytes.len() as i64 };
+    let title = clean_text(&req.label, 120);
+    let copy = FileCopy { library_title: Some(&title), applicant_id, document_id: Some(&doc_id), filename: &filename, sha: &sha, mime: format.mime(), size: bytes.len() as i64 };
     put_attachment(state, &app.id, key, copy).await
 }
 
@@ -587,7 +592,7 @@ pub async fn attach_library(state: &AppState, applicant_id: &str, id: &str, key:
             format!("Berkas \"{}\" terlalu besar untuk syarat ini (batas {}).", doc.title, crate::documents::human_size(i64::from(req.max_size_kb) * 1024)),
         ));
     }
-    let copy = FileCopy { document_id: Some(&doc.id), filename: &doc.filename, sha: &doc.sha256, mime: &doc.mime, size: doc.size };
+    let copy = FileCopy { library_title: None, applicant_id, document_id: Some(&doc.id), filename: &doc.filename, sha: &doc.sha256, mime: &doc.mime, size: doc.size };
     put_attachment(state, &app.id, key, copy).await
 }
 

@@ -256,8 +256,14 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
     Ok(true)
 }
 
+/// Demo officers' names (one per role and office).
 fn officer_name(role: Role, office: &str) -> String {
-    format!("{} ({office})", role.label_id())
+    let names = match office {
+        "Kota Pontianak" => ["Rina Marlina", "Agus Salim", "Hendra Gunawan, S.Sos", "Dra. Yuliana", "Ir. Tinorma Butar Butar", "dr. Fitri Handayani", "Budi Hartono", "Siti Aisyah", "Yosef Kurniawan"],
+        _ => ["Made Wirawan", "Ketut Sudarma", "I Gede Artha, S.E.", "Ni Wayan Sari, S.H.", "Drs. I Nyoman Sutama", "dr. Luh Putu Dewi", "Komang Adi", "Kadek Suryani", "Gede Pramana"],
+    };
+    let i = Role::ALL.iter().position(|r| *r == role).unwrap_or(0);
+    names[i].to_string()
 }
 
 /// A valid answer for each field (the field's example where it has one).

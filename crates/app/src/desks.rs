@@ -100,6 +100,10 @@ pub async fn publish(state: &AppState, office_id: &str, permit_code: &str, def: 
     if let Err(e) = def.validate(&role_refs) {
         return Err(ServiceError::Refused(e.to_string()));
     }
+    store_version(state, office_id, permit_code, def, by).await
+}
+
+async fn store_version(state: &AppState, office_id: &str, permit_code: &str, def: &WorkflowDefinition, by: Option<&str>) -> ServiceResult<WorkflowVersion> {
     let mut tx = state.db.begin().await?;
     let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM workflow_versions WHERE office_id = $1 AND permit_code = $2")
         .bind(office_id)
@@ -120,7 +124,14 @@ pub async fn publish(state: &AppState, office_id: &str, permit_code: &str, def: 
     .bind(&now)
     .bind(by)
     .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(|e| {
+        if crate::db::is_unique_violation(&e) {
+            ServiceError::Conflict("Versi alur kerja baru saja diterbitkan oleh orang lain; muat ulang halaman.".into())
+        } else {
+            e.into()
+        }
+    })?;
     sqlx::query(
         "INSERT INTO office_workflows (office_id, permit_code, workflow_version_id, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (office_id, permit_code) DO UPDATE SET workflow_version_id = $3, updated_at = $4",
@@ -149,10 +160,17 @@ pub async fn current_workflow(state: &AppState, office_id: &str, permit_code: &s
     let settings = calendar::settings(state, office_id).await?;
     let def = WorkflowDefinition::preset(&settings.default_preset)
         .ok_or_else(|| ServiceError::Internal(format!("unknown preset {}", settings.default_preset)))?;
-    match publish(state, office_id, permit_code, &def, None).await {
+    // The presets are valid by construction; an office still missing officers for a role must not
+    // stop applicants from submitting — the file waits at that desk, and the admin is told.
+    let roles = office_roles(state, office_id).await?;
+    let refs: Vec<&str> = roles.iter().map(String::as_str).collect();
+    if let Err(e) = def.validate(&refs) {
+        tracing::warn!(office = office_id, permit = permit_code, problem = %e, "default workflow used although the office lacks officers for some steps");
+    }
+    match store_version(state, office_id, permit_code, &def, None).await {
         Ok(v) => Ok(v),
         // A parallel first use published it already.
-        Err(ServiceError::Internal(_)) | Err(ServiceError::Conflict(_)) => {
+        Err(ServiceError::Conflict(_)) => {
             let id: String = sqlx::query_scalar("SELECT workflow_version_id FROM office_workflows WHERE office_id = $1 AND permit_code = $2")
                 .bind(office_id)
                 .bind(permit_code)
@@ -647,6 +665,10 @@ pub async fn act(
         }
     }
     let file = open_file(state, officer, app_id).await?;
+    // The officer acted on what they saw; if the file changed since, say so before anything else.
+    if file.lock_version != lock_version {
+        return Err(conflict());
+    }
     let office = file.view.office.clone();
     let now = Utc::now();
 

@@ -1,1 +1,552 @@
-//! (being written)
+//! PDF rendering with typst used as a library.
+//!
+//! Every document is a typst template held as data (the defaults live in `crates/documents/templates/`
+//! and are compiled in; an office may replace one through [`render_with_template`]). The values of a
+//! document reach the template only as the virtual file `data.json`, read there with
+//! `json("data.json")`, and its images (logo, photo, QR code as SVG) as virtual files: nothing is ever
+//! pasted into markup, so a name such as `#panic()` or `*[x]*` prints exactly as written.
+//!
+//! The typst world has no file system, no packages and no network; its fonts are the ones bundled by
+//! `typst-assets` (Libertinus Serif for the text), parsed once per process together with the standard
+//! library and shared by every render, and every PDF embeds the subsets it uses.
+//!
+//! Rendering is CPU-bound and synchronous: async callers run it in `tokio::task::spawn_blocking`.
+
+mod qr;
+mod world;
+
+use chrono::Utc;
+use serde_json::{Value, json};
+use typst::foundations::Bytes;
+
+use self::world::{DocWorld, file_id};
+
+/// Default template of the SK (decree layout) and the SIP (permit layout), final and draft.
+pub const SK_TEMPLATE: &str = include_str!("../templates/sk.typ");
+/// Default template of the Bukti Pendaftaran (registration receipt).
+pub const RECEIPT_TEMPLATE: &str = include_str!("../templates/receipt.typ");
+/// Default template of the Berita Acara Pemeriksaan (inspection report).
+pub const INSPECTION_TEMPLATE: &str = include_str!("../templates/inspection.typ");
+/// Default template of the Rekomendasi of the Dinas Kesehatan.
+pub const RECOMMENDATION_TEMPLATE: &str = include_str!("../templates/recommendation.typ");
+
+/// The footer sentence of a document signed through BSrE.
+pub const BSRE_FOOTER: &str = "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik yang \
+     diterbitkan oleh Balai Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara";
+
+/// The kop surat (letterhead) of an office.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Letterhead {
+    /// "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU"
+    pub office_name: String,
+    /// "PEMERINTAH KABUPATEN JEMBRANA"
+    pub government: String,
+    /// "Jalan Surapati No. 1, Negara, Bali 82212"
+    pub address: String,
+    /// "Telepon (0365) 41210 · Pos-el dpmptsp@jembranakab.go.id"
+    pub contact: String,
+    /// The office's emblem, PNG (JPEG is accepted too).
+    pub logo_png: Option<Vec<u8>>,
+}
+
+/// Who signs a document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signer {
+    pub name: String,
+    /// "KEPALA DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU KABUPATEN JEMBRANA"
+    pub position: String,
+    pub nip: Option<String>,
+}
+
+/// The layout an office chooses for its permits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SkLayout {
+    /// A Keputusan: Menimbang / Mengingat / MEMUTUSKAN / Menetapkan KESATU … KEEMPAT.
+    #[default]
+    Decree,
+    /// A Surat Izin Praktik: title, number, holder and practice data, validity.
+    Sip,
+}
+
+/// The SK or SIP of one permit. Dates are Indonesian text ("22 November 2026").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SkData {
+    pub letterhead: Letterhead,
+    /// "503/0042/SIP-DRSP/DPMPTSP/2026"; not shown on a draft.
+    pub number: String,
+    /// "SURAT IZIN PRAKTIK DOKTER SPESIALIS"
+    pub title: String,
+    pub layout: SkLayout,
+    /// Menimbang a., b., … (decree layout).
+    pub considerations: Vec<String>,
+    /// Mengingat 1., 2., … (decree layout; "Dasar" in the SIP layout).
+    pub legal_basis: Vec<String>,
+    pub holder_name: String,
+    /// "Denpasar, 9 Maret 1997"
+    pub holder_birth: String,
+    pub holder_address: String,
+    pub profession: String,
+    pub str_number: String,
+    pub practice_place: String,
+    pub practice_address: String,
+    pub practice_days: String,
+    pub practice_hours: String,
+    pub valid_from: String,
+    pub valid_until: String,
+    /// Pas foto, JPEG or PNG, shown 3 × 4 cm.
+    pub photo: Option<Vec<u8>>,
+    /// "Negara, 22 November 2026": the place is what precedes the first comma.
+    pub place_and_date: String,
+    pub signer: Signer,
+    /// Target of the QR code in the signature area (the public verification page).
+    pub verify_url: String,
+    /// A draft: diagonal "DRAF" watermark, no number, no QR code, a paraf box.
+    pub draft: bool,
+    /// Print the BSrE footer sentence ([`BSRE_FOOTER`]).
+    pub bsre_footer: bool,
+}
+
+/// The Bukti Pendaftaran handed to an applicant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReceiptData {
+    pub letterhead: Letterhead,
+    pub registration_number: String,
+    pub permit_name: String,
+    pub holder_name: String,
+    /// "5101••••••••0003"
+    pub identity_masked: String,
+    pub facility: String,
+    pub location: String,
+    /// "22 November 2026 10.15 WITA"
+    pub submitted_at: String,
+    /// (requirement, status) — ("Fotokopi KTP", "Diunggah").
+    pub documents: Vec<(String, String)>,
+    /// Service standard in working days.
+    pub sla_days: u32,
+    /// Target of the QR code (the public tracking page).
+    pub track_url: String,
+}
+
+/// The Berita Acara Pemeriksaan of the technical team's field inspection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InspectionData {
+    pub letterhead: Letterhead,
+    pub number: String,
+    /// "Senin, 16 November 2026"
+    pub date: String,
+    /// Where the report is made ("Negara").
+    pub place: String,
+    /// "dr. Made Sutama — Dinas Kesehatan", one per member of the team.
+    pub officers: Vec<String>,
+    pub holder_name: String,
+    pub permit_name: String,
+    pub facility: String,
+    pub address: String,
+    /// (aspect inspected, finding) — ("Ruang praktik", "Sesuai").
+    pub checklist: Vec<(String, String)>,
+    pub findings: String,
+    /// "Memenuhi persyaratan"
+    pub result: String,
+}
+
+/// The Rekomendasi of the Dinas Kesehatan for a permit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecommendationData {
+    /// The kop of the Dinas Kesehatan.
+    pub letterhead: Letterhead,
+    pub number: String,
+    /// "20 November 2026"
+    pub date: String,
+    /// "Negara"
+    pub place: String,
+    /// "Kepala Dinas Penanaman Modal dan PTSP Kabupaten Jembrana"
+    pub addressee: String,
+    /// "Surat Izin Praktik Dokter Spesialis"
+    pub permit_name: String,
+    pub holder_name: String,
+    pub profession: String,
+    pub facility: String,
+    /// Recommended (true) or not.
+    pub decision: bool,
+    pub considerations: String,
+    pub signer: Signer,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The template failed to compile or lay out (the message names the line for the main template).
+    #[error("template: {0}")]
+    Typst(String),
+    /// An image or file given to the template is unusable.
+    #[error("image: {0}")]
+    Image(String),
+}
+
+/// Where the visible signature area of a rendered SK sits, for the PDF signature widget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SignaturePlacement {
+    /// Page number, starting at 1.
+    pub page: usize,
+    /// `[llx, lly, urx, ury]` in PDF points, origin at the bottom-left of the page (a PDF `/Rect`).
+    pub rect: [f32; 4],
+}
+
+/// What a template receives: the value behind `data.json` and the virtual image files it names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateInput {
+    pub data: Value,
+    pub images: Vec<(&'static str, Vec<u8>)>,
+}
+
+/// A document that has a default template; its [`TemplateInput`] also feeds an office's own template.
+pub trait Document {
+    /// The compiled-in default template.
+    const TEMPLATE: &'static str;
+    /// The data and images handed to the template.
+    fn template_input(&self) -> Result<TemplateInput, RenderError>;
+}
+
+/// Renders the final or draft SK/SIP with the default template.
+pub fn render_sk(d: &SkData) -> Result<Vec<u8>, RenderError> {
+    render_document(d)
+}
+
+/// Renders the SK/SIP and tells where its signature area was drawn, from one layout.
+pub fn render_sk_with_signature(d: &SkData) -> Result<(Vec<u8>, SignaturePlacement), RenderError> {
+    let world = world_for(SkData::TEMPLATE, d.template_input()?)?;
+    let document = world.compile()?;
+    let placement = world::signature_placement(&document)
+        .ok_or_else(|| RenderError::Typst("the template has no <izinkes-signature> metadata".to_owned()))?;
+    Ok((world.pdf(&document)?, placement))
+}
+
+/// Where the visible signature sits on page 1 of an SK (PDF points, origin bottom-left) so the signer can
+/// put its widget there: `[llx, lly, urx, ury]`. It lays the document out (no PDF export); prefer
+/// [`render_sk_with_signature`], which also gives the page, when rendering anyway. Returns an empty
+/// rectangle at the origin (an invisible widget) if the SK cannot be laid out, which `render_sk` reports.
+pub fn sk_signature_rect(d: &SkData) -> [f32; 4] {
+    let placement = d
+        .template_input()
+        .and_then(|input| world_for(SkData::TEMPLATE, input))
+        .and_then(|world| world.compile())
+        .ok()
+        .and_then(|document| world::signature_placement(&document));
+    placement.map_or([0.0; 4], |p| p.rect)
+}
+
+/// Renders the Bukti Pendaftaran with the default template.
+pub fn render_receipt(d: &ReceiptData) -> Result<Vec<u8>, RenderError> {
+    render_document(d)
+}
+
+/// Renders the Berita Acara Pemeriksaan with the default template.
+pub fn render_inspection(d: &InspectionData) -> Result<Vec<u8>, RenderError> {
+    render_document(d)
+}
+
+/// Renders the Rekomendasi with the default template.
+pub fn render_recommendation(d: &RecommendationData) -> Result<Vec<u8>, RenderError> {
+    render_document(d)
+}
+
+/// Renders any document with its default template.
+pub fn render_document<D: Document>(d: &D) -> Result<Vec<u8>, RenderError> {
+    let world = world_for(D::TEMPLATE, d.template_input()?)?;
+    world.pdf(&world.compile()?)
+}
+
+/// Renders `template` (typst markup, e.g. an office's own version of a default template) with `data` as
+/// its `data.json` and `images` as virtual files named as given ("logo.png", "photo.jpg", "qr.svg").
+/// Only those files exist: no other file, no package, no network.
+pub fn render_with_template(
+    template: &str,
+    data: &serde_json::Value,
+    images: &[(&str, Vec<u8>)],
+) -> Result<Vec<u8>, RenderError> {
+    let mut files = Vec::with_capacity(images.len() + 1);
+    files.push((file_id("data.json")?, json_bytes(data)?));
+    for (name, bytes) in images {
+        files.push((file_id(name)?, Bytes::new(bytes.clone())));
+    }
+    let world = DocWorld::new(template, files, Utc::now())?;
+    world.pdf(&world.compile()?)
+}
+
+/// A QR code of `url` as an SVG document: error correction level M, 4-module quiet zone, black on white.
+/// A text too long for any QR version (about 2,300 bytes) gives an empty SVG; the renderers report it.
+pub fn qr_svg(url: &str) -> String {
+    qr::try_qr_svg(url).unwrap_or_else(|_| qr::EMPTY_SVG.to_owned())
+}
+
+/// Parses the bundled fonts and builds typst's standard library now (a server calls it at start-up, so
+/// the first render is as fast as the next).
+pub fn warm_up() {
+    world::warm_up();
+}
+
+fn world_for(template: &str, input: TemplateInput) -> Result<DocWorld, RenderError> {
+    let mut files = Vec::with_capacity(input.images.len() + 1);
+    files.push((file_id("data.json")?, json_bytes(&input.data)?));
+    for (name, bytes) in input.images {
+        files.push((file_id(name)?, Bytes::new(bytes)));
+    }
+    DocWorld::new(template, files, Utc::now())
+}
+
+fn json_bytes(data: &Value) -> Result<Bytes, RenderError> {
+    serde_json::to_vec(data)
+        .map(Bytes::new)
+        .map_err(|e| RenderError::Typst(format!("data.json: {e}")))
+}
+
+/// Collects the virtual image files of one document.
+#[derive(Default)]
+struct Images(Vec<(&'static str, Vec<u8>)>);
+
+impl Images {
+    /// Adds a raster image (PNG or JPEG, recognised by content) as `<stem>.png` / `<stem>.jpg` and returns
+    /// the name for `data.json`; an empty or absent image gives `null`.
+    fn raster(
+        &mut self,
+        what: &str,
+        png: &'static str,
+        jpg: &'static str,
+        bytes: Option<&Vec<u8>>,
+    ) -> Result<Value, RenderError> {
+        let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
+            return Ok(Value::Null);
+        };
+        let name = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            png
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            jpg
+        } else {
+            return Err(RenderError::Image(format!("{what} is neither a PNG nor a JPEG image")));
+        };
+        self.0.push((name, bytes.clone()));
+        Ok(Value::from(name))
+    }
+
+    /// Adds the QR code of `url` as `qr.svg`.
+    fn qr(&mut self, url: &str) -> Result<Value, RenderError> {
+        self.0.push(("qr.svg", qr::try_qr_svg(url)?.into_bytes()));
+        Ok(Value::from("qr.svg"))
+    }
+}
+
+fn letterhead_json(l: &Letterhead, images: &mut Images) -> Result<Value, RenderError> {
+    Ok(json!({
+        "government": l.government,
+        "office_name": l.office_name,
+        "address": l.address,
+        "contact": l.contact,
+        "logo": images.raster("the letterhead logo", "logo.png", "logo.jpg", l.logo_png.as_ref())?,
+    }))
+}
+
+fn signer_json(s: &Signer) -> Value {
+    json!({ "name": s.name, "position": s.position, "nip": s.nip })
+}
+
+/// "Negara, 22 November 2026" → ("Negara", "22 November 2026").
+fn split_place_and_date(s: &str) -> (&str, &str) {
+    match s.split_once(',') {
+        Some((place, date)) => (place.trim(), date.trim()),
+        None => (s.trim(), ""),
+    }
+}
+
+impl Document for SkData {
+    const TEMPLATE: &'static str = SK_TEMPLATE;
+
+    /// `data.json` of the SK template:
+    /// `{ letterhead: {government, office_name, address, contact, logo}, number, title, layout: "decree"|"sip",
+    ///    considerations: [str], legal_basis: [str], holder: {name, birth, address, profession, str_number},
+    ///    practice: {place, address, days, hours}, valid_from, valid_until, photo, show_photo,
+    ///    place_and_date, place, date, signer: {name, position, nip}, verify_url, qr, draft, bsre_footer }`
+    /// where `logo`, `photo` and `qr` are file names or null and `bsre_footer` is the sentence or null.
+    fn template_input(&self) -> Result<TemplateInput, RenderError> {
+        let d = self;
+        let mut images = Images::default();
+        let letterhead = letterhead_json(&d.letterhead, &mut images)?;
+        let photo = images.raster("the holder's photo", "photo.png", "photo.jpg", d.photo.as_ref())?;
+        let qr = if d.draft {
+            Value::Null
+        } else {
+            images.qr(&d.verify_url)?
+        };
+        let (place, date) = split_place_and_date(&d.place_and_date);
+        let data = json!({
+            "letterhead": letterhead,
+            "number": d.number,
+            "title": d.title,
+            "layout": match d.layout { SkLayout::Decree => "decree", SkLayout::Sip => "sip" },
+            "considerations": d.considerations,
+            "legal_basis": d.legal_basis,
+            "holder": {
+                "name": d.holder_name,
+                "birth": d.holder_birth,
+                "address": d.holder_address,
+                "profession": d.profession,
+                "str_number": d.str_number,
+            },
+            "practice": {
+                "place": d.practice_place,
+                "address": d.practice_address,
+                "days": d.practice_days,
+                "hours": d.practice_hours,
+            },
+            "valid_from": d.valid_from,
+            "valid_until": d.valid_until,
+            "photo": photo,
+            "show_photo": true,
+            "place_and_date": d.place_and_date,
+            "place": place,
+            "date": date,
+            "signer": signer_json(&d.signer),
+            "verify_url": d.verify_url,
+            "qr": qr,
+            "draft": d.draft,
+            "bsre_footer": d.bsre_footer.then_some(BSRE_FOOTER),
+        });
+        Ok(TemplateInput { data, images: images.0 })
+    }
+}
+
+impl Document for ReceiptData {
+    const TEMPLATE: &'static str = RECEIPT_TEMPLATE;
+
+    /// `data.json`: `{ letterhead, registration_number, permit_name, holder_name, identity_masked, facility,
+    /// location, submitted_at, documents: [{name, status}], sla_days, track_url, qr }`.
+    fn template_input(&self) -> Result<TemplateInput, RenderError> {
+        let d = self;
+        let mut images = Images::default();
+        let letterhead = letterhead_json(&d.letterhead, &mut images)?;
+        let qr = images.qr(&d.track_url)?;
+        let documents: Vec<Value> = d
+            .documents
+            .iter()
+            .map(|(name, status)| json!({ "name": name, "status": status }))
+            .collect();
+        let data = json!({
+            "letterhead": letterhead,
+            "registration_number": d.registration_number,
+            "permit_name": d.permit_name,
+            "holder_name": d.holder_name,
+            "identity_masked": d.identity_masked,
+            "facility": d.facility,
+            "location": d.location,
+            "submitted_at": d.submitted_at,
+            "documents": documents,
+            "sla_days": d.sla_days,
+            "track_url": d.track_url,
+            "qr": qr,
+        });
+        Ok(TemplateInput { data, images: images.0 })
+    }
+}
+
+impl Document for InspectionData {
+    const TEMPLATE: &'static str = INSPECTION_TEMPLATE;
+
+    /// `data.json`: `{ letterhead, number, date, place, officers: [str], holder_name, permit_name, facility,
+    /// address, checklist: [{aspect, finding}], findings, result }`.
+    fn template_input(&self) -> Result<TemplateInput, RenderError> {
+        let d = self;
+        let mut images = Images::default();
+        let letterhead = letterhead_json(&d.letterhead, &mut images)?;
+        let checklist: Vec<Value> = d
+            .checklist
+            .iter()
+            .map(|(aspect, finding)| json!({ "aspect": aspect, "finding": finding }))
+            .collect();
+        let data = json!({
+            "letterhead": letterhead,
+            "number": d.number,
+            "date": d.date,
+            "place": d.place,
+            "officers": d.officers,
+            "holder_name": d.holder_name,
+            "permit_name": d.permit_name,
+            "facility": d.facility,
+            "address": d.address,
+            "checklist": checklist,
+            "findings": d.findings,
+            "result": d.result,
+        });
+        Ok(TemplateInput { data, images: images.0 })
+    }
+}
+
+impl Document for RecommendationData {
+    const TEMPLATE: &'static str = RECOMMENDATION_TEMPLATE;
+
+    /// `data.json`: `{ letterhead, number, date, place, addressee, permit_name, holder_name, profession,
+    /// facility, decision: bool, considerations, signer: {name, position, nip} }`.
+    fn template_input(&self) -> Result<TemplateInput, RenderError> {
+        let d = self;
+        let mut images = Images::default();
+        let letterhead = letterhead_json(&d.letterhead, &mut images)?;
+        let data = json!({
+            "letterhead": letterhead,
+            "number": d.number,
+            "date": d.date,
+            "place": d.place,
+            "addressee": d.addressee,
+            "permit_name": d.permit_name,
+            "holder_name": d.holder_name,
+            "profession": d.profession,
+            "facility": d.facility,
+            "decision": d.decision,
+            "considerations": d.considerations,
+            "signer": signer_json(&d.signer),
+        });
+        Ok(TemplateInput { data, images: images.0 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_and_date_split_at_the_first_comma() {
+        assert_eq!(
+            split_place_and_date("Negara, 22 November 2026"),
+            ("Negara", "22 November 2026")
+        );
+        assert_eq!(split_place_and_date("Negara"), ("Negara", ""));
+    }
+
+    #[test]
+    fn images_are_recognised_by_content() {
+        let mut images = Images::default();
+        assert_eq!(
+            images
+                .raster("x", "a.png", "a.jpg", Some(&b"\x89PNG\r\n\x1a\n...".to_vec()))
+                .unwrap(),
+            "a.png"
+        );
+        assert_eq!(
+            images
+                .raster("x", "b.png", "b.jpg", Some(&vec![0xFF, 0xD8, 0xFF, 0xE0]))
+                .unwrap(),
+            "b.jpg"
+        );
+        assert_eq!(
+            images.raster("x", "c.png", "c.jpg", Some(&Vec::new())).unwrap(),
+            Value::Null
+        );
+        assert!(matches!(
+            images.raster("x", "d.png", "d.jpg", Some(&b"GIF89a".to_vec())),
+            Err(RenderError::Image(_))
+        ));
+    }
+
+    #[test]
+    fn qr_svg_is_an_svg_and_too_long_text_is_an_error() {
+        assert!(qr_svg("https://izin.example.go.id/v/abc").contains("<svg"));
+        assert!(qr::try_qr_svg(&"x".repeat(5000)).is_err());
+        assert_eq!(qr_svg(&"x".repeat(5000)), qr::EMPTY_SVG);
+    }
+}

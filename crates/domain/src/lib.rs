@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod email;
 pub mod nik;
 pub mod npwp;
+pub mod numbering;
 pub mod password;
 pub mod phone;
 pub mod status;

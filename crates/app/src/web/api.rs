@@ -67,10 +67,7 @@ pub struct ApiCaller {
 
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -90,10 +87,7 @@ pub struct ApiApplicant(pub ApiCaller);
 
 impl FromRequestParts<AppState> for ApiApplicant {
     type Rejection = ApiError;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let c = ApiCaller::from_request_parts(parts, state).await?;
         if c.subject.kind != SubjectKind::Applicant {
             return Err(ApiError(WebError::Forbidden));
@@ -105,6 +99,21 @@ impl FromRequestParts<AppState> for ApiApplicant {
 impl ApiApplicant {
     fn id(&self) -> &str {
         &self.0.subject.id
+    }
+}
+
+/// A caller that must be an officer; the office scope of everything it does is the token's
+/// officer's office (files of other offices do not exist for it: 404).
+pub struct ApiOfficer(pub crate::desks::Officer);
+
+impl FromRequestParts<AppState> for ApiOfficer {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let c = ApiCaller::from_request_parts(parts, state).await?;
+        if c.subject.kind != SubjectKind::Officer || c.subject.mfa_pending {
+            return Err(ApiError(WebError::Forbidden));
+        }
+        Ok(ApiOfficer(crate::desks::Officer::from_subject(&c.subject)?))
     }
 }
 
@@ -135,16 +144,24 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/api/v1/applications/{id}/form"),
     ("PUT", "/api/v1/applications/{id}/documents/{key}"),
     ("DELETE", "/api/v1/applications/{id}/documents/{key}"),
-    (
-        "POST",
-        "/api/v1/applications/{id}/documents/{key}/from-library",
-    ),
+    ("POST", "/api/v1/applications/{id}/documents/{key}/from-library"),
     ("POST", "/api/v1/applications/{id}/submit"),
     ("GET", "/api/v1/documents"),
     ("POST", "/api/v1/documents"),
     ("GET", "/api/v1/documents/{id}"),
     ("DELETE", "/api/v1/documents/{id}"),
     ("GET", "/api/v1/track"),
+    ("GET", "/api/v1/applications/{id}/revision"),
+    ("PUT", "/api/v1/applications/{id}/revision/fields"),
+    ("PUT", "/api/v1/applications/{id}/revision/documents/{key}"),
+    ("POST", "/api/v1/applications/{id}/resubmit"),
+    ("GET", "/api/v1/desk/tasks"),
+    ("GET", "/api/v1/desk/summary"),
+    ("GET", "/api/v1/desk/officers"),
+    ("GET", "/api/v1/desk/applications/{id}"),
+    ("GET", "/api/v1/desk/applications/{id}/documents/{key}"),
+    ("POST", "/api/v1/desk/applications/{id}/actions"),
+    ("POST", "/api/v1/desk/applications/{id}/inspection"),
 ];
 
 /// The router, nested under `/api`. Keep [`ROUTES`] and `openapi.json` in step with it.
@@ -164,14 +181,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/catalog", get(catalog))
         .route("/v1/catalog/{code}", get(catalog_item))
         .route("/v1/areas/{code}", get(areas))
-        .route(
-            "/v1/applications",
-            get(list_applications).post(create_application),
-        )
-        .route(
-            "/v1/applications/{id}",
-            get(get_application).delete(delete_application),
-        )
+        .route("/v1/applications", get(list_applications).post(create_application))
+        .route("/v1/applications/{id}", get(get_application).delete(delete_application))
         .route("/v1/applications/{id}/applicant", put(put_applicant))
         .route("/v1/applications/{id}/form", put(put_form))
         .route(
@@ -184,11 +195,19 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/v1/applications/{id}/submit", post(submit))
         .route("/v1/documents", get(list_library).post(add_library))
-        .route(
-            "/v1/documents/{id}",
-            get(get_library_file).delete(delete_library),
-        )
+        .route("/v1/documents/{id}", get(get_library_file).delete(delete_library))
         .route("/v1/track", get(track))
+        .route("/v1/applications/{id}/revision", get(get_revision))
+        .route("/v1/applications/{id}/revision/fields", put(put_revision_fields))
+        .route("/v1/applications/{id}/revision/documents/{key}", put(put_revision_document))
+        .route("/v1/applications/{id}/resubmit", post(resubmit))
+        .route("/v1/desk/tasks", get(desk_tasks))
+        .route("/v1/desk/summary", get(desk_summary))
+        .route("/v1/desk/officers", get(desk_officers))
+        .route("/v1/desk/applications/{id}", get(desk_file))
+        .route("/v1/desk/applications/{id}/documents/{key}", get(desk_document))
+        .route("/v1/desk/applications/{id}/actions", post(desk_action))
+        .route("/v1/desk/applications/{id}/inspection", post(desk_inspection))
         .fallback(no_route)
 }
 
@@ -217,18 +236,10 @@ fn created(v: Value) -> Response {
 }
 
 fn ok(v: Value) -> Response {
-    (
-        StatusCode::OK,
-        [(header::CACHE_CONTROL, "no-store")],
-        Json(v),
-    )
-        .into_response()
+    (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Json(v)).into_response()
 }
 
-async fn register(
-    State(state): State<AppState>,
-    ApiJson(input): ApiJson<accounts::RegisterInput>,
-) -> ApiResult {
+async fn register(State(state): State<AppState>, ApiJson(input): ApiJson<accounts::RegisterInput>) -> ApiResult {
     let id = accounts::register(&state, &input).await?;
     Ok(created(
         json!({"id": id, "message": "Akun dibuat. Buka tautan konfirmasi yang dikirim ke email Anda."}),
@@ -291,11 +302,7 @@ struct LoginBody {
     totp: Option<String>,
 }
 
-async fn login(
-    State(state): State<AppState>,
-    parts: Parts0,
-    ApiJson(b): ApiJson<LoginBody>,
-) -> ApiResult {
+async fn login(State(state): State<AppState>, parts: Parts0, ApiJson(b): ApiJson<LoginBody>) -> ApiResult {
     let subject = match b.kind.as_deref() {
         Some("officer") => SubjectKind::Officer,
         _ => SubjectKind::Applicant,
@@ -311,17 +318,15 @@ async fn login(
         )
         .await?;
         return Ok(match outcome {
-            accounts::OfficerLogin::Signed(token) => ok(
-                json!({"token": token, "token_type": "Bearer", "expires_in_days": accounts::API_TOKEN_DAYS}),
-            ),
+            accounts::OfficerLogin::Signed(token) => {
+                ok(json!({"token": token, "token_type": "Bearer", "expires_in_days": accounts::API_TOKEN_DAYS}))
+            }
             accounts::OfficerLogin::MfaRequired { enrol } => error_body(
                 StatusCode::UNAUTHORIZED,
                 "mfa_required",
                 accounts::OfficerLogin::required_message(enrol),
             ),
-            accounts::OfficerLogin::CodeRejected(m) => {
-                error_body(StatusCode::UNAUTHORIZED, "mfa_invalid", &m)
-            }
+            accounts::OfficerLogin::CodeRejected(m) => error_body(StatusCode::UNAUTHORIZED, "mfa_invalid", &m),
             // Not made for API sign-ins; refuse rather than hand out a half session.
             accounts::OfficerLogin::Pending { .. } => error_body(
                 StatusCode::UNAUTHORIZED,
@@ -330,15 +335,7 @@ async fn login(
             ),
         });
     }
-    let token = accounts::login(
-        &state,
-        subject,
-        &b.email,
-        &b.password,
-        &parts.0,
-        SessionKind::Api,
-    )
-    .await?;
+    let token = accounts::login(&state, subject, &b.email, &b.password, &parts.0, SessionKind::Api).await?;
     Ok(ok(
         json!({"token": token, "token_type": "Bearer", "expires_in_days": accounts::API_TOKEN_DAYS}),
     ))
@@ -386,11 +383,7 @@ async fn me(State(state): State<AppState>, c: ApiCaller) -> ApiResult {
     }
 }
 
-async fn update_profile(
-    State(state): State<AppState>,
-    a: ApiApplicant,
-    ApiJson(p): ApiJson<Profile>,
-) -> ApiResult {
+async fn update_profile(State(state): State<AppState>, a: ApiApplicant, ApiJson(p): ApiJson<Profile>) -> ApiResult {
     let applicant = accounts::load_applicant(&state, a.id()).await?;
     let saved = accounts::update_profile(&state, &applicant, &p).await?;
     Ok(ok(json!({"profile": saved})))
@@ -402,9 +395,7 @@ async fn list_offices(State(state): State<AppState>) -> ApiResult {
 
 async fn catalog(State(state): State<AppState>) -> ApiResult {
     let (version, c) = state.current_catalog().await?;
-    Ok(ok(
-        json!({"version": version, "permit_types": c.permit_types}),
-    ))
+    Ok(ok(json!({"version": version, "permit_types": c.permit_types})))
 }
 
 async fn catalog_item(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult {
@@ -495,20 +486,12 @@ async fn create_application(
     Ok(created(application_json(&v)))
 }
 
-async fn get_application(
-    State(state): State<AppState>,
-    a: ApiApplicant,
-    Path(id): Path<String>,
-) -> ApiResult {
+async fn get_application(State(state): State<AppState>, a: ApiApplicant, Path(id): Path<String>) -> ApiResult {
     let v = applications::load_view(&state, a.id(), &id).await?;
     Ok(ok(application_json(&v)))
 }
 
-async fn delete_application(
-    State(state): State<AppState>,
-    a: ApiApplicant,
-    Path(id): Path<String>,
-) -> ApiResult {
+async fn delete_application(State(state): State<AppState>, a: ApiApplicant, Path(id): Path<String>) -> ApiResult {
     applications::delete_draft(&state, a.id(), &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -594,11 +577,7 @@ async fn attach_from_library(
     Ok(ok(application_json(&v)))
 }
 
-async fn submit(
-    State(state): State<AppState>,
-    a: ApiApplicant,
-    Path(id): Path<String>,
-) -> ApiResult {
+async fn submit(State(state): State<AppState>, a: ApiApplicant, Path(id): Path<String>) -> ApiResult {
     match applications::submit(&state, a.id(), &id).await? {
         SubmitOutcome::Submitted(number) => {
             let v = applications::load_view(&state, a.id(), &id).await?;
@@ -611,9 +590,7 @@ async fn submit(
 }
 
 async fn list_library(State(state): State<AppState>, a: ApiApplicant) -> ApiResult {
-    Ok(ok(
-        json!({"documents": documents::list(&state, a.id()).await?}),
-    ))
+    Ok(ok(json!({"documents": documents::list(&state, a.id()).await?})))
 }
 
 async fn add_library(
@@ -626,20 +603,12 @@ async fn add_library(
     Ok(created(json!(documents::get(&state, a.id(), &id).await?)))
 }
 
-async fn get_library_file(
-    State(state): State<AppState>,
-    a: ApiApplicant,
-    Path(id): Path<String>,
-) -> ApiResult {
+async fn get_library_file(State(state): State<AppState>, a: ApiApplicant, Path(id): Path<String>) -> ApiResult {
     let d = documents::download_library(&state, &a.0.subject, &id).await?;
     Ok(([(header::CONTENT_TYPE, d.mime)], d.bytes).into_response())
 }
 
-async fn delete_library(
-    State(state): State<AppState>,
-    a: ApiApplicant,
-    Path(id): Path<String>,
-) -> ApiResult {
+async fn delete_library(State(state): State<AppState>, a: ApiApplicant, Path(id): Path<String>) -> ApiResult {
     documents::delete(&state, a.id(), &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -652,17 +621,384 @@ struct TrackQuery {
     nik4: String,
 }
 
-async fn track(
-    State(state): State<AppState>,
-    client: Parts0,
-    Query(q): Query<TrackQuery>,
-) -> ApiResult {
+async fn track(State(state): State<AppState>, client: Parts0, Query(q): Query<TrackQuery>) -> ApiResult {
     match applications::track(&state, &q.number, &q.nik4, &client.0).await {
         Ok(r) => Ok(ok(json!(r))),
         // No such number for these digits: 404 with the service's explanation, like the page.
         Err(ServiceError::Refused(m)) => Ok(error_body(StatusCode::NOT_FOUND, "not_found", &m)),
         Err(e) => Err(e.into()),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The applicant's side of the revision loop (Perlu Perbaikan): only the items the officer named
+// can change; resubmitting sends the file back to the step and officer that returned it.
+
+/// The revision rounds of an own application; `open_round` is the one waiting for the applicant
+/// (null when the application is not in Perlu Perbaikan).
+async fn get_revision(State(state): State<AppState>, a: ApiApplicant, Path(id): Path<String>) -> ApiResult {
+    let v = applications::load_view(&state, a.id(), &id).await?;
+    let rounds = crate::desks::load_rounds(&state, &id).await?;
+    let open = rounds
+        .iter()
+        .rev()
+        .find(|r| r.resubmitted_at.is_none())
+        .filter(|_| v.app.status == ApplicationStatus::NeedsRevision);
+    Ok(ok(json!({"status": v.app.status, "open_round": open, "rounds": rounds})))
+}
+
+/// A JSON object of field values as the text the forms send (`true`/`false` for yes/no fields).
+fn field_values(body: serde_json::Map<String, Value>) -> Result<Answers, ApiError> {
+    let mut out = Answers::new();
+    for (k, v) in body {
+        let text = match v {
+            Value::String(s) => s,
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => n.to_string(),
+            Value::Null => continue,
+            _ => {
+                return Err(ApiError(WebError::BadRequest(format!(
+                    "Isian \"{k}\" harus berupa teks, angka atau true/false."
+                ))));
+            }
+        };
+        out.insert(k, text);
+    }
+    Ok(out)
+}
+
+async fn put_revision_fields(
+    State(state): State<AppState>,
+    a: ApiApplicant,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<serde_json::Map<String, Value>>,
+) -> ApiResult {
+    let values = field_values(body)?;
+    let errors = crate::revisions::save_fields(&state, a.id(), &id, &values).await?;
+    step_result(&state, a.id(), &id, errors).await
+}
+
+async fn put_revision_document(
+    State(state): State<AppState>,
+    a: ApiApplicant,
+    Path((id, key)): Path<(String, String)>,
+    Query(q): Query<FileQuery>,
+    body: Bytes,
+) -> ApiResult {
+    crate::revisions::replace_document(&state, a.id(), &id, &key, &q.filename, &body).await?;
+    let v = applications::load_view(&state, a.id(), &id).await?;
+    Ok(ok(application_json(&v)))
+}
+
+async fn resubmit(State(state): State<AppState>, a: ApiApplicant, Path(id): Path<String>) -> ApiResult {
+    match crate::revisions::resubmit(&state, a.id(), &id).await? {
+        Ok(()) => {
+            let v = applications::load_view(&state, a.id(), &id).await?;
+            Ok(ok(application_json(&v)))
+        }
+        Err(errors) => Err(WebError::Invalid(errors).into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The desks (Tugas Saya, the file, its actions, the supervisors' summary) for officer tokens.
+
+use crate::desks::{ActOutcome, CheckItem, DeskAction, DeskFile, DeskFilter, Officer, RevisionItem};
+use izinkes_domain::status::ApplicationStatus;
+use izinkes_domain::workflow::Position;
+use std::collections::BTreeMap;
+
+async fn desk_tasks(State(state): State<AppState>, o: ApiOfficer, Query(filter): Query<DeskFilter>) -> ApiResult {
+    Ok(ok(json!({"tasks": crate::desks::tasks(&state, &o.0, &filter).await?})))
+}
+
+async fn desk_summary(State(state): State<AppState>, o: ApiOfficer) -> ApiResult {
+    Ok(ok(json!({"steps": crate::desks::summary(&state, &o.0).await?})))
+}
+
+/// The active officers of the caller's office (whom a supervisor can hand a file to).
+async fn desk_officers(State(state): State<AppState>, o: ApiOfficer) -> ApiResult {
+    let list = super::pages_desk::office_officers(&state, &o.0.office_id).await?;
+    let officers: Vec<Value> = list.into_iter().map(|(id, name)| json!({"id": id, "name": name})).collect();
+    Ok(ok(json!({"officers": officers})))
+}
+
+fn date_text(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The actions this officer can take on the file now: claim or release when the step is theirs
+/// and nobody else holds the file, the step's own actions, and reassign for supervisors.
+fn allowed_actions(f: &DeskFile, officer: &Officer) -> Vec<&'static str> {
+    let Some(step) = f.current_step() else { return Vec::new() };
+    let mut out = Vec::new();
+    let mine = f.claimed_by.as_ref().is_some_and(|(id, _)| id == &officer.id);
+    if officer.has(&step.role) && (mine || f.claimed_by.is_none()) {
+        out.push(if mine { "release" } else { "claim" });
+        out.extend(f.allowed_actions(officer).iter().map(|a| a.code()));
+    }
+    if officer.is_supervisor() {
+        out.push("reassign");
+    }
+    out
+}
+
+/// The file as an officer of its office sees it: the application plus its place in the
+/// workflow, what the officer may do, the step's products, the checks, the revision rounds,
+/// the claim, the lock version to send back with an action, and the SLA clock.
+fn desk_file_json(f: &DeskFile, officer: &Officer) -> Value {
+    let mut body = application_json(&f.view);
+    let def = &f.workflow.definition;
+    let days = def.step_days(f.view.permit().map(|p| p.sla_working_days).unwrap_or(0));
+    let steps: Vec<Value> = def
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let state = match f.position {
+                Position::AtStep { step } if step == i => "current",
+                Position::AtStep { step } if i < step => "done",
+                Position::WithApplicant { return_to } if return_to == i => "returned",
+                Position::WithApplicant { return_to } if i < return_to => "done",
+                Position::ReadyToSign => "done",
+                _ => "pending",
+            };
+            json!({
+                "key": s.key,
+                "name": s.name,
+                "role": s.role,
+                "role_label": crate::roles::role_label(&s.role),
+                "sla_share": s.sla_share,
+                "working_days": days.get(i),
+                "actions": s.actions.iter().map(|a| a.code()).collect::<Vec<_>>(),
+                "produces": s.produces,
+                "state": state,
+            })
+        })
+        .collect();
+    let current = f.current_step().map(|s| {
+        let progress = f.progress_for_current();
+        json!({
+            "key": s.key,
+            "name": s.name,
+            "role": s.role,
+            "role_label": crate::roles::role_label(&s.role),
+            "produces": s.produces,
+            "produced": progress.done.iter().collect::<Vec<_>>(),
+        })
+    });
+    let extra = json!({
+        "status_officer": f.view.app.status.label_officer(),
+        "workflow": {
+            "id": f.workflow.id,
+            "key": f.workflow.preset_key,
+            "name": def.name,
+            "version": f.workflow.version,
+            "steps": steps,
+        },
+        "position": f.position,
+        "current_step": current,
+        "allowed_actions": allowed_actions(f, officer),
+        "products": f.products,
+        "checks": f.checks,
+        "revision_rounds": f.rounds,
+        "internal_notes": f.internal_history.iter().map(|(at, who, note)| json!({"at": at, "actor_name": who, "note": note})).collect::<Vec<_>>(),
+        "lock_version": f.lock_version,
+        "claimed_by": f.claimed_by.as_ref().map(|(id, name)| json!({"id": id, "name": name})),
+        "claimed_by_me": f.claimed_by.as_ref().is_some_and(|(id, _)| id == &officer.id),
+        "step_due_on": date_text(f.step_due_on),
+        "due_on": date_text(f.due_on),
+        "remaining_step_days": f.remaining_step_days,
+        "remaining_days": f.remaining_days,
+        "sla_paused": f.paused,
+    });
+    if let (Some(b), Value::Object(e)) = (body.as_object_mut(), extra) {
+        b.extend(e);
+    }
+    body
+}
+
+async fn desk_file(State(state): State<AppState>, o: ApiOfficer, Path(id): Path<String>) -> ApiResult {
+    let f = crate::desks::open_file(&state, &o.0, &id).await?;
+    Ok(ok(desk_file_json(&f, &o.0)))
+}
+
+/// A document attached to a file of the officer's office (every view is logged).
+async fn desk_document(
+    State(state): State<AppState>,
+    c: ApiCaller,
+    Path((id, key)): Path<(String, String)>,
+) -> ApiResult {
+    if c.subject.kind != SubjectKind::Officer {
+        return Err(WebError::Forbidden.into());
+    }
+    let d = documents::download_attachment(&state, &c.subject, &id, &key).await?;
+    Ok(([(header::CONTENT_TYPE, d.mime.as_str()), (header::CACHE_CONTROL, "private, no-store")], d.bytes).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReturnItem {
+    /// "field" (Tahap 1 or 2) or "document".
+    kind: String,
+    key: String,
+    label: String,
+    note: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DeskActionBody {
+    action: String,
+    lock_version: Option<i64>,
+    request_key: String,
+    note: String,
+    reason: String,
+    officer_id: String,
+    items: Vec<ReturnItem>,
+    checks: Vec<CheckItem>,
+    approve: Option<bool>,
+    number: String,
+    fields: BTreeMap<String, String>,
+}
+
+fn one_field(key: &str, message: impl Into<String>) -> ApiError {
+    ApiError(ServiceError::field(key, message).into())
+}
+
+/// The label the applicant sees for a field of Tahap 1.
+fn applicant_field_label(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "name" => "Nama Pemohon",
+        "email" => "Email Pemohon",
+        "phone" => "Handphone",
+        "address" => "Alamat",
+        "village_code" => "Wilayah alamat pemohon",
+        "proxy_phone" => "Handphone Kuasa",
+        "facility_name" => "Nama Tempat Praktik",
+        "location_village_code" => "Lokasi Izin",
+        "location_address" => "Detail Alamat Lokasi",
+        "company_name" => "Nama Perusahaan",
+        "company_address" => "Alamat Perusahaan",
+        "company_email" => "Email Perusahaan",
+        "company_phone" => "Telepon Perusahaan",
+        "company_fax" => "Fax Perusahaan",
+        "company_npwp" => "NPWP Perusahaan",
+        "business_type" => "Jenis Usaha",
+        _ => return None,
+    })
+}
+
+/// The items named for a revision, checked against the file's permit type, labelled as the
+/// applicant knows them when the client sent no label.
+fn revision_items(f: &DeskFile, items: Vec<ReturnItem>) -> Result<Vec<RevisionItem>, ApiError> {
+    let permit = f.view.permit();
+    let mut out = Vec::new();
+    for i in items {
+        let known = match i.kind.as_str() {
+            "document" => permit
+                .and_then(|p| p.requirements.iter().find(|r| r.key == i.key))
+                .map(|r| r.label.clone()),
+            "field" => applicant_field_label(&i.key).map(str::to_string).or_else(|| {
+                permit.and_then(|p| p.fields.iter().find(|x| x.key == i.key)).map(|x| x.label.clone())
+            }),
+            _ => return Err(one_field("items", "Jenis item perbaikan harus \"field\" atau \"document\".")),
+        };
+        let Some(label) = known else {
+            return Err(one_field("items", format!("Isian atau syarat \"{}\" tidak ada pada permohonan ini.", i.key)));
+        };
+        let label = if i.label.trim().is_empty() { label } else { i.label };
+        out.push(RevisionItem { kind: i.kind, key: i.key, label, note: i.note });
+    }
+    Ok(out)
+}
+
+fn desk_action_of(f: &DeskFile, b: DeskActionBody) -> Result<DeskAction, ApiError> {
+    Ok(match b.action.as_str() {
+        "claim" => DeskAction::Claim,
+        "release" => DeskAction::Release,
+        "reassign" if b.officer_id.trim().is_empty() => return Err(one_field("officer_id", "Pilih petugas kantor ini.")),
+        "reassign" => DeskAction::Reassign { officer_id: b.officer_id },
+        "forward" => DeskAction::Forward { note: b.note },
+        "return_to_applicant" => DeskAction::ReturnToApplicant { items: revision_items(f, b.items)?, note: b.note },
+        "send_back" => DeskAction::SendBack { note: b.note },
+        "reject" => DeskAction::Reject { reason: b.reason },
+        "checklist" if b.checks.is_empty() => {
+            return Err(one_field("checks", "Sertakan hasil pemeriksaan tiap syarat: [{\"key\", \"ok\", \"note\"}]."));
+        }
+        "checklist" => DeskAction::Checklist { items: b.checks },
+        "recommend" => {
+            let Some(approve) = b.approve else {
+                return Err(one_field("approve", "Pilih rekomendasi: terbitkan (true) atau tolak (false)."));
+            };
+            DeskAction::Recommend { approve, number: b.number, note: b.note }
+        }
+        "prepare_draft" => DeskAction::PrepareDraft { fields: b.fields },
+        "paraf" => DeskAction::Paraf { note: b.note },
+        "approve" => DeskAction::Approve { note: b.note },
+        "record_inspection" => {
+            return Err(one_field(
+                "action",
+                "Berita Acara Pemeriksaan dikirim dengan berkas PDF-nya ke POST /api/v1/desk/applications/{id}/inspection.",
+            ));
+        }
+        other => return Err(one_field("action", format!("Tindakan \"{other}\" tidak dikenal."))),
+    })
+}
+
+fn lock_missing() -> ApiError {
+    one_field("lock_version", "Sertakan lock_version berkas seperti yang terakhir Anda lihat.")
+}
+
+/// Carries out an action and answers with the outcome and the file as it is now.
+async fn run_desk_action(state: &AppState, officer: &Officer, id: &str, lock: i64, key: &str, action: DeskAction) -> ApiResult {
+    let outcome = match crate::desks::act(state, officer, id, lock, key, action).await? {
+        ActOutcome::Done => "done",
+        ActOutcome::AlreadyDone => "already_done",
+    };
+    let f = crate::desks::open_file(state, officer, id).await?;
+    Ok(ok(json!({"outcome": outcome, "application": desk_file_json(&f, officer)})))
+}
+
+async fn desk_action(
+    State(state): State<AppState>,
+    o: ApiOfficer,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<DeskActionBody>,
+) -> ApiResult {
+    // The office scope first: another office's file is 404 whatever the body says.
+    let f = crate::desks::open_file(&state, &o.0, &id).await?;
+    let lock = b.lock_version.ok_or_else(lock_missing)?;
+    let key = b.request_key.clone();
+    let action = desk_action_of(&f, b)?;
+    run_desk_action(&state, &o.0, &id, lock, &key, action).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InspectionQuery {
+    lock_version: String,
+    request_key: String,
+    date: String,
+    officers: String,
+    result: String,
+    filename: String,
+}
+
+/// Records the Berita Acara Pemeriksaan: the raw PDF as the body, the rest in the query.
+async fn desk_inspection(
+    State(state): State<AppState>,
+    o: ApiOfficer,
+    Path(id): Path<String>,
+    Query(q): Query<InspectionQuery>,
+    body: Bytes,
+) -> ApiResult {
+    crate::desks::open_file(&state, &o.0, &id).await?;
+    let lock = q.lock_version.trim().parse::<i64>().map_err(|_| lock_missing())?;
+    let filename = if q.filename.trim().is_empty() { "berita-acara.pdf".to_string() } else { q.filename };
+    let file = (!body.is_empty()).then(|| (filename, body.to_vec()));
+    let action = DeskAction::RecordInspection { date: q.date, officers: q.officers, result: q.result, file };
+    run_desk_action(&state, &o.0, &id, lock, &q.request_key, action).await
 }
 
 #[cfg(test)]
@@ -712,11 +1048,8 @@ mod tests {
                 let head = &handlers[..i];
                 let name_start = head.rfind(['.', ',', '(']).map_or(0, |p| p + 1);
                 let name = &head[name_start..];
-                let at_top = handlers[..name_start].matches('(').count()
-                    == handlers[..name_start].matches(')').count();
-                if at_top
-                    && ["get", "post", "put", "delete", "patch", "head", "options"].contains(&name)
-                {
+                let at_top = handlers[..name_start].matches('(').count() == handlers[..name_start].matches(')').count();
+                if at_top && ["get", "post", "put", "delete", "patch", "head", "options"].contains(&name) {
                     out.insert((name.to_ascii_uppercase(), format!("/api{path}")));
                     found += 1;
                 }
@@ -728,10 +1061,7 @@ mod tests {
 
     #[test]
     fn routes_const_lists_exactly_the_router() {
-        let listed: BTreeSet<(String, String)> = ROUTES
-            .iter()
-            .map(|(m, p)| (m.to_string(), p.to_string()))
-            .collect();
+        let listed: BTreeSet<(String, String)> = ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
         assert_eq!(listed.len(), ROUTES.len(), "ROUTES has a duplicate");
         let registered = registered();
         let missing: Vec<_> = registered.difference(&listed).collect();

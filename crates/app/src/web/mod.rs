@@ -2,6 +2,7 @@
 //! the same services. Cross-cutting concerns live here: sessions, CSRF, security headers,
 //! limits, error pages.
 
+pub mod access;
 pub mod api;
 pub mod ctx;
 pub mod error;

@@ -154,7 +154,7 @@ fn history_rows(v: &ApplicationView) -> Vec<HistoryRow> {
                 Some(r) => format!("{} ({})", h.actor_name, r),
                 None => h.actor_name.clone(),
             },
-            action: action_label(&h.action),
+            action: super::pages_desk::action_label(&h.action),
             status: izinkes_domain::status::ApplicationStatus::from_code(&h.to_status)
                 .map(|s| s.label_id().to_string())
                 .unwrap_or_else(|| h.to_status.clone()),
@@ -163,12 +163,6 @@ fn history_rows(v: &ApplicationView) -> Vec<HistoryRow> {
         .collect()
 }
 
-fn action_label(a: &str) -> String {
-    match a {
-        "ajukan" => "Permohonan diajukan".into(),
-        other => other.to_string(),
-    }
-}
 
 fn phone_display(p: &str) -> String {
     PhoneE164::parse(p).map(|p| p.national()).unwrap_or_else(|_| p.to_string())

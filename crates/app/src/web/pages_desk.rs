@@ -80,7 +80,7 @@ async fn summary(State(state): State<AppState>, o: OfficerUser) -> PageResult {
     Ok(page(&DeskSummaryPage { ctx: o.visitor.ctx(&state, "Ringkasan Seksi", "ringkasan"), steps }))
 }
 
-fn action_label(code: &str) -> String {
+pub fn action_label(code: &str) -> String {
     match code {
         "ajukan" => "Permohonan diajukan".into(),
         "ajukan_ulang" => "Perbaikan diajukan".into(),
@@ -209,7 +209,15 @@ async fn file_page(state: &AppState, o: &OfficerUser, id: &str, errors: FieldErr
         check_rows,
         history: history_rows_all(&f),
         internal_notes: f.internal_history.iter().map(|(at, who, note)| (timestamp_id(at, tz.offset(), tz.label()), who.clone(), note.clone())).collect(),
-        rounds: f.rounds.clone(),
+        rounds: f
+            .rounds
+            .iter()
+            .map(|r| crate::desks::RevisionRound {
+                asked_at: timestamp_id(&r.asked_at, tz.offset(), tz.label()),
+                resubmitted_at: r.resubmitted_at.as_deref().map(|t| timestamp_id(t, tz.offset(), tz.label())),
+                ..r.clone()
+            })
+            .collect(),
         products,
         step_name: step.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
         step_role: step.as_ref().map(|s| crate::roles::role_label(&s.role)).unwrap_or_default(),

@@ -242,6 +242,22 @@ pub async fn quick_applicant(state: &AppState, nik: &str, email: &str) -> (Strin
     (id, token)
 }
 
+/// An officer holding every role at `office`, so the office's workflow can put a submitted
+/// file on its first desk.
+pub async fn staff_office(state: &AppState, office: &str) {
+    accounts::add_officer(
+        state,
+        office,
+        &format!("staf@{office}.example.go.id"),
+        "Staf Pelayanan",
+        "Pelaksana",
+        "Petugas-Kantor-2026",
+        &izinkes_app::roles::Role::ALL,
+    )
+    .await
+    .expect("officer");
+}
+
 /// A complete SIP-DRSP draft at Jembrana made through the service layer, ready to submit.
 pub async fn ready_draft(state: &AppState, applicant_id: &str, facility: &str, nth: u32) -> String {
     let applicant = accounts::load_applicant(state, applicant_id).await.expect("applicant");
@@ -315,6 +331,7 @@ fn needed_keys(application: &Value) -> BTreeSet<String> {
 }
 
 dual_test!(api_applicant_journey_register_to_tracking, |app: TestApp| async move {
+    staff_office(&app.state, "jembrana").await;
     let api = Api::new(&app);
     let email = "putu@example.com";
     let r = api.post("/api/v1/auth/register", register_body(PUTU_NIK, email)).await;
@@ -885,6 +902,7 @@ dual_test!(
 dual_test!(
     api_cap_of_three_active_permits_per_profession,
     |app: TestApp| async move {
+        staff_office(&app.state, "jembrana").await;
         let api = Api::new(&app);
         let (id, token) = quick_applicant(&app.state, PUTU_NIK, "putu@example.com").await;
         let putu = api.with_token(&token);
@@ -929,6 +947,7 @@ dual_test!(
     api_parallel_submissions_get_distinct_contiguous_numbers,
     |app: TestApp| async move {
         const N: u32 = 20;
+        staff_office(&app.state, "jembrana").await;
         let api = Api::new(&app);
         // Applicants and complete drafts through the service layer, concurrently to save time.
         let setups: Vec<_> = (1..=N)

@@ -481,5 +481,23 @@ dual_test!(
             Some("/petugas"),
             "password alone again"
         );
+
+        // The admin's reset (lost phone and recovery codes) ends the sessions and clears it.
+        let (_, _) = enrol(&app, &b3, &id).await;
+        assert!(accounts::reset_officer_totp(&app.state, email).await.expect("reset"));
+        assert_eq!(
+            b3.get("/petugas").await.location.as_deref(),
+            Some("/petugas/masuk"),
+            "signed out"
+        );
+        assert_eq!(
+            sign_in(&app.browser(), email).await.location.as_deref(),
+            Some("/petugas")
+        );
+        assert!(
+            !accounts::reset_officer_totp(&app.state, "nobody@jembrana.go.id")
+                .await
+                .expect("reset")
+        );
     }
 );
