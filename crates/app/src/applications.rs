@@ -98,6 +98,8 @@ pub struct Application {
     pub lock_version: i64,
     /// How many times the file was returned to the applicant.
     pub revision_round: i64,
+    /// The permit this application renews (perpanjangan).
+    pub renewal_of: Option<String>,
 }
 
 /// An application with what is needed to show it.
@@ -164,11 +166,12 @@ fn app_from_row(r: &sqlx::any::AnyRow) -> Result<Application, ServiceError> {
         submitted_at: opt_text(r, "submitted_at")?,
         lock_version: r.try_get("lock_version")?,
         revision_round: r.try_get("revision_round")?,
+        renewal_of: opt_text(r, "renewal_of")?,
     })
 }
 
 const APP_COLUMNS: &str = "id, office_id, applicant_id, permit_code, catalog_version, status, registration_number, \
-     applicant_data, answers, step1_done, step2_done, created_at, updated_at, submitted_at, lock_version, revision_round";
+     applicant_data, answers, step1_done, step2_done, created_at, updated_at, submitted_at, lock_version, revision_round, renewal_of";
 
 /// Loads an application the applicant owns (anything else is "not found").
 pub async fn load_owned(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<Application> {

@@ -196,6 +196,18 @@ pub async fn for_office(state: &AppState, office_id: &str) -> ServiceResult<Arc<
     Ok(cal)
 }
 
+/// Whether downloading a permit waits for the SKM survey (an office setting, off by default).
+pub async fn skm_gate(state: &AppState, office_id: &str) -> ServiceResult<bool> {
+    let v: Option<i64> = sqlx::query_scalar("SELECT skm_gate FROM office_settings WHERE office_id = $1").bind(office_id).fetch_optional(&state.db.pool).await?;
+    Ok(v == Some(1))
+}
+
+/// Whether the applicant answered the satisfaction survey for this application. The survey
+/// itself comes with the communication work; until then no answer exists.
+pub async fn skm_done(_state: &AppState, _application_id: &str) -> ServiceResult<bool> {
+    Ok(false)
+}
+
 /// Today in the office's time zone.
 pub fn today(office: &Office) -> NaiveDate {
     Utc::now().with_timezone(&office.tz().offset()).date_naive()

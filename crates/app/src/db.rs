@@ -39,6 +39,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "back_office", include_str!("../migrations/0002_back_office.sql")),
     (3, "totp", include_str!("../migrations/0003_totp.sql")),
+    (4, "permits", include_str!("../migrations/0004_permits.sql")),
 ];
 
 pub fn render_migration(sql: &str, backend: Backend) -> String {

@@ -939,6 +939,11 @@ pub async fn act(
         return Err(conflict());
     }
 
+    // The number is assigned once, when the file becomes ready to sign.
+    if next == Position::ReadyToSign {
+        assign_number(state, &mut tx, &file).await?;
+    }
+
     // The revision round, when the file goes back to the applicant.
     let mut public_note: Option<String> = None;
     let mut internal_note: Option<String> = None;
@@ -1064,6 +1069,20 @@ pub async fn act(
     tx.commit().await?;
     state.wake_outbox();
     Ok(ActOutcome::Done)
+}
+
+/// Assigns the permit number inside the action's transaction.
+async fn assign_number(state: &AppState, tx: &mut Tx, file: &DeskFile) -> ServiceResult<String> {
+    let applicant = crate::accounts::load_applicant(state, &file.view.app.applicant_id).await?;
+    let holder = file
+        .products
+        .iter()
+        .find(|p| p.product == Product::DraftSk)
+        .and_then(|p| p.data.get("nama").and_then(|v| v.as_str()).map(str::to_string))
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| file.view.app.answers.get("nama_sesuai_ijazah").cloned().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| file.view.app.data.name.clone());
+    crate::permits::assign_in_tx(tx, &file.view, &applicant.masked_identity(), &holder).await
 }
 
 fn unreachable_claim() -> Command {
@@ -1247,6 +1266,10 @@ async fn auto_approve(state: &AppState, office: &Office, today: &str) -> Service
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 1 {
+            let applicant_id: String = sqlx::query_scalar("SELECT applicant_id FROM applications WHERE id = $1").bind(&id).fetch_one(&mut *tx).await?;
+            let view = applications::load_view(state, &applicant_id, &id).await?;
+            let applicant = crate::accounts::load_applicant(state, &applicant_id).await?;
+            crate::permits::assign_in_tx(&mut tx, &view, &applicant.masked_identity(), &view.app.data.name).await?;
             append_history(
                 &mut tx,
                 &NewHistory {

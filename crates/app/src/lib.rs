@@ -17,6 +17,7 @@ pub mod files;
 pub mod ids;
 pub mod offices;
 pub mod outbox;
+pub mod permits;
 pub mod revisions;
 pub mod roles;
 pub mod samples;

@@ -266,7 +266,11 @@ pub fn render_with_template(
     let mut files = Vec::with_capacity(images.len() + 1);
     files.push((file_id("data.json")?, json_bytes(data)?));
     for (name, bytes) in images {
-        files.push((file_id(name)?, Bytes::new(bytes.clone())));
+        let id = file_id(name)?;
+        if files.iter().any(|(other, _)| *other == id) || id == file_id("main.typ")? {
+            return Err(RenderError::Image(format!("{name:?} is given twice or is a reserved name")));
+        }
+        files.push((id, Bytes::new(bytes.clone())));
     }
     let world = DocWorld::new(template, files, Utc::now())?;
     world.pdf(&world.compile()?)

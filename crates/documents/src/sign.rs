@@ -1,7 +1,7 @@
 //! PAdES signatures on issued permits (ISO 32000-1 §12.8, ETSI EN 319 142-1 baseline B-B).
 //!
 //! Signing is split in three steps so that the PDF work is done once, whoever signs:
-//! 1. [`prepare`] appends an incremental update (signature field, widget on page 1, signature
+//! 1. [`prepare`] appends an incremental update (signature field and widget, signature
 //!    dictionary with a zero-filled `/Contents` placeholder, a new xref section) after the
 //!    original `%%EOF` — the rendered bytes stay untouched — and computes the SHA-256 of the
 //!    signed byte ranges;
@@ -36,10 +36,13 @@ pub struct SignRequest<'a> {
     pub location: &'a str,
     /// Written as `/M`; PAdES puts the claimed signing time there, not in the CMS.
     pub signing_time: chrono::DateTime<chrono::Utc>,
-    /// Visible signature rectangle on page 1 in PDF points `[x1, y1, x2, y2]`, or `None` for an
-    /// invisible signature. The widget's appearance is transparent: the page itself (the SK
-    /// template's signer block with the QR code) is what people see inside the rectangle.
+    /// Visible signature rectangle in PDF points `[x1, y1, x2, y2]` (origin bottom-left, as
+    /// `render::SignaturePlacement::rect`), or `None` for an invisible signature. The widget's
+    /// appearance is transparent: the page itself (the SK template's signer block with the QR
+    /// code) is what people see inside the rectangle.
     pub rect: Option<[f32; 4]>,
+    /// Page of the widget, starting at 1 (`render::SignaturePlacement::page`; 1 when invisible).
+    pub page: usize,
 }
 
 /// A signed PDF and the SHA-256 (lowercase hex) of the whole file, as stored and published.

@@ -40,6 +40,7 @@ fn request(rect: Option<[f32; 4]>) -> SignRequest<'static> {
         location: "Cilegon",
         signing_time: Utc::now(),
         rect,
+        page: 1,
     }
 }
 
@@ -47,6 +48,9 @@ fn request(rect: Option<[f32; 4]>) -> SignRequest<'static> {
 /// typst writes its output.
 fn sample_pdf(xref_stream: bool) -> Vec<u8> {
     let mut doc = Document::with_version("1.7");
+    if !xref_stream {
+        doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+    }
     let pages_id = doc.new_object_id();
     let font_id = doc.add_object(dictionary! {"Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica"});
     let resources_id = doc.add_object(dictionary! {"Font" => dictionary! {"F1" => font_id}});
@@ -136,8 +140,10 @@ fn nss_with_office_ca(dir: &Path) -> std::path::PathBuf {
     let (ok, text) = run(Command::new("certutil").args(["-N", "-d", &db, "--empty-password"]));
     assert!(ok, "{text}");
     let ca = write(dir, "ca.pem", pki().ca_cert_pem.as_bytes());
+    // Trusted as a CA for S/MIME too ("C,C,"): pdfsig checks the signer for the email-signer
+    // usage, so the SSL-only "C,," leaves it "Certificate issuer isn't Trusted.".
     let (ok, text) =
-        run(Command::new("certutil").args(["-A", "-d", &db, "-n", "office-ca", "-t", "C,,", "-i"]).arg(&ca));
+        run(Command::new("certutil").args(["-A", "-d", &db, "-n", "office-ca", "-t", "C,C,", "-i"]).arg(&ca));
     assert!(ok, "{text}");
     nss
 }
@@ -197,12 +203,40 @@ fn xref_stream_pdf_gets_an_xref_stream_update_that_verifies() {
 }
 
 #[test]
+fn typst_rendered_sk_signed_over_its_signature_area_verifies() {
+    use izinkes_documents::render::{SkData, Signer, render_sk_with_signature};
+    let sk = SkData {
+        number: "503/0001/SIP-DRSP/DPMPTSP/2026".into(),
+        title: "SURAT IZIN PRAKTIK DOKTER".into(),
+        holder_name: "dr. Andi Wijaya".into(),
+        place_and_date: "Cilegon, 22 November 2026".into(),
+        signer: Signer { name: SIGNER.into(), position: "KEPALA DINAS".into(), nip: None },
+        verify_url: "https://izinkes.example/v/abc".into(),
+        ..SkData::default()
+    };
+    let (pdf, placement) = render_sk_with_signature(&sk).unwrap();
+    let req = SignRequest { rect: Some(placement.rect), page: placement.page, ..request(None) };
+    let signed = local().sign_pdf(&pdf, &req).unwrap();
+    assert!(signed.bytes.starts_with(&pdf));
+    assert_eq!(last_xref_is_stream(&signed.bytes), last_xref_is_stream(&pdf));
+    assert!(verify_embedded(&signed.bytes).unwrap().is_intact());
+
+    if !have_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "sk.pdf", &signed.bytes);
+    assert_valid_whole(&pdfsig(&file, None));
+    qpdf_check(&file);
+}
+
+#[test]
 fn office_ca_imported_into_nss_makes_the_certificate_trusted() {
     let signed = local().sign_pdf(&sample_pdf(true), &request(Some([380.0, 60.0, 540.0, 160.0]))).unwrap();
-    let other_ca = demo_office_ca("DPMPTSP Kota Lain", "Orang Lain").unwrap();
     let report = verify_embedded(&signed.bytes).unwrap();
     assert!(report.is_issued_by(&pki().ca_cert_pem).unwrap());
-    assert!(!report.is_issued_by(&other_ca.ca_cert_pem).unwrap());
+    // Any certificate that did not issue it, here the signer's own, is not its CA.
+    assert!(!report.is_issued_by(&pki().signer_cert_pem).unwrap());
 
     if !have_tools() {
         return;

@@ -129,6 +129,10 @@ struct ServeArgs {
 
 #[derive(Subcommand)]
 enum OfficerCommand {
+    /// Clear an officer's authenticator (lost phone and recovery codes) and end their sessions; they enrol again at next sign-in.
+    Reset2fa {
+        email: String,
+    },
     /// Create an officer of an office with one or more roles.
     Add {
         /// Office id, e.g. `pontianak`.
@@ -230,6 +234,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             let loaded = izinkes_app::demo::load(&state).await.map_err(|e| e.to_string())?;
             println!("{}", if loaded { "Demo data loaded." } else { "Offices already exist; demo data not loaded." });
             print_logins();
+            Ok(())
+        }
+        Command::Officer(OfficerCommand::Reset2fa { email }) => {
+            let state = open(config(&cli.common, None)).await?;
+            izinkes_app::accounts::reset_officer_totp(&state, &email).await.map_err(describe)?;
+            println!("Authenticator of {email} cleared; they will enrol again at next sign-in.");
             Ok(())
         }
         Command::Officer(OfficerCommand::Add { office, email, name, position, roles, password }) => {

@@ -23,14 +23,14 @@ pub enum Access {
     DemoOnly,
     /// Anyone with a valid session or token, applicant or officer (who am I, sign out).
     SignedIn,
-    /// A signed-in applicant (Pemohon). Where the path has `{id}` — an application or a file of
-    /// Manajer Berkas — only its owner; anyone else gets 404.
+    /// A signed-in applicant (Pemohon). Where the path has `{id}` — an application, a file of
+    /// Manajer Berkas or a permit — only its owner; anyone else gets 404.
     Applicant,
     /// An officer whose password was accepted, including a session that still owes its second
     /// factor: the two-step sign-in and enrolment pages. Anyone else goes to the officer login.
     OfficerSignIn,
     /// A fully signed-in officer of any office (own desk, own account). Where the path has `{id}`
-    /// — an application — only officers of the application's office; other offices get 404.
+    /// — an application or a permit — only officers of its office; other offices get 404.
     Officer,
     /// A desk action on the file `{id}`: an officer of the file's office (other offices get 404).
     /// The service then lets only holders of the role of the file's current step act (others
@@ -41,11 +41,14 @@ pub enum Access {
     /// ([`crate::desks::Officer::is_supervisor`]: Kepala Seksi, Kepala Bidang, Kepala Dinas, Admin).
     Supervisor,
     /// Officers holding one of these roles, for their own office (the admin pages: `["admin"]`).
+    /// Where the path has `{id}`, only for records of their own office (others 404).
     OfficerRole(&'static [&'static str]),
 }
 
 /// The office admin's pages.
 const ADMIN: Access = Access::OfficerRole(&["admin"]);
+/// The head of office's signing desk.
+const KADIS: Access = Access::OfficerRole(&["kadis"]);
 
 use Access::*;
 
@@ -131,6 +134,21 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/petugas/admin/alur", ADMIN),
     ("GET", "/petugas/admin/alur/{code}", ADMIN),
     ("POST", "/petugas/admin/alur/{code}", ADMIN),
+    // Issued permits: signing, the office archive, Izin Saya, public verification
+    // (web/pages_permits.rs).
+    ("GET", "/petugas/tandatangan", KADIS),
+    ("POST", "/petugas/tandatangan", KADIS),
+    ("GET", "/petugas/izin", Officer),
+    ("GET", "/petugas/izin/{id}", Officer),
+    ("GET", "/petugas/izin/{id}/pdf", Officer),
+    ("POST", "/petugas/izin/{id}/cabut", OfficerRole(&["kadis", "admin"])),
+    ("POST", "/petugas/izin/{id}/cetak", Officer),
+    ("POST", "/petugas/izin/{id}/serahkan", Officer),
+    ("GET", "/izin", Applicant),
+    ("GET", "/izin/{id}/unduh", Applicant),
+    ("POST", "/izin/{id}/perpanjang", Applicant),
+    ("GET", "/v/{token}", Public),
+    ("POST", "/v/{token}/periksa", Public),
     // The JSON API (web/api.rs, nested under /api).
     ("GET", "/api/openapi.json", Public),
     ("POST", "/api/v1/auth/register", Public),

@@ -56,6 +56,7 @@ fn page(status: StatusCode, title: &str, message: &str, reference: Option<String
         is_applicant: false,
         is_officer: false,
         is_admin: false,
+        is_kadis: false,
         csrf: String::new(),
         demo: false,
         nav: "",

@@ -719,3 +719,64 @@ impl AdminWorkflowEditPage {
         vec![self.steps.len(), self.steps.len() + 1]
     }
 }
+
+#[derive(Template)]
+#[template(path = "sign_list.html")]
+pub struct SignListPage {
+    pub ctx: PageCtx,
+    /// (permit id, number, holder, permit name, practice place, application id)
+    pub rows: Vec<(String, String, String, String, String, String)>,
+    pub form: FormState,
+    pub notice: String,
+    /// (number, ok, message)
+    pub results: Vec<(String, bool, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "permits_office.html")]
+pub struct PermitsOfficePage {
+    pub ctx: PageCtx,
+    pub q: String,
+    /// (id, number, holder, place, valid until, status)
+    pub rows: Vec<(String, String, String, String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "permit_office.html")]
+pub struct PermitOfficePage {
+    pub ctx: PageCtx,
+    pub p: crate::permits::PermitRow,
+    pub status: String,
+    pub issued: String,
+    pub until: String,
+    pub signer: String,
+    pub prints: Vec<crate::permits::PrintRecord>,
+    pub can_revoke: bool,
+    pub form: FormState,
+    pub notice: String,
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+pub struct VerifyPage {
+    pub ctx: PageCtx,
+    pub permit: Option<crate::permits::PermitRow>,
+    pub permit_name: String,
+    pub status: String,
+    pub status_class: String,
+    pub issued: String,
+    pub until: String,
+    pub signer: String,
+    pub office: String,
+    pub check: Option<bool>,
+}
+
+#[derive(Template)]
+#[template(path = "permits_applicant.html")]
+pub struct PermitsApplicantPage {
+    pub ctx: PageCtx,
+    /// (id, permit name + number, place, status, valid until, token)
+    pub active: Vec<(String, String, String, String, String, String)>,
+    pub expired: Vec<(String, String, String, String, String, String)>,
+    pub notice: String,
+}

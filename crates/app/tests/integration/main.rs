@@ -8,5 +8,6 @@ mod bad_input;
 mod desks;
 mod journey;
 mod openapi;
+mod permits;
 mod s3;
 mod totp;

@@ -1,7 +1,7 @@
 //! The PDF side of PAdES: the incremental update with the byte-range placeholder, embedding the
 //! CMS, and reading the last signature back out of a file.
 //!
-//! lopdf only reads the original (catalog, page 1, an existing AcroForm); the update is written
+//! lopdf only reads the original (catalog, the widget's page, an existing AcroForm); the update is written
 //! here byte by byte so the original bytes stay identical and the placeholder offsets are known.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -88,7 +88,10 @@ pub fn prepare(pdf: &[u8], req: &SignRequest<'_>) -> Result<PreparedPdf, SignErr
         .get(b"Root")
         .and_then(Object::as_reference)
         .map_err(|_| pdf_error("trailer tanpa /Root"))?;
-    let page = *doc.get_pages().get(&1).ok_or_else(|| pdf_error("PDF tidak memiliki halaman"))?;
+    let page = u32::try_from(req.page)
+        .ok()
+        .and_then(|number| doc.get_pages().get(&number).copied())
+        .ok_or_else(|| pdf_error(format!("PDF tidak memiliki halaman {}", req.page)))?;
 
     let size = doc.trailer.get(b"Size").and_then(Object::as_i64).unwrap_or(0);
     let mut next_id = u32::try_from(size).unwrap_or(0).max(doc.max_id + 1);
@@ -118,7 +121,7 @@ pub fn prepare(pdf: &[u8], req: &SignRequest<'_>) -> Result<PreparedPdf, SignErr
             page_dict.set("Annots", annots);
             changed.push((page, Object::Dictionary(page_dict)));
         }
-        Ok(_) => return Err(pdf_error("/Annots halaman 1 tidak valid")),
+        Ok(_) => return Err(pdf_error("/Annots halaman tidak valid")),
         Err(_) => {
             page_dict.set("Annots", vec![field_ref.clone()]);
             changed.push((page, Object::Dictionary(page_dict)));

@@ -1,0 +1,752 @@
+//! Issued permits (Izin): the number assigned once when a file becomes ready to sign, the final
+//! SK rendered and signed by the head of office (one file or a batch, after re-entering the
+//! authenticator code), the immutable signed PDF with its SHA-256, the public verification page
+//! behind a random token, and the permit's life after issue: active, expired, revoked, replaced.
+
+use crate::applications::{self, ApplicationView, NewHistory, append_history};
+use crate::calendar;
+use crate::db::{Tx, next_counter, now_text, opt_text};
+use crate::desks::Officer;
+use crate::error::{ServiceError, ServiceResult};
+use crate::ids::{looks_like_id, new_id, new_token};
+use crate::offices::{self, Office};
+use crate::outbox::enqueue_email;
+use crate::state::AppState;
+use chrono::{Datelike, Months, NaiveDate, Utc};
+use izinkes_documents::render::{Letterhead, Signer, SkData, SkLayout};
+use izinkes_documents::sign::{LocalSigner, SignRequest};
+use izinkes_domain::numbering::NumberPattern;
+use serde::Serialize;
+use sqlx::Row;
+
+/// Days before expiry at which the holder is reminded.
+pub const REMINDER_DAYS: [i64; 3] = [90, 60, 30];
+
+/// The office's letterhead and signing setup.
+#[derive(Clone, Debug)]
+pub struct OfficeDocs {
+    pub government: String,
+    pub office_title: String,
+    pub address: String,
+    pub contact: String,
+    pub place: String,
+    pub layout: SkLayout,
+    pub signer_kind: String,
+    pub signer_name: String,
+    pub signer_position: String,
+    pub signer_nip: Option<String>,
+    pub signer_cert_pem: Option<String>,
+    pub signer_key_pem: Option<String>,
+    pub ca_cert_pem: Option<String>,
+}
+
+/// The office's document setup; on first use an office gets a letterhead from its data and a
+/// generated office CA with a signer certificate (the demo setup; production imports the
+/// certificate issued by its CA).
+pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<OfficeDocs> {
+    let row = sqlx::query("SELECT * FROM office_documents WHERE office_id = $1").bind(&office.id).fetch_optional(&state.db.pool).await?;
+    if let Some(r) = row {
+        return Ok(OfficeDocs {
+            government: r.try_get("government")?,
+            office_title: r.try_get("office_title")?,
+            address: r.try_get("address")?,
+            contact: r.try_get("contact")?,
+            place: r.try_get("place")?,
+            layout: if r.try_get::<String, _>("layout")? == "sip" { SkLayout::Sip } else { SkLayout::Decree },
+            signer_kind: r.try_get("signer_kind")?,
+            signer_name: r.try_get("signer_name")?,
+            signer_position: r.try_get("signer_position")?,
+            signer_nip: opt_text(&r, "signer_nip")?,
+            signer_cert_pem: opt_text(&r, "signer_cert_pem")?,
+            signer_key_pem: opt_text(&r, "signer_key_pem")?,
+            ca_cert_pem: opt_text(&r, "ca_cert_pem")?,
+        });
+    }
+    let signer_name: String = sqlx::query_scalar(
+        "SELECT o.full_name FROM officers o JOIN officer_roles r ON r.officer_id = o.id WHERE r.office_id = $1 AND r.role = 'kadis' AND o.active = 1 ORDER BY o.created_at LIMIT 1",
+    )
+    .bind(&office.id)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .unwrap_or_else(|| "Kepala Dinas".into());
+    let region = izinkes_domain::wilayah::Wilayah::builtin().display_name(&office.regency_code).unwrap_or_default();
+    let office_name = office.name.clone();
+    let signer_for_ca = signer_name.clone();
+    let pki = tokio::task::spawn_blocking(move || izinkes_documents::sign::demo_office_ca(&office_name, &signer_for_ca))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
+        .map_err(|e| ServiceError::Internal(format!("demo pki: {e}")))?;
+    let place = office.address.split(',').next_back().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| region.clone());
+    let docs = OfficeDocs {
+        government: format!("PEMERINTAH {}", region.to_uppercase()),
+        office_title: "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU".into(),
+        address: office.address.clone(),
+        contact: format!("Telepon {} · Pos-el {}", office.phone, office.email),
+        place,
+        layout: SkLayout::Decree,
+        signer_kind: "local".into(),
+        signer_position: format!("KEPALA DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU {}", region.to_uppercase()),
+        signer_name,
+        signer_nip: None,
+        signer_cert_pem: Some(pki.signer_chain_pem()),
+        signer_key_pem: Some(pki.signer_key_pem.clone()),
+        ca_cert_pem: Some(pki.ca_cert_pem.clone()),
+    };
+    sqlx::query(
+        "INSERT INTO office_documents (office_id, government, office_title, address, contact, place, layout, signer_kind, signer_name, signer_position, \
+           signer_nip, signer_cert_pem, signer_key_pem, ca_cert_pem, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'decree', $7, $8, $9, NULL, $10, $11, $12, $13) \
+         ON CONFLICT (office_id) DO NOTHING",
+    )
+    .bind(&office.id)
+    .bind(&docs.government)
+    .bind(&docs.office_title)
+    .bind(&docs.address)
+    .bind(&docs.contact)
+    .bind(&docs.place)
+    .bind(&docs.signer_kind)
+    .bind(&docs.signer_name)
+    .bind(&docs.signer_position)
+    .bind(&docs.signer_cert_pem)
+    .bind(&docs.signer_key_pem)
+    .bind(&docs.ca_cert_pem)
+    .bind(now_text())
+    .execute(&state.db.pool)
+    .await?;
+    Box::pin(office_docs(state, office)).await
+}
+
+fn pattern_for(code: &str, stored: Option<String>) -> NumberPattern {
+    stored.and_then(|p| NumberPattern::parse(&p).ok()).unwrap_or_else(|| {
+        let _ = code;
+        NumberPattern::default_pattern()
+    })
+}
+
+/// Assigns the permit number in the caller's transaction, when a file becomes ready to sign.
+/// Per office, permit type and year; the upsert counter makes it unique and gapless under
+/// concurrency; once assigned it is never reused, even if the file is later cancelled.
+pub async fn assign_in_tx(tx: &mut Tx, v: &ApplicationView, applicant_identity_masked: &str, holder_name: &str) -> ServiceResult<String> {
+    let office = &v.office;
+    let year = Utc::now().with_timezone(&office.tz().offset()).year();
+    let stored: Option<String> = sqlx::query_scalar("SELECT pattern FROM number_patterns WHERE office_id = $1 AND permit_code = $2")
+        .bind(&office.id)
+        .bind(&v.app.permit_code)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let pattern = pattern_for(&v.app.permit_code, stored);
+    let seq = next_counter(tx, &office.id, &format!("sk:{}", v.app.permit_code), &year.to_string()).await?;
+    let number = pattern.format(seq, year, &v.app.permit_code, &office.code);
+    let profession = v.permit().map(|p| p.profession.clone()).unwrap_or_default();
+    sqlx::query(
+        "INSERT INTO permits (id, office_id, application_id, applicant_id, permit_code, profession, number, token, status, holder_name, nik_masked, \
+           practice_place, practice_address, renewal_of, reminders, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'awaiting_signature', $9, $10, $11, $12, $13, '[]', $14)",
+    )
+    .bind(new_id())
+    .bind(&office.id)
+    .bind(&v.app.id)
+    .bind(&v.app.applicant_id)
+    .bind(&v.app.permit_code)
+    .bind(profession)
+    .bind(&number)
+    .bind(new_token())
+    .bind(holder_name)
+    .bind(applicant_identity_masked)
+    .bind(&v.app.data.facility_name)
+    .bind(format!("{}, {}", v.app.data.location_address, crate::web::templates::area_label(&v.app.data.location_village_code)))
+    .bind(v.app.renewal_of.as_deref())
+    .bind(now_text())
+    .execute(&mut **tx)
+    .await?;
+    Ok(number)
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PermitRow {
+    pub id: String,
+    pub office_id: String,
+    pub application_id: String,
+    pub permit_code: String,
+    pub number: String,
+    pub token: String,
+    pub status: String,
+    pub holder_name: String,
+    pub nik_masked: String,
+    pub practice_place: String,
+    pub practice_address: String,
+    pub issued_on: Option<String>,
+    pub valid_until: Option<String>,
+    pub signer_name: Option<String>,
+    pub signer_position: Option<String>,
+    pub pdf_sha256: Option<String>,
+    pub revoked_at: Option<String>,
+    pub revoke_reason: Option<String>,
+    pub revoke_decree: Option<String>,
+    pub replaced_by: Option<String>,
+    pub renewal_of: Option<String>,
+}
+
+/// The status a person reads: Aktif / Kedaluwarsa / Dicabut / Diganti (or waiting).
+impl PermitRow {
+    pub fn public_status(&self, today: NaiveDate) -> &'static str {
+        match self.status.as_str() {
+            "revoked" => "Dicabut",
+            "replaced" => "Diganti",
+            "awaiting_signature" => "Menunggu Tanda Tangan",
+            _ => match self.valid_until.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+                Some(until) if until < today => "Kedaluwarsa",
+                _ => "Aktif",
+            },
+        }
+    }
+}
+
+fn permit_from_row(r: &sqlx::any::AnyRow) -> Result<PermitRow, sqlx::Error> {
+    Ok(PermitRow {
+        id: r.try_get("id")?,
+        office_id: r.try_get("office_id")?,
+        application_id: r.try_get("application_id")?,
+        permit_code: r.try_get("permit_code")?,
+        number: r.try_get("number")?,
+        token: r.try_get("token")?,
+        status: r.try_get("status")?,
+        holder_name: r.try_get("holder_name")?,
+        nik_masked: r.try_get("nik_masked")?,
+        practice_place: r.try_get("practice_place")?,
+        practice_address: r.try_get("practice_address")?,
+        issued_on: opt_text(r, "issued_on")?,
+        valid_until: opt_text(r, "valid_until")?,
+        signer_name: opt_text(r, "signer_name")?,
+        signer_position: opt_text(r, "signer_position")?,
+        pdf_sha256: opt_text(r, "pdf_sha256")?,
+        revoked_at: opt_text(r, "revoked_at")?,
+        revoke_reason: opt_text(r, "revoke_reason")?,
+        revoke_decree: opt_text(r, "revoke_decree")?,
+        replaced_by: opt_text(r, "replaced_by")?,
+        renewal_of: opt_text(r, "renewal_of")?,
+    })
+}
+
+async fn query_permits(state: &AppState, sql: &'static str, bind: &str) -> ServiceResult<Vec<PermitRow>> {
+    let rows = sqlx::query(sql).bind(bind).fetch_all(&state.db.pool).await?;
+    Ok(rows.iter().map(permit_from_row).collect::<Result<_, _>>()?)
+}
+
+pub async fn awaiting_signature(state: &AppState, office_id: &str) -> ServiceResult<Vec<PermitRow>> {
+    query_permits(state, "SELECT * FROM permits WHERE office_id = $1 AND status = 'awaiting_signature' ORDER BY created_at", office_id).await
+}
+
+pub async fn for_applicant(state: &AppState, applicant_id: &str) -> ServiceResult<Vec<PermitRow>> {
+    query_permits(state, "SELECT * FROM permits WHERE applicant_id = $1 AND status <> 'awaiting_signature' ORDER BY created_at DESC", applicant_id).await
+}
+
+pub async fn by_token(state: &AppState, token: &str) -> ServiceResult<PermitRow> {
+    if token.len() != 52 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(ServiceError::NotFound);
+    }
+    query_permits(state, "SELECT * FROM permits WHERE token = $1 AND status <> 'awaiting_signature'", token).await?.into_iter().next().ok_or(ServiceError::NotFound)
+}
+
+pub async fn by_id(state: &AppState, id: &str) -> ServiceResult<PermitRow> {
+    if !looks_like_id(id) {
+        return Err(ServiceError::NotFound);
+    }
+    query_permits(state, "SELECT * FROM permits WHERE id = $1", id).await?.into_iter().next().ok_or(ServiceError::NotFound)
+}
+
+pub async fn by_number(state: &AppState, number: &str) -> ServiceResult<PermitRow> {
+    query_permits(state, "SELECT * FROM permits WHERE number = $1", number).await?.into_iter().next().ok_or(ServiceError::NotFound)
+}
+
+pub async fn all(state: &AppState) -> ServiceResult<Vec<PermitRow>> {
+    let rows = sqlx::query("SELECT * FROM permits ORDER BY office_id, created_at").fetch_all(&state.db.pool).await?;
+    Ok(rows.iter().map(permit_from_row).collect::<Result<_, _>>()?)
+}
+
+/// Archive search for an office: number, holder or practice place.
+pub async fn search(state: &AppState, office_id: &str, q: &str) -> ServiceResult<Vec<PermitRow>> {
+    let rows = sqlx::query("SELECT * FROM permits WHERE office_id = $1 AND status <> 'awaiting_signature' ORDER BY created_at DESC LIMIT 500")
+        .bind(office_id)
+        .fetch_all(&state.db.pool)
+        .await?;
+    let q = q.trim().to_lowercase();
+    Ok(rows
+        .iter()
+        .map(permit_from_row)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|p| q.is_empty() || format!("{} {} {}", p.number, p.holder_name, p.practice_place).to_lowercase().contains(&q))
+        .collect())
+}
+
+fn date_id(d: NaiveDate) -> String {
+    crate::web::fmt::date_id(d)
+}
+
+/// The validity end (DOMAIN rule 2): years from issue, or earlier when an old-style STR ends.
+pub fn valid_until(issued: NaiveDate, years: u32, str_expiry: Option<NaiveDate>, ends_with_str: bool) -> NaiveDate {
+    let by_years = issued.checked_add_months(Months::new(years * 12)).unwrap_or(issued);
+    match str_expiry {
+        Some(s) if ends_with_str && s < by_years => s,
+        _ => by_years,
+    }
+}
+
+/// Everything the SK shows, from the application, the desks' draft SK and the office setup.
+async fn sk_data(state: &AppState, v: &ApplicationView, p: &PermitRow, docs: &OfficeDocs, issued: NaiveDate, until: NaiveDate) -> ServiceResult<SkData> {
+    let permit = v.permit().ok_or(ServiceError::NotFound)?;
+    let draft: serde_json::Value = sqlx::query_scalar::<_, String>(
+        "SELECT data FROM application_products WHERE application_id = $1 AND product = 'draft_sk' ORDER BY at DESC LIMIT 1",
+    )
+    .bind(&v.app.id)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .and_then(|s| serde_json::from_str(&s).ok())
+    .unwrap_or(serde_json::Value::Null);
+    let d = |k: &str, fallback: String| draft.get(k).and_then(|x| x.as_str()).filter(|s| !s.trim().is_empty()).map(str::to_string).unwrap_or(fallback);
+    let a = |k: &str| v.app.answers.get(k).cloned().unwrap_or_default();
+    let photo = match v.attachment("pas_foto") {
+        Some(att) if att.mime.starts_with("image/") => state.store.get(&att.sha256).await.ok(),
+        _ => None,
+    };
+    let birth = {
+        let date = NaiveDate::parse_from_str(&a("tanggal_lahir"), "%Y-%m-%d").map(date_id).unwrap_or_default();
+        [a("tempat_lahir"), date].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")
+    };
+    Ok(SkData {
+        letterhead: Letterhead {
+            office_name: docs.office_title.clone(),
+            government: docs.government.clone(),
+            address: docs.address.clone(),
+            contact: docs.contact.clone(),
+            logo_png: None,
+        },
+        number: p.number.clone(),
+        title: permit.name.to_uppercase(),
+        layout: docs.layout,
+        considerations: vec![
+            format!("bahwa {} telah mengajukan permohonan {} dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;", p.holder_name, permit.name),
+            format!("bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan Keputusan tentang {};", permit.name),
+        ],
+        legal_basis: permit.legal_basis.clone(),
+        holder_name: d("nama", p.holder_name.clone()),
+        holder_birth: birth,
+        holder_address: format!("{}, {}", v.app.data.address, crate::web::templates::area_label(&v.app.data.village_code)),
+        profession: permit.profession.clone(),
+        str_number: d("nomor_str", a("nomor_str")),
+        practice_place: d("tempat_praktik", p.practice_place.clone()),
+        practice_address: d("alamat_praktik", p.practice_address.clone()),
+        practice_days: d("hari_praktik", izinkes_domain::catalog::format_days(&a("hari_praktik"))),
+        practice_hours: d("jam_praktik", format!("{} {}", izinkes_domain::catalog::format_time_range(&a("waktu_praktik")), v.office.tz().label())),
+        valid_from: date_id(issued),
+        valid_until: date_id(until),
+        photo,
+        place_and_date: format!("{}, {}", docs.place, date_id(issued)),
+        signer: Signer { name: docs.signer_name.clone(), position: docs.signer_position.clone(), nip: docs.signer_nip.clone() },
+        verify_url: format!("{}/v/{}", state.config.base_url.trim_end_matches('/'), p.token),
+        draft: false,
+        bsre_footer: docs.signer_kind == "bsre",
+    })
+}
+
+/// Checks the head of office's authenticator code again before signing.
+async fn check_code(state: &AppState, officer: &Officer, code: &str) -> ServiceResult<()> {
+    let secret: Option<String> = sqlx::query_scalar("SELECT totp_secret FROM officers WHERE id = $1 AND totp_enabled_at IS NOT NULL")
+        .bind(&officer.id)
+        .fetch_optional(&state.db.pool)
+        .await?
+        .flatten();
+    let Some(secret) = secret else {
+        return Err(ServiceError::Refused("Aktifkan autentikator (Keamanan akun) sebelum menandatangani.".into()));
+    };
+    if crate::totp::verify_now(&secret, code).is_none() {
+        return Err(ServiceError::field("totp", "Kode autentikator salah atau kedaluwarsa. Masukkan kode 6 digit yang sedang tampil."));
+    }
+    Ok(())
+}
+
+#[derive(Debug)]
+pub struct SignOutcome {
+    pub permit_id: String,
+    pub number: String,
+    pub result: Result<(), String>,
+}
+
+/// The head of office signs one file or a batch, after re-entering the authenticator code.
+/// Each permit is rendered, signed and stored on its own; one failure does not stop the rest.
+pub async fn sign_batch(state: &AppState, officer: &Officer, permit_ids: &[String], code: &str) -> ServiceResult<Vec<SignOutcome>> {
+    if !officer.has("kadis") {
+        return Err(ServiceError::Forbidden);
+    }
+    if permit_ids.is_empty() {
+        return Err(ServiceError::field("permits", "Pilih paling sedikit satu izin untuk ditandatangani."));
+    }
+    check_code(state, officer, code).await?;
+    let mut out = Vec::new();
+    for id in permit_ids {
+        let result = sign_one(state, officer, id).await;
+        let number = by_id(state, id).await.map(|p| p.number).unwrap_or_default();
+        let result = result.map_err(|e| match e {
+            ServiceError::Internal(detail) => format!(
+                "kesalahan sistem; sebutkan nomor referensi {} kepada admin",
+                crate::web::error::log_internal(&detail)
+            ),
+            other => other.to_string(),
+        });
+        out.push(SignOutcome { permit_id: id.clone(), number, result });
+    }
+    Ok(out)
+}
+
+/// Renders and signs one permit (also used by the demo loader and the tests).
+pub async fn sign_one(state: &AppState, officer: &Officer, permit_id: &str) -> ServiceResult<()> {
+    let p = by_id(state, permit_id).await?;
+    if p.office_id != officer.office_id {
+        return Err(ServiceError::NotFound);
+    }
+    if p.status != "awaiting_signature" {
+        return Err(ServiceError::Refused(format!("Izin {} sudah ditandatangani.", p.number)));
+    }
+    let office = offices::get(state, &p.office_id).await?;
+    let docs = office_docs(state, &office).await?;
+    let applicant_id: String = sqlx::query_scalar("SELECT applicant_id FROM applications WHERE id = $1").bind(&p.application_id).fetch_one(&state.db.pool).await?;
+    let v = applications::load_view(state, &applicant_id, &p.application_id).await?;
+    let permit_type = v.permit().ok_or(ServiceError::NotFound)?.clone();
+    let applicant = crate::accounts::load_applicant(state, &applicant_id).await?;
+    let issued = calendar::today(&office);
+    let str_expiry = (applicant.profile.str_kind == "berjangka")
+        .then(|| NaiveDate::parse_from_str(&applicant.profile.str_expiry, "%Y-%m-%d").ok())
+        .flatten();
+    let until = valid_until(issued, permit_type.validity.years, str_expiry, permit_type.validity.ends_with_str);
+    let data = sk_data(state, &v, &p, &docs, issued, until).await?;
+    let (chain, key) = match (&docs.signer_cert_pem, &docs.signer_key_pem) {
+        (Some(c), Some(k)) => (c.clone(), k.clone()),
+        _ => return Err(ServiceError::Refused("Sertifikat penandatangan kantor belum dipasang.".into())),
+    };
+    let reason = format!("Penetapan {}", permit_type.name);
+    let location = docs.place.clone();
+    let signer_name = docs.signer_name.clone();
+    let signed = tokio::task::spawn_blocking(move || -> Result<izinkes_documents::sign::SignedPdf, String> {
+        // A photo that passed the upload checks but that the renderer cannot decode must not
+        // stop the permit: render without it (the officers saw the photo at the desk).
+        let (pdf, placement) = match izinkes_documents::render::render_sk_with_signature(&data) {
+            Ok(x) => x,
+            Err(first) if data.photo.is_some() => {
+                tracing::warn!(error = %first, "SK rendered without the photo");
+                let mut without = data.clone();
+                without.photo = None;
+                izinkes_documents::render::render_sk_with_signature(&without).map_err(|e| e.to_string())?
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let signer = LocalSigner::from_pem(&chain, &key).map_err(|e| e.to_string())?;
+        let req = SignRequest { signer_name: &signer_name, reason: &reason, location: &location, signing_time: Utc::now(), rect: Some(placement.rect) };
+        signer.sign_pdf(&pdf, &req).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
+    .map_err(|e| ServiceError::Internal(format!("render/sign: {e}")))?;
+    let sha = crate::documents::store_blob(state, &signed.bytes, "application/pdf").await?;
+    let now = now_text();
+    let mut tx = state.db.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE permits SET status = 'active', issued_on = $1, valid_until = $2, signer_name = $3, signer_position = $4, pdf_sha256 = $5, signed_at = $6 \
+         WHERE id = $7 AND status = 'awaiting_signature'",
+    )
+    .bind(issued.format("%Y-%m-%d").to_string())
+    .bind(until.format("%Y-%m-%d").to_string())
+    .bind(&docs.signer_name)
+    .bind(&docs.signer_position)
+    .bind(&sha)
+    .bind(&now)
+    .bind(&p.id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Err(ServiceError::Conflict(format!("Izin {} baru saja ditandatangani.", p.number)));
+    }
+    sqlx::query("UPDATE applications SET status = 'issued', updated_at = $1, lock_version = lock_version + 1 WHERE id = $2")
+        .bind(&now)
+        .bind(&p.application_id)
+        .execute(&mut *tx)
+        .await?;
+    // A renewal replaces the permit it renews.
+    if let Some(old) = &p.renewal_of {
+        sqlx::query("UPDATE permits SET status = 'replaced', replaced_by = $1 WHERE id = $2 AND status = 'active'").bind(&p.id).bind(old).execute(&mut *tx).await?;
+    }
+    append_history(
+        &mut tx,
+        &NewHistory {
+            office_id: &office.id,
+            application_id: &p.application_id,
+            actor_kind: "officer",
+            actor_id: Some(&officer.id),
+            actor_name: &officer.name,
+            actor_role: Some("Kepala Dinas"),
+            action: "tandatangani",
+            from_status: Some("ready_to_sign"),
+            to_status: "issued",
+            step: None,
+            public_note: Some(&format!("Izin {} diterbitkan dan ditandatangani secara elektronik. Unduh di menu Izin Saya.", p.number)),
+            internal_note: None,
+        },
+    )
+    .await?;
+    enqueue_email(
+        &mut tx,
+        Some(&office.id),
+        &applicant.email,
+        &format!("Izin terbit: {}", p.number),
+        &format!(
+            "Yth. {},\n\n{} Anda telah terbit dengan nomor {} dan ditandatangani secara elektronik.\nBerlaku sampai {}.\n\nUnduh di {}/izin\nKeaslian dapat diperiksa siapa saja di {}/v/{}\n",
+            applicant.full_name,
+            permit_type.name,
+            p.number,
+            date_id(until),
+            state.config.base_url.trim_end_matches('/'),
+            state.config.base_url.trim_end_matches('/'),
+            p.token
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    state.wake_outbox();
+    Ok(())
+}
+
+/// The signed PDF, for its holder or an officer of its office.
+pub async fn pdf_for(state: &AppState, viewer: &crate::accounts::SessionSubject, permit_id: &str) -> ServiceResult<(PermitRow, Vec<u8>)> {
+    let p = by_id(state, permit_id).await?;
+    let applicant_id: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1").bind(permit_id).fetch_one(&state.db.pool).await?;
+    let allowed = match viewer.kind {
+        crate::accounts::SubjectKind::Applicant => viewer.id == applicant_id,
+        crate::accounts::SubjectKind::Officer => viewer.office_id.as_deref() == Some(p.office_id.as_str()),
+    };
+    if !allowed {
+        return Err(ServiceError::NotFound);
+    }
+    let sha = p.pdf_sha256.clone().ok_or(ServiceError::NotFound)?;
+    let bytes = state.store.get(&sha).await?;
+    Ok((p, bytes))
+}
+
+/// Revocation (pencabutan) with a reason and a decree number; flips the public status at once.
+pub async fn revoke(state: &AppState, officer: &Officer, permit_id: &str, reason: &str, decree: &str) -> ServiceResult<()> {
+    if !(officer.has("kadis") || officer.has("admin")) {
+        return Err(ServiceError::Forbidden);
+    }
+    let p = by_id(state, permit_id).await?;
+    if p.office_id != officer.office_id {
+        return Err(ServiceError::NotFound);
+    }
+    let mut errors = izinkes_domain::catalog::FieldErrors::new();
+    let reason = crate::accounts::clean_text(reason, 1000);
+    let decree = crate::accounts::clean_text(decree, 100);
+    if reason.chars().count() < 10 {
+        errors.insert("reason".into(), "Tuliskan alasan pencabutan (minimal 10 huruf).".into());
+    }
+    if decree.is_empty() {
+        errors.insert("decree".into(), "Tuliskan nomor keputusan pencabutan.".into());
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let mut tx = state.db.begin().await?;
+    let done = sqlx::query("UPDATE permits SET status = 'revoked', revoked_at = $1, revoke_reason = $2, revoke_decree = $3 WHERE id = $4 AND status = 'active'")
+        .bind(now_text())
+        .bind(&reason)
+        .bind(&decree)
+        .bind(&p.id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(ServiceError::Refused("Hanya izin yang aktif yang dapat dicabut.".into()));
+    }
+    append_history(
+        &mut tx,
+        &NewHistory {
+            office_id: &p.office_id,
+            application_id: &p.application_id,
+            actor_kind: "officer",
+            actor_id: Some(&officer.id),
+            actor_name: &officer.name,
+            actor_role: None,
+            action: "cabut",
+            from_status: Some("issued"),
+            to_status: "issued",
+            step: None,
+            public_note: Some(&format!("Izin {} dicabut dengan keputusan {decree}: {reason}", p.number)),
+            internal_note: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The print and handover register (seed 002 steps 9–11).
+pub async fn record_print(state: &AppState, officer: &Officer, permit_id: &str) -> ServiceResult<()> {
+    let p = by_id(state, permit_id).await?;
+    if p.office_id != officer.office_id {
+        return Err(ServiceError::NotFound);
+    }
+    sqlx::query("INSERT INTO permit_prints (office_id, permit_id, printed_by, printed_at) VALUES ($1, $2, $3, $4)")
+        .bind(&p.office_id)
+        .bind(&p.id)
+        .bind(&officer.name)
+        .bind(now_text())
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn record_handover(state: &AppState, officer: &Officer, permit_id: &str, received_by: &str) -> ServiceResult<()> {
+    let p = by_id(state, permit_id).await?;
+    if p.office_id != officer.office_id {
+        return Err(ServiceError::NotFound);
+    }
+    let received_by = crate::accounts::clean_text(received_by, 120);
+    if received_by.is_empty() {
+        return Err(ServiceError::field("received_by", "Tuliskan nama penerima izin."));
+    }
+    let done = sqlx::query(
+        "UPDATE permit_prints SET received_by = $1, handed_over_by = $2, handed_over_at = $3 WHERE id = (SELECT MAX(id) FROM permit_prints WHERE permit_id = $4) AND handed_over_at IS NULL",
+    )
+    .bind(&received_by)
+    .bind(&officer.name)
+    .bind(now_text())
+    .bind(&p.id)
+    .execute(&state.db.pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(ServiceError::Refused("Catat pencetakan izin terlebih dahulu.".into()));
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PrintRecord {
+    pub printed_by: String,
+    pub printed_at: String,
+    pub received_by: Option<String>,
+    pub handed_over_by: Option<String>,
+    pub handed_over_at: Option<String>,
+}
+
+pub async fn prints(state: &AppState, permit_id: &str) -> ServiceResult<Vec<PrintRecord>> {
+    let rows = sqlx::query("SELECT printed_by, printed_at, received_by, handed_over_by, handed_over_at FROM permit_prints WHERE permit_id = $1 ORDER BY id")
+        .bind(permit_id)
+        .fetch_all(&state.db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PrintRecord {
+                printed_by: r.try_get("printed_by")?,
+                printed_at: r.try_get("printed_at")?,
+                received_by: opt_text(r, "received_by")?,
+                handed_over_by: opt_text(r, "handed_over_by")?,
+                handed_over_at: opt_text(r, "handed_over_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// Renewal (perpanjangan): a new application prefilled from the permit's application,
+/// linked to the permit it will replace.
+pub async fn renew(state: &AppState, applicant_id: &str, permit_id: &str) -> ServiceResult<String> {
+    let p = by_id(state, permit_id).await?;
+    let owner: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1").bind(permit_id).fetch_one(&state.db.pool).await?;
+    if owner != applicant_id {
+        return Err(ServiceError::NotFound);
+    }
+    if !matches!(p.status.as_str(), "active") {
+        return Err(ServiceError::Refused("Hanya izin yang masih tercatat (aktif atau kedaluwarsa, tidak dicabut) yang dapat diperpanjang.".into()));
+    }
+    let app = applications::load_owned(state, applicant_id, &p.application_id).await?;
+    let applicant = crate::accounts::load_applicant(state, applicant_id).await?;
+    let new_id = applications::create_draft(state, &applicant, &app.office_id, &app.permit_code).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE applications SET applicant_data = $1, answers = $2, step1_done = 1, step2_done = 1, renewal_of = $3 WHERE id = $4")
+        .bind(serde_json::to_string(&app.data)?)
+        .bind(serde_json::to_string(&app.answers)?)
+        .bind(&p.id)
+        .bind(&new_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) \
+         SELECT $1, requirement_key, document_id, filename, sha256, mime, size, $2 FROM application_documents WHERE application_id = $3",
+    )
+    .bind(&new_id)
+    .bind(now_text())
+    .bind(&app.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(new_id)
+}
+
+/// The daily job: reminders to holders 90, 60 and 30 days before expiry, through the outbox.
+/// (Expiry itself needs no write: the status is read from the validity date.)
+pub async fn remind_expiring(state: &AppState) -> ServiceResult<usize> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.office_id, p.number, p.valid_until, p.reminders, a.email, a.full_name FROM permits p JOIN applicants a ON a.id = p.applicant_id \
+         WHERE p.status = 'active' AND p.valid_until IS NOT NULL",
+    )
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut sent = 0;
+    for r in rows {
+        let office = offices::get(state, &r.try_get::<String, _>("office_id")?).await?;
+        let today = calendar::today(&office);
+        let Some(until) = NaiveDate::parse_from_str(&r.try_get::<String, _>("valid_until")?, "%Y-%m-%d").ok() else { continue };
+        let left = (until - today).num_days();
+        let mut done: Vec<i64> = serde_json::from_str(&r.try_get::<String, _>("reminders")?).unwrap_or_default();
+        let Some(&mark) = REMINDER_DAYS.iter().find(|&&d| left <= d && left >= 0 && !done.contains(&d)) else { continue };
+        // Mark every threshold already passed, so a late start sends one reminder, not three.
+        for d in REMINDER_DAYS {
+            if left <= d && !done.contains(&d) {
+                done.push(d);
+            }
+        }
+        let id: String = r.try_get("id")?;
+        let number: String = r.try_get("number")?;
+        let mut tx = state.db.begin().await?;
+        sqlx::query("UPDATE permits SET reminders = $1 WHERE id = $2").bind(serde_json::to_string(&done)?).bind(&id).execute(&mut *tx).await?;
+        enqueue_email(
+            &mut tx,
+            Some(&office.id),
+            &r.try_get::<String, _>("email")?,
+            &format!("Izin {number} berakhir dalam {left} hari"),
+            &format!(
+                "Yth. {},\n\nIzin {number} berakhir pada {} ({mark} hari lagi atau kurang). Ajukan perpanjangan di {}/izin.\n",
+                r.try_get::<String, _>("full_name")?,
+                date_id(until),
+                state.config.base_url.trim_end_matches('/')
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        sent += 1;
+    }
+    if sent > 0 {
+        state.wake_outbox();
+    }
+    Ok(sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_is_five_years_or_the_end_of_an_old_str() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(valid_until(d("2026-11-22"), 5, None, true), d("2031-11-22"));
+        assert_eq!(valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), true), d("2028-01-31"));
+        assert_eq!(valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), false), d("2031-11-22"));
+        assert_eq!(valid_until(d("2024-02-29"), 5, None, true), d("2029-02-28"));
+    }
+}

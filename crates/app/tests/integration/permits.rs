@@ -1,0 +1,212 @@
+//! Issued permits: the number at ready-to-sign, the head of office signing a batch after
+//! re-entering the authenticator code, the signed PDF checked by standard tools (pdfsig,
+//! pdftotext, zbarimg), public verification, revocation, tampering and renewal.
+
+use crate::bad_input::quick_applicant;
+use crate::dual_test;
+use crate::journey::{fill_step1, fill_step2, start_drsp, upload_all};
+use crate::support::{Browser, TestApp};
+use izinkes_app::roles::Role;
+use izinkes_domain::workflow::{Product, WorkflowDefinition};
+use std::process::Command;
+
+const PASSWORD: &str = "petugas-kantor-2026";
+
+async fn staff(app: &TestApp, office: &str) -> String {
+    for role in [Role::FrontOffice, Role::BackOffice, Role::Kasi, Role::Kabid, Role::TimTeknis, Role::Kadis] {
+        izinkes_app::accounts::add_officer(&app.state, office, &format!("{}.{office}@kantor.example.id", role.code().replace('_', "")), &format!("Pejabat {}", role.label_id()), role.label_id(), PASSWORD, &[role])
+            .await
+            .unwrap();
+    }
+    izinkes_app::calendar::save_settings(&app.state, office, &izinkes_app::calendar::OfficeSettings { default_preset: "sepok".into(), ..Default::default() }).await.unwrap();
+    // The head of office has an authenticator enrolled.
+    let secret = izinkes_app::totp::new_secret();
+    sqlx::query("UPDATE officers SET totp_secret = $1, totp_enabled_at = '2026-01-01T00:00:00.000000Z' WHERE email = $2")
+        .bind(&secret)
+        .bind(format!("kadis.{office}@kantor.example.id"))
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    secret
+}
+
+async fn login_officer(app: &TestApp, office: &str, role: &str, totp: Option<&str>) -> Browser {
+    let b = app.browser();
+    let r = b.post("/petugas/masuk", &[("email", &format!("{}.{office}@kantor.example.id", role.replace('_', ""))), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    if let Some(secret) = totp {
+        let code = izinkes_app::totp::current_code(secret).unwrap();
+        let r = b.post("/petugas/2fa", &[("code", &code)]).await;
+        assert_eq!(r.status, 303, "2fa: {}", r.body);
+    }
+    b
+}
+
+async fn desk(b: &Browser, id: &str, fields: &[(&str, &str)]) {
+    let page = b.get(&format!("/petugas/berkas/{id}")).await;
+    let lock = page.value_of("lock_version");
+    let key = format!("{}-{}", page.value_of("request_key"), fields[0].1);
+    let mut all = fields.to_vec();
+    all.push(("lock_version", &lock));
+    all.push(("request_key", &key));
+    let r = b.post(&format!("/petugas/berkas/{id}/aksi"), &all).await;
+    assert_eq!(r.status, 303, "{:?}: {}", fields, r.body);
+}
+
+/// Through the SEPOK desks to ready-to-sign.
+async fn ready_to_sign(app: &TestApp, applicant: &Browser) -> String {
+    let id = start_drsp(applicant).await;
+    fill_step1(applicant, &id).await;
+    fill_step2(applicant, &id).await;
+    upload_all(applicant, &id).await;
+    assert_eq!(applicant.post(&format!("/permohonan/{id}/ajukan"), &[]).await.status, 303);
+    let def = WorkflowDefinition::preset("sepok").unwrap();
+    for step in &def.steps {
+        let b = login_officer(app, "jembrana", &step.role, None).await;
+        for p in &step.produces {
+            match p {
+                Product::Checklist => {
+                    let keys: Vec<String> = sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1").bind(&id).fetch_all(&app.state.db.pool).await.unwrap();
+                    let names: Vec<String> = keys.iter().map(|k| format!("check_{k}")).collect();
+                    let mut f: Vec<(&str, &str)> = vec![("action", "checklist")];
+                    f.extend(names.iter().map(|n| (n.as_str(), "sesuai")));
+                    desk(&b, &id, &f).await;
+                }
+                Product::BeritaAcara => {
+                    let page = b.get(&format!("/petugas/berkas/{id}")).await;
+                    let lock = page.value_of("lock_version");
+                    let r = b
+                        .upload(&format!("/petugas/berkas/{id}/berita-acara"), "file", "ba.pdf", izinkes_app::samples::pdf("BA"), &[("lock_version", &lock), ("request_key", "ba"), ("date", "2026-01-05"), ("officers", "Tim"), ("result", "sesuai")])
+                        .await;
+                    assert_eq!(r.status, 303, "{}", r.body);
+                }
+                Product::Recommendation => desk(&b, &id, &[("action", "recommend"), ("approve", "ya"), ("number", "440/7/DINKES/2026")]).await,
+                Product::DraftSk => desk(&b, &id, &[("action", "prepare_draft"), ("sk_nama", "dr. Putu Heri Setiawan, Sp.PD"), ("sk_tempat_praktik", "RSU Negara")]).await,
+                Product::Paraf => desk(&b, &id, &[("action", "paraf")]).await,
+                Product::Approval => desk(&b, &id, &[("action", "approve")]).await,
+            }
+        }
+        desk(&b, &id, &[("action", "forward")]).await;
+    }
+    id
+}
+
+fn tool(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd} must be installed (poppler-utils, zbar-tools): {e}"));
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+dual_test!(head_of_office_signs_and_anyone_can_verify, |app: TestApp| async move {
+    let secret = staff(&app, "jembrana").await;
+    let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+    let id = ready_to_sign(&app, &applicant).await;
+    let number: String = sqlx::query_scalar("SELECT number FROM permits WHERE application_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
+    assert!(number.starts_with("503/0001/SIP-DRSP/DPMPTSP/"), "{number}");
+
+    let kadis = login_officer(&app, "jembrana", "kadis", Some(&secret)).await;
+    let list = kadis.get("/petugas/tandatangan").await;
+    assert!(list.body.contains(&number));
+    let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
+    let r = kadis.post("/petugas/tandatangan", &[("permit", &permit_id), ("totp", "000000")]).await;
+    assert_eq!(r.status, 422, "a wrong authenticator code signs nothing");
+    let code = izinkes_app::totp::current_code(&secret).unwrap();
+    let r = kadis.post("/petugas/tandatangan", &[("permit", &permit_id), ("totp", &code)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("1 izin ditandatangani"), "{}", r.body);
+
+    // The applicant downloads it.
+    let pdf = applicant.client.get(format!("{}/izin/{permit_id}/unduh", applicant.base)).send().await.unwrap().bytes().await.unwrap().to_vec();
+    assert!(pdf.starts_with(b"%PDF"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("izin.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let f = file.to_str().unwrap();
+    let sig = tool("pdfsig", &[f]);
+    assert!(sig.contains("Signature is Valid"), "{sig}");
+    let text = tool("pdftotext", &[f, "-"]);
+    assert!(text.contains(&number), "{text}");
+    assert!(text.contains("RSU Negara"), "{text}");
+    tool("pdftoppm", &["-r", "150", "-png", "-f", "1", "-l", "1", f, dir.path().join("page").to_str().unwrap()]);
+    let png = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "png")).unwrap();
+    let qr = tool("zbarimg", &["-q", "--raw", png.to_str().unwrap()]);
+    let url = qr.lines().find(|l| l.contains("/v/")).unwrap_or_else(|| panic!("no QR: {qr}")).trim().to_string();
+    let path = url.strip_prefix(&app.base).expect("QR points to this server").to_string();
+    let public = app.browser();
+    let page = public.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Aktif"));
+    assert!(page.body.contains("5104********0004"));
+    let json: serde_json::Value = reqwest::get(format!("{}{path}.json", app.base)).await.unwrap().json().await.unwrap();
+    assert_eq!(json["status_code"], "active");
+    assert_eq!(json["number"], number.as_str());
+
+    // Upload check: the same PDF matches, a changed one does not; pdfsig sees the change too.
+    let token = path.trim_start_matches("/v/").to_string();
+    let r = public.upload(&format!("/v/{token}/periksa"), "file", "izin.pdf", pdf.clone(), &[]).await;
+    assert!(r.body.contains("Cocok."), "{}", r.body);
+    let mut tampered = pdf.clone();
+    let i = tampered.len() / 3;
+    tampered[i] ^= 0x20;
+    let r = public.upload(&format!("/v/{token}/periksa"), "file", "izin.pdf", tampered.clone(), &[]).await;
+    assert!(r.body.contains("Tidak cocok."));
+    let bad = dir.path().join("ubah.pdf");
+    std::fs::write(&bad, &tampered).unwrap();
+    let sig = tool("pdfsig", &[bad.to_str().unwrap()]);
+    assert!(!sig.contains("Signature is Valid"), "{sig}");
+    assert_eq!(public.get("/v/palsu0000000000000000000000000000000000000000000000").await.status, 404);
+
+    // Revocation flips the public status at once.
+    let r = kadis.post(&format!("/petugas/izin/{permit_id}/cabut"), &[("reason", "Pelanggaran etik profesi berat."), ("decree", "503/12/DPMPTSP/2026")]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(public.get(&path).await.body.contains("Dicabut"));
+    let json: serde_json::Value = reqwest::get(format!("{}{path}.json", app.base)).await.unwrap().json().await.unwrap();
+    assert_eq!(json["status_code"], "revoked");
+    assert!(izinkes_app::audit::verify(&app.state).await.unwrap().findings.is_empty());
+});
+
+dual_test!(numbers_are_unique_and_gapless_under_parallel_issuance, |app: TestApp| async move {
+    staff(&app, "jembrana").await;
+    // Forty files become ready to sign at once (the automatic approval path assigns numbers too).
+    let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+    let _ = applicant;
+    let v = {
+        let id = start_drsp(&applicant).await;
+        fill_step1(&applicant, &id).await;
+        fill_step2(&applicant, &id).await;
+        upload_all(&applicant, &id).await;
+        id
+    };
+    let view = izinkes_app::applications::load_view(&app.state, &sqlx::query_scalar::<_, String>("SELECT applicant_id FROM applications WHERE id = $1").bind(&v).fetch_one(&app.state.db.pool).await.unwrap(), &v).await.unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let state = app.state.clone();
+        let view = izinkes_app::applications::load_view(&state, &view.app.applicant_id, &view.app.id).await.unwrap();
+        tasks.push(tokio::spawn(async move {
+            // Each issuance in its own transaction, as the desks do; the permit row is unique per
+            // application, so give each a fresh application id copy.
+            let mut tx = state.db.begin().await.unwrap();
+            let new_id = izinkes_app::ids::new_id();
+            sqlx::query(
+                "INSERT INTO applications (id, office_id, applicant_id, permit_code, profession, catalog_version, status, applicant_data, answers, step1_done, step2_done, holder_name, created_at, updated_at, lock_version) \
+                 SELECT $1, office_id, applicant_id, permit_code, profession, catalog_version, 'ready_to_sign', applicant_data, answers, 1, 1, holder_name, created_at, updated_at, 0 FROM applications WHERE id = $2",
+            )
+            .bind(&new_id)
+            .bind(&view.app.id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            let mut v2 = view;
+            v2.app.id = new_id;
+            let n = izinkes_app::permits::assign_in_tx(&mut tx, &v2, "5104********0004", "Putu").await.unwrap();
+            tx.commit().await.unwrap();
+            n
+        }));
+    }
+    let mut numbers = Vec::new();
+    for t in tasks {
+        numbers.push(t.await.unwrap());
+    }
+    let mut seqs: Vec<u32> = numbers.iter().map(|n| n.split('/').nth(1).unwrap().parse().unwrap()).collect();
+    seqs.sort();
+    assert_eq!(seqs, (1..=40).collect::<Vec<u32>>(), "no duplicates, no gaps");
+});
