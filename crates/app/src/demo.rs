@@ -247,6 +247,17 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
     desk(state, "pontianak", Role::TimTeknis, &a, DeskAction::Forward { note: String::new() }).await?;
     desk(state, "pontianak", Role::BackOffice, &a, DeskAction::PrepareDraft { fields: Default::default() }).await?;
     desk(state, "pontianak", Role::BackOffice, &a, DeskAction::Forward { note: String::new() }).await?;
+    sign_demo(state, "pontianak", &a).await?;
+    // Issued through the other two presets: Cilegon at Jembrana, Bontang at Pontianak (the
+    // latter then revoked, so every public status can be seen).
+    let a = submitted(state, budi, "jembrana", "SIP-APT", "Apotek Negara Sehat", "51.01.03.2004").await?;
+    walk_to_ready(state, "jembrana", &a, "cilegon").await?;
+    sign_demo(state, "jembrana", &a).await?;
+    let a = submitted(state, dewi, "pontianak", "SIK-RMIK", "RS Bhayangkara Pontianak", "61.71.01.1002").await?;
+    walk_to_ready(state, "pontianak", &a, "bontang").await?;
+    let permit = sign_demo(state, "pontianak", &a).await?;
+    let kadis = officer_of(state, "pontianak", Role::Kadis).await?;
+    crate::permits::revoke(state, &kadis, &permit, "Tempat praktik tidak lagi beroperasi sesuai hasil pengawasan Dinas Kesehatan.", "503/001/PENCABUTAN/DPMPTSP/2026").await?;
     let a = submitted(state, budi, "pontianak", "SIP-TTK", "Apotek Sehat Selalu", "61.71.01.1002").await?;
     desk(state, "pontianak", Role::FrontOffice, &a, DeskAction::Reject {
         reason: "Profesi pemohon adalah Apoteker, bukan Tenaga Teknis Kefarmasian. Ajukan SIP Apoteker.".into(),
@@ -310,6 +321,10 @@ async fn submitted(state: &AppState, applicant_id: &str, office: &str, code: &st
     let (_, catalog) = state.current_catalog().await?;
     let permit = catalog.get(code).ok_or(ServiceError::NotFound)?;
     let mut answers = sample_answers(permit);
+    let holder = accounts::load_applicant(state, applicant_id).await?;
+    for f in permit.fields.iter().filter(|f| f.prefill.as_deref() == Some("full_name")) {
+        answers.insert(f.key.clone(), holder.full_name.clone());
+    }
     if let Some(f) = permit.fields.iter().find(|f| f.prefill.as_deref() == Some("birth_date")) {
         let a = accounts::load_applicant(state, applicant_id).await?;
         answers.insert(f.key.clone(), a.profile.birth_date.clone());
@@ -333,6 +348,58 @@ async fn submitted(state: &AppState, applicant_id: &str, office: &str, code: &st
         SubmitOutcome::Submitted(_) => Ok(id),
         SubmitOutcome::Problems(p) => Err(ServiceError::Internal(format!("demo submit: {:?}", p.all()))),
     }
+}
+
+async fn officer_of(state: &AppState, office: &str, role: Role) -> ServiceResult<Officer> {
+    let row = sqlx::query(
+        "SELECT o.id, o.full_name FROM officers o JOIN officer_roles r ON r.officer_id = o.id WHERE r.office_id = $1 AND r.role = $2 LIMIT 1",
+    )
+    .bind(office)
+    .bind(role.code())
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(Officer { id: row.try_get("id")?, name: row.try_get("full_name")?, office_id: office.into(), roles: vec![role.code().into()] })
+}
+
+/// The head of office signs a demo permit (render + PAdES signature, as in the browser).
+async fn sign_demo(state: &AppState, office: &str, app_id: &str) -> ServiceResult<String> {
+    let permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(app_id).fetch_one(&state.db.pool).await?;
+    let kadis = officer_of(state, office, Role::Kadis).await?;
+    crate::permits::sign_one(state, &kadis, &permit).await?;
+    Ok(permit)
+}
+
+/// Walks a file through every desk of a preset: what each step must produce, then forward.
+async fn walk_to_ready(state: &AppState, office: &str, app_id: &str, preset: &str) -> ServiceResult<()> {
+    use izinkes_domain::workflow::Product;
+    let def = izinkes_domain::workflow::WorkflowDefinition::preset(preset).ok_or(ServiceError::NotFound)?;
+    for step in &def.steps {
+        let role = Role::parse(&step.role).ok_or(ServiceError::NotFound)?;
+        for p in &step.produces {
+            let action = match p {
+                Product::Checklist => {
+                    let keys: Vec<String> = sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1")
+                        .bind(app_id)
+                        .fetch_all(&state.db.pool)
+                        .await?;
+                    DeskAction::Checklist { items: keys.into_iter().map(|key| CheckItem { key, ok: true, note: String::new() }).collect() }
+                }
+                Product::BeritaAcara => DeskAction::RecordInspection {
+                    date: "2026-01-05".into(),
+                    officers: "Tim Teknis Dinas Kesehatan".into(),
+                    result: "sesuai".into(),
+                    file: Some(("ba-pemeriksaan.pdf".into(), samples::pdf("Berita Acara Pemeriksaan"))),
+                },
+                Product::Recommendation => DeskAction::Recommend { approve: true, number: "440/88/DINKES/2026".into(), note: "Memenuhi syarat.".into() },
+                Product::DraftSk => DeskAction::PrepareDraft { fields: Default::default() },
+                Product::Paraf => DeskAction::Paraf { note: String::new() },
+                Product::Approval => DeskAction::Approve { note: String::new() },
+            };
+            desk(state, office, role, app_id, action).await?;
+        }
+        desk(state, office, role, app_id, DeskAction::Forward { note: String::new() }).await?;
+    }
+    Ok(())
 }
 
 /// Acts on a demo application as the office's officer of that role would, through the desk.

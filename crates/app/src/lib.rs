@@ -103,11 +103,15 @@ async fn shutdown_signal() {
     }
 }
 
-/// The desks' clock: escalations and automatic approval, once a minute.
+/// The desks' clock: escalations and automatic approval, once a minute; expiry reminders
+/// (idempotent per permit and threshold) on the same tick.
 async fn run_clock(state: AppState) {
     loop {
         if let Err(e) = desks::tick(&state).await {
             tracing::error!(error = %e, "desk clock");
+        }
+        if let Err(e) = permits::remind_expiring(&state).await {
+            tracing::error!(error = %e, "expiry reminders");
         }
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;
     }

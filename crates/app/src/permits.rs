@@ -440,7 +440,7 @@ pub async fn sign_one(state: &AppState, officer: &Officer, permit_id: &str) -> S
             Err(e) => return Err(e.to_string()),
         };
         let signer = LocalSigner::from_pem(&chain, &key).map_err(|e| e.to_string())?;
-        let req = SignRequest { signer_name: &signer_name, reason: &reason, location: &location, signing_time: Utc::now(), rect: Some(placement.rect) };
+        let req = SignRequest { signer_name: &signer_name, reason: &reason, location: &location, signing_time: Utc::now(), rect: Some(placement.rect), page: placement.page };
         signer.sign_pdf(&pdf, &req).map_err(|e| e.to_string())
     })
     .await

@@ -74,10 +74,11 @@ impl NumberPattern {
         Ok(NumberPattern(s.to_string()))
     }
 
-    /// The default: `503/{seq:04}/{code}/DPMPTSP/{year}` (503 is the classification code for
-    /// licensing in government correspondence).
+    /// The default: `503/{seq:04}/{code}/DPMPTSP-{office}/{year}` (503 is the classification
+    /// code for licensing in government correspondence; the office code keeps numbers of
+    /// different offices in one deployment apart).
     pub fn default_pattern() -> NumberPattern {
-        NumberPattern("503/{seq:04}/{code}/DPMPTSP/{year}".into())
+        NumberPattern("503/{seq:04}/{code}/DPMPTSP-{office}/{year}".into())
     }
 
     pub fn as_str(&self) -> &str {
@@ -114,7 +115,7 @@ mod tests {
     fn the_domain_example_formats_as_expected() {
         let p = NumberPattern::parse("503/{seq:04}/SIP-DRSP/DPMPTSP/{year}").unwrap();
         assert_eq!(p.format(42, 2026, "SIP-DRSP", "JBR"), "503/0042/SIP-DRSP/DPMPTSP/2026");
-        assert_eq!(NumberPattern::default_pattern().format(7, 2027, "SIP-BDN", "PTK"), "503/0007/SIP-BDN/DPMPTSP/2027");
+        assert_eq!(NumberPattern::default_pattern().format(7, 2027, "SIP-BDN", "PTK"), "503/0007/SIP-BDN/DPMPTSP-PTK/2027");
         assert_eq!(NumberPattern::parse("{office}-{year}-{seq}").unwrap().format(12345, 2026, "X", "PTK"), "PTK-2026-12345");
     }
 

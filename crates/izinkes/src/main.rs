@@ -76,6 +76,26 @@ enum Command {
     /// Workflows per office and permit type.
     #[command(subcommand)]
     Workflow(WorkflowCommand),
+    /// The archive of issued permits.
+    #[command(subcommand)]
+    Permit(PermitCommand),
+}
+
+#[derive(Subcommand)]
+enum PermitCommand {
+    /// List permits (number, status, holder, validity).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a permit's signed PDF to a file.
+    Export {
+        number: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a permit PDF: its signature, its hash against the archive, and the permit's current status.
+    Verify { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -266,6 +286,50 @@ async fn run(cli: Cli) -> Result<(), String> {
                 catalog.permit_types.len()
             );
             Ok(())
+        }
+        Command::Permit(PermitCommand::List { json }) => {
+            let state = open(config(&cli.common, None)).await?;
+            let permits = izinkes_app::permits::all(&state).await.map_err(describe)?;
+            let today = chrono::Utc::now().date_naive();
+            if json {
+                let rows: Vec<serde_json::Value> = permits
+                    .iter()
+                    .map(|p| serde_json::json!({"number": p.number, "status": p.public_status(today), "holder": p.holder_name, "office": p.office_id, "permit_code": p.permit_code, "issued_on": p.issued_on, "valid_until": p.valid_until, "sha256": p.pdf_sha256}))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?);
+            } else {
+                for p in &permits {
+                    println!("{:<36} {:<22} {:<12} {}", p.number, p.public_status(today), p.valid_until.clone().unwrap_or_default(), p.holder_name);
+                }
+                println!("{} permit(s).", permits.len());
+            }
+            Ok(())
+        }
+        Command::Permit(PermitCommand::Export { number, out }) => {
+            let state = open(config(&cli.common, None)).await?;
+            let p = izinkes_app::permits::by_number(&state, &number).await.map_err(|_| format!("no permit numbered {number}"))?;
+            let sha = p.pdf_sha256.clone().ok_or_else(|| format!("{number} is not signed yet"))?;
+            let bytes = state.store.get(&sha).await.map_err(|e| e.to_string())?;
+            std::fs::write(&out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+            println!("Wrote {} ({} bytes, SHA-256 {sha}).", out.display(), bytes.len());
+            Ok(())
+        }
+        Command::Permit(PermitCommand::Verify { file }) => {
+            let state = open(config(&cli.common, None)).await?;
+            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let report = izinkes_documents::sign::verify_embedded(&bytes).map_err(|e| format!("signature: {e}"))?;
+            let sha = izinkes_app::ids::sha256_hex(&bytes);
+            println!("Signature: {}", if report.is_intact() { "valid, document unaltered since signing" } else { "INVALID or the document was changed after signing" });
+            println!("Signer: {}", report.signer_subject);
+            let all = izinkes_app::permits::all(&state).await.map_err(describe)?;
+            match all.iter().find(|p| p.pdf_sha256.as_deref() == Some(sha.as_str())) {
+                Some(p) => {
+                    println!("Archive: matches permit {} (SHA-256 {sha})", p.number);
+                    println!("Status: {}", p.public_status(chrono::Utc::now().date_naive()));
+                    if report.is_intact() { Ok(()) } else { Err("signature check failed".into()) }
+                }
+                None => Err(format!("Archive: no issued permit has this file's SHA-256 ({sha}); the file is not an original")),
+            }
         }
         Command::Audit(AuditCommand::Verify) => {
             let state = open(config(&cli.common, None)).await?;

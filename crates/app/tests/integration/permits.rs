@@ -101,7 +101,7 @@ dual_test!(head_of_office_signs_and_anyone_can_verify, |app: TestApp| async move
     let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
     let id = ready_to_sign(&app, &applicant).await;
     let number: String = sqlx::query_scalar("SELECT number FROM permits WHERE application_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
-    assert!(number.starts_with("503/0001/SIP-DRSP/DPMPTSP/"), "{number}");
+    assert!(number.starts_with("503/0001/SIP-DRSP/DPMPTSP-JBR/"), "{number}");
 
     let kadis = login_officer(&app, "jembrana", "kadis", Some(&secret)).await;
     let list = kadis.get("/petugas/tandatangan").await;
