@@ -349,6 +349,22 @@ async fn sk_data(state: &AppState, v: &ApplicationView, p: &PermitRow, docs: &Of
     })
 }
 
+/// Renders an SK. A photo that passed the upload checks but that the renderer cannot decode
+/// must not stop the permit: it is rendered without it (the officers saw the photo at the desk).
+fn render_sk_tolerant(
+    data: &SkData,
+) -> Result<(Vec<u8>, izinkes_documents::render::SignaturePlacement), izinkes_documents::render::RenderError> {
+    match izinkes_documents::render::render_sk_with_signature(data) {
+        Err(first) if data.photo.is_some() => {
+            tracing::warn!(error = %first, "SK rendered without the photo");
+            let mut without = data.clone();
+            without.photo = None;
+            izinkes_documents::render::render_sk_with_signature(&without)
+        }
+        other => other,
+    }
+}
+
 /// Checks the head of office's authenticator code again before signing.
 async fn check_code(state: &AppState, officer: &Officer, code: &str) -> ServiceResult<()> {
     let secret: Option<String> = sqlx::query_scalar("SELECT totp_secret FROM officers WHERE id = $1 AND totp_enabled_at IS NOT NULL")
@@ -427,18 +443,7 @@ pub async fn sign_one(state: &AppState, officer: &Officer, permit_id: &str) -> S
     let location = docs.place.clone();
     let signer_name = docs.signer_name.clone();
     let signed = tokio::task::spawn_blocking(move || -> Result<izinkes_documents::sign::SignedPdf, String> {
-        // A photo that passed the upload checks but that the renderer cannot decode must not
-        // stop the permit: render without it (the officers saw the photo at the desk).
-        let (pdf, placement) = match izinkes_documents::render::render_sk_with_signature(&data) {
-            Ok(x) => x,
-            Err(first) if data.photo.is_some() => {
-                tracing::warn!(error = %first, "SK rendered without the photo");
-                let mut without = data.clone();
-                without.photo = None;
-                izinkes_documents::render::render_sk_with_signature(&without).map_err(|e| e.to_string())?
-            }
-            Err(e) => return Err(e.to_string()),
-        };
+        let (pdf, placement) = render_sk_tolerant(&data).map_err(|e| e.to_string())?;
         let signer = LocalSigner::from_pem(&chain, &key).map_err(|e| e.to_string())?;
         let req = SignRequest { signer_name: &signer_name, reason: &reason, location: &location, signing_time: Utc::now(), rect: Some(placement.rect), page: placement.page };
         signer.sign_pdf(&pdf, &req).map_err(|e| e.to_string())
@@ -748,5 +753,145 @@ mod tests {
         assert_eq!(valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), true), d("2028-01-31"));
         assert_eq!(valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), false), d("2031-11-22"));
         assert_eq!(valid_until(d("2024-02-29"), 5, None, true), d("2029-02-28"));
+    }
+}
+
+fn letterhead(docs: &OfficeDocs) -> Letterhead {
+    Letterhead {
+        office_name: docs.office_title.clone(),
+        government: docs.government.clone(),
+        address: docs.address.clone(),
+        contact: docs.contact.clone(),
+        logo_png: None,
+    }
+}
+
+async fn render_blocking<F>(f: F) -> ServiceResult<Vec<u8>>
+where
+    F: FnOnce() -> Result<Vec<u8>, izinkes_documents::render::RenderError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
+        .map_err(|e| ServiceError::Internal(format!("render: {e}")))
+}
+
+/// Bukti Pendaftaran as a PDF, with a QR code to the tracking page.
+pub async fn receipt_pdf(state: &AppState, applicant_id: &str, app_id: &str) -> ServiceResult<Vec<u8>> {
+    let v = applications::load_view(state, applicant_id, app_id).await?;
+    let number = v.app.registration_number.clone().ok_or(ServiceError::NotFound)?;
+    let docs = office_docs(state, &v.office).await?;
+    let applicant = crate::accounts::load_applicant(state, applicant_id).await?;
+    let tz = v.office.tz();
+    let documents = v
+        .permit()
+        .map(|p| {
+            p.requirements
+                .iter()
+                .filter_map(|r| v.attachment(&r.key).map(|a| (r.label.clone(), format!("Diunggah ({})", a.filename))))
+                .collect()
+        })
+        .unwrap_or_default();
+    let data = izinkes_documents::render::ReceiptData {
+        letterhead: letterhead(&docs),
+        registration_number: number,
+        permit_name: v.permit().map(|p| p.name.clone()).unwrap_or_default(),
+        holder_name: v.app.data.name.clone(),
+        identity_masked: applicant.masked_identity(),
+        facility: v.app.data.facility_name.clone(),
+        location: format!("{}, {}", v.app.data.location_address, crate::web::templates::area_label(&v.app.data.location_village_code)),
+        submitted_at: v.app.submitted_at.as_deref().map(|s| crate::web::fmt::timestamp_id(s, tz.offset(), tz.label())).unwrap_or_default(),
+        documents,
+        sla_days: v.permit().map(|p| p.sla_working_days).unwrap_or(0),
+        track_url: format!("{}/lacak", state.config.base_url.trim_end_matches('/')),
+    };
+    render_blocking(move || izinkes_documents::render::render_receipt(&data)).await
+}
+
+/// The office documents made at the desks: the Berita Acara from the inspection record, the
+/// Dinas Kesehatan's recommendation, and the draft SK (watermarked DRAF) for paraf.
+pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: &str) -> ServiceResult<Vec<u8>> {
+    let file = crate::desks::open_file(state, officer, app_id).await?;
+    let v = &file.view;
+    let docs = office_docs(state, &v.office).await?;
+    let today = calendar::today(&v.office);
+    let product = |p: izinkes_domain::workflow::Product| file.products.iter().rev().find(|x| x.product == p).map(|x| x.data.clone());
+    let s = |d: &serde_json::Value, k: &str| d.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    let permit_name = v.permit().map(|p| p.name.clone()).unwrap_or_default();
+    match which {
+        "berita-acara" => {
+            let d = product(izinkes_domain::workflow::Product::BeritaAcara).ok_or(ServiceError::NotFound)?;
+            let date = NaiveDate::parse_from_str(&s(&d, "date"), "%Y-%m-%d").map(crate::web::fmt::date_long_id).unwrap_or_default();
+            let data = izinkes_documents::render::InspectionData {
+                letterhead: letterhead(&docs),
+                number: format!("BA/{}", v.app.registration_number.clone().unwrap_or_default()),
+                date,
+                place: docs.place.clone(),
+                officers: s(&d, "officers").split(';').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+                holder_name: v.app.data.name.clone(),
+                permit_name,
+                facility: v.app.data.facility_name.clone(),
+                address: format!("{}, {}", v.app.data.location_address, crate::web::templates::area_label(&v.app.data.location_village_code)),
+                checklist: file.checks.iter().map(|c| (c.requirement_key.replace('_', " "), if c.ok { "Sesuai".into() } else { format!("Tidak sesuai: {}", c.note) })).collect(),
+                findings: String::new(),
+                result: if s(&d, "result") == "sesuai" { "Memenuhi persyaratan".into() } else { "Tidak memenuhi persyaratan".into() },
+            };
+            render_blocking(move || izinkes_documents::render::render_inspection(&data)).await
+        }
+        "rekomendasi" => {
+            let d = product(izinkes_domain::workflow::Product::Recommendation).ok_or(ServiceError::NotFound)?;
+            let region = izinkes_domain::wilayah::Wilayah::builtin().display_name(&v.office.regency_code).unwrap_or_default();
+            let data = izinkes_documents::render::RecommendationData {
+                letterhead: Letterhead {
+                    office_name: "DINAS KESEHATAN".into(),
+                    government: docs.government.clone(),
+                    address: docs.address.clone(),
+                    contact: docs.contact.clone(),
+                    logo_png: None,
+                },
+                number: s(&d, "number"),
+                date: crate::web::fmt::date_id(today),
+                place: docs.place.clone(),
+                addressee: format!("Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu {region}"),
+                permit_name,
+                holder_name: v.app.data.name.clone(),
+                profession: v.permit().map(|p| p.profession.clone()).unwrap_or_default(),
+                facility: v.app.data.facility_name.clone(),
+                decision: d.get("approve").and_then(|x| x.as_bool()).unwrap_or(false),
+                considerations: s(&d, "note"),
+                signer: Signer { name: "Kepala Dinas Kesehatan".into(), position: format!("KEPALA DINAS KESEHATAN {}", region.to_uppercase()), nip: None },
+            };
+            render_blocking(move || izinkes_documents::render::render_recommendation(&data)).await
+        }
+        "draf-sk" => {
+            let p = PermitRow {
+                id: String::new(),
+                office_id: v.office.id.clone(),
+                application_id: v.app.id.clone(),
+                permit_code: v.app.permit_code.clone(),
+                number: String::new(),
+                token: String::new(),
+                status: "draft".into(),
+                holder_name: v.app.data.name.clone(),
+                nik_masked: String::new(),
+                practice_place: v.app.data.facility_name.clone(),
+                practice_address: format!("{}, {}", v.app.data.location_address, crate::web::templates::area_label(&v.app.data.location_village_code)),
+                issued_on: None,
+                valid_until: None,
+                signer_name: None,
+                signer_position: None,
+                pdf_sha256: None,
+                revoked_at: None,
+                revoke_reason: None,
+                revoke_decree: None,
+                replaced_by: None,
+                renewal_of: None,
+            };
+            let years = v.permit().map(|x| x.validity.years).unwrap_or(5);
+            let mut data = sk_data(state, v, &p, &docs, today, valid_until(today, years, None, false)).await?;
+            data.draft = true;
+            render_blocking(move || render_sk_tolerant(&data).map(|x| x.0)).await
+        }
+        _ => Err(ServiceError::NotFound),
     }
 }

@@ -88,7 +88,13 @@ fn sample_pdf(xref_stream: bool) -> Vec<u8> {
 
 fn last_xref_is_stream(pdf: &[u8]) -> bool {
     let at = pdf.windows(9).rposition(|w| w == b"startxref").unwrap();
-    let offset: usize = std::str::from_utf8(&pdf[at + 9..]).unwrap().split_ascii_whitespace().next().unwrap().parse().unwrap();
+    let offset: usize = std::str::from_utf8(&pdf[at + 9..])
+        .unwrap()
+        .split_ascii_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     !pdf[offset..].starts_with(b"xref")
 }
 
@@ -96,7 +102,10 @@ fn last_xref_is_stream(pdf: &[u8]) -> bool {
 fn have(tool: &str) -> bool {
     let found = Command::new(tool).arg("-h").output().is_ok();
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "{tool} is missing under CI: apt-get install poppler-utils libnss3-tools qpdf");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} is missing under CI: apt-get install poppler-utils libnss3-tools qpdf"
+        );
         eprintln!("{tool} not installed; skipping");
     }
     found
@@ -108,7 +117,11 @@ fn have_tools() -> bool {
 
 fn run(command: &mut Command) -> (bool, String) {
     let output = command.output().expect("tool runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     (output.status.success(), text)
 }
 
@@ -142,8 +155,9 @@ fn nss_with_office_ca(dir: &Path) -> std::path::PathBuf {
     let ca = write(dir, "ca.pem", pki().ca_cert_pem.as_bytes());
     // Trusted as a CA for S/MIME too ("C,C,"): pdfsig checks the signer for the email-signer
     // usage, so the SSL-only "C,," leaves it "Certificate issuer isn't Trusted.".
-    let (ok, text) =
-        run(Command::new("certutil").args(["-A", "-d", &db, "-n", "office-ca", "-t", "C,C,", "-i"]).arg(&ca));
+    let (ok, text) = run(Command::new("certutil")
+        .args(["-A", "-d", &db, "-n", "office-ca", "-t", "C,C,", "-i"])
+        .arg(&ca));
     assert!(ok, "{text}");
     nss
 }
@@ -158,7 +172,9 @@ fn assert_valid_whole(text: &str) {
 fn classic_xref_pdf_signed_visibly_verifies_with_pdfsig_qpdf_and_verify_embedded() {
     let original = sample_pdf(false);
     assert!(!last_xref_is_stream(&original));
-    let signed = local().sign_pdf(&original, &request(Some([380.0, 60.0, 540.0, 160.0]))).unwrap();
+    let signed = local()
+        .sign_pdf(&original, &request(Some([380.0, 60.0, 540.0, 160.0])))
+        .unwrap();
 
     assert!(signed.bytes.starts_with(&original), "the rendered bytes stay identical");
     assert!(!last_xref_is_stream(&signed.bytes));
@@ -204,18 +220,26 @@ fn xref_stream_pdf_gets_an_xref_stream_update_that_verifies() {
 
 #[test]
 fn typst_rendered_sk_signed_over_its_signature_area_verifies() {
-    use izinkes_documents::render::{SkData, Signer, render_sk_with_signature};
+    use izinkes_documents::render::{Signer, SkData, render_sk_with_signature};
     let sk = SkData {
         number: "503/0001/SIP-DRSP/DPMPTSP/2026".into(),
         title: "SURAT IZIN PRAKTIK DOKTER".into(),
         holder_name: "dr. Andi Wijaya".into(),
         place_and_date: "Cilegon, 22 November 2026".into(),
-        signer: Signer { name: SIGNER.into(), position: "KEPALA DINAS".into(), nip: None },
+        signer: Signer {
+            name: SIGNER.into(),
+            position: "KEPALA DINAS".into(),
+            nip: None,
+        },
         verify_url: "https://izinkes.example/v/abc".into(),
         ..SkData::default()
     };
     let (pdf, placement) = render_sk_with_signature(&sk).unwrap();
-    let req = SignRequest { rect: Some(placement.rect), page: placement.page, ..request(None) };
+    let req = SignRequest {
+        rect: Some(placement.rect),
+        page: placement.page,
+        ..request(None)
+    };
     let signed = local().sign_pdf(&pdf, &req).unwrap();
     assert!(signed.bytes.starts_with(&pdf));
     assert_eq!(last_xref_is_stream(&signed.bytes), last_xref_is_stream(&pdf));
@@ -232,7 +256,9 @@ fn typst_rendered_sk_signed_over_its_signature_area_verifies() {
 
 #[test]
 fn office_ca_imported_into_nss_makes_the_certificate_trusted() {
-    let signed = local().sign_pdf(&sample_pdf(true), &request(Some([380.0, 60.0, 540.0, 160.0]))).unwrap();
+    let signed = local()
+        .sign_pdf(&sample_pdf(true), &request(Some([380.0, 60.0, 540.0, 160.0])))
+        .unwrap();
     let report = verify_embedded(&signed.bytes).unwrap();
     assert!(report.is_issued_by(&pki().ca_cert_pem).unwrap());
     // Any certificate that did not issue it, here the signer's own, is not its CA.
@@ -248,7 +274,10 @@ fn office_ca_imported_into_nss_makes_the_certificate_trusted() {
     let nss = nss_with_office_ca(dir.path());
     let trusted = pdfsig(&file, Some(&nss));
     assert_valid_whole(&trusted);
-    assert!(trusted.contains("Certificate Validation: Certificate is Trusted."), "{trusted}");
+    assert!(
+        trusted.contains("Certificate Validation: Certificate is Trusted."),
+        "{trusted}"
+    );
 }
 
 #[test]
@@ -257,7 +286,10 @@ fn one_flipped_byte_inside_the_signed_range_is_reported_as_modified() {
     let mut tampered = signed.bytes.clone();
     let at = tampered.windows(HEADLINE.len()).position(|w| w == HEADLINE).unwrap();
     let report = verify_embedded(&signed.bytes).unwrap();
-    assert!((at as u64) < report.byte_range[1], "the flipped byte is inside the first signed range");
+    assert!(
+        (at as u64) < report.byte_range[1],
+        "the flipped byte is inside the first signed range"
+    );
     tampered[at] ^= 0x01;
 
     let report = verify_embedded(&tampered).unwrap();
@@ -289,8 +321,12 @@ fn bytes_appended_after_signing_are_reported() {
 
 #[test]
 fn a_second_signature_keeps_the_first_one_valid() {
-    let once = local().sign_pdf(&sample_pdf(true), &request(Some([380.0, 60.0, 540.0, 160.0]))).unwrap();
-    let twice = local().sign_pdf(&once.bytes, &request(Some([40.0, 60.0, 200.0, 160.0]))).unwrap();
+    let once = local()
+        .sign_pdf(&sample_pdf(true), &request(Some([380.0, 60.0, 540.0, 160.0])))
+        .unwrap();
+    let twice = local()
+        .sign_pdf(&once.bytes, &request(Some([40.0, 60.0, 200.0, 160.0])))
+        .unwrap();
     let report = verify_embedded(&twice.bytes).unwrap();
     assert!(report.is_intact());
     assert_eq!(report.signature_count, 2);
@@ -309,7 +345,10 @@ fn a_second_signature_keeps_the_first_one_valid() {
 #[test]
 fn pkcs12_round_trip_signs_a_valid_pdf() {
     let p12 = pki().to_pkcs12("sandi-p12").unwrap();
-    assert!(matches!(LocalSigner::from_pkcs12(&p12, "salah"), Err(SignError::WrongPassphrase)));
+    assert!(matches!(
+        LocalSigner::from_pkcs12(&p12, "salah"),
+        Err(SignError::WrongPassphrase)
+    ));
     let imported = LocalSigner::from_pkcs12(&p12, "sandi-p12").unwrap();
     assert_eq!(imported.signer_subject(), local().signer_subject());
     assert_eq!(imported.certificate_chain_pem().unwrap(), pki().signer_chain_pem());
@@ -407,7 +446,10 @@ fn answer(request_line: &str, authorization: &str, body: &[u8]) -> (u16, String)
     if !request_line.starts_with("POST /api/v2/sign/hash ") {
         return (404, r#"{"error":"not found"}"#.into());
     }
-    let expected = format!("Basic {}", Base64::encode_string(format!("{}:{}", CLIENT.0, CLIENT.1).as_bytes()));
+    let expected = format!(
+        "Basic {}",
+        Base64::encode_string(format!("{}:{}", CLIENT.0, CLIENT.1).as_bytes())
+    );
     if authorization != expected {
         return (401, r#"{"error":"Unauthorized client"}"#.into());
     }
@@ -415,29 +457,37 @@ fn answer(request_line: &str, authorization: &str, body: &[u8]) -> (u16, String)
     assert_eq!(json["signatureType"], "PAdES");
     match (json["nik"].as_str().unwrap(), json["passphrase"].as_str().unwrap()) {
         ("0000000000000500", _) => (500, "<html>Internal Server Error</html>".into()),
-        (nik, _) if nik != NIK => {
-            (400, format!(r#"{{"status_code":2021,"error":"NIK {nik} Tidak Terdaftar","message":"Gagal"}}"#))
-        }
+        (nik, _) if nik != NIK => (
+            400,
+            format!(r#"{{"status_code":2021,"error":"NIK {nik} Tidak Terdaftar","message":"Gagal"}}"#),
+        ),
         (_, passphrase) if passphrase != PASSPHRASE => {
             (400, r#"{"status_code":2031,"error":"Passphrase anda salah"}"#.into())
         }
         _ => {
             let hash = Base64::decode_vec(json["hash"][0].as_str().unwrap()).unwrap();
             let cms = local().cms_for_digest(&hash.try_into().unwrap()).unwrap();
-            (200, serde_json::json!({ "signatures": [Base64::encode_string(&cms)] }).to_string())
+            (
+                200,
+                serde_json::json!({ "signatures": [Base64::encode_string(&cms)] }).to_string(),
+            )
         }
     }
 }
 
 fn bsre(url: &str, nik: &str, passphrase: &str) -> BsreSigner {
-    BsreSigner::new(url, nik.into(), passphrase.into()).unwrap().with_client_credentials(CLIENT.0, CLIENT.1.into())
+    BsreSigner::new(url, nik.into(), passphrase.into())
+        .unwrap()
+        .with_client_credentials(CLIENT.0, CLIENT.1.into())
 }
 
 #[tokio::test]
 async fn bsre_signature_from_the_fake_service_verifies() {
     let url = fake_bsre();
     let signer = bsre(&url, NIK, PASSPHRASE);
-    let signed = sign_pdf(&sample_pdf(true), &request(Some([380.0, 60.0, 540.0, 160.0])), &signer).await.unwrap();
+    let signed = sign_pdf(&sample_pdf(true), &request(Some([380.0, 60.0, 540.0, 160.0])), &signer)
+        .await
+        .unwrap();
     assert!(verify_embedded(&signed.bytes).unwrap().is_intact());
 
     if !have_tools() {
@@ -459,16 +509,23 @@ async fn bsre_errors_map_to_clear_messages() {
     assert!(matches!(wrong, SignError::WrongPassphrase), "{wrong:?}");
     assert_eq!(wrong.to_string(), "Passphrase salah.");
 
-    let unknown = sign_pdf(&pdf, &req, &bsre(&url, "3672019999999999", PASSPHRASE)).await.unwrap_err();
+    let unknown = sign_pdf(&pdf, &req, &bsre(&url, "3672019999999999", PASSPHRASE))
+        .await
+        .unwrap_err();
     assert!(matches!(unknown, SignError::NotRegistered), "{unknown:?}");
     assert_eq!(unknown.to_string(), "NIK penandatangan tidak terdaftar di BSrE.");
 
-    let broken = sign_pdf(&pdf, &req, &bsre(&url, "0000000000000500", PASSPHRASE)).await.unwrap_err();
+    let broken = sign_pdf(&pdf, &req, &bsre(&url, "0000000000000500", PASSPHRASE))
+        .await
+        .unwrap_err();
     assert!(matches!(broken, SignError::Unavailable(_)), "{broken:?}");
 
     let unauthorised = BsreSigner::new(&url, NIK.into(), PASSPHRASE.into()).unwrap();
     let refused = sign_pdf(&pdf, &req, &unauthorised).await.unwrap_err();
-    assert!(matches!(&refused, SignError::Unavailable(m) if m.contains("401")), "{refused:?}");
+    assert!(
+        matches!(&refused, SignError::Unavailable(m) if m.contains("401")),
+        "{refused:?}"
+    );
 }
 
 #[tokio::test]
@@ -483,5 +540,8 @@ async fn bsre_down_is_unavailable() {
 #[test]
 fn bsre_signer_debug_hides_nik_and_passphrase() {
     let debug = format!("{:?}", bsre("http://127.0.0.1:9", NIK, PASSPHRASE));
-    assert!(!debug.contains(NIK) && !debug.contains(PASSPHRASE) && !debug.contains(CLIENT.1), "{debug}");
+    assert!(
+        !debug.contains(NIK) && !debug.contains(PASSPHRASE) && !debug.contains(CLIENT.1),
+        "{debug}"
+    );
 }

@@ -31,6 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/izin", get(mine))
         .route("/izin/{id}/unduh", get(download))
         .route("/izin/{id}/perpanjang", post(renew))
+        .route("/permohonan/{id}/bukti.pdf", get(receipt_pdf))
+        .route("/petugas/berkas/{id}/dokumen/{which}", get(desk_pdf))
         .route("/v/{token}", get(verify))
         .route("/v/{token}/periksa", post(verify_upload))
 }
@@ -317,4 +319,28 @@ async fn verify_upload(State(state): State<AppState>, v: Visitor, Path(token): P
     let p = permits::by_token(&state, &token).await?;
     let same = file.map(|(_, bytes)| crate::ids::sha256_hex(&bytes)).is_some_and(|h| Some(h) == p.pdf_sha256);
     verify_page(&state, &v, &token, Some(same)).await
+}
+
+fn plain_pdf(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn receipt_pdf(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
+    let bytes = permits::receipt_pdf(&state, &user.id, &id).await?;
+    Ok(plain_pdf("bukti-pendaftaran.pdf", bytes))
+}
+
+async fn desk_pdf(State(state): State<AppState>, o: OfficerUser, Path((id, which)): Path<(String, String)>) -> PageResult {
+    let officer = officer_of(&o)?;
+    let which = which.trim_end_matches(".pdf").to_string();
+    let bytes = permits::desk_pdf(&state, &officer, &id, &which).await?;
+    Ok(plain_pdf(&format!("{which}.pdf"), bytes))
 }

@@ -103,6 +103,23 @@ dual_test!(head_of_office_signs_and_anyone_can_verify, |app: TestApp| async move
     let number: String = sqlx::query_scalar("SELECT number FROM permits WHERE application_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
     assert!(number.starts_with("503/0001/SIP-DRSP/DPMPTSP-JBR/"), "{number}");
 
+    // The office documents of the desks render as PDFs, and the receipt too.
+    let bo = login_officer(&app, "jembrana", "back_office", None).await;
+    let dir0 = tempfile::tempdir().unwrap();
+    for (who, path, needle) in [
+        (&bo, format!("/petugas/berkas/{id}/dokumen/draf-sk.pdf"), "DRAF"),
+        (&bo, format!("/petugas/berkas/{id}/dokumen/berita-acara.pdf"), "BERITA ACARA"),
+        (&bo, format!("/petugas/berkas/{id}/dokumen/rekomendasi.pdf"), "440/7/DINKES/2026"),
+        (&applicant, format!("/permohonan/{id}/bukti.pdf"), "JBR-"),
+    ] {
+        let r = who.client.get(format!("{}{path}", who.base)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        let bytes = r.bytes().await.unwrap();
+        let f = dir0.path().join("doc.pdf");
+        std::fs::write(&f, &bytes).unwrap();
+        let text = tool("pdftotext", &[f.to_str().unwrap(), "-"]);
+        assert!(text.to_uppercase().contains(&needle.to_uppercase()), "{path}: {text}");
+    }
     let kadis = login_officer(&app, "jembrana", "kadis", Some(&secret)).await;
     let list = kadis.get("/petugas/tandatangan").await;
     assert!(list.body.contains(&number));

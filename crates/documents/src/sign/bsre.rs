@@ -86,7 +86,13 @@ impl BsreSigner {
             .timeout(Duration::from_secs(30))
             .build()
             .map_err(|e| SignError::Unavailable(format!("klien HTTP tidak dapat dibuat: {e}")))?;
-        Ok(Self { base_url: base_url.trim_end_matches('/').to_owned(), client_credentials: None, nik, passphrase, http })
+        Ok(Self {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            client_credentials: None,
+            nik,
+            passphrase,
+            http,
+        })
     }
 
     /// Client credentials of the office's BSrE integration, sent as HTTP Basic authentication.
@@ -102,7 +108,10 @@ impl BsreSigner {
             hash: [Base64::encode_string(&digest)],
             signature_type: "PAdES",
         };
-        let mut request = self.http.post(format!("{}/api/v2/sign/hash", self.base_url)).json(&body);
+        let mut request = self
+            .http
+            .post(format!("{}/api/v2/sign/hash", self.base_url))
+            .json(&body);
         if let Some((id, secret)) = &self.client_credentials {
             request = request.basic_auth(id, Some(secret.expose()));
         }
@@ -160,7 +169,10 @@ fn error_message(body: &str) -> String {
 
 fn classify(status: u16, message: &str) -> SignError {
     let lower = message.to_lowercase();
-    if ["tidak terdaftar", "belum terdaftar", "not registered"].iter().any(|k| lower.contains(k)) {
+    if ["tidak terdaftar", "belum terdaftar", "not registered"]
+        .iter()
+        .any(|k| lower.contains(k))
+    {
         SignError::NotRegistered
     } else if lower.contains("passphrase") {
         SignError::WrongPassphrase
@@ -182,7 +194,10 @@ mod tests {
         assert!(matches!(classify(400, "user not registered"), SignError::NotRegistered));
         let pass = error_message(r#"{"message":"Passphrase anda salah"}"#);
         assert!(matches!(classify(401, &pass), SignError::WrongPassphrase));
-        assert!(matches!(classify(503, "<html>Service Unavailable</html>"), SignError::Unavailable(_)));
+        assert!(matches!(
+            classify(503, "<html>Service Unavailable</html>"),
+            SignError::Unavailable(_)
+        ));
         assert!(matches!(classify(401, "invalid client"), SignError::Unavailable(m) if m.contains("401")));
     }
 
@@ -195,6 +210,9 @@ mod tests {
         for secret in ["3201010101010001", "rahasia-sekali", "klien-rahasia"] {
             assert!(!debug.contains(secret), "{debug}");
         }
-        assert_eq!(signer.redact("NIK 3201010101010001 / rahasia-sekali ditolak"), "NIK *** / *** ditolak");
+        assert_eq!(
+            signer.redact("NIK 3201010101010001 / rahasia-sekali ditolak"),
+            "NIK *** / *** ditolak"
+        );
     }
 }

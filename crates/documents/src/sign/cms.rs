@@ -68,7 +68,10 @@ fn attribute(oid: ObjectIdentifier, value: &(impl der::EncodeValue + Tagged)) ->
 }
 
 fn sha256_id() -> AlgorithmIdentifierOwned {
-    AlgorithmIdentifierOwned { oid: ID_SHA256, parameters: None }
+    AlgorithmIdentifierOwned {
+        oid: ID_SHA256,
+        parameters: None,
+    }
 }
 
 /// Builds the DER `ContentInfo` of a detached SignedData over `digest`, signed with RSA
@@ -78,7 +81,9 @@ pub(crate) fn build_signed_data(
     certs: &[Certificate],
     key: &RsaPrivateKey,
 ) -> Result<Vec<u8>, SignError> {
-    let signer = certs.first().ok_or_else(|| SignError::Certificate("rantai sertifikat kosong".into()))?;
+    let signer = certs
+        .first()
+        .ok_or_else(|| SignError::Certificate("rantai sertifikat kosong".into()))?;
     let signer_der = signer.to_der().map_err(crypto("sertifikat"))?;
     let signing_certificate = SigningCertificateV2 {
         certs: vec![EssCertIdV2 {
@@ -114,7 +119,10 @@ pub(crate) fn build_signed_data(
         }),
         digest_alg: sha256_id(),
         signed_attrs: Some(signed_attrs),
-        signature_algorithm: AlgorithmIdentifierOwned { oid: RSA_ENCRYPTION, parameters: Some(Any::null()) },
+        signature_algorithm: AlgorithmIdentifierOwned {
+            oid: RSA_ENCRYPTION,
+            parameters: Some(Any::null()),
+        },
         signature: OctetString::new(signature).map_err(crypto("signature"))?,
         unsigned_attrs: None,
     };
@@ -128,14 +136,20 @@ pub(crate) fn build_signed_data(
     let signed_data = SignedData {
         version: CmsVersion::V1,
         digest_algorithms: SetOfVec::try_from(vec![sha256_id()]).map_err(crypto("SignedData"))?,
-        encap_content_info: EncapsulatedContentInfo { econtent_type: ID_DATA, econtent: None },
+        encap_content_info: EncapsulatedContentInfo {
+            econtent_type: ID_DATA,
+            econtent: None,
+        },
         certificates: Some(CertificateSet(certificates)),
         crls: None,
         signer_infos: SignerInfos(SetOfVec::try_from(vec![signer_info]).map_err(crypto("SignedData"))?),
     };
-    ContentInfo { content_type: ID_SIGNED_DATA, content: Any::encode_from(&signed_data).map_err(crypto("SignedData"))? }
-        .to_der()
-        .map_err(crypto("SignedData"))
+    ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::encode_from(&signed_data).map_err(crypto("SignedData"))?,
+    }
+    .to_der()
+    .map_err(crypto("SignedData"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -199,7 +213,10 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<ParsedCms, SignError> {
     if content_info.content_type != ID_SIGNED_DATA {
         return Err(SignError::Crypto("CMS bukan SignedData".into()));
     }
-    let signed_data: SignedData = content_info.content.decode_as().map_err(crypto("SignedData tidak dapat dibaca"))?;
+    let signed_data: SignedData = content_info
+        .content
+        .decode_as()
+        .map_err(crypto("SignedData tidak dapat dibaca"))?;
     let certificates: Vec<Certificate> = signed_data
         .certificates
         .iter()
@@ -229,7 +246,9 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<ParsedCms, SignError> {
     let mut message_digest = None;
     let mut signing_time = None;
     for attr in signed_attrs.iter() {
-        let Some(value) = attr.values.iter().next() else { continue };
+        let Some(value) = attr.values.iter().next() else {
+            continue;
+        };
         if attr.oid == ID_MESSAGE_DIGEST {
             message_digest = value.decode_as::<OctetString>().ok().map(|o| o.as_bytes().to_vec());
         } else if attr.oid == ID_SIGNING_TIME {
@@ -273,7 +292,11 @@ fn identifies(sid: &SignerIdentifier, cert: &Certificate) -> bool {
 }
 
 fn rsa_public_key(cert: &Certificate) -> Result<RsaPublicKey, SignError> {
-    let spki = cert.tbs_certificate.subject_public_key_info.to_der().map_err(crypto("kunci publik"))?;
+    let spki = cert
+        .tbs_certificate
+        .subject_public_key_info
+        .to_der()
+        .map_err(crypto("kunci publik"))?;
     RsaPublicKey::from_public_key_der(&spki)
         .map_err(|_| SignError::Crypto("hanya kunci RSA yang didukung untuk verifikasi".into()))
 }
@@ -294,7 +317,11 @@ impl ParsedCms {
     pub fn signature_verifies(&self) -> Result<bool, SignError> {
         match self.signature_algorithm {
             RSA_ENCRYPTION | SHA256_WITH_RSA | SHA384_WITH_RSA | SHA512_WITH_RSA => {}
-            other => return Err(SignError::Crypto(format!("algoritma tanda tangan {other} tidak didukung"))),
+            other => {
+                return Err(SignError::Crypto(format!(
+                    "algoritma tanda tangan {other} tidak didukung"
+                )));
+            }
         }
         let key = rsa_public_key(&self.signer)?;
         let hashed = self.hash.digest(&[&self.signed_attrs_der]);
@@ -316,7 +343,9 @@ pub(crate) fn is_signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
     let (Ok(key), Ok(tbs)) = (rsa_public_key(issuer), cert.tbs_certificate.to_der()) else {
         return false;
     };
-    let Some(signature) = cert.signature.as_bytes() else { return false };
+    let Some(signature) = cert.signature.as_bytes() else {
+        return false;
+    };
     key.verify(hash.pkcs1v15(), &hash.digest(&[&tbs]), signature).is_ok()
 }
 

@@ -58,16 +58,23 @@ impl PreparedPdf {
         }
         let parsed = cms::parse(cms_der)?;
         if !parsed.digest_matches(&self.digest) {
-            return Err(SignError::Crypto("CMS tidak menandatangani dokumen ini (message-digest berbeda)".into()));
+            return Err(SignError::Crypto(
+                "CMS tidak menandatangani dokumen ini (message-digest berbeda)".into(),
+            ));
         }
         if !parsed.signature_verifies()? {
-            return Err(SignError::Crypto("tanda tangan CMS tidak cocok dengan sertifikat penandatangan".into()));
+            return Err(SignError::Crypto(
+                "tanda tangan CMS tidak cocok dengan sertifikat penandatangan".into(),
+            ));
         }
         let hex = hex::encode_upper(cms_der);
         let start = self.contents_at + 1;
         self.bytes[start..start + hex.len()].copy_from_slice(hex.as_bytes());
         let sha256 = hex::encode(Sha256::digest(&self.bytes));
-        Ok(SignedPdf { bytes: self.bytes, sha256 })
+        Ok(SignedPdf {
+            bytes: self.bytes,
+            sha256,
+        })
     }
 }
 
@@ -225,7 +232,11 @@ pub fn prepare(pdf: &[u8], req: &SignRequest<'_>) -> Result<PreparedPdf, SignErr
     let mut hasher = Sha256::new();
     hasher.update(&out[..contents_at]);
     hasher.update(&out[contents_end..]);
-    Ok(PreparedPdf { bytes: out, contents_at, digest: hasher.finalize().into() })
+    Ok(PreparedPdf {
+        bytes: out,
+        contents_at,
+        digest: hasher.finalize().into(),
+    })
 }
 
 fn checked_rect(rect: [f32; 4]) -> Result<[f32; 4], SignError> {
@@ -287,7 +298,10 @@ fn last_startxref(pdf: &[u8]) -> Result<usize, SignError> {
         .take_while(|b| b.is_ascii_digit())
         .copied()
         .collect();
-    let offset: usize = std::str::from_utf8(&digits).ok().and_then(|s| s.parse().ok()).ok_or_else(invalid)?;
+    let offset: usize = std::str::from_utf8(&digits)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(invalid)?;
     if offset >= pdf.len() {
         return Err(invalid());
     }
@@ -308,10 +322,17 @@ fn write_signature_dictionary(
     id: ObjectId,
     req: &SignRequest<'_>,
 ) -> Result<(usize, usize), SignError> {
-    let mut head = format!("{} {} obj\n<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached", id.0, id.1)
-        .into_bytes();
+    let mut head = format!(
+        "{} {} obj\n<</Type/Sig/Filter/Adobe.PPKLite/SubFilter/ETSI.CAdES.detached",
+        id.0, id.1
+    )
+    .into_bytes();
     head.extend_from_slice(format!("/M({})", pdf_date(req.signing_time)).as_bytes());
-    for (key, value) in [("Name", req.signer_name), ("Reason", req.reason), ("Location", req.location)] {
+    for (key, value) in [
+        ("Name", req.signer_name),
+        ("Reason", req.reason),
+        ("Location", req.location),
+    ] {
         if !value.is_empty() {
             head.extend_from_slice(format!("/{key} ").as_bytes());
             Writer::write_object(&mut head, &lopdf::text_string(value))
@@ -330,7 +351,11 @@ fn write_signature_dictionary(
     Ok((byte_range_at, contents_at))
 }
 
-fn write_xref_table(out: &mut Vec<u8>, mut offsets: Vec<(ObjectId, usize)>, trailer: &Dictionary) -> Result<(), SignError> {
+fn write_xref_table(
+    out: &mut Vec<u8>,
+    mut offsets: Vec<(ObjectId, usize)>,
+    trailer: &Dictionary,
+) -> Result<(), SignError> {
     offsets.sort_by_key(|(id, _)| id.0);
     let xref_at = out.len();
     out.extend_from_slice(b"xref\n");
@@ -430,7 +455,10 @@ fn parse_pdf_date(text: &str) -> Option<DateTime<Utc>> {
         _ => 0,
     };
     let offset = chrono::FixedOffset::east_opt(offset_seconds)?;
-    offset.from_local_datetime(&local).single().map(|t| t.with_timezone(&Utc))
+    offset
+        .from_local_datetime(&local)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// What [`verify_embedded`] found about the last signature of a PDF.
@@ -481,7 +509,11 @@ impl VerifyReport {
             if cms::is_signed_by(current, &anchor) {
                 return Ok(true);
             }
-            match self.certificates.iter().find(|c| *c != current && cms::is_signed_by(current, c)) {
+            match self
+                .certificates
+                .iter()
+                .find(|c| *c != current && cms::is_signed_by(current, c))
+            {
                 Some(issuer) => current = issuer,
                 None => return Ok(false),
             }
@@ -560,8 +592,16 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// `[a b c d]` after optional whitespace.
 fn parse_byte_range(rest: &[u8]) -> Option<[u64; 4]> {
     let text = rest.get(..rest.iter().position(|&b| b == b']')? + 1)?;
-    let text = std::str::from_utf8(text).ok()?.trim_start().strip_prefix('[')?.strip_suffix(']')?;
-    let numbers: Vec<u64> = text.split_ascii_whitespace().map(str::parse).collect::<Result<_, _>>().ok()?;
+    let text = std::str::from_utf8(text)
+        .ok()?
+        .trim_start()
+        .strip_prefix('[')?
+        .strip_suffix(']')?;
+    let numbers: Vec<u64> = text
+        .split_ascii_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
     numbers.try_into().ok()
 }
 
@@ -571,7 +611,9 @@ fn signature_dictionary(pdf: &[u8], byte_range_at: usize, contents_end: usize) -
     let start = rfind(&pdf[..byte_range_at], b" obj").unwrap_or(0);
     let from = byte_range_at.max(contents_end);
     let window_end = pdf.len().min(from + 4096);
-    let end = find_all(&pdf[from..window_end], b"endobj").first().map_or(window_end, |i| from + i);
+    let end = find_all(&pdf[from..window_end], b"endobj")
+        .first()
+        .map_or(window_end, |i| from + i);
     &pdf[start..end]
 }
 
@@ -591,7 +633,10 @@ fn key_value<'a>(dict: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
 
 fn dict_name(dict: &[u8], key: &[u8]) -> Option<String> {
     let rest = key_value(dict, key)?.strip_prefix(b"/")?;
-    let len = rest.iter().take_while(|b| !b" \t\r\n\x0c()<>[]{}/%".contains(b)).count();
+    let len = rest
+        .iter()
+        .take_while(|b| !b" \t\r\n\x0c()<>[]{}/%".contains(b))
+        .count();
     Some(String::from_utf8_lossy(&rest[..len]).into_owned())
 }
 
@@ -605,7 +650,11 @@ fn parse_string(input: &[u8]) -> Option<Vec<u8>> {
     match input.first()? {
         b'<' => {
             let end = input.iter().position(|&b| b == b'>')?;
-            let mut digits: Vec<u8> = input[1..end].iter().filter(|b| !b.is_ascii_whitespace()).copied().collect();
+            let mut digits: Vec<u8> = input[1..end]
+                .iter()
+                .filter(|b| !b.is_ascii_whitespace())
+                .copied()
+                .collect();
             if digits.len() % 2 == 1 {
                 digits.push(b'0');
             }
@@ -668,7 +717,10 @@ mod tests {
         assert_eq!(parse_pdf_date(&pdf_date(time)), Some(time));
         assert_eq!(parse_pdf_date("D:20260309140501+07'00'"), Some(time));
         assert_eq!(parse_pdf_date("D:20260309070501Z"), Some(time));
-        assert_eq!(parse_pdf_date("D:2026"), Some(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()));
+        assert_eq!(
+            parse_pdf_date("D:2026"),
+            Some(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap())
+        );
         assert_eq!(parse_pdf_date("kemarin"), None);
     }
 
@@ -711,7 +763,10 @@ mod tests {
 
     #[test]
     fn rectangles_are_normalised_and_checked() {
-        assert_eq!(checked_rect([100.0, 50.0, 10.0, 5.0]).unwrap(), [10.0, 5.0, 100.0, 50.0]);
+        assert_eq!(
+            checked_rect([100.0, 50.0, 10.0, 5.0]).unwrap(),
+            [10.0, 5.0, 100.0, 50.0]
+        );
         assert!(checked_rect([1.0, 1.0, 1.0, 5.0]).is_err());
         assert!(checked_rect([f32::NAN, 1.0, 2.0, 5.0]).is_err());
     }

@@ -176,14 +176,17 @@ impl DemoPki {
     pub fn to_pkcs12(&self, password: &str) -> Result<Vec<u8>, SignError> {
         let key = RsaPrivateKey::from_pkcs8_pem(&self.signer_key_pem)
             .map_err(|e| certificate_error("kunci penandatangan")(e.to_string()))?;
-        let key_der = key.to_pkcs8_der().map_err(|e| certificate_error("kunci penandatangan")(e.to_string()))?;
+        let key_der = key
+            .to_pkcs8_der()
+            .map_err(|e| certificate_error("kunci penandatangan")(e.to_string()))?;
         let mut chain = Vec::new();
         for pem in [&self.signer_cert_pem, &self.ca_cert_pem] {
             let der = Certificate::from_pem(pem.as_bytes())
                 .and_then(|c| c.to_der())
                 .map_err(|e| certificate_error("sertifikat")(e.to_string()))?;
             chain.push(
-                p12_keystore::Certificate::from_der(&der).map_err(|e| certificate_error("sertifikat")(e.to_string()))?,
+                p12_keystore::Certificate::from_der(&der)
+                    .map_err(|e| certificate_error("sertifikat")(e.to_string()))?,
             );
         }
         let local_key_id = Sha256::digest(chain[0].as_der());
@@ -196,7 +199,10 @@ impl DemoPki {
                 chain,
             )),
         );
-        store.writer(password).write().map_err(|e| certificate_error("PKCS#12")(e.to_string()))
+        store
+            .writer(password)
+            .write()
+            .map_err(|e| certificate_error("PKCS#12")(e.to_string()))
     }
 }
 
@@ -212,7 +218,10 @@ pub fn demo_office_ca(office_name: &str, signer_name: &str) -> Result<DemoPki, S
     let rcgen_error = |e: rcgen::Error| SignError::Certificate(format!("pembuatan sertifikat demo gagal: {e}"));
     let new_key = || -> Result<(String, KeyPair), SignError> {
         let key = RsaPrivateKey::new(&mut OsRng, 2048).map_err(|e| SignError::Crypto(e.to_string()))?;
-        let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| SignError::Crypto(e.to_string()))?.to_string();
+        let pem = key
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| SignError::Crypto(e.to_string()))?
+            .to_string();
         let pair = KeyPair::from_pkcs8_pem_and_sign_algo(&pem, &PKCS_RSA_SHA256).map_err(rcgen_error)?;
         Ok((pem, pair))
     };
@@ -257,5 +266,10 @@ pub fn demo_office_ca(office_name: &str, signer_name: &str) -> Result<DemoPki, S
     signer.not_after = years(5);
     let signer_cert = signer.signed_by(&signer_key, &issuer).map_err(rcgen_error)?;
 
-    Ok(DemoPki { ca_cert_pem: ca_cert.pem(), ca_key_pem, signer_cert_pem: signer_cert.pem(), signer_key_pem })
+    Ok(DemoPki {
+        ca_cert_pem: ca_cert.pem(),
+        ca_key_pem,
+        signer_cert_pem: signer_cert.pem(),
+        signer_key_pem,
+    })
 }
