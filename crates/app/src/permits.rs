@@ -38,6 +38,7 @@ pub struct OfficeDocs {
     pub signer_cert_pem: Option<String>,
     pub signer_key_pem: Option<String>,
     pub ca_cert_pem: Option<String>,
+    pub bsre_url: Option<String>,
 }
 
 /// The office's document setup; on first use an office gets a letterhead from its data and a
@@ -60,6 +61,7 @@ pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<Off
             signer_cert_pem: opt_text(&r, "signer_cert_pem")?,
             signer_key_pem: opt_text(&r, "signer_key_pem")?,
             ca_cert_pem: opt_text(&r, "ca_cert_pem")?,
+            bsre_url: opt_text(&r, "bsre_url")?,
         });
     }
     let signer_name: String = sqlx::query_scalar(
@@ -91,6 +93,7 @@ pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<Off
         signer_cert_pem: Some(pki.signer_chain_pem()),
         signer_key_pem: Some(pki.signer_key_pem.clone()),
         ca_cert_pem: Some(pki.ca_cert_pem.clone()),
+        bsre_url: None,
     };
     sqlx::query(
         "INSERT INTO office_documents (office_id, government, office_title, address, contact, place, layout, signer_kind, signer_name, signer_position, \
@@ -113,6 +116,22 @@ pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<Off
     .execute(&state.db.pool)
     .await?;
     Box::pin(office_docs(state, office)).await
+}
+
+/// Switches an office's signing between its own certificate ("local") and BSrE (`bsre_url`).
+pub async fn set_signer(state: &AppState, office: &Office, kind: &str, bsre_url: Option<&str>) -> ServiceResult<()> {
+    office_docs(state, office).await?;
+    if !matches!(kind, "local" | "bsre") || (kind == "bsre" && bsre_url.is_none_or(|u| !u.starts_with("http"))) {
+        return Err(ServiceError::Refused("Pilih 'local', atau 'bsre' dengan alamat layanan BSrE (https://…).".into()));
+    }
+    sqlx::query("UPDATE office_documents SET signer_kind = $1, bsre_url = $2, updated_at = $3 WHERE office_id = $4")
+        .bind(kind)
+        .bind(bsre_url)
+        .bind(now_text())
+        .bind(&office.id)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
 }
 
 fn pattern_for(code: &str, stored: Option<String>) -> NumberPattern {
@@ -390,7 +409,25 @@ pub struct SignOutcome {
 
 /// The head of office signs one file or a batch, after re-entering the authenticator code.
 /// Each permit is rendered, signed and stored on its own; one failure does not stop the rest.
-pub async fn sign_batch(state: &AppState, officer: &Officer, permit_ids: &[String], code: &str) -> ServiceResult<Vec<SignOutcome>> {
+/// BSrE credentials typed at signing; used for this batch only, never stored or logged.
+pub struct BsreCredentials {
+    pub nik: String,
+    pub passphrase: String,
+}
+
+impl std::fmt::Debug for BsreCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BsreCredentials([disembunyikan])")
+    }
+}
+
+pub async fn sign_batch(
+    state: &AppState,
+    officer: &Officer,
+    permit_ids: &[String],
+    code: &str,
+    bsre: Option<&BsreCredentials>,
+) -> ServiceResult<Vec<SignOutcome>> {
     if !officer.has("kadis") {
         return Err(ServiceError::Forbidden);
     }
@@ -400,7 +437,7 @@ pub async fn sign_batch(state: &AppState, officer: &Officer, permit_ids: &[Strin
     check_code(state, officer, code).await?;
     let mut out = Vec::new();
     for id in permit_ids {
-        let result = sign_one(state, officer, id).await;
+        let result = sign_with(state, officer, id, bsre).await;
         let number = by_id(state, id).await.map(|p| p.number).unwrap_or_default();
         let result = result.map_err(|e| match e {
             ServiceError::Internal(detail) => format!(
@@ -414,8 +451,12 @@ pub async fn sign_batch(state: &AppState, officer: &Officer, permit_ids: &[Strin
     Ok(out)
 }
 
-/// Renders and signs one permit (also used by the demo loader and the tests).
+/// Renders and signs one permit with the office's own certificate (demo loader, tests).
 pub async fn sign_one(state: &AppState, officer: &Officer, permit_id: &str) -> ServiceResult<()> {
+    sign_with(state, officer, permit_id, None).await
+}
+
+async fn sign_with(state: &AppState, officer: &Officer, permit_id: &str, bsre: Option<&BsreCredentials>) -> ServiceResult<()> {
     let p = by_id(state, permit_id).await?;
     if p.office_id != officer.office_id {
         return Err(ServiceError::NotFound);
@@ -435,22 +476,48 @@ pub async fn sign_one(state: &AppState, officer: &Officer, permit_id: &str) -> S
         .flatten();
     let until = valid_until(issued, permit_type.validity.years, str_expiry, permit_type.validity.ends_with_str);
     let data = sk_data(state, &v, &p, &docs, issued, until).await?;
-    let (chain, key) = match (&docs.signer_cert_pem, &docs.signer_key_pem) {
-        (Some(c), Some(k)) => (c.clone(), k.clone()),
-        _ => return Err(ServiceError::Refused("Sertifikat penandatangan kantor belum dipasang.".into())),
-    };
     let reason = format!("Penetapan {}", permit_type.name);
     let location = docs.place.clone();
     let signer_name = docs.signer_name.clone();
-    let signed = tokio::task::spawn_blocking(move || -> Result<izinkes_documents::sign::SignedPdf, String> {
-        let (pdf, placement) = render_sk_tolerant(&data).map_err(|e| e.to_string())?;
-        let signer = LocalSigner::from_pem(&chain, &key).map_err(|e| e.to_string())?;
-        let req = SignRequest { signer_name: &signer_name, reason: &reason, location: &location, signing_time: Utc::now(), rect: Some(placement.rect), page: placement.page };
-        signer.sign_pdf(&pdf, &req).map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
-    .map_err(|e| ServiceError::Internal(format!("render/sign: {e}")))?;
+    let (pdf, placement) = tokio::task::spawn_blocking(move || render_sk_tolerant(&data))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
+        .map_err(|e| ServiceError::Internal(format!("render: {e}")))?;
+    let req = SignRequest {
+        signer_name: &signer_name,
+        reason: &reason,
+        location: &location,
+        signing_time: Utc::now(),
+        rect: Some(placement.rect),
+        page: placement.page,
+    };
+    let signed = if docs.signer_kind == "bsre" {
+        // BSrE signs the hash only: the PDF never leaves the server.
+        let Some(creds) = bsre else {
+            return Err(ServiceError::field("nik", "Kantor ini menandatangani melalui BSrE: masukkan NIK dan passphrase penandatangan."));
+        };
+        let url = docs.bsre_url.clone().ok_or_else(|| ServiceError::Refused("Alamat layanan BSrE kantor belum diatur.".into()))?;
+        let signer = izinkes_documents::sign::BsreSigner::new(
+            &url,
+            izinkes_documents::sign::SecretString::new(creds.nik.trim()),
+            izinkes_documents::sign::SecretString::new(creds.passphrase.as_str()),
+        )
+        .map_err(|e| ServiceError::Refused(e.to_string()))?;
+        match izinkes_documents::sign::sign_pdf(&pdf, &req, &signer).await {
+            Ok(s) => s,
+            Err(e @ (izinkes_documents::sign::SignError::NotRegistered
+            | izinkes_documents::sign::SignError::WrongPassphrase
+            | izinkes_documents::sign::SignError::Unavailable(_))) => return Err(ServiceError::Refused(e.to_string())),
+            Err(e) => return Err(ServiceError::Internal(format!("bsre: {e}"))),
+        }
+    } else {
+        let (chain, key) = match (&docs.signer_cert_pem, &docs.signer_key_pem) {
+            (Some(c), Some(k)) => (c.clone(), k.clone()),
+            _ => return Err(ServiceError::Refused("Sertifikat penandatangan kantor belum dipasang.".into())),
+        };
+        let signer = LocalSigner::from_pem(&chain, &key).map_err(|e| ServiceError::Internal(format!("signer: {e}")))?;
+        signer.sign_pdf(&pdf, &req).map_err(|e| ServiceError::Internal(format!("sign: {e}")))?
+    };
     let sha = crate::documents::store_blob(state, &signed.bytes, "application/pdf").await?;
     let now = now_text();
     let mut tx = state.db.begin().await?;

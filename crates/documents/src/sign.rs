@@ -96,3 +96,30 @@ pub async fn sign_pdf(pdf: &[u8], req: &SignRequest<'_>, signer: &dyn PdfSigner)
     let cms = signer.sign_digest(prepared.digest()).await?;
     prepared.finish(&cms)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Refuses;
+
+    impl PdfSigner for Refuses {
+        fn sign_digest(&self, _digest: [u8; 32]) -> SignFuture<'_> {
+            Box::pin(std::future::ready(Err(SignError::Unavailable("uji".into()))))
+        }
+    }
+
+    #[test]
+    fn sign_pdf_can_be_awaited_in_a_spawned_task() {
+        fn send<T: Send>(_: T) {}
+        let req = SignRequest {
+            signer_name: "",
+            reason: "",
+            location: "",
+            signing_time: chrono::Utc::now(),
+            rect: None,
+            page: 1,
+        };
+        send(sign_pdf(b"", &req, &Refuses));
+    }
+}

@@ -79,6 +79,15 @@ enum Command {
     /// The archive of issued permits.
     #[command(subcommand)]
     Permit(PermitCommand),
+    /// How an office signs permits: its own certificate ("local") or BSrE ("bsre" with --bsre-url).
+    Signer {
+        #[arg(long)]
+        office: String,
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        bsre_url: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -330,6 +339,13 @@ async fn run(cli: Cli) -> Result<(), String> {
                 }
                 None => Err(format!("Archive: no issued permit has this file's SHA-256 ({sha}); the file is not an original")),
             }
+        }
+        Command::Signer { office, kind, bsre_url } => {
+            let state = open(config(&cli.common, None)).await?;
+            let o = izinkes_app::offices::get(&state, &office).await.map_err(|_| format!("unknown office '{office}'"))?;
+            izinkes_app::permits::set_signer(&state, &o, &kind, bsre_url.as_deref()).await.map_err(describe)?;
+            println!("{office} now signs with {kind}.");
+            Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {
             let state = open(config(&cli.common, None)).await?;

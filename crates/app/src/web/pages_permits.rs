@@ -59,7 +59,9 @@ async fn sign_page(state: &AppState, o: &OfficerUser, officer: &Officer, form: F
         let name = permit_name(state, &p).await;
         rows.push((p.id, p.number, p.holder_name, name, p.practice_place, p.application_id));
     }
-    Ok(SignListPage { ctx: o.visitor.ctx(state, "Penandatanganan Izin", "tandatangan"), rows, form, notice, results })
+    let office = crate::offices::get(state, &officer.office_id).await?;
+    let bsre = permits::office_docs(state, &office).await?.signer_kind == "bsre";
+    Ok(SignListPage { ctx: o.visitor.ctx(state, "Penandatanganan Izin", "tandatangan"), rows, form, notice, results, bsre })
 }
 
 async fn sign_list(State(state): State<AppState>, o: OfficerUser) -> PageResult {
@@ -74,7 +76,8 @@ async fn sign(State(state): State<AppState>, o: OfficerUser, body: Bytes) -> Pag
     let officer = officer_of(&o)?;
     let f = FormBody::parse(&body);
     let ids = f.all("permit");
-    match permits::sign_batch(&state, &officer, &ids, &f.get("totp")).await {
+    let bsre = (!f.get("nik").is_empty()).then(|| permits::BsreCredentials { nik: f.get("nik"), passphrase: f.get("passphrase") });
+    match permits::sign_batch(&state, &officer, &ids, &f.get("totp"), bsre.as_ref()).await {
         Ok(outcomes) => {
             let ok = outcomes.iter().filter(|x| x.result.is_ok()).count();
             let results = outcomes.into_iter().map(|x| (x.number, x.result.is_ok(), x.result.err().unwrap_or_default())).collect();

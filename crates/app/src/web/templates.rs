@@ -730,6 +730,8 @@ pub struct SignListPage {
     pub notice: String,
     /// (number, ok, message)
     pub results: Vec<(String, bool, String)>,
+    /// The office signs through BSrE: NIK and passphrase are asked (never stored).
+    pub bsre: bool,
 }
 
 #[derive(Template)]

@@ -227,3 +227,65 @@ dual_test!(numbers_are_unique_and_gapless_under_parallel_issuance, |app: TestApp
     seqs.sort();
     assert_eq!(seqs, (1..=40).collect::<Vec<u32>>(), "no duplicates, no gaps");
 });
+
+/// A local stand-in for BSrE's hash-signing API (the real one is unreachable here): it signs the
+/// digest it receives with a certificate of its own, and refuses unknown NIKs and wrong passphrases.
+async fn fake_bsre() -> String {
+    use axum::Json;
+    use axum::http::StatusCode;
+    use axum::routing::post;
+    use base64ct::{Base64, Encoding};
+    let pki = izinkes_documents::sign::demo_office_ca("Balai Sertifikasi Elektronik (uji)", "Kepala Dinas Uji").unwrap();
+    let signer = std::sync::Arc::new(pki.local_signer().unwrap());
+    let app = axum::Router::new().route(
+        "/api/v2/sign/hash",
+        post(move |Json(body): Json<serde_json::Value>| {
+            let signer = signer.clone();
+            async move {
+                if body["nik"] != "5104010903970004" {
+                    return (StatusCode::BAD_REQUEST, Json(serde_json::json!({"error": "NIK Tidak Terdaftar"})));
+                }
+                if body["passphrase"] != "rahasia-bsre" {
+                    return (StatusCode::UNAUTHORIZED, Json(serde_json::json!({"message": "Passphrase anda salah"})));
+                }
+                let digest: [u8; 32] = Base64::decode_vec(body["hash"][0].as_str().unwrap()).unwrap().try_into().unwrap();
+                let cms = signer.cms_for_digest(&digest).unwrap();
+                (StatusCode::OK, Json(serde_json::json!({"signatures": [Base64::encode_string(&cms)]})))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+dual_test!(bsre_signs_the_hash_with_nik_and_passphrase_typed_at_signing, |app: TestApp| async move {
+    let secret = staff(&app, "jembrana").await;
+    let url = fake_bsre().await;
+    let office = izinkes_app::offices::get(&app.state, "jembrana").await.unwrap();
+    izinkes_app::permits::set_signer(&app.state, &office, "bsre", Some(&url)).await.unwrap();
+    let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+    let id = ready_to_sign(&app, &applicant).await;
+    let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
+    let kadis = login_officer(&app, "jembrana", "kadis", Some(&secret)).await;
+    let page = kadis.get("/petugas/tandatangan").await;
+    assert!(page.body.contains("Passphrase BSrE"));
+    for (nik, pass, expected) in [("9999999999999999", "rahasia-bsre", "tidak terdaftar"), ("5104010903970004", "salah", "Passphrase salah")] {
+        let code = izinkes_app::totp::current_code(&secret).unwrap();
+        let r = kadis.post("/petugas/tandatangan", &[("permit", &permit_id), ("totp", &code), ("nik", nik), ("passphrase", pass)]).await;
+        assert!(r.body.contains(expected), "{}", r.body);
+        assert!(!r.body.contains(pass) || pass == "salah", "the passphrase is never echoed");
+    }
+    let code = izinkes_app::totp::current_code(&secret).unwrap();
+    let r = kadis.post("/petugas/tandatangan", &[("permit", &permit_id), ("totp", &code), ("nik", "5104010903970004"), ("passphrase", "rahasia-bsre")]).await;
+    assert!(r.body.contains("1 izin ditandatangani"), "{}", r.body);
+    let pdf = applicant.client.get(format!("{}/izin/{permit_id}/unduh", applicant.base)).send().await.unwrap().bytes().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bsre.pdf");
+    std::fs::write(&f, &pdf).unwrap();
+    let sig = tool("pdfsig", &[f.to_str().unwrap()]);
+    assert!(sig.contains("Signature is Valid"), "{sig}");
+    let text = tool("pdftotext", &[f.to_str().unwrap(), "-"]);
+    assert!(text.contains("Balai Sertifikasi Elektronik"), "the BSrE footer sentence: {text}");
+});
