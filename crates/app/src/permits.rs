@@ -809,19 +809,6 @@ pub async fn remind_expiring(state: &AppState) -> ServiceResult<usize> {
     Ok(sent)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn validity_is_five_years_or_the_end_of_an_old_str() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(valid_until(d("2026-11-22"), 5, None, true), d("2031-11-22"));
-        assert_eq!(valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), true), d("2028-01-31"));
-        assert_eq!(valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), false), d("2031-11-22"));
-        assert_eq!(valid_until(d("2024-02-29"), 5, None, true), d("2029-02-28"));
-    }
-}
 
 fn letterhead(docs: &OfficeDocs) -> Letterhead {
     Letterhead {
@@ -960,5 +947,19 @@ pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: 
             render_blocking(move || render_sk_tolerant(&data).map(|x| x.0)).await
         }
         _ => Err(ServiceError::NotFound),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_is_five_years_or_the_end_of_an_old_str() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(valid_until(d("2026-11-22"), 5, None, true), d("2031-11-22"));
+        assert_eq!(valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), true), d("2028-01-31"));
+        assert_eq!(valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), false), d("2031-11-22"));
+        assert_eq!(valid_until(d("2024-02-29"), 5, None, true), d("2029-02-28"));
     }
 }

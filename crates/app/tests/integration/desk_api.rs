@@ -3,7 +3,7 @@
 //! stale lock versions (409), repeated requests (already_done), other offices (404); and the
 //! Berita Acara upload, the technical recommendation and reassignment on the Sepok preset.
 
-use crate::api::{Api, PUTU_NIK_API as PUTU_NIK, Reply, quick_applicant, ready_draft};
+use crate::api::{Api, Reply, quick_applicant, ready_draft};
 use crate::dual_test;
 use crate::support::TestApp;
 use izinkes_app::roles::Role;
@@ -12,6 +12,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 const OFFICER_PASSWORD: &str = "petugas-kantor-2026";
+const PUTU_NIK: &str = "5104010903970004";
 
 async fn use_preset(app: &TestApp, office: &str, preset: &str) {
     izinkes_app::calendar::save_settings(

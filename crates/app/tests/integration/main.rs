@@ -4,7 +4,9 @@
 mod support;
 
 mod api;
+mod authz;
 mod bad_input;
+mod desk_api;
 mod desks;
 mod journey;
 mod openapi;
