@@ -19,6 +19,9 @@ pub struct Config {
     pub demo: bool,
     /// How often the outbox worker looks for due messages.
     pub worker_interval_ms: u64,
+    /// Password of the offices' PKCS#12 signing certificates imported with `izinkes signer --p12`
+    /// (kept out of the database).
+    pub signer_p12_password: Option<String>,
     /// Uploaded files go to this S3-compatible bucket; `None` keeps them under `data_dir/objects`.
     pub s3: Option<S3Config>,
 }
@@ -97,6 +100,7 @@ impl Config {
             mail_from: "izinkes <noreply@izinkes.local>".into(),
             demo: false,
             worker_interval_ms: 200,
+            signer_p12_password: None,
             s3: None,
         }
     }

@@ -118,6 +118,47 @@ pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<Off
     Box::pin(office_docs(state, office)).await
 }
 
+const PKCS12_PREFIX: &str = "pkcs12:";
+
+/// The office's own signer: PEM material (the demo CA) or an imported PKCS#12 whose password
+/// comes from the configuration, never from the database.
+fn local_signer(state: &AppState, chain: &str, key: &str) -> ServiceResult<LocalSigner> {
+    match key.strip_prefix(PKCS12_PREFIX) {
+        Some(b64) => {
+            let bytes = hex::decode(b64.trim()).map_err(|_| ServiceError::Internal("stored PKCS#12 is not hex".into()))?;
+            let password = state.config.signer_p12_password.clone().ok_or_else(|| {
+                ServiceError::Refused("Kata sandi sertifikat penandatangan belum diatur (IZINKES_SIGNER_PASSWORD).".into())
+            })?;
+            LocalSigner::from_pkcs12(&bytes, &password).map_err(|e| ServiceError::Refused(e.to_string()))
+        }
+        None => {
+            let _ = chain;
+            LocalSigner::from_pem(chain, key).map_err(|e| ServiceError::Internal(format!("signer: {e}")))
+        }
+    }
+}
+
+/// Imports the office's signing certificate from the PKCS#12 its CA issued (production). The
+/// file is checked with the configured password and stored; the password is not.
+pub async fn import_pkcs12(state: &AppState, office: &Office, p12: &[u8], signer_name: &str, position: &str) -> ServiceResult<String> {
+    office_docs(state, office).await?;
+    let password = state.config.signer_p12_password.clone().ok_or_else(|| ServiceError::Refused("Set IZINKES_SIGNER_PASSWORD to the PKCS#12 password.".into()))?;
+    let signer = LocalSigner::from_pkcs12(p12, &password).map_err(|e| ServiceError::Refused(e.to_string()))?;
+    let chain = signer.certificate_chain_pem().map_err(|e| ServiceError::Refused(e.to_string()))?;
+    sqlx::query(
+        "UPDATE office_documents SET signer_kind = 'local', signer_cert_pem = $1, signer_key_pem = $2, ca_cert_pem = NULL, signer_name = $3, signer_position = $4, updated_at = $5 WHERE office_id = $6",
+    )
+    .bind(&chain)
+    .bind(format!("{PKCS12_PREFIX}{}", hex::encode(p12)))
+    .bind(signer_name)
+    .bind(position)
+    .bind(now_text())
+    .bind(&office.id)
+    .execute(&state.db.pool)
+    .await?;
+    Ok(signer.signer_subject())
+}
+
 /// Switches an office's signing between its own certificate ("local") and BSrE (`bsre_url`).
 pub async fn set_signer(state: &AppState, office: &Office, kind: &str, bsre_url: Option<&str>) -> ServiceResult<()> {
     office_docs(state, office).await?;
@@ -515,7 +556,7 @@ async fn sign_with(state: &AppState, officer: &Officer, permit_id: &str, bsre: O
             (Some(c), Some(k)) => (c.clone(), k.clone()),
             _ => return Err(ServiceError::Refused("Sertifikat penandatangan kantor belum dipasang.".into())),
         };
-        let signer = LocalSigner::from_pem(&chain, &key).map_err(|e| ServiceError::Internal(format!("signer: {e}")))?;
+        let signer = local_signer(state, &chain, &key)?;
         signer.sign_pdf(&pdf, &req).map_err(|e| ServiceError::Internal(format!("sign: {e}")))?
     };
     let sha = crate::documents::store_blob(state, &signed.bytes, "application/pdf").await?;

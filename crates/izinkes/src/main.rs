@@ -79,7 +79,7 @@ enum Command {
     /// The archive of issued permits.
     #[command(subcommand)]
     Permit(PermitCommand),
-    /// How an office signs permits: its own certificate ("local") or BSrE ("bsre" with --bsre-url).
+    /// How an office signs permits: its own certificate ("local", optionally importing the PKCS#12 its CA issued with --p12) or BSrE ("bsre" with --bsre-url).
     Signer {
         #[arg(long)]
         office: String,
@@ -87,6 +87,14 @@ enum Command {
         kind: String,
         #[arg(long)]
         bsre_url: Option<String>,
+        /// PKCS#12 (.p12/.pfx) issued by the certificate authority; its password is read from IZINKES_SIGNER_PASSWORD.
+        #[arg(long)]
+        p12: Option<PathBuf>,
+        /// Name and position printed in the signer block (with --p12).
+        #[arg(long, default_value = "")]
+        signer_name: String,
+        #[arg(long, default_value = "")]
+        position: String,
     },
 }
 
@@ -209,6 +217,7 @@ enum CatalogCommand {
 
 fn config(common: &Common, serve: Option<&ServeArgs>) -> Config {
     let mut c = Config::for_tests(common.data_dir.clone(), common.database_url.clone());
+    c.signer_p12_password = std::env::var("IZINKES_SIGNER_PASSWORD").ok().filter(|p| !p.is_empty());
     c.s3 = common.s3();
     if let Some(s) = serve {
         c.listen = s.listen;
@@ -340,9 +349,14 @@ async fn run(cli: Cli) -> Result<(), String> {
                 None => Err(format!("Archive: no issued permit has this file's SHA-256 ({sha}); the file is not an original")),
             }
         }
-        Command::Signer { office, kind, bsre_url } => {
+        Command::Signer { office, kind, bsre_url, p12, signer_name, position } => {
             let state = open(config(&cli.common, None)).await?;
             let o = izinkes_app::offices::get(&state, &office).await.map_err(|_| format!("unknown office '{office}'"))?;
+            if let Some(file) = p12 {
+                let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+                let subject = izinkes_app::permits::import_pkcs12(&state, &o, &bytes, &signer_name, &position).await.map_err(describe)?;
+                println!("Imported signing certificate {subject} for {office}.");
+            }
             izinkes_app::permits::set_signer(&state, &o, &kind, bsre_url.as_deref()).await.map_err(describe)?;
             println!("{office} now signs with {kind}.");
             Ok(())

@@ -106,17 +106,7 @@ fn code_of(src: &str) -> String {
             i = j;
         } else if c == '\'' {
             // A character literal ('x', '\n', '\u{…}') or a lifetime ('a).
-            let end = if next == Some('\\') {
-                let mut j = i + 2;
-                while j < chars.len() && chars[j] != '\'' {
-                    j += 1;
-                }
-                j + 1
-            } else if chars.get(i + 2) == Some(&'\'') {
-                i + 3
-            } else {
-                i + 1
-            };
+            let end = char_end(&chars, i);
             out.extend(&chars[i..end.min(chars.len())]);
             i = end;
         } else {
@@ -144,26 +134,60 @@ fn string_end(chars: &[char], start: usize) -> usize {
     j
 }
 
-/// The arguments of every call `.{name}(` in `code`, split at their top-level commas.
+/// Index just past the character literal at `i` (a `'`), or `i + 1` for a lifetime.
+fn char_end(chars: &[char], i: usize) -> usize {
+    if chars.get(i + 1) == Some(&'\\') {
+        let mut j = i + 2;
+        while j < chars.len() && chars[j] != '\'' {
+            j += 1;
+        }
+        j + 1
+    } else if chars.get(i + 2) == Some(&'\'') {
+        i + 3
+    } else {
+        i + 1
+    }
+}
+
+/// The arguments of every call `.{name}(` in `code` (outside string literals), split at their
+/// top-level commas.
 fn calls(code: &str, name: &str) -> Vec<Vec<String>> {
-    let needle = format!(".{name}(");
+    let needle: Vec<char> = format!(".{name}(").chars().collect();
     let chars: Vec<char> = code.chars().collect();
     let mut out = Vec::new();
-    let mut search = 0;
-    while let Some(pos) = code[search..].find(&needle) {
-        let byte_start = search + pos + needle.len();
-        search = byte_start;
-        let start = code[..byte_start].chars().count();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '"' => {
+                i = string_end(&chars, i);
+                continue;
+            }
+            '\'' => {
+                i = char_end(&chars, i);
+                continue;
+            }
+            _ => {}
+        }
+        if !chars[i..].starts_with(&needle) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + needle.len();
         let mut depth = 1;
         let mut args = Vec::new();
         let mut current = String::new();
-        let mut i = start;
-        while i < chars.len() {
-            let c = chars[i];
+        while j < chars.len() {
+            let c = chars[j];
             if c == '"' {
-                let end = string_end(&chars, i);
-                current.extend(&chars[i..end]);
-                i = end;
+                let end = string_end(&chars, j);
+                current.extend(&chars[j..end]);
+                j = end;
+                continue;
+            }
+            if c == '\'' {
+                let end = char_end(&chars, j).min(chars.len());
+                current.extend(&chars[j..end]);
+                j = end;
                 continue;
             }
             match c {
@@ -179,13 +203,14 @@ fn calls(code: &str, name: &str) -> Vec<Vec<String>> {
             } else {
                 current.push(c);
             }
-            i += 1;
+            j += 1;
         }
         let last = current.trim().to_string();
         if !last.is_empty() {
             args.push(last);
         }
         out.push(args);
+        i = j;
     }
     out
 }
@@ -258,8 +283,10 @@ fn router_routes() -> BTreeSet<(String, String)> {
             let module = args[1].trim_end_matches("::routes()").rsplit("::").next().unwrap_or("").to_string();
             prefix.insert(module, literal_or_const(&args[0], &sources));
         }
-        for args in calls(c, "merge") {
-            let module = args[0].trim_end_matches("::routes()").rsplit("::").next().unwrap_or("").to_string();
+        // Merged (or the base router): any `module::routes()` of the router's code.
+        for (k, _) in c.match_indices("::routes()") {
+            let head = &c[..k];
+            let module = head[head.rfind(|ch: char| !(ch.is_alphanumeric() || ch == '_')).map_or(0, |p| p + 1)..].to_string();
             prefix.entry(module).or_default();
         }
         for unsupported in ["route_service", "nest_service", "merge_service"] {

@@ -289,3 +289,28 @@ dual_test!(bsre_signs_the_hash_with_nik_and_passphrase_typed_at_signing, |app: T
     let text = tool("pdftotext", &[f.to_str().unwrap(), "-"]);
     assert!(text.contains("Balai Sertifikasi Elektronik"), "the BSrE footer sentence: {text}");
 });
+
+dual_test!(an_office_signs_with_the_pkcs12_its_ca_issued, |app: TestApp| async move {
+    staff(&app, "jembrana").await;
+    let office = izinkes_app::offices::get(&app.state, "jembrana").await.unwrap();
+    let pki = izinkes_documents::sign::demo_office_ca("DPMPTSPTK Kabupaten Jembrana", "Drs. I Nyoman Sutama").unwrap();
+    let wrong = pki.to_pkcs12("bukan-sandinya").unwrap();
+    assert!(izinkes_app::permits::import_pkcs12(&app.state, &office, &wrong, "Drs. I Nyoman Sutama", "Kepala Dinas").await.is_err(), "a wrong password is refused at import");
+    let p12 = pki.to_pkcs12("uji-sandi-p12").unwrap();
+    let subject = izinkes_app::permits::import_pkcs12(&app.state, &office, &p12, "Drs. I Nyoman Sutama", "Kepala Dinas").await.unwrap();
+    assert!(subject.contains("Sutama"), "{subject}");
+    let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+    let id = ready_to_sign(&app, &applicant).await;
+    let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
+    let kadis_id: String = sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'").fetch_one(&app.state.db.pool).await.unwrap();
+    let kadis = izinkes_app::desks::Officer { id: kadis_id, name: "Kadis".into(), office_id: "jembrana".into(), roles: vec!["kadis".into()] };
+    izinkes_app::permits::sign_one(&app.state, &kadis, &permit_id).await.unwrap();
+    let p = izinkes_app::permits::by_id(&app.state, &permit_id).await.unwrap();
+    let bytes = app.state.store.get(p.pdf_sha256.as_deref().unwrap()).await.unwrap();
+    let report = izinkes_documents::sign::verify_embedded(&bytes).unwrap();
+    assert!(report.is_intact());
+    assert!(report.is_issued_by(&pki.ca_cert_pem).unwrap(), "signed by the imported certificate");
+    // The password is never stored.
+    let stored: String = sqlx::query_scalar("SELECT signer_key_pem FROM office_documents WHERE office_id = 'jembrana'").fetch_one(&app.state.db.pool).await.unwrap();
+    assert!(!stored.contains("uji-sandi-p12"));
+});

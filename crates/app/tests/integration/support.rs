@@ -181,6 +181,7 @@ impl TestApp {
         config.smtp_url = Some(format!("smtp://127.0.0.1:{}", smtp.port));
         config.demo = demo;
         config.worker_interval_ms = 100;
+        config.signer_p12_password = Some("uji-sandi-p12".into());
         let state = izinkes_app::open(config).await.expect("open");
         if demo {
             izinkes_app::demo::load(&state).await.expect("demo");
