@@ -1,6 +1,7 @@
-// Helpers shared by the browser tests (wizard.test.mjs, desk.test.mjs): the `izinkes serve --demo`
-// server on a free port with a fresh data dir, Debian's Chromium, the files the tests upload, the
-// width check and the artifacts folder.
+// Helpers shared by the browser tests (wizard.test.mjs, desk.test.mjs, permit.test.mjs): the
+// `izinkes serve --demo` server on a free port with a fresh data dir, Debian's Chromium, the files
+// the tests upload, the width check, the artifacts folder, an authenticator (TOTP) and the
+// command-line tools the permit test checks its PDFs with.
 //
 //   IZINKES_BIN   the server binary      (default: ../target/debug/izinkes from this folder)
 //   CHROMIUM      the browser executable (default: /usr/bin/chromium)
@@ -8,7 +9,8 @@
 //
 // Each test file runs in its own process (node --test), so each has its own server here.
 
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -241,4 +243,65 @@ export async function overflowAt(page, limit) {
     };
     return { width, culprits: deepest.slice(0, 4).map(describe) };
   }, limit);
+}
+
+// ---------------------------------------------------------------------------------------------
+// An authenticator app (RFC 6238 TOTP: SHA-1, 30 s steps, 6 digits), for officers with two-step
+// sign-in.
+
+/** The bytes of a base32 secret (RFC 4648 alphabet; spaces, dashes and padding ignored). */
+export function base32Decode(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const clean = text.toUpperCase().replace(/[\s=-]/g, "");
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of clean) {
+    const i = alphabet.indexOf(ch);
+    if (i < 0) throw new Error(`not a base32 secret: ${JSON.stringify(text)}`);
+    value = (value << 5) | i;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The current TOTP time step (Unix time / 30 s). */
+export function totpStepNow() {
+  return Math.floor(Date.now() / 1000 / 30);
+}
+
+/** The 6-digit code an authenticator shows for `secret` (base32) at time step `step`. */
+export function totpCode(secret, step = totpStepNow()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const digest = crypto.createHmac("sha1", base32Decode(secret)).update(counter).digest();
+  const offset = digest[digest.length - 1] & 0x0f;
+  const binary = (digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(binary).padStart(6, "0");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command-line tools (poppler-utils, zbar-tools).
+
+/**
+ * Runs a program and resolves to { code, stdout, stderr } whatever its exit status (pdfsig exits
+ * non-zero for an invalid signature; the caller asserts on the output). Rejects only when the
+ * program cannot be started, with a hint which Debian package has it.
+ */
+export function runTool(cmd, args, { timeout = 30_000 } = {}) {
+  const packages = { pdfsig: "poppler-utils", pdftoppm: "poppler-utils", pdftotext: "poppler-utils", zbarimg: "zbar-tools" };
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" }, (err, stdout, stderr) => {
+      if (err && (err.code === "ENOENT" || typeof err.code !== "number")) {
+        const hint = packages[cmd] ? ` (apt-get install -y ${packages[cmd]})` : "";
+        reject(new Error(`${cmd} ${args.join(" ")} could not run${hint}: ${err.message}`));
+        return;
+      }
+      resolve({ code: err ? err.code : 0, stdout, stderr });
+    });
+  });
 }

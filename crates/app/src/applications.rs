@@ -307,6 +307,31 @@ pub async fn create_draft(state: &AppState, applicant: &Applicant, office_id: &s
     Ok(id)
 }
 
+/// A new draft carrying the data and files of an earlier application of the same applicant
+/// (a fresh start after rejection, or a renewal); `renewal_of` links it to the permit it renews.
+pub async fn copy_as_draft(state: &AppState, applicant: &Applicant, from: &Application, renewal_of: Option<&str>) -> ServiceResult<String> {
+    let new_id = create_draft(state, applicant, &from.office_id, &from.permit_code).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE applications SET applicant_data = $1, answers = $2, step1_done = 1, step2_done = 1, renewal_of = $3 WHERE id = $4")
+        .bind(serde_json::to_string(&from.data)?)
+        .bind(serde_json::to_string(&from.answers)?)
+        .bind(renewal_of)
+        .bind(&new_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) \
+         SELECT $1, requirement_key, document_id, filename, sha256, mime, size, $2 FROM application_documents WHERE application_id = $3",
+    )
+    .bind(&new_id)
+    .bind(now_text())
+    .bind(&from.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(new_id)
+}
+
 fn editable(app: &Application) -> ServiceResult<()> {
     if app.status == ApplicationStatus::Draft {
         Ok(())

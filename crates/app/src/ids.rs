@@ -23,7 +23,11 @@ pub fn sha256_hex(data: &[u8]) -> String {
 }
 
 fn base32(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    base32_with(bytes, b"abcdefghijklmnopqrstuvwxyz234567")
+}
+
+/// Base32 (RFC 4648 order) without padding, in the given alphabet's case.
+pub fn base32_with(bytes: &[u8], alphabet: &[u8; 32]) -> String {
     let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
     let mut buffer: u32 = 0;
     let mut bits = 0;
@@ -32,11 +36,11 @@ fn base32(bytes: &[u8]) -> String {
         bits += 8;
         while bits >= 5 {
             bits -= 5;
-            out.push(ALPHABET[((buffer >> bits) & 31) as usize] as char);
+            out.push(alphabet[((buffer >> bits) & 31) as usize] as char);
         }
     }
     if bits > 0 {
-        out.push(ALPHABET[((buffer << (5 - bits)) & 31) as usize] as char);
+        out.push(alphabet[((buffer << (5 - bits)) & 31) as usize] as char);
     }
     out
 }

@@ -779,25 +779,7 @@ pub async fn renew(state: &AppState, applicant_id: &str, permit_id: &str) -> Ser
     }
     let app = applications::load_owned(state, applicant_id, &p.application_id).await?;
     let applicant = crate::accounts::load_applicant(state, applicant_id).await?;
-    let new_id = applications::create_draft(state, &applicant, &app.office_id, &app.permit_code).await?;
-    let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE applications SET applicant_data = $1, answers = $2, step1_done = 1, step2_done = 1, renewal_of = $3 WHERE id = $4")
-        .bind(serde_json::to_string(&app.data)?)
-        .bind(serde_json::to_string(&app.answers)?)
-        .bind(&p.id)
-        .bind(&new_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) \
-         SELECT $1, requirement_key, document_id, filename, sha256, mime, size, $2 FROM application_documents WHERE application_id = $3",
-    )
-    .bind(&new_id)
-    .bind(now_text())
-    .bind(&app.id)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    let new_id = applications::copy_as_draft(state, &applicant, &app, Some(&p.id)).await?;
     Ok(new_id)
 }
 

@@ -272,23 +272,6 @@ pub async fn restart_from(state: &AppState, applicant_id: &str, id: &str) -> Ser
         return Err(ServiceError::Refused("Hanya permohonan yang ditolak yang dapat diajukan ulang sebagai permohonan baru.".into()));
     }
     let applicant = crate::accounts::load_applicant(state, applicant_id).await?;
-    let new_id = applications::create_draft(state, &applicant, &app.office_id, &app.permit_code).await?;
-    let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE applications SET applicant_data = $1, answers = $2, step1_done = 1, step2_done = 1 WHERE id = $3")
-        .bind(serde_json::to_string(&app.data)?)
-        .bind(serde_json::to_string(&app.answers)?)
-        .bind(&new_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) \
-         SELECT $1, requirement_key, document_id, filename, sha256, mime, size, $2 FROM application_documents WHERE application_id = $3",
-    )
-    .bind(&new_id)
-    .bind(now_text())
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    let new_id = applications::copy_as_draft(state, &applicant, &app, None).await?;
     Ok(new_id)
 }

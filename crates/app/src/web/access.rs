@@ -147,6 +147,8 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/izin", Applicant),
     ("GET", "/izin/{id}/unduh", Applicant),
     ("POST", "/izin/{id}/perpanjang", Applicant),
+    ("GET", "/permohonan/{id}/bukti.pdf", Applicant),
+    ("GET", "/petugas/berkas/{id}/dokumen/{which}", Officer),
     ("GET", "/v/{token}", Public),
     ("POST", "/v/{token}/periksa", Public),
     // The JSON API (web/api.rs, nested under /api).

@@ -314,3 +314,46 @@ dual_test!(an_office_signs_with_the_pkcs12_its_ca_issued, |app: TestApp| async m
     let stored: String = sqlx::query_scalar("SELECT signer_key_pem FROM office_documents WHERE office_id = 'jembrana'").fetch_one(&app.state.db.pool).await.unwrap();
     assert!(!stored.contains("uji-sandi-p12"));
 });
+
+dual_test!(a_renewal_replaces_the_old_permit, |app: TestApp| async move {
+    staff(&app, "jembrana").await;
+    let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+    let kadis_id: String = sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'").fetch_one(&app.state.db.pool).await.unwrap();
+    let kadis = izinkes_app::desks::Officer { id: kadis_id, name: "Kadis".into(), office_id: "jembrana".into(), roles: vec!["kadis".into()] };
+    let first = ready_to_sign(&app, &applicant).await;
+    let old: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(&first).fetch_one(&app.state.db.pool).await.unwrap();
+    izinkes_app::permits::sign_one(&app.state, &kadis, &old).await.unwrap();
+    // Perpanjangan: a new application prefilled from the permit.
+    let r = applicant.post(&format!("/izin/{old}/perpanjang"), &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let new_app = r.location.unwrap().trim_start_matches("/permohonan/").trim_end_matches("/tahap-1").to_string();
+    let review = applicant.get(&format!("/permohonan/{new_app}/periksa")).await;
+    assert!(review.body.contains("RSU Negara"), "prefilled");
+    assert_eq!(applicant.post(&format!("/permohonan/{new_app}/ajukan"), &[]).await.status, 303);
+    let def = WorkflowDefinition::preset("sepok").unwrap();
+    let _ = def;
+    // Walk the renewal through the desks with the same helper flow.
+    let fo = login_officer(&app, "jembrana", "front_office", None).await;
+    let keys: Vec<String> = sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1").bind(&new_app).fetch_all(&app.state.db.pool).await.unwrap();
+    let names: Vec<String> = keys.iter().map(|k| format!("check_{k}")).collect();
+    let mut f: Vec<(&str, &str)> = vec![("action", "checklist")];
+    f.extend(names.iter().map(|n| (n.as_str(), "sesuai")));
+    desk(&fo, &new_app, &f).await;
+    desk(&fo, &new_app, &[("action", "forward")]).await;
+    let tt = login_officer(&app, "jembrana", "tim_teknis", None).await;
+    let page = tt.get(&format!("/petugas/berkas/{new_app}")).await;
+    let lock = page.value_of("lock_version");
+    tt.upload(&format!("/petugas/berkas/{new_app}/berita-acara"), "file", "ba.pdf", izinkes_app::samples::pdf("BA"), &[("lock_version", &lock), ("request_key", "ba2"), ("date", "2026-01-05"), ("officers", "Tim"), ("result", "sesuai")]).await;
+    desk(&tt, &new_app, &[("action", "recommend"), ("approve", "ya"), ("number", "440/8/DINKES/2026")]).await;
+    desk(&tt, &new_app, &[("action", "forward")]).await;
+    let bo = login_officer(&app, "jembrana", "back_office", None).await;
+    desk(&bo, &new_app, &[("action", "prepare_draft")]).await;
+    desk(&bo, &new_app, &[("action", "forward")]).await;
+    let new_permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(&new_app).fetch_one(&app.state.db.pool).await.unwrap();
+    izinkes_app::permits::sign_one(&app.state, &kadis, &new_permit).await.unwrap();
+    let old_row = izinkes_app::permits::by_id(&app.state, &old).await.unwrap();
+    assert_eq!(old_row.status, "replaced");
+    assert_eq!(old_row.replaced_by.as_deref(), Some(new_permit.as_str()));
+    let public = app.browser().get(&format!("/v/{}", old_row.token)).await;
+    assert!(public.body.contains("Diganti"));
+});
