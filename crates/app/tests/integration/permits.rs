@@ -357,3 +357,26 @@ dual_test!(a_renewal_replaces_the_old_permit, |app: TestApp| async move {
     let public = app.browser().get(&format!("/v/{}", old_row.token)).await;
     assert!(public.body.contains("Diganti"));
 });
+
+dual_test!(holders_are_reminded_before_expiry_and_expired_permits_say_so, |app: TestApp| async move {
+    staff(&app, "jembrana").await;
+    let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+    let kadis_id: String = sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'").fetch_one(&app.state.db.pool).await.unwrap();
+    let kadis = izinkes_app::desks::Officer { id: kadis_id, name: "Kadis".into(), office_id: "jembrana".into(), roles: vec!["kadis".into()] };
+    let id = ready_to_sign(&app, &applicant).await;
+    let permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
+    izinkes_app::permits::sign_one(&app.state, &kadis, &permit).await.unwrap();
+    assert_eq!(izinkes_app::permits::remind_expiring(&app.state).await.unwrap(), 0, "five years ahead: nothing yet");
+    let in_days = |d: i64| (chrono::Utc::now() + chrono::Duration::days(d)).format("%Y-%m-%d").to_string();
+    sqlx::query("UPDATE permits SET valid_until = $1 WHERE id = $2").bind(in_days(50)).bind(&permit).execute(&app.state.db.pool).await.unwrap();
+    assert_eq!(izinkes_app::permits::remind_expiring(&app.state).await.unwrap(), 1);
+    assert_eq!(izinkes_app::permits::remind_expiring(&app.state).await.unwrap(), 0, "once per threshold");
+    app.smtp.wait_for("putu@example.com", "berakhir dalam").await;
+    sqlx::query("UPDATE permits SET valid_until = $1 WHERE id = $2").bind(in_days(20)).bind(&permit).execute(&app.state.db.pool).await.unwrap();
+    assert_eq!(izinkes_app::permits::remind_expiring(&app.state).await.unwrap(), 1, "the 30-day reminder");
+    sqlx::query("UPDATE permits SET valid_until = $1 WHERE id = $2").bind(in_days(-1)).bind(&permit).execute(&app.state.db.pool).await.unwrap();
+    let page = applicant.get("/izin").await;
+    assert!(page.body.contains("Kedaluwarsa"), "{}", page.body);
+    let token: String = sqlx::query_scalar("SELECT token FROM permits WHERE id = $1").bind(&permit).fetch_one(&app.state.db.pool).await.unwrap();
+    assert!(app.browser().get(&format!("/v/{token}")).await.body.contains("Kedaluwarsa"));
+});
