@@ -700,6 +700,10 @@ pub async fn revoke(state: &AppState, officer: &Officer, permit_id: &str, reason
 
 /// The print and handover register (seed 002 steps 9–11).
 pub async fn record_print(state: &AppState, officer: &Officer, permit_id: &str) -> ServiceResult<()> {
+    // Printing is the Back Office's or the print room's (DOMAIN.md "Who uses it").
+    if !(officer.has("back_office") || officer.has("pencetakan")) {
+        return Err(ServiceError::Forbidden);
+    }
     let p = by_id(state, permit_id).await?;
     if p.office_id != officer.office_id {
         return Err(ServiceError::NotFound);
@@ -715,6 +719,10 @@ pub async fn record_print(state: &AppState, officer: &Officer, permit_id: &str) 
 }
 
 pub async fn record_handover(state: &AppState, officer: &Officer, permit_id: &str, received_by: &str) -> ServiceResult<()> {
+    // Handing over is the Front Office's (or the print room's, which keeps the register).
+    if !(officer.has("front_office") || officer.has("pencetakan")) {
+        return Err(ServiceError::Forbidden);
+    }
     let p = by_id(state, permit_id).await?;
     if p.office_id != officer.office_id {
         return Err(ServiceError::NotFound);

@@ -142,8 +142,8 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/petugas/izin/{id}", Officer),
     ("GET", "/petugas/izin/{id}/pdf", Officer),
     ("POST", "/petugas/izin/{id}/cabut", OfficerRole(&["kadis", "admin"])),
-    ("POST", "/petugas/izin/{id}/cetak", Officer),
-    ("POST", "/petugas/izin/{id}/serahkan", Officer),
+    ("POST", "/petugas/izin/{id}/cetak", OfficerRole(&["back_office", "pencetakan"])),
+    ("POST", "/petugas/izin/{id}/serahkan", OfficerRole(&["front_office", "pencetakan"])),
     ("GET", "/izin", Applicant),
     ("GET", "/izin/{id}/unduh", Applicant),
     ("POST", "/izin/{id}/perpanjang", Applicant),
@@ -174,7 +174,11 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("PUT", "/api/v1/applications/{id}/form", Applicant),
     ("PUT", "/api/v1/applications/{id}/documents/{key}", Applicant),
     ("DELETE", "/api/v1/applications/{id}/documents/{key}", Applicant),
-    ("POST", "/api/v1/applications/{id}/documents/{key}/from-library", Applicant),
+    (
+        "POST",
+        "/api/v1/applications/{id}/documents/{key}/from-library",
+        Applicant,
+    ),
     ("POST", "/api/v1/applications/{id}/submit", Applicant),
     ("GET", "/api/v1/applications/{id}/revision", Applicant),
     ("PUT", "/api/v1/applications/{id}/revision/fields", Applicant),
@@ -196,7 +200,10 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
 
 /// Who may call `method path` (the path with `{param}` segments as in [`ACCESS`]).
 pub fn access_of(method: &str, path: &str) -> Option<Access> {
-    ACCESS.iter().find(|(m, p, _)| m.eq_ignore_ascii_case(method) && *p == path).map(|(_, _, a)| *a)
+    ACCESS
+        .iter()
+        .find(|(m, p, _)| m.eq_ignore_ascii_case(method) && *p == path)
+        .map(|(_, _, a)| *a)
 }
 
 #[cfg(test)]
@@ -209,7 +216,10 @@ mod tests {
         let mut seen = BTreeSet::new();
         for (m, p, _) in ACCESS {
             assert!(seen.insert((*m, *p)), "{m} {p} listed twice");
-            assert!(["GET", "POST", "PUT", "DELETE", "PATCH"].contains(m), "{m} {p}: method in capitals");
+            assert!(
+                ["GET", "POST", "PUT", "DELETE", "PATCH"].contains(m),
+                "{m} {p}: method in capitals"
+            );
             assert!(p.starts_with('/'), "{m} {p}");
         }
     }
@@ -217,9 +227,16 @@ mod tests {
     #[test]
     fn every_api_operation_is_in_the_table() {
         for (m, p) in super::super::api::ROUTES {
-            assert!(access_of(m, p).is_some(), "{m} {p} of api::ROUTES is missing from ACCESS");
+            assert!(
+                access_of(m, p).is_some(),
+                "{m} {p} of api::ROUTES is missing from ACCESS"
+            );
         }
         let api: Vec<_> = ACCESS.iter().filter(|(_, p, _)| p.starts_with("/api/")).collect();
-        assert_eq!(api.len(), super::super::api::ROUTES.len(), "ACCESS lists API routes that api::ROUTES does not");
+        assert_eq!(
+            api.len(),
+            super::super::api::ROUTES.len(),
+            "ACCESS lists API routes that api::ROUTES does not"
+        );
     }
 }

@@ -199,7 +199,10 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/track", get(track))
         .route("/v1/applications/{id}/revision", get(get_revision))
         .route("/v1/applications/{id}/revision/fields", put(put_revision_fields))
-        .route("/v1/applications/{id}/revision/documents/{key}", put(put_revision_document))
+        .route(
+            "/v1/applications/{id}/revision/documents/{key}",
+            put(put_revision_document),
+        )
         .route("/v1/applications/{id}/resubmit", post(resubmit))
         .route("/v1/desk/tasks", get(desk_tasks))
         .route("/v1/desk/summary", get(desk_summary))
@@ -644,7 +647,9 @@ async fn get_revision(State(state): State<AppState>, a: ApiApplicant, Path(id): 
         .rev()
         .find(|r| r.resubmitted_at.is_none())
         .filter(|_| v.app.status == ApplicationStatus::NeedsRevision);
-    Ok(ok(json!({"status": v.app.status, "open_round": open, "rounds": rounds})))
+    Ok(ok(
+        json!({"status": v.app.status, "open_round": open, "rounds": rounds}),
+    ))
 }
 
 /// A JSON object of field values as the text the forms send (`true`/`false` for yes/no fields).
@@ -719,7 +724,10 @@ async fn desk_summary(State(state): State<AppState>, o: ApiOfficer) -> ApiResult
 /// The active officers of the caller's office (whom a supervisor can hand a file to).
 async fn desk_officers(State(state): State<AppState>, o: ApiOfficer) -> ApiResult {
     let list = super::pages_desk::office_officers(&state, &o.0.office_id).await?;
-    let officers: Vec<Value> = list.into_iter().map(|(id, name)| json!({"id": id, "name": name})).collect();
+    let officers: Vec<Value> = list
+        .into_iter()
+        .map(|(id, name)| json!({"id": id, "name": name}))
+        .collect();
     Ok(ok(json!({"officers": officers})))
 }
 
@@ -730,7 +738,9 @@ fn date_text(d: Option<chrono::NaiveDate>) -> Option<String> {
 /// The actions this officer can take on the file now: claim or release when the step is theirs
 /// and nobody else holds the file, the step's own actions, and reassign for supervisors.
 fn allowed_actions(f: &DeskFile, officer: &Officer) -> Vec<&'static str> {
-    let Some(step) = f.current_step() else { return Vec::new() };
+    let Some(step) = f.current_step() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let mine = f.claimed_by.as_ref().is_some_and(|(id, _)| id == &officer.id);
     if officer.has(&step.role) && (mine || f.claimed_by.is_none()) {
@@ -833,7 +843,14 @@ async fn desk_document(
         return Err(WebError::Forbidden.into());
     }
     let d = documents::download_attachment(&state, &c.subject, &id, &key).await?;
-    Ok(([(header::CONTENT_TYPE, d.mime.as_str()), (header::CACHE_CONTROL, "private, no-store")], d.bytes).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, d.mime.as_str()),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        d.bytes,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -900,15 +917,30 @@ fn revision_items(f: &DeskFile, items: Vec<ReturnItem>) -> Result<Vec<RevisionIt
                 .and_then(|p| p.requirements.iter().find(|r| r.key == i.key))
                 .map(|r| r.label.clone()),
             "field" => applicant_field_label(&i.key).map(str::to_string).or_else(|| {
-                permit.and_then(|p| p.fields.iter().find(|x| x.key == i.key)).map(|x| x.label.clone())
+                permit
+                    .and_then(|p| p.fields.iter().find(|x| x.key == i.key))
+                    .map(|x| x.label.clone())
             }),
-            _ => return Err(one_field("items", "Jenis item perbaikan harus \"field\" atau \"document\".")),
+            _ => {
+                return Err(one_field(
+                    "items",
+                    "Jenis item perbaikan harus \"field\" atau \"document\".",
+                ));
+            }
         };
         let Some(label) = known else {
-            return Err(one_field("items", format!("Isian atau syarat \"{}\" tidak ada pada permohonan ini.", i.key)));
+            return Err(one_field(
+                "items",
+                format!("Isian atau syarat \"{}\" tidak ada pada permohonan ini.", i.key),
+            ));
         };
         let label = if i.label.trim().is_empty() { label } else { i.label };
-        out.push(RevisionItem { kind: i.kind, key: i.key, label, note: i.note });
+        out.push(RevisionItem {
+            kind: i.kind,
+            key: i.key,
+            label,
+            note: i.note,
+        });
     }
     Ok(out)
 }
@@ -917,21 +949,38 @@ fn desk_action_of(f: &DeskFile, b: DeskActionBody) -> Result<DeskAction, ApiErro
     Ok(match b.action.as_str() {
         "claim" => DeskAction::Claim,
         "release" => DeskAction::Release,
-        "reassign" if b.officer_id.trim().is_empty() => return Err(one_field("officer_id", "Pilih petugas kantor ini.")),
-        "reassign" => DeskAction::Reassign { officer_id: b.officer_id },
+        "reassign" if b.officer_id.trim().is_empty() => {
+            return Err(one_field("officer_id", "Pilih petugas kantor ini."));
+        }
+        "reassign" => DeskAction::Reassign {
+            officer_id: b.officer_id,
+        },
         "forward" => DeskAction::Forward { note: b.note },
-        "return_to_applicant" => DeskAction::ReturnToApplicant { items: revision_items(f, b.items)?, note: b.note },
+        "return_to_applicant" => DeskAction::ReturnToApplicant {
+            items: revision_items(f, b.items)?,
+            note: b.note,
+        },
         "send_back" => DeskAction::SendBack { note: b.note },
         "reject" => DeskAction::Reject { reason: b.reason },
         "checklist" if b.checks.is_empty() => {
-            return Err(one_field("checks", "Sertakan hasil pemeriksaan tiap syarat: [{\"key\", \"ok\", \"note\"}]."));
+            return Err(one_field(
+                "checks",
+                "Sertakan hasil pemeriksaan tiap syarat: [{\"key\", \"ok\", \"note\"}].",
+            ));
         }
         "checklist" => DeskAction::Checklist { items: b.checks },
         "recommend" => {
             let Some(approve) = b.approve else {
-                return Err(one_field("approve", "Pilih rekomendasi: terbitkan (true) atau tolak (false)."));
+                return Err(one_field(
+                    "approve",
+                    "Pilih rekomendasi: terbitkan (true) atau tolak (false).",
+                ));
             };
-            DeskAction::Recommend { approve, number: b.number, note: b.note }
+            DeskAction::Recommend {
+                approve,
+                number: b.number,
+                note: b.note,
+            }
         }
         "prepare_draft" => DeskAction::PrepareDraft { fields: b.fields },
         "paraf" => DeskAction::Paraf { note: b.note },
@@ -947,17 +996,29 @@ fn desk_action_of(f: &DeskFile, b: DeskActionBody) -> Result<DeskAction, ApiErro
 }
 
 fn lock_missing() -> ApiError {
-    one_field("lock_version", "Sertakan lock_version berkas seperti yang terakhir Anda lihat.")
+    one_field(
+        "lock_version",
+        "Sertakan lock_version berkas seperti yang terakhir Anda lihat.",
+    )
 }
 
 /// Carries out an action and answers with the outcome and the file as it is now.
-async fn run_desk_action(state: &AppState, officer: &Officer, id: &str, lock: i64, key: &str, action: DeskAction) -> ApiResult {
+async fn run_desk_action(
+    state: &AppState,
+    officer: &Officer,
+    id: &str,
+    lock: i64,
+    key: &str,
+    action: DeskAction,
+) -> ApiResult {
     let outcome = match crate::desks::act(state, officer, id, lock, key, action).await? {
         ActOutcome::Done => "done",
         ActOutcome::AlreadyDone => "already_done",
     };
     let f = crate::desks::open_file(state, officer, id).await?;
-    Ok(ok(json!({"outcome": outcome, "application": desk_file_json(&f, officer)})))
+    Ok(ok(
+        json!({"outcome": outcome, "application": desk_file_json(&f, officer)}),
+    ))
 }
 
 async fn desk_action(
@@ -995,9 +1056,18 @@ async fn desk_inspection(
 ) -> ApiResult {
     crate::desks::open_file(&state, &o.0, &id).await?;
     let lock = q.lock_version.trim().parse::<i64>().map_err(|_| lock_missing())?;
-    let filename = if q.filename.trim().is_empty() { "berita-acara.pdf".to_string() } else { q.filename };
+    let filename = if q.filename.trim().is_empty() {
+        "berita-acara.pdf".to_string()
+    } else {
+        q.filename
+    };
     let file = (!body.is_empty()).then(|| (filename, body.to_vec()));
-    let action = DeskAction::RecordInspection { date: q.date, officers: q.officers, result: q.result, file };
+    let action = DeskAction::RecordInspection {
+        date: q.date,
+        officers: q.officers,
+        result: q.result,
+        file,
+    };
     run_desk_action(&state, &o.0, &id, lock, &q.request_key, action).await
 }
 

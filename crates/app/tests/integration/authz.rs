@@ -9,7 +9,10 @@
 //!
 //! "Refused" is 401, 403, 404, or a redirect to a login page (`/masuk`, `/petugas/masuk`);
 //! anything else (200, 303 elsewhere, 400/409/422 about the request itself) got through the
-//! guard. Each request uses a fresh session, so signing out or a stale token cannot spill over.
+//! guard. Each request uses a fresh session made through the service (`create_session`: cookie
+//! for pages, bearer token for the API), so signing out or a stale token cannot spill over and the
+//! Kepala Dinas and Admin need no authenticator code here (sign-in itself is tested in totp.rs).
+//! `AUTHZ_MATRIX=1` prints the status of every route and caller even when all is well.
 //!
 //! The requests are harmless by construction: forms are empty or invalid, the applicant's
 //! application is already submitted (so editing it is refused by the rules, after the guard),
@@ -19,9 +22,8 @@
 //! the step's role (refused by the workflow) from the other officers of the office (refused for
 //! the role), without changing anything.
 //!
-//! Routes whose record the test has no fixture for (issued permits, verification tokens) are
-//! called with a well-formed id that does not exist: there the test checks who is refused at the
-//! door, and accepts 404 from the callers who are let in.
+//! Routes about issued permits use a second application of A's, taken through the desks and
+//! signed: its permit, its verification token and the desk's PDF of its draft SK.
 
 use crate::api::{quick_applicant, ready_draft};
 use crate::dual_test;
@@ -222,7 +224,10 @@ fn literal_or_const(arg: &str, sources: &BTreeMap<String, String>) -> String {
     }
     let name = arg.rsplit("::").next().unwrap_or(arg).trim();
     assert!(
-        !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
         "a route path that is neither a literal nor a constant: {arg}"
     );
     let pattern = format!("const {name}: &str = \"");
@@ -280,17 +285,28 @@ fn router_routes() -> BTreeSet<(String, String)> {
     for c in code.values() {
         for args in calls(c, "nest") {
             assert_eq!(args.len(), 2, "nest({args:?})");
-            let module = args[1].trim_end_matches("::routes()").rsplit("::").next().unwrap_or("").to_string();
+            let module = args[1]
+                .trim_end_matches("::routes()")
+                .rsplit("::")
+                .next()
+                .unwrap_or("")
+                .to_string();
             prefix.insert(module, literal_or_const(&args[0], &sources));
         }
         // Merged (or the base router): any `module::routes()` of the router's code.
         for (k, _) in c.match_indices("::routes()") {
             let head = &c[..k];
-            let module = head[head.rfind(|ch: char| !(ch.is_alphanumeric() || ch == '_')).map_or(0, |p| p + 1)..].to_string();
+            let module = head[head
+                .rfind(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
+                .map_or(0, |p| p + 1)..]
+                .to_string();
             prefix.entry(module).or_default();
         }
         for unsupported in ["route_service", "nest_service", "merge_service"] {
-            assert!(calls(c, unsupported).is_empty(), ".{unsupported}(…): extend the authz test");
+            assert!(
+                calls(c, unsupported).is_empty(),
+                ".{unsupported}(…): extend the authz test"
+            );
         }
     }
     let mut out = BTreeSet::new();
@@ -319,8 +335,16 @@ fn access_table_lists_exactly_the_routes_of_the_router() {
     assert_eq!(listed.len(), ACCESS.len(), "ACCESS lists a route twice");
     let routes = router_routes();
     // The reader itself: the routes every build has.
-    for known in [("GET", "/"), ("GET", "/petugas/2fa"), ("POST", "/api/v1/auth/login"), ("GET", "/healthz")] {
-        assert!(routes.contains(&(known.0.to_string(), known.1.to_string())), "the source reader missed {known:?}");
+    for known in [
+        ("GET", "/"),
+        ("GET", "/petugas/2fa"),
+        ("POST", "/api/v1/auth/login"),
+        ("GET", "/healthz"),
+    ] {
+        assert!(
+            routes.contains(&(known.0.to_string(), known.1.to_string())),
+            "the source reader missed {known:?}"
+        );
     }
     let missing: Vec<_> = routes.difference(&listed).collect();
     let stale: Vec<_> = listed.difference(&routes).collect();
@@ -419,12 +443,19 @@ fn allowed(access: Access, path: &str, a: &Actor) -> bool {
         Access::OfficerSignIn => officer,
         Access::Officer | Access::StepRole => officer && (!scoped || home),
         Access::Supervisor => officer && a.is_supervisor(),
-        Access::OfficerRole(roles) => officer && roles.iter().any(|r| a.roles.iter().any(|x| x == r)) && (!scoped || home),
+        Access::OfficerRole(roles) => {
+            officer && roles.iter().any(|r| a.roles.iter().any(|x| x == r)) && (!scoped || home)
+        }
     }
 }
 
 struct Fixtures {
+    /// A's application waiting at the Front Office.
     app_id: String,
+    /// A's second application, through the desks and signed, and its permit.
+    signed_app_id: String,
+    permit_id: String,
+    permit_token: String,
     doc_id: String,
     applicant_a: String,
     registration_number: String,
@@ -454,35 +485,40 @@ enum Body {
     Raw(Vec<u8>),
 }
 
-/// What to send for one route: the concrete path, the body, whether the record in the path
-/// exists (a fixture) and whether the owner's record must be made fresh for each call.
+/// What to send for one route: the concrete path, the body, and whether the owner's record must
+/// be made fresh for each call.
 struct Probe {
     path: String,
     body: Body,
-    real_record: bool,
     fresh_document: bool,
 }
 
 /// The request for a route; `lock` is the `lock_version` desk actions carry.
 fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
-    let mut real_record = true;
     let id = if path.starts_with("/berkas/") || path.starts_with("/api/v1/documents/") {
         fx.doc_id.clone()
     } else if path.starts_with("/izin/") || path.starts_with("/petugas/izin/") {
-        real_record = false;
-        izinkes_app::ids::new_id()
+        fx.permit_id.clone()
+    } else if path.contains("{which}") {
+        fx.signed_app_id.clone()
     } else {
         fx.app_id.clone()
     };
-    // The desk's PDFs exist once their product does (the file waits at its first step).
-    if path.contains("{token}") || path.contains("{which}") {
-        real_record = false;
-    }
-    let code = if path.starts_with("/wilayah/") || path.starts_with("/api/v1/areas/") { "51.01" } else { "SIP-DRSP" };
-    let mut concrete =
-        path.replace("{id}", &id).replace("{key}", "ktp").replace("{code}", code).replace("{token}", "tidak-ada-token")
-        .replace("{which}", "berita-acara.pdf");
-    let fresh_document = matches!((method, path), ("POST", "/berkas/{id}/hapus") | ("DELETE", "/api/v1/documents/{id}"));
+    let code = if path.starts_with("/wilayah/") || path.starts_with("/api/v1/areas/") {
+        "51.01"
+    } else {
+        "SIP-DRSP"
+    };
+    let mut concrete = path
+        .replace("{id}", &id)
+        .replace("{key}", "ktp")
+        .replace("{code}", code)
+        .replace("{token}", &fx.permit_token)
+        .replace("{which}", "draf-sk.pdf");
+    let fresh_document = matches!(
+        (method, path),
+        ("POST", "/berkas/{id}/hapus") | ("DELETE", "/api/v1/documents/{id}")
+    );
     let pdf = || samples::pdf("Berkas uji otorisasi");
     let lock_text = lock.to_string();
     let body = match (method, path) {
@@ -529,7 +565,9 @@ fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
         ("POST", "/berkas") => Body::Multipart(vec![("title", "KTP".into())], "file", "ktp.pdf", pdf()),
         ("POST", "/permohonan/{id}/syarat/{key}/pilih") => Body::Form(vec![("document_id", fx.doc_id.clone())]),
         ("POST", "/permohonan/{id}/perbaikan") => Body::Form(vec![("facility_name", "RSU Negara".into())]),
-        ("POST", "/petugas/berkas/{id}/aksi") => Body::Form(vec![("action", "forward".into()), ("lock_version", lock_text)]),
+        ("POST", "/petugas/berkas/{id}/aksi") => {
+            Body::Form(vec![("action", "forward".into()), ("lock_version", lock_text)])
+        }
         ("POST", "/petugas/berkas/{id}/berita-acara") => Body::Multipart(
             vec![
                 ("lock_version", lock_text),
@@ -542,20 +580,29 @@ fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
             pdf(),
         ),
         // An impossible date: refused by the rules, nothing added.
-        ("POST", "/petugas/admin/kalender") => {
-            Body::Form(vec![("date", "2026-02-30".into()), ("kind", "apa".into()), ("name", String::new())])
-        }
+        ("POST", "/petugas/admin/kalender") => Body::Form(vec![
+            ("date", "2026-02-30".into()),
+            ("kind", "apa".into()),
+            ("name", String::new()),
+        ]),
         ("POST", "/petugas/admin/kalender/hapus") => Body::Form(vec![("id", "bukan-angka".into())]),
         // No steps: refused by the workflow check, nothing published.
         ("POST", "/petugas/admin/alur/{code}") => Body::Form(vec![("rows", "0".into())]),
+        // Too short a reason: refused by the rules once past the guard; the permit stays.
         ("POST", "/petugas/izin/{id}/cabut") => {
-            Body::Form(vec![("reason", "Uji otorisasi, bukan pencabutan.".into()), ("decree", "0/UJI/2026".into())])
+            Body::Form(vec![("reason", "uji".into()), ("decree", "0/UJI/2026".into())])
         }
+        // Nobody named: refused by the rules once past the guard.
+        ("POST", "/petugas/izin/{id}/serahkan") => Body::Form(vec![("received_by", String::new())]),
         // Everything else: an empty form (sign-in, registration, tracking and the like answer
         // with their field errors).
         _ => Body::Form(vec![]),
     };
-    Probe { path: concrete, body, real_record, fresh_document }
+    Probe {
+        path: concrete,
+        body,
+        fresh_document,
+    }
 }
 
 /// A fresh session for the actor: a cookie for pages, a bearer token for the API.
@@ -564,15 +611,29 @@ async fn session(app: &TestApp, a: &Actor, api: bool) -> Option<String> {
     let office = (a.kind == Kind::Officer).then_some(a.office);
     match a.kind {
         Kind::Anonymous => None,
-        Kind::Applicant => Some(accounts::create_session(&app.state, SubjectKind::Applicant, &a.id, None, kind).await.expect("session")),
-        Kind::Officer => Some(accounts::create_session(&app.state, SubjectKind::Officer, &a.id, office, kind).await.expect("session")),
+        Kind::Applicant => Some(
+            accounts::create_session(&app.state, SubjectKind::Applicant, &a.id, None, kind)
+                .await
+                .expect("session"),
+        ),
+        Kind::Officer => Some(
+            accounts::create_session(&app.state, SubjectKind::Officer, &a.id, office, kind)
+                .await
+                .expect("session"),
+        ),
     }
 }
 
 async fn fresh_document(app: &TestApp, fx: &Fixtures) -> String {
-    izinkes_app::documents::add(&app.state, &fx.applicant_a, "KTP", "ktp.pdf", &samples::pdf("KTP sekali pakai"))
-        .await
-        .expect("library document")
+    izinkes_app::documents::add(
+        &app.state,
+        &fx.applicant_a,
+        "KTP",
+        "ktp.pdf",
+        &samples::pdf("KTP sekali pakai"),
+    )
+    .await
+    .expect("library document")
 }
 
 async fn send(app: &TestApp, a: &Actor, method: &str, path: &str, fx: &Fixtures, lock: i64) -> Reply {
@@ -583,7 +644,10 @@ async fn send(app: &TestApp, a: &Actor, method: &str, path: &str, fx: &Fixtures,
     }
     let api = path.starts_with("/api/");
     let token = session(app, a, api).await;
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     let mut req = client.request(Method::from_bytes(method.as_bytes()).expect("method"), app.url(&p.path));
     if api {
         if let Some(t) = &token {
@@ -615,21 +679,43 @@ async fn send(app: &TestApp, a: &Actor, method: &str, path: &str, fx: &Fixtures,
     };
     let r = req.send().await.expect("request");
     let status = r.status().as_u16();
-    let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let body = r.text().await.unwrap_or_default();
     Reply { status, location, body }
 }
 
 async fn officer(app: &TestApp, office: &'static str, name: &'static str, roles: &[Role]) -> Actor {
     let email = format!("{name}.{office}@kantor.example.id");
-    let id = accounts::add_officer(&app.state, office, &email, &format!("Petugas {name}"), "Pelaksana", OFFICER_PASSWORD, roles)
-        .await
-        .expect("officer");
-    Actor { name, kind: Kind::Officer, id, owner: false, office, roles: roles.iter().map(|r| r.code().to_string()).collect() }
+    let id = accounts::add_officer(
+        &app.state,
+        office,
+        &email,
+        &format!("Petugas {name}"),
+        "Pelaksana",
+        OFFICER_PASSWORD,
+        roles,
+    )
+    .await
+    .expect("officer");
+    Actor {
+        name,
+        kind: Kind::Officer,
+        id,
+        owner: false,
+        office,
+        roles: roles.iter().map(|r| r.code().to_string()).collect(),
+    }
 }
 
 async fn set_photo(app: &TestApp, applicant_id: &str) {
-    let a = accounts::load_applicant(&app.state, applicant_id).await.expect("applicant");
+    let a = accounts::load_applicant(&app.state, applicant_id)
+        .await
+        .expect("applicant");
     accounts::set_photo(&app.state, &a, samples::PNG).await.expect("photo");
 }
 
@@ -640,7 +726,10 @@ async fn cast(app: &TestApp) -> (Vec<Actor>, Fixtures) {
     izinkes_app::calendar::save_settings(
         &app.state,
         HOME,
-        &izinkes_app::calendar::OfficeSettings { default_preset: "cilegon".into(), ..Default::default() },
+        &izinkes_app::calendar::OfficeSettings {
+            default_preset: "cilegon".into(),
+            ..Default::default()
+        },
     )
     .await
     .expect("settings");
@@ -657,8 +746,22 @@ async fn cast(app: &TestApp) -> (Vec<Actor>, Fixtures) {
     let (b_id, _) = quick_applicant(&app.state, "5104011003970005", "lain@example.com").await;
     set_photo(app, &a_id).await;
     set_photo(app, &b_id).await;
-    actors.push(Actor { name: "A", kind: Kind::Applicant, id: a_id.clone(), owner: true, office: "", roles: vec![] });
-    actors.push(Actor { name: "B", kind: Kind::Applicant, id: b_id, owner: false, office: "", roles: vec![] });
+    actors.push(Actor {
+        name: "A",
+        kind: Kind::Applicant,
+        id: a_id.clone(),
+        owner: true,
+        office: "",
+        roles: vec![],
+    });
+    actors.push(Actor {
+        name: "B",
+        kind: Kind::Applicant,
+        id: b_id,
+        owner: false,
+        office: "",
+        roles: vec![],
+    });
     for (name, role) in [
         ("fo", Role::FrontOffice),
         ("bo", Role::BackOffice),
@@ -675,7 +778,9 @@ async fn cast(app: &TestApp) -> (Vec<Actor>, Fixtures) {
     actors.push(officer(app, "pontianak", "ptk", &Role::ALL).await);
 
     let app_id = ready_draft(&app.state, &a_id, "RSU Negara", 1).await;
-    let submitted = izinkes_app::applications::submit(&app.state, &a_id, &app_id).await.expect("submit");
+    let submitted = izinkes_app::applications::submit(&app.state, &a_id, &app_id)
+        .await
+        .expect("submit");
     let registration_number = match submitted {
         izinkes_app::applications::SubmitOutcome::Submitted(n) => n.as_str().to_string(),
         izinkes_app::applications::SubmitOutcome::Problems(p) => panic!("{:?}", p.all()),
@@ -689,93 +794,253 @@ async fn cast(app: &TestApp) -> (Vec<Actor>, Fixtures) {
     let doc_id = izinkes_app::documents::add(&app.state, &a_id, "KTP", "ktp.pdf", &samples::pdf("KTP"))
         .await
         .expect("library document");
-    let fx = Fixtures { app_id, doc_id, applicant_a: a_id, registration_number, nik4: a_nik[a_nik.len() - 4..].to_string() };
+    let (signed_app_id, permit_id, permit_token) = signed_permit(app, &actors, &a_id).await;
+    let fx = Fixtures {
+        app_id,
+        signed_app_id,
+        permit_id,
+        permit_token,
+        doc_id,
+        applicant_a: a_id,
+        registration_number,
+        nik4: a_nik[a_nik.len() - 4..].to_string(),
+    };
     (actors, fx)
 }
 
+fn desk_officer(a: &Actor) -> izinkes_app::desks::Officer {
+    izinkes_app::desks::Officer {
+        id: a.id.clone(),
+        name: format!("Petugas {}", a.name),
+        office_id: a.office.into(),
+        roles: a.roles.clone(),
+    }
+}
+
+/// A second application of A's, through every Cilegon desk and signed by the Kepala Dinas:
+/// (application id, permit id, verification token).
+async fn signed_permit(app: &TestApp, actors: &[Actor], applicant_id: &str) -> (String, String, String) {
+    use izinkes_app::desks::{CheckItem, DeskAction, act};
+    use izinkes_domain::workflow::{Product, WorkflowDefinition};
+    let id = ready_draft(&app.state, applicant_id, "Klinik Pratama Negara", 2).await;
+    izinkes_app::applications::submit(&app.state, applicant_id, &id)
+        .await
+        .expect("submit");
+    let of_role = |role: &str| {
+        desk_officer(
+            actors
+                .iter()
+                .find(|a| a.office == HOME && a.roles.iter().any(|r| r == role))
+                .expect("officer of the role"),
+        )
+    };
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1")
+            .bind(&id)
+            .fetch_all(&app.state.db.pool)
+            .await
+            .expect("documents");
+    for step in WorkflowDefinition::preset("cilegon").expect("preset").steps {
+        let officer = of_role(&step.role);
+        let mut actions: Vec<DeskAction> = step
+            .produces
+            .iter()
+            .map(|p| match p {
+                Product::Checklist => DeskAction::Checklist {
+                    items: keys
+                        .iter()
+                        .map(|k| CheckItem {
+                            key: k.clone(),
+                            ok: true,
+                            note: String::new(),
+                        })
+                        .collect(),
+                },
+                Product::DraftSk => DeskAction::PrepareDraft {
+                    fields: Default::default(),
+                },
+                Product::Paraf => DeskAction::Paraf { note: String::new() },
+                Product::Approval => DeskAction::Approve { note: String::new() },
+                other => panic!("the Cilegon preset does not produce {other:?}"),
+            })
+            .collect();
+        actions.push(DeskAction::Forward { note: String::new() });
+        for action in actions {
+            let lock = lock_of(app, &id).await;
+            if let Err(e) = act(&app.state, &officer, &id, lock, "", action).await {
+                panic!("at {}: {e:?}", step.key);
+            }
+        }
+    }
+    let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("a permit awaiting signature");
+    izinkes_app::permits::sign_one(&app.state, &of_role("kadis"), &permit_id)
+        .await
+        .expect("signed");
+    let token: String = sqlx::query_scalar("SELECT token FROM permits WHERE id = $1")
+        .bind(&permit_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("token");
+    (id, permit_id, token)
+}
+
 async fn lock_of(app: &TestApp, id: &str) -> i64 {
-    sqlx::query_scalar("SELECT lock_version FROM applications WHERE id = $1").bind(id).fetch_one(&app.state.db.pool).await.expect("lock")
+    sqlx::query_scalar("SELECT lock_version FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("lock")
 }
 
 /// What the service says to an officer of the office without the step's role.
 const ROLE_REFUSAL: &str = "tidak memiliki peran itu";
 
-dual_test!(every_route_admits_exactly_the_callers_the_access_table_allows, |app: TestApp| async move {
-    let (actors, fx) = cast(&app).await;
-    let lock_before = lock_of(&app, &fx.app_id).await;
-    let stale = -1;
-    let mut problems: Vec<String> = Vec::new();
-    let mut matrix = String::new();
-    let header: Vec<String> = actors.iter().map(|a| format!("{:>5}", a.name)).collect();
-    matrix.push_str(&format!("{:<58} {:<13} {}\n", "route", "access", header.join(" ")));
-    for &(method, path, access) in ACCESS {
-        let mut replies = Vec::with_capacity(actors.len());
-        for a in &actors {
-            replies.push(send(&app, a, method, path, &fx, stale).await);
-        }
-        let real_record = probe(method, path, &fx, stale).real_record;
-        let mut cells = Vec::new();
-        for (a, r) in actors.iter().zip(&replies) {
-            let want = allowed(access, path, a);
-            let through = !r.refused() || (!real_record && want && r.status == 404);
-            let mut ok = want == through && r.status < 500;
-            // Past the guard of a desk action, only the stale lock stops the office's officers.
-            if ok && want && access == Access::StepRole && r.status != 409 {
-                ok = false;
+dual_test!(
+    every_route_admits_exactly_the_callers_the_access_table_allows,
+    |app: TestApp| async move {
+        let (actors, fx) = cast(&app).await;
+        let lock_before = lock_of(&app, &fx.app_id).await;
+        let stale = -1;
+        let mut problems: Vec<String> = Vec::new();
+        let mut matrix = String::new();
+        let header: Vec<String> = actors.iter().map(|a| format!("{:>5}", a.name)).collect();
+        matrix.push_str(&format!("{:<58} {:<13} {}\n", "route", "access", header.join(" ")));
+        for &(method, path, access) in ACCESS {
+            let mut replies = Vec::with_capacity(actors.len());
+            for a in &actors {
+                replies.push(send(&app, a, method, path, &fx, stale).await);
             }
-            if !ok {
-                problems.push(format!(
-                    "{method} {path} as {} ({:?} {:?}): {} {} — expected {}",
-                    a.name,
-                    a.kind,
-                    a.roles,
-                    r.status,
-                    r.location,
-                    if want { "to get through" } else { "to be refused" }
-                ));
+            let mut cells = Vec::new();
+            for (a, r) in actors.iter().zip(&replies) {
+                let want = allowed(access, path, a);
+                let through = !r.refused();
+                let mut ok = want == through && r.status < 500;
+                // Past the guard of a desk action, only the stale lock stops the office's officers.
+                if ok && want && access == Access::StepRole && r.status != 409 {
+                    ok = false;
+                }
+                if !ok {
+                    problems.push(format!(
+                        "{method} {path} as {} ({:?} {:?}): {} {} — expected {}",
+                        a.name,
+                        a.kind,
+                        a.roles,
+                        r.status,
+                        r.location,
+                        if want { "to get through" } else { "to be refused" }
+                    ));
+                }
+                cells.push(format!("{:>4}{}", r.status, if ok { ' ' } else { '!' }));
             }
-            cells.push(format!("{:>4}{}", r.status, if ok { ' ' } else { '!' }));
+            let access_text = match access {
+                Access::OfficerRole(roles) => roles.join("|"),
+                other => format!("{other:?}"),
+            };
+            matrix.push_str(&format!(
+                "{:<58} {:<13} {}\n",
+                format!("{method} {path}"),
+                access_text,
+                cells.join(" ")
+            ));
         }
-        let access_text = match access {
-            Access::OfficerRole(roles) => roles.join("|"),
-            other => format!("{other:?}"),
-        };
-        matrix.push_str(&format!("{:<58} {:<13} {}\n", format!("{method} {path}"), access_text, cells.join(" ")));
-    }
-    assert_eq!(lock_of(&app, &fx.app_id).await, lock_before, "the probes changed the file");
+        assert_eq!(
+            lock_of(&app, &fx.app_id).await,
+            lock_before,
+            "the probes changed the file"
+        );
 
-    // The step's role: with the right lock version and an action the step cannot take yet,
-    // the Front Office is refused by the workflow, the office's other officers for their role.
-    let lock = lock_of(&app, &fx.app_id).await;
-    for &(method, path, access) in ACCESS.iter().filter(|(_, _, a)| *a == Access::StepRole) {
-        for a in actors.iter().filter(|a| a.kind == Kind::Officer && a.office == HOME) {
-            let r = send(&app, a, method, path, &fx, lock).await;
-            let holder = a.roles.iter().any(|x| x == STEP_ROLE);
-            let role_refused = r.body.contains(ROLE_REFUSAL);
-            if r.status != 422 || role_refused == holder {
-                problems.push(format!(
-                    "{method} {path} ({access:?}) as {} with the current lock: {} — expected 422 {}",
-                    a.name,
-                    r.status,
-                    if holder { "from the workflow (the step is theirs)" } else { "for the role" }
-                ));
+        // The step's role: with the right lock version and an action the step cannot take yet,
+        // the Front Office is refused by the workflow, the office's other officers for their role.
+        let lock = lock_of(&app, &fx.app_id).await;
+        for &(method, path, access) in ACCESS.iter().filter(|(_, _, a)| *a == Access::StepRole) {
+            for a in actors.iter().filter(|a| a.kind == Kind::Officer && a.office == HOME) {
+                let r = send(&app, a, method, path, &fx, lock).await;
+                let holder = a.roles.iter().any(|x| x == STEP_ROLE);
+                let role_refused = r.body.contains(ROLE_REFUSAL);
+                if r.status != 422 || role_refused == holder {
+                    problems.push(format!(
+                        "{method} {path} ({access:?}) as {} with the current lock: {} — expected 422 {}",
+                        a.name,
+                        r.status,
+                        if holder {
+                            "from the workflow (the step is theirs)"
+                        } else {
+                            "for the role"
+                        }
+                    ));
+                }
             }
         }
+        assert_eq!(
+            lock_of(&app, &fx.app_id).await,
+            lock,
+            "the role probes changed the file"
+        );
+        let status: String = sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
+            .bind(&fx.app_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(status, "submitted");
+        if std::env::var_os("AUTHZ_MATRIX").is_some() {
+            println!("{matrix}");
+        }
+        assert!(
+            problems.is_empty(),
+            "{} authorization problem(s):\n{}\n\nstatus per route and caller ('!' = not as ACCESS says):\n{matrix}",
+            problems.len(),
+            problems.join("\n")
+        );
     }
-    assert_eq!(lock_of(&app, &fx.app_id).await, lock, "the role probes changed the file");
-    let status: String = sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
-        .bind(&fx.app_id)
+);
+
+dual_test!(references_to_records_of_others_are_refused, |app: TestApp| async move {
+    let (actors, fx) = cast(&app).await;
+    let by_name = |n: &str| actors.iter().find(|a| a.name == n).expect("actor").clone();
+    let (b, kasi, ptk) = (by_name("B"), by_name("kasi"), by_name("ptk"));
+    // B's own draft cannot take A's file of Manajer Berkas, over the API or the page.
+    let applicant_b = accounts::load_applicant(&app.state, &b.id).await.expect("B");
+    let draft = izinkes_app::applications::create_draft(&app.state, &applicant_b, HOME, "SIP-DRSP")
+        .await
+        .expect("draft");
+    let token = session(&app, &b, true).await.expect("token");
+    let r = app
+        .api()
+        .post(app.url(&format!("/api/v1/applications/{draft}/documents/ktp/from-library")))
+        .bearer_auth(&token)
+        .json(&json!({"document_id": fx.doc_id}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 422);
+    let attached: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM application_documents WHERE application_id = $1")
+        .bind(&draft)
         .fetch_one(&app.state.db.pool)
         .await
-        .unwrap();
-    assert_eq!(status, "submitted");
-    if std::env::var_os("AUTHZ_MATRIX").is_some() {
-        println!("{matrix}");
-    }
-    assert!(
-        problems.is_empty(),
-        "{} authorization problem(s):\n{}\n\nstatus per route and caller ('!' = not as ACCESS says):\n{matrix}",
-        problems.len(),
-        problems.join("\n")
-    );
+        .expect("count");
+    assert_eq!(attached, 0, "A's file must not reach B's application");
+    let a_app = fx.app_id.clone();
+    let fx_b = Fixtures {
+        app_id: draft.clone(),
+        ..fx
+    };
+    let r = send(&app, &b, "POST", "/permohonan/{id}/syarat/{key}/pilih", &fx_b, 0).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    // A supervisor cannot hand a file to an officer of another office.
+    let lock = lock_of(&app, &a_app).await;
+    let token = session(&app, &kasi, true).await.expect("token");
+    let r = app
+        .api()
+        .post(app.url(&format!("/api/v1/desk/applications/{a_app}/actions")))
+        .bearer_auth(&token)
+        .json(&json!({"action": "reassign", "officer_id": ptk.id, "lock_version": lock}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(lock_of(&app, &a_app).await, lock);
 });
