@@ -293,7 +293,7 @@ export function totpCode(secret, step = totpStepNow()) {
  * program cannot be started, with a hint which Debian package has it.
  */
 export function runTool(cmd, args, { timeout = 30_000 } = {}) {
-  const packages = { pdfsig: "poppler-utils", pdftoppm: "poppler-utils", pdftotext: "poppler-utils", zbarimg: "zbar-tools" };
+  const packages = { pdfsig: "poppler-utils", pdftoppm: "poppler-utils", pdftotext: "poppler-utils", pdfimages: "poppler-utils", zbarimg: "zbar-tools" };
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { timeout, maxBuffer: 16 * 1024 * 1024, encoding: "utf8" }, (err, stdout, stderr) => {
       if (err && (err.code === "ENOENT" || typeof err.code !== "number")) {

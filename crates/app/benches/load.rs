@@ -22,6 +22,7 @@
 //! Seeding: the demo data and one complete template draft per permit type are made through the
 //! service layer (so the data is what the service writes); the bulk applicants, applications,
 //! attachments and history rows are then copied from those with direct multi-row SQL.
+#![allow(clippy::type_complexity, clippy::too_many_arguments, clippy::manual_checked_ops)] // a load harness: row tuples and long worker signatures are clearer inline
 
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, Utc};
 use izinkes_app::accounts;
@@ -87,7 +88,10 @@ struct Settings {
 
 fn env_num(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
-        Ok(v) => v.trim().parse().unwrap_or_else(|_| panic!("{name} must be a number, got {v:?}")),
+        Ok(v) => v
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} must be a number, got {v:?}")),
         Err(_) => default,
     }
 }
@@ -97,8 +101,12 @@ impl Settings {
         let seconds = env_num("BENCH_SECONDS", 10).max(1);
         let warmup = env_num("BENCH_WARMUP", 1);
         let concurrency = env_num("BENCH_CONCURRENCY", 64).max(1) as usize;
-        let pg_admin = std::env::var("BENCH_DATABASE_URL").ok().filter(|s| !s.trim().is_empty());
-        let wanted = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into()).to_lowercase();
+        let pg_admin = std::env::var("BENCH_DATABASE_URL")
+            .ok()
+            .filter(|s| !s.trim().is_empty());
+        let wanted = std::env::var("BENCH_BACKENDS")
+            .unwrap_or_else(|_| "sqlite,postgres".into())
+            .to_lowercase();
         let mut backends = Vec::new();
         if wanted.contains("sqlite") {
             backends.push(Kind::Sqlite);
@@ -126,7 +134,8 @@ impl Settings {
             output,
             paced_seconds: env_num("BENCH_PACED_SECONDS", 5),
             scenarios: {
-                let wanted = std::env::var("BENCH_SCENARIOS").unwrap_or_else(|_| "catalog,list,detail,api,submit".into());
+                let wanted =
+                    std::env::var("BENCH_SCENARIOS").unwrap_or_else(|_| "catalog,list,detail,api,submit".into());
                 let all = [
                     ("catalog", Scenario::Catalog),
                     ("list", Scenario::MyList),
@@ -135,7 +144,10 @@ impl Settings {
                     ("submit", Scenario::Submit),
                 ];
                 let chosen: Vec<&str> = wanted.split(',').map(str::trim).collect();
-                all.iter().filter(|(k, _)| chosen.contains(k)).map(|(_, v)| *v).collect()
+                all.iter()
+                    .filter(|(k, _)| chosen.contains(k))
+                    .map(|(_, v)| *v)
+                    .collect()
             },
         }
     }
@@ -197,12 +209,34 @@ fn thousands(n: u64) -> String {
 }
 
 const FIRST: [&str; 24] = [
-    "Putu", "Made", "Nyoman", "Ketut", "Wayan", "Kadek", "Komang", "Gede", "Dewi", "Siti", "Budi", "Agus", "Rina", "Yohanes",
-    "Maria", "Fransiska", "Andi", "Nur", "Rudi", "Sri", "Hendra", "Lestari", "Yuliana", "Stefanus",
+    "Putu",
+    "Made",
+    "Nyoman",
+    "Ketut",
+    "Wayan",
+    "Kadek",
+    "Komang",
+    "Gede",
+    "Dewi",
+    "Siti",
+    "Budi",
+    "Agus",
+    "Rina",
+    "Yohanes",
+    "Maria",
+    "Fransiska",
+    "Andi",
+    "Nur",
+    "Rudi",
+    "Sri",
+    "Hendra",
+    "Lestari",
+    "Yuliana",
+    "Stefanus",
 ];
 const LAST: [&str; 20] = [
-    "Setiawan", "Lestari", "Santoso", "Pratama", "Wijaya", "Saputra", "Hidayat", "Kusuma", "Sari", "Nugroho", "Purnama",
-    "Suryadi", "Halim", "Tanjaya", "Mahendra", "Astuti", "Gunawan", "Wibowo", "Utami", "Aryasa",
+    "Setiawan", "Lestari", "Santoso", "Pratama", "Wijaya", "Saputra", "Hidayat", "Kusuma", "Sari", "Nugroho",
+    "Purnama", "Suryadi", "Halim", "Tanjaya", "Mahendra", "Astuti", "Gunawan", "Wibowo", "Utami", "Aryasa",
 ];
 const FACILITIES: [&str; 10] = [
     "RSU Negara",
@@ -218,7 +252,10 @@ const FACILITIES: [&str; 10] = [
 ];
 
 /// The two demo offices: (id, code, regency, a village in the regency).
-const OFFICES: [(&str, &str, &str); 2] = [("pontianak", "PTK", "61.71.01.1002"), ("jembrana", "JBR", "51.01.03.2004")];
+const OFFICES: [(&str, &str, &str); 2] = [
+    ("pontianak", "PTK", "61.71.01.1002"),
+    ("jembrana", "JBR", "51.01.03.2004"),
+];
 
 // ---------------------------------------------------------------------------------------------
 // Seeding
@@ -267,9 +304,14 @@ struct Running {
     pg_db: Option<String>,
 }
 
+/// The admin URL with the database name replaced (query parameters such as `sslmode` kept).
 fn pg_url_for(admin: &str, name: &str) -> String {
-    match admin.rsplit_once('/') {
-        Some((server, _)) => format!("{server}/{name}"),
+    let (base, query) = match admin.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (admin, String::new()),
+    };
+    match base.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{name}{query}"),
         None => panic!("bad BENCH_DATABASE_URL {admin}"),
     }
 }
@@ -282,7 +324,9 @@ async fn prepare(kind: Kind, s: &Settings) -> Running {
         Kind::Postgres => {
             let admin = s.pg_admin.clone().expect("admin url");
             let name = format!("izk_bench_{}", new_id());
-            let db = izinkes_app::db::Db::connect(&admin).await.expect("BENCH_DATABASE_URL: PostgreSQL must answer");
+            let db = izinkes_app::db::Db::connect(&admin)
+                .await
+                .expect("BENCH_DATABASE_URL: PostgreSQL must answer");
             exec(&db.pool, format!("CREATE DATABASE {name}")).await;
             db.pool.close().await;
             (Some(pg_url_for(&admin, &name)), Some(name))
@@ -296,15 +340,38 @@ async fn prepare(kind: Kind, s: &Settings) -> Running {
     let t = Instant::now();
     let state = izinkes_app::open(config).await.expect("open");
     izinkes_app::demo::load(&state).await.expect("demo data");
-    timings.push(("open, migrate, demo data (service layer: 2 offices, 18 officers, 3 applicants, 6 applications)".into(), t.elapsed()));
+    timings.push((
+        "open, migrate, demo data (service layer: 2 offices, 18 officers, 3 applicants, 6 applications)".into(),
+        t.elapsed(),
+    ));
 
     let t = Instant::now();
     let templates = make_templates(&state).await;
-    timings.push((format!("{} complete template drafts, one per permit type (service layer)", templates.len()), t.elapsed()));
+    timings.push((
+        format!(
+            "{} complete template drafts, one per permit type (service layer)",
+            templates.len()
+        ),
+        t.elapsed(),
+    ));
 
     let version = match kind {
-        Kind::Sqlite => sqlx::query_scalar::<_, String>("SELECT sqlite_version()").fetch_one(&state.db.pool).await.map(|v| format!("SQLite {v}")),
-        Kind::Postgres => sqlx::query_scalar::<_, String>("SHOW server_version").fetch_one(&state.db.pool).await.map(|v| format!("PostgreSQL {v}")),
+        Kind::Sqlite => sqlx::query_scalar::<_, String>("SELECT sqlite_version()")
+            .fetch_one(&state.db.pool)
+            .await
+            .map(|v| format!("SQLite {v}")),
+        Kind::Postgres => {
+            let v = sqlx::query_scalar::<_, String>("SHOW server_version")
+                .fetch_one(&state.db.pool)
+                .await;
+            let tls = sqlx::query_scalar::<_, String>(
+                "SELECT CASE WHEN ssl THEN 'TLS' ELSE 'no TLS' END FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            )
+            .fetch_one(&state.db.pool)
+            .await
+            .unwrap_or_else(|_| "TLS unknown".into());
+            v.map(|v| format!("PostgreSQL {v}, local TCP, connections with {tls}"))
+        }
     }
     .unwrap_or_default();
 
@@ -317,7 +384,12 @@ async fn prepare(kind: Kind, s: &Settings) -> Running {
     });
     Running {
         state,
-        seeded: Seeded { base: format!("http://127.0.0.1:{port}"), timings, version, ..seeded },
+        seeded: Seeded {
+            base: format!("http://127.0.0.1:{port}"),
+            timings,
+            version,
+            ..seeded
+        },
         _dir: dir,
         pg_db,
     }
@@ -358,7 +430,9 @@ async fn make_templates(state: &AppState) -> Vec<Template> {
             }
         }
         let office = OFFICES[*serving.first().expect("an office offers the type")];
-        let app_id = applications::create_draft(state, &applicant, office.0, &permit.code).await.expect("draft");
+        let app_id = applications::create_draft(state, &applicant, office.0, &permit.code)
+            .await
+            .expect("draft");
         let data = ApplicantData {
             name: applicant.full_name.clone(),
             email: applicant.email.clone(),
@@ -370,10 +444,14 @@ async fn make_templates(state: &AppState) -> Vec<Template> {
             location_address: "Jl. Pahlawan No. 12, RT 004/RW 002".into(),
             ..ApplicantData::default()
         };
-        let e = applications::save_step1(state, &id, &app_id, &data).await.expect("step 1");
+        let e = applications::save_step1(state, &id, &app_id, &data)
+            .await
+            .expect("step 1");
         assert!(e.is_empty(), "template step 1 {}: {e:?}", permit.code);
         let answers = izinkes_app::demo::sample_answers(permit);
-        let e = applications::save_step2(state, &id, &app_id, &answers).await.expect("step 2");
+        let e = applications::save_step2(state, &id, &app_id, &answers)
+            .await
+            .expect("step 2");
         assert!(e.is_empty(), "template step 2 {}: {e:?}", permit.code);
         let v = applications::load_view(state, &id, &app_id).await.expect("view");
         for req in permit.needed_requirements(&v.all_answers()) {
@@ -384,11 +462,18 @@ async fn make_templates(state: &AppState) -> Vec<Template> {
             } else {
                 (format!("{}.jpg", req.key), samples::jpeg())
             };
-            applications::upload_requirement(state, &id, &app_id, &req.key, &name, &bytes).await.expect("upload");
+            applications::upload_requirement(state, &id, &app_id, &req.key, &name, &bytes)
+                .await
+                .expect("upload");
         }
         let v = applications::load_view(state, &id, &app_id).await.expect("view");
         let problems = applications::check_complete(&v);
-        assert!(problems.is_empty(), "template {} incomplete: {:?}", permit.code, problems.all());
+        assert!(
+            problems.is_empty(),
+            "template {} incomplete: {:?}",
+            permit.code,
+            problems.all()
+        );
         out.push(Template {
             code: permit.code.clone(),
             profession: permit.profession.clone(),
@@ -448,9 +533,28 @@ fn is_active(status: &str) -> bool {
     matches!(status, "submitted" | "in_process" | "needs_revision" | "issued")
 }
 
+/// A transaction for bulk loading. On PostgreSQL as a superuser the foreign-key triggers are
+/// skipped for it (`session_replication_role = replica`): the rows are consistent by construction
+/// and checking 1.3 million references one by one would dominate the seeding time.
+async fn bulk_tx(db: &sqlx::AnyPool) -> izinkes_app::db::Tx {
+    let mut tx = db.begin().await.expect("tx");
+    if tx.backend_name() == "PostgreSQL" {
+        let superuser: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN rolsuper THEN 1 ELSE 0 END::bigint FROM pg_roles WHERE rolname = current_user",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap_or(0);
+        if superuser == 1 {
+            exec_tx(&mut tx, "SET LOCAL session_replication_role = replica".into()).await;
+        }
+    }
+    tx
+}
+
 async fn insert_applicants(db: &sqlx::AnyPool, list: &[BulkApplicant], hash: &str) {
     let now = izinkes_app::db::now_text();
-    let mut tx = db.begin().await.expect("tx");
+    let mut tx = bulk_tx(db).await;
     for (chunk_no, chunk) in list.chunks(500).enumerate() {
         let mut sql = String::from(
             "INSERT INTO applicants (id, email, password_hash, full_name, identity_type, identity_number, phone, address, \
@@ -491,8 +595,14 @@ async fn insert_applicants(db: &sqlx::AnyPool, list: &[BulkApplicant], hash: &st
     tx.commit().await.expect("commit");
 }
 
-async fn insert_applications(db: &sqlx::AnyPool, rows: &[AppRow], templates: &[Template], applicants: &[BulkApplicant], version: i64) {
-    let mut tx = db.begin().await.expect("tx");
+async fn insert_applications(
+    db: &sqlx::AnyPool,
+    rows: &[AppRow],
+    templates: &[Template],
+    applicants: &[BulkApplicant],
+    version: i64,
+) {
+    let mut tx = bulk_tx(db).await;
     for chunk in rows.chunks(500) {
         let mut sql = String::from(
             "INSERT INTO applications (id, office_id, applicant_id, permit_code, profession, catalog_version, status, \
@@ -503,7 +613,11 @@ async fn insert_applications(db: &sqlx::AnyPool, rows: &[AppRow], templates: &[T
             let t = &templates[r.template];
             let a = &applicants[r.applicant];
             let data = serde_json::to_string(&data_for(t, a, r.office, r.facility)).expect("json");
-            let updated = r.submitted.map(|s| s + ChronoDuration::hours(30)).unwrap_or(r.created).min(Utc::now());
+            let updated = r
+                .submitted
+                .map(|s| s + ChronoDuration::hours(30))
+                .unwrap_or(r.created)
+                .min(Utc::now());
             if i > 0 {
                 sql.push(',');
             }
@@ -532,10 +646,14 @@ async fn insert_applications(db: &sqlx::AnyPool, rows: &[AppRow], templates: &[T
 }
 
 /// The template's attachment rows for every bulk application, in primary-key order.
-async fn insert_documents<'a>(db: &sqlx::AnyPool, apps: impl Iterator<Item = &'a AppRow>, docs: &[Vec<(String, String, String, String, i64)>]) {
+async fn insert_documents<'a>(
+    db: &sqlx::AnyPool,
+    apps: impl Iterator<Item = &'a AppRow>,
+    docs: &[Vec<(String, String, String, String, i64)>],
+) {
     let mut all: Vec<(&str, usize, String)> = apps.map(|r| (r.id.as_str(), r.template, ts(r.created))).collect();
     all.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut tx = db.begin().await.expect("tx");
+    let mut tx = bulk_tx(db).await;
     let mut sql = String::new();
     let mut n = 0;
     for (id, template, at) in all {
@@ -547,7 +665,16 @@ async fn insert_documents<'a>(db: &sqlx::AnyPool, apps: impl Iterator<Item = &'a
             } else {
                 sql.push(',');
             }
-            let _ = write!(sql, "({},{},NULL,{},{},{},{size},{})", lit(id), lit(key), lit(filename), lit(sha), lit(mime), lit(&at));
+            let _ = write!(
+                sql,
+                "({},{},NULL,{},{},{},{size},{})",
+                lit(id),
+                lit(key),
+                lit(filename),
+                lit(sha),
+                lit(mime),
+                lit(&at)
+            );
             n += 1;
             if n == 2000 {
                 exec_tx(&mut tx, std::mem::take(&mut sql)).await;
@@ -562,7 +689,7 @@ async fn insert_documents<'a>(db: &sqlx::AnyPool, apps: impl Iterator<Item = &'a
 }
 
 async fn insert_history(db: &sqlx::AnyPool, rows: &[HistRow]) {
-    let mut tx = db.begin().await.expect("tx");
+    let mut tx = bulk_tx(db).await;
     for chunk in rows.chunks(500) {
         let mut sql = String::from(
             "INSERT INTO application_history (office_id, application_id, seq, at, actor_kind, actor_id, actor_name, actor_role, \
@@ -599,10 +726,22 @@ async fn insert_history(db: &sqlx::AnyPool, rows: &[HistRow]) {
 }
 
 /// History of a seeded application as the service and officers would have written it.
-fn history_for(r: &AppRow, applicant: &BulkApplicant, officers: &HashMap<(usize, &'static str), String>, out: &mut Vec<HistRow>) {
+fn history_for(
+    r: &AppRow,
+    applicant: &BulkApplicant,
+    officers: &HashMap<(usize, &'static str), String>,
+    out: &mut Vec<HistRow>,
+) {
     let Some(submitted) = r.submitted else { return };
     let fo = Role::FrontOffice;
-    let mut steps: Vec<(&'static str, Option<Role>, &'static str, &'static str, &'static str, &'static str)> = vec![(
+    let mut steps: Vec<(
+        &'static str,
+        Option<Role>,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    )> = vec![(
         "applicant",
         None,
         "ajukan",
@@ -611,7 +750,14 @@ fn history_for(r: &AppRow, applicant: &BulkApplicant, officers: &HashMap<(usize,
         "Permohonan diajukan dan menunggu verifikasi kelengkapan oleh Front Office.",
     )];
     match r.status {
-        "in_process" => steps.push(("officer", Some(fo), "teruskan", "submitted", "in_process", "Berkas lengkap, diteruskan ke Back Office.")),
+        "in_process" => steps.push((
+            "officer",
+            Some(fo),
+            "teruskan",
+            "submitted",
+            "in_process",
+            "Berkas lengkap, diteruskan ke Back Office.",
+        )),
         "needs_revision" => steps.push((
             "officer",
             Some(fo),
@@ -621,8 +767,22 @@ fn history_for(r: &AppRow, applicant: &BulkApplicant, officers: &HashMap<(usize,
             "Pas foto buram; unggah ulang pas foto berwarna 4x6 yang jelas.",
         )),
         "issued" => {
-            steps.push(("officer", Some(fo), "teruskan", "submitted", "in_process", "Berkas lengkap."));
-            steps.push(("officer", Some(Role::Kadis), "terbitkan", "in_process", "issued", "Izin diterbitkan."));
+            steps.push((
+                "officer",
+                Some(fo),
+                "teruskan",
+                "submitted",
+                "in_process",
+                "Berkas lengkap.",
+            ));
+            steps.push((
+                "officer",
+                Some(Role::Kadis),
+                "terbitkan",
+                "in_process",
+                "issued",
+                "Izin diterbitkan.",
+            ));
         }
         "rejected" => steps.push((
             "officer",
@@ -680,10 +840,18 @@ fn history_for(r: &AppRow, applicant: &BulkApplicant, officers: &HashMap<(usize,
     }
 }
 
-async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timings: &mut Vec<(String, Duration)>) -> Seeded {
+async fn bulk_seed(
+    state: &AppState,
+    s: &Settings,
+    templates: &[Template],
+    timings: &mut Vec<(String, Duration)>,
+) -> Seeded {
     let db = &state.db.pool;
     let mut rng = StdRng::seed_from_u64(20_260_101);
-    let version: i64 = sqlx::query_scalar("SELECT MAX(version) FROM catalog_versions").fetch_one(db).await.expect("version");
+    let version: i64 = sqlx::query_scalar("SELECT MAX(version) FROM catalog_versions")
+        .fetch_one(db)
+        .await
+        .expect("version");
     let existing_apps = count(db, "SELECT COUNT(*) FROM applications").await as usize;
     let bulk_apps = s.applications.saturating_sub(existing_apps);
 
@@ -699,25 +867,55 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
 
     // --- applicants
     let t = Instant::now();
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM applicants WHERE email = 'templat.beban@contoh.id'")
-        .fetch_one(db)
-        .await
-        .expect("template hash");
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM applicants WHERE email = 'templat.beban@contoh.id'")
+            .fetch_one(db)
+            .await
+            .expect("template hash");
     let mut people = Vec::with_capacity(s.applicants + n_submitters);
     for n in 0..s.applicants + n_submitters {
-        let name = format!("{} {} {}", FIRST[n % FIRST.len()], FIRST[(n / FIRST.len()) % FIRST.len()], LAST[(n / 7) % LAST.len()]);
-        let email = if n < s.applicants { format!("pemohon{n}@{BULK_DOMAIN}") } else { format!("pengaju{}@{BULK_DOMAIN}", n - s.applicants) };
+        let name = format!(
+            "{} {} {}",
+            FIRST[n % FIRST.len()],
+            FIRST[(n / FIRST.len()) % FIRST.len()],
+            LAST[(n / 7) % LAST.len()]
+        );
+        let email = if n < s.applicants {
+            format!("pemohon{n}@{BULK_DOMAIN}")
+        } else {
+            format!("pengaju{}@{BULK_DOMAIN}", n - s.applicants)
+        };
         let address = format!("Jl. Melati No. {}, RT {:03}/RW {:03}", 1 + n % 97, 1 + n % 9, 1 + n % 5);
-        people.push(BulkApplicant { id: new_id(), email, name, phone: format!("+62812{:08}", 10_000_000 + n), address, office: n % 2 });
+        people.push(BulkApplicant {
+            id: new_id(),
+            email,
+            name,
+            phone: format!("+62812{:08}", 10_000_000 + n),
+            address,
+            office: n % 2,
+        });
     }
     insert_applicants(db, &people, &hash).await;
-    timings.push((format!("{} applicants (direct SQL, password hash copied, verified)", thousands(people.len() as u64)), t.elapsed()));
+    timings.push((
+        format!(
+            "{} applicants (direct SQL, password hash copied, verified)",
+            thousands(people.len() as u64)
+        ),
+        t.elapsed(),
+    ));
 
     // --- applications of the ordinary applicants
     let t = Instant::now();
     let now = Utc::now();
     let mut rows: Vec<AppRow> = Vec::with_capacity(bulk_apps);
-    let statuses: [(&str, u32); 6] = [("draft", 8), ("submitted", 12), ("in_process", 18), ("needs_revision", 5), ("issued", 42), ("rejected", 15)];
+    let statuses: [(&str, u32); 6] = [
+        ("draft", 8),
+        ("submitted", 12),
+        ("in_process", 18),
+        ("needs_revision", 5),
+        ("issued", 42),
+        ("rejected", 15),
+    ];
     let total_weight: u32 = statuses.iter().map(|s| s.1).sum();
     let per_person = bulk_apps.div_ceil(s.applicants).max(1);
     'people: for (p, _) in people.iter().enumerate().take(s.applicants) {
@@ -749,7 +947,9 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
             }
             created += ChronoDuration::minutes(rng.random_range(60..60 * 24 * 24));
             let created_at = created.min(now - ChronoDuration::hours(2));
-            let submitted = (status != "draft").then(|| (created_at + ChronoDuration::minutes(rng.random_range(10..600))).min(now - ChronoDuration::hours(1)));
+            let submitted = (status != "draft").then(|| {
+                (created_at + ChronoDuration::minutes(rng.random_range(10..600))).min(now - ChronoDuration::hours(1))
+            });
             rows.push(AppRow {
                 id: new_id(),
                 office,
@@ -765,7 +965,11 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
     }
     // Registration numbers in submission order, continuing the demo's counters, per office and year.
     let mut counters: HashMap<(usize, i32), i64> = HashMap::new();
-    for r in sqlx::query("SELECT office_id, period, value FROM counters WHERE name = 'registration'").fetch_all(db).await.expect("counters") {
+    for r in sqlx::query("SELECT office_id, period, value FROM counters WHERE name = 'registration'")
+        .fetch_all(db)
+        .await
+        .expect("counters")
+    {
         let office: String = r.try_get("office_id").expect("office");
         let period: String = r.try_get("period").expect("period");
         let value: i64 = r.try_get("value").expect("value");
@@ -785,10 +989,18 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
     for i in order {
         let r = &mut rows[i];
         let office = &offices_full[r.office];
-        let year = r.submitted.expect("submitted").with_timezone(&office.tz().offset()).year();
+        let year = r
+            .submitted
+            .expect("submitted")
+            .with_timezone(&office.tz().offset())
+            .year();
         let c = counters.entry((r.office, year)).or_insert(0);
         *c += 1;
-        r.number = Some(RegistrationNumber::new(OFFICES[r.office].1, year, *c).as_str().to_string());
+        r.number = Some(
+            RegistrationNumber::new(OFFICES[r.office].1, year, *c)
+                .as_str()
+                .to_string(),
+        );
     }
     insert_applications(db, &rows, templates, &people, version).await;
     for ((office, year), value) in &counters {
@@ -803,7 +1015,13 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
         .await
         .expect("counter");
     }
-    timings.push((format!("{} applications (multi-row INSERT, 500 rows per statement, one transaction)", thousands(rows.len() as u64)), t.elapsed()));
+    timings.push((
+        format!(
+            "{} applications (multi-row INSERT, 500 rows per statement, one transaction)",
+            thousands(rows.len() as u64)
+        ),
+        t.elapsed(),
+    ));
 
     // --- complete drafts for the submit scenario: 3 per profession per submitter
     let t = Instant::now();
@@ -812,7 +1030,12 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
         for &o in &tpl.offices {
             let sample = data_for(tpl, &people[s.applicants], o, "Klinik Pratama Sehat Bersama");
             let (_, errors) = applications::check_applicant_data(&sample, &offices_full[o]);
-            assert!(errors.is_empty(), "draft data for {} at {}: {errors:?}", tpl.code, OFFICES[o].0);
+            assert!(
+                errors.is_empty(),
+                "draft data for {} at {}: {errors:?}",
+                tpl.code,
+                OFFICES[o].0
+            );
         }
     }
     let mut drafts: Vec<AppRow> = Vec::new();
@@ -845,7 +1068,13 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
         submitters.push((people[person].email.clone(), mine));
     }
     insert_applications(db, &drafts, templates, &people, version).await;
-    timings.push((format!("{} complete drafts for the submit scenario ({n_submitters} submitter accounts)", thousands(drafts.len() as u64)), t.elapsed()));
+    timings.push((
+        format!(
+            "{} complete drafts for the submit scenario ({n_submitters} submitter accounts)",
+            thousands(drafts.len() as u64)
+        ),
+        t.elapsed(),
+    ));
 
     // --- attachments: the template's rows (real blobs) for every bulk application
     let t = Instant::now();
@@ -873,8 +1102,9 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
     if state.db.backend == Backend::Postgres {
         // One hash join is much faster on PostgreSQL than parsing 650k literal rows.
         let template_ids = templates.iter().map(|t| lit(&t.app_id)).collect::<Vec<_>>().join(",");
-        exec(
-            db,
+        let mut tx = bulk_tx(db).await;
+        exec_tx(
+            &mut tx,
             format!(
                 "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) \
                  SELECT a.id, d.requirement_key, NULL, d.filename, d.sha256, d.mime, d.size, a.created_at \
@@ -886,6 +1116,7 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
             ),
         )
         .await;
+        tx.commit().await.expect("commit");
     } else {
         insert_documents(db, rows.iter().chain(drafts.iter()), &template_docs).await;
     }
@@ -897,12 +1128,13 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
     let mut officers: HashMap<(usize, &'static str), String> = HashMap::new();
     for (i, o) in OFFICES.iter().enumerate() {
         for role in Role::ALL {
-            let id: Option<String> = sqlx::query_scalar("SELECT officer_id FROM officer_roles WHERE office_id = $1 AND role = $2")
-                .bind(o.0)
-                .bind(role.code())
-                .fetch_optional(db)
-                .await
-                .expect("officer");
+            let id: Option<String> =
+                sqlx::query_scalar("SELECT officer_id FROM officer_roles WHERE office_id = $1 AND role = $2")
+                    .bind(o.0)
+                    .bind(role.code())
+                    .fetch_optional(db)
+                    .await
+                    .expect("officer");
             if let Some(id) = id {
                 officers.insert((i, role.code()), id);
             }
@@ -913,20 +1145,33 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
         history_for(r, &people[r.applicant], &officers, &mut hist);
     }
     insert_history(db, &hist).await;
-    timings.push((format!("{} history rows (hash chain via applications::history_hash)", thousands(hist.len() as u64)), t.elapsed()));
+    timings.push((
+        format!(
+            "{} history rows (hash chain via applications::history_hash)",
+            thousands(hist.len() as u64)
+        ),
+        t.elapsed(),
+    ));
 
     if state.db.backend == Backend::Postgres {
         // Autovacuum would get there within a minute of a bulk load; do it now so plans are stable.
         let t = Instant::now();
         exec(db, "VACUUM ANALYZE".into()).await;
-        timings.push(("VACUUM ANALYZE (PostgreSQL only: the steady state autovacuum reaches)".into(), t.elapsed()));
+        timings.push((
+            "VACUUM ANALYZE (PostgreSQL only: the steady state autovacuum reaches)".into(),
+            t.elapsed(),
+        ));
     }
 
     // Readers: the first applicants, each with ~50 applications of their own.
     let mut readers: Vec<Reader> = people
         .iter()
         .take(s.concurrency)
-        .map(|p| Reader { email: p.email.clone(), detail_ids: Vec::new(), own_applications: 0 })
+        .map(|p| Reader {
+            email: p.email.clone(),
+            detail_ids: Vec::new(),
+            own_applications: 0,
+        })
         .collect();
     for r in &rows {
         if r.applicant < readers.len() {
@@ -938,7 +1183,10 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
     }
 
     let mut dataset = Vec::new();
-    dataset.push(("applicants".into(), thousands(count(db, "SELECT COUNT(*) FROM applicants").await as u64)));
+    dataset.push((
+        "applicants".into(),
+        thousands(count(db, "SELECT COUNT(*) FROM applicants").await as u64),
+    ));
     let total = count(db, "SELECT COUNT(*) FROM applications").await;
     let drafts_n = drafts.len() as i64;
     dataset.push((
@@ -949,7 +1197,10 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
             thousands(drafts_n as u64)
         ),
     ));
-    let by_status = sqlx::query("SELECT status, COUNT(*) AS n FROM applications GROUP BY status ORDER BY status").fetch_all(db).await.expect("status");
+    let by_status = sqlx::query("SELECT status, COUNT(*) AS n FROM applications GROUP BY status ORDER BY status")
+        .fetch_all(db)
+        .await
+        .expect("status");
     let mut parts = Vec::new();
     for r in by_status {
         let st: String = r.try_get("status").expect("status");
@@ -961,14 +1212,28 @@ async fn bulk_seed(state: &AppState, s: &Settings, templates: &[Template], timin
     }
     dataset.push(("by status (before submit)".into(), parts.join(", ")));
     dataset.push(("application_documents".into(), thousands(docs as u64)));
-    dataset.push(("application_history".into(), thousands(count(db, "SELECT COUNT(*) FROM application_history").await as u64)));
+    dataset.push((
+        "application_history".into(),
+        thousands(count(db, "SELECT COUNT(*) FROM application_history").await as u64),
+    ));
     let own: Vec<usize> = readers.iter().map(|r| r.own_applications).collect();
     dataset.push((
         "applications per logged-in reader".into(),
-        format!("{}–{} (detail pages: their non-draft ones)", own.iter().min().unwrap_or(&0), own.iter().max().unwrap_or(&0)),
+        format!(
+            "{}–{} (detail pages: their non-draft ones)",
+            own.iter().min().unwrap_or(&0),
+            own.iter().max().unwrap_or(&0)
+        ),
     ));
 
-    Seeded { base: String::new(), readers, submitters, timings: Vec::new(), dataset, version: String::new() }
+    Seeded {
+        base: String::new(),
+        readers,
+        submitters,
+        timings: Vec::new(),
+        dataset,
+        version: String::new(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1045,7 +1310,10 @@ struct CpuSplit {
 fn client(gzip: bool, cookies: bool) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     if gzip {
-        headers.insert(reqwest::header::ACCEPT_ENCODING, reqwest::header::HeaderValue::from_static("gzip"));
+        headers.insert(
+            reqwest::header::ACCEPT_ENCODING,
+            reqwest::header::HeaderValue::from_static("gzip"),
+        );
     }
     reqwest::Client::builder()
         .cookie_store(cookies)
@@ -1069,12 +1337,20 @@ async fn login(base: &str, email: &str, gzip: bool, web: bool) -> Session {
             .get_all(reqwest::header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(|c| c.strip_prefix("izk_csrf=").map(|v| v.split(';').next().unwrap_or("").to_string()))
+            .find_map(|c| {
+                c.strip_prefix("izk_csrf=")
+                    .map(|v| v.split(';').next().unwrap_or("").to_string())
+            })
             .expect("izk_csrf cookie");
         let _ = page.bytes().await;
         let r = browser
             .post(format!("{base}/masuk"))
-            .form(&[("email", email), ("password", PASSWORD), ("lanjut", "/permohonan"), ("_csrf", &csrf)])
+            .form(&[
+                ("email", email),
+                ("password", PASSWORD),
+                ("lanjut", "/permohonan"),
+                ("_csrf", &csrf),
+            ])
             .send()
             .await
             .expect("POST /masuk");
@@ -1151,7 +1427,9 @@ async fn worker(
                 let (_, p) = &paths[rng.random_range(0..paths.len())];
                 client.get(format!("{base}{p}"))
             }
-            Scenario::ApiList => client.get(format!("{base}/api/v1/applications")).bearer_auth(&tokens[0]),
+            Scenario::ApiList => client
+                .get(format!("{base}/api/v1/applications"))
+                .bearer_auth(&tokens[0]),
             Scenario::Submit => {
                 let Some((tok, p)) = paths.get(next) else {
                     out.exhausted_at = Some(t0.duration_since(measure_from));
@@ -1184,7 +1462,8 @@ async fn worker(
                     out.errors += 1;
                     if out.samples.len() < 3 {
                         let text = String::from_utf8_lossy(&body);
-                        out.samples.push(format!("{status}: {}", text.chars().take(300).collect::<String>()));
+                        out.samples
+                            .push(format!("{status}: {}", text.chars().take(300).collect::<String>()));
                     }
                 }
             }
@@ -1245,7 +1524,10 @@ struct CpuSnap {
 }
 
 fn cpu_snapshot(pg_db: Option<&str>) -> CpuSnap {
-    let mut s = CpuSnap { at: Some(Instant::now()), ..CpuSnap::default() };
+    let mut s = CpuSnap {
+        at: Some(Instant::now()),
+        ..CpuSnap::default()
+    };
     if let Some((_, ticks)) = stat_ticks(std::path::Path::new("/proc/self/stat")) {
         s.process = ticks;
     }
@@ -1266,12 +1548,16 @@ fn cpu_snapshot(pg_db: Option<&str>) -> CpuSnap {
             if !pid.bytes().all(|b| b.is_ascii_digit()) {
                 continue;
             }
-            let Some((comm, ticks)) = stat_ticks(&p.path().join("stat")) else { continue };
+            let Some((comm, ticks)) = stat_ticks(&p.path().join("stat")) else {
+                continue;
+            };
             if !comm.starts_with("postgres") {
                 continue;
             }
             // Backends show "postgres: user db client state"; background processes have no client.
-            let title = std::fs::read(p.path().join("cmdline")).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+            let title = std::fs::read(p.path().join("cmdline"))
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
             let is_backend = title.contains("127.0.0.1(") || title.contains("[local]") || title.contains("::1(");
             if !is_backend || title.contains(db) {
                 s.postgres.insert(pid, ticks);
@@ -1291,11 +1577,17 @@ fn cpu_snapshot(pg_db: Option<&str>) -> CpuSnap {
 }
 
 fn delta(a: &HashMap<String, u64>, b: &HashMap<String, u64>) -> u64 {
-    b.iter().map(|(k, v)| v.saturating_sub(a.get(k).copied().unwrap_or(0))).sum()
+    b.iter()
+        .map(|(k, v)| v.saturating_sub(a.get(k).copied().unwrap_or(0)))
+        .sum()
 }
 
 fn cpu_split(a: &CpuSnap, b: &CpuSnap, tck: f64) -> CpuSplit {
-    let wall = b.at.zip(a.at).map(|(b, a)| b.duration_since(a).as_secs_f64()).unwrap_or(1.0).max(0.001);
+    let wall =
+        b.at.zip(a.at)
+            .map(|(b, a)| b.duration_since(a).as_secs_f64())
+            .unwrap_or(1.0)
+            .max(0.001);
     let pct = |ticks: u64| ticks as f64 / tck / wall * 100.0;
     let load = delta(&a.load, &b.load);
     CpuSplit {
@@ -1335,15 +1627,33 @@ async fn run_scenario(
         let (client, tokens, paths) = match scenario {
             Scenario::Catalog => (plans.anonymous[w].clone(), Vec::new(), Vec::new()),
             Scenario::MyList => (plans.readers[w].browser.clone(), Vec::new(), Vec::new()),
-            Scenario::Detail => (plans.readers[w].browser.clone(), Vec::new(), plans.reader_paths[w].clone()),
-            Scenario::ApiList => (plans.readers[w].browser.clone(), vec![plans.readers[w].token.clone()], Vec::new()),
+            Scenario::Detail => (
+                plans.readers[w].browser.clone(),
+                Vec::new(),
+                plans.reader_paths[w].clone(),
+            ),
+            Scenario::ApiList => (
+                plans.readers[w].browser.clone(),
+                vec![plans.readers[w].token.clone()],
+                Vec::new(),
+            ),
             Scenario::Submit => plans.submit[w].clone(),
         };
         let pace = rate.map(|r| {
             let interval = Duration::from_secs_f64(s.concurrency as f64 / r);
             (interval.mul_f64(w as f64 / s.concurrency as f64), interval)
         });
-        handles.push(tokio::spawn(worker(scenario, base.clone(), client, tokens, paths, start, measure_from, end, pace)));
+        handles.push(tokio::spawn(worker(
+            scenario,
+            base.clone(),
+            client,
+            tokens,
+            paths,
+            start,
+            measure_from,
+            end,
+            pace,
+        )));
     }
     // CPU shares over the measured window only.
     tokio::time::sleep_until(measure_from.into()).await;
@@ -1351,7 +1661,10 @@ async fn run_scenario(
     tokio::time::sleep_until(end.into()).await;
     let after = cpu_snapshot(pg_db);
     let mut lat = Vec::new();
-    let mut stats = Stats { cpu: cpu_split(&before, &after, tck), ..Stats::default() };
+    let mut stats = Stats {
+        cpu: cpu_split(&before, &after, tck),
+        ..Stats::default()
+    };
     let mut bytes = 0;
     let mut exhausted = Vec::new();
     let mut not_sent = 0;
@@ -1377,11 +1690,18 @@ async fn run_scenario(
     lat.sort_unstable();
     stats.requests = lat.len() as u64;
     // Open loop: what the server actually got through, i.e. until the last answer came back.
-    let took = if rate.is_some() { last_done.duration_since(measure_from).as_secs_f64().max(seconds as f64) } else { seconds as f64 };
+    let took = if rate.is_some() {
+        last_done.duration_since(measure_from).as_secs_f64().max(seconds as f64)
+    } else {
+        seconds as f64
+    };
     stats.rps = stats.requests as f64 / took;
     stats.errors += not_sent;
     if not_sent > 0 {
-        stats.note = format!("{} due requests were never sent: the server fell more than 2 s behind (counted as errors)", thousands(not_sent));
+        stats.note = format!(
+            "{} due requests were never sent: the server fell more than 2 s behind (counted as errors)",
+            thousands(not_sent)
+        );
     }
     stats.p50 = percentile(&lat, 0.50);
     stats.p90 = percentile(&lat, 0.90);
@@ -1403,7 +1723,17 @@ async fn run_scenario(
 fn log_stats(label: &str, st: &Stats) {
     eprintln!(
         "bench:   {label:<58} {:>7} req {:>4} err {:>6.0} req/s  p50 {:>6.2}  p90 {:>6.2}  p99 {:>7.2}  max {:>7.2} ms | cpu srv {:.0}% load {:.0}% pg {:.0}% machine {:.0}%",
-        st.requests, st.errors, st.rps, st.p50, st.p90, st.p99, st.max, st.cpu.server, st.cpu.load, st.cpu.postgres, st.cpu.machine_busy
+        st.requests,
+        st.errors,
+        st.rps,
+        st.p50,
+        st.p90,
+        st.p99,
+        st.max,
+        st.cpu.server,
+        st.cpu.load,
+        st.cpu.postgres,
+        st.cpu.machine_busy
     );
     for smp in &st.samples {
         eprintln!("bench:     error sample: {smp}");
@@ -1431,7 +1761,12 @@ struct BackendReport {
 fn proc_status_kb(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -1444,7 +1779,11 @@ fn vm_rss_kb() -> u64 {
 }
 
 fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtime::Runtime) -> BackendReport {
-    eprintln!("bench: {} — seeding {} applications …", kind.label(), thousands(s.applications as u64));
+    eprintln!(
+        "bench: {} — seeding {} applications …",
+        kind.label(),
+        thousands(s.applications as u64)
+    );
     // Peak RSS per backend: "5" resets VmHWM (Linux ≥ 4.0).
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let server_rt = tokio::runtime::Builder::new_multi_thread()
@@ -1520,18 +1859,40 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
             }
             submit_plans.push((client(s.gzip, false), tokens, paths));
         }
-        let reader_paths: Vec<Vec<(usize, String)>> =
-            seeded.readers.iter().map(|r| r.detail_ids.iter().map(|id| (0, format!("/permohonan/{id}"))).collect()).collect();
+        let reader_paths: Vec<Vec<(usize, String)>> = seeded
+            .readers
+            .iter()
+            .map(|r| r.detail_ids.iter().map(|id| (0, format!("/permohonan/{id}"))).collect())
+            .collect();
         let anonymous: Vec<reqwest::Client> = (0..s.concurrency).map(|_| client(s.gzip, true)).collect();
 
         // Pre-flight: every scenario answers as expected before it is loaded.
-        let r = anonymous[0].get(format!("{}/", seeded.base)).send().await.expect("GET /");
+        let r = anonymous[0]
+            .get(format!("{}/", seeded.base))
+            .send()
+            .await
+            .expect("GET /");
         assert_eq!(r.status(), 200, "catalog page");
-        let r = readers[0].browser.get(format!("{}/permohonan", seeded.base)).header("accept-encoding", "identity").send().await.expect("list");
+        let r = readers[0]
+            .browser
+            .get(format!("{}/permohonan", seeded.base))
+            .header("accept-encoding", "identity")
+            .send()
+            .await
+            .expect("list");
         assert_eq!(r.status(), 200, "Permohonan Saya");
         let body = r.text().await.unwrap_or_default();
-        assert!(body.contains("PTK-") || body.contains("JBR-"), "Permohonan Saya shows registration numbers");
-        let r = readers[0].browser.get(format!("{}{}", seeded.base, reader_paths[0][0].1)).header("accept-encoding", "identity").send().await.expect("detail");
+        assert!(
+            body.contains("PTK-") || body.contains("JBR-"),
+            "Permohonan Saya shows registration numbers"
+        );
+        let r = readers[0]
+            .browser
+            .get(format!("{}{}", seeded.base, reader_paths[0][0].1))
+            .header("accept-encoding", "identity")
+            .send()
+            .await
+            .expect("detail");
         assert_eq!(r.status(), 200, "detail page");
         let r = readers[0]
             .browser
@@ -1546,7 +1907,12 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
         let n = v["applications"].as_array().map(Vec::len).unwrap_or(0);
         assert!(n >= 40, "JSON list has the reader's applications ({n})");
 
-        let plans = Plans { readers: &readers, anonymous: &anonymous, submit: &submit_plans, reader_paths: &reader_paths };
+        let plans = Plans {
+            readers: &readers,
+            anonymous: &anonymous,
+            submit: &submit_plans,
+            reader_paths: &reader_paths,
+        };
         let pg_db = running.pg_db.as_deref();
         let mut results = Vec::new();
         for scenario in s.scenarios.clone() {
@@ -1554,7 +1920,18 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
             log_stats(&format!("{} (closed loop)", scenario.name()), &st);
             let paced = match scenario.target() {
                 (rate, Some(_)) if s.paced_seconds > 0 => {
-                    let st = run_scenario(scenario, s, &seeded.base, &plans, Some(rate), 1, s.paced_seconds, tck, pg_db).await;
+                    let st = run_scenario(
+                        scenario,
+                        s,
+                        &seeded.base,
+                        &plans,
+                        Some(rate),
+                        1,
+                        s.paced_seconds,
+                        tck,
+                        pg_db,
+                    )
+                    .await;
                     log_stats(&format!("{} (open loop at {rate:.0}/s)", scenario.name()), &st);
                     Some(st)
                 }
@@ -1569,27 +1946,45 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
     let after = server_rt.block_on(async {
         let db = &running.state.db.pool;
         vec![
-            ("submitted through the API in this run".to_string(), thousands(
-                sqlx::query_scalar::<_, i64>(
-                    "SELECT COUNT(*) FROM applications a JOIN applicants p ON p.id = a.applicant_id \
+            (
+                "submitted through the API in this run".to_string(),
+                thousands(
+                    sqlx::query_scalar::<_, i64>(
+                        "SELECT COUNT(*) FROM applications a JOIN applicants p ON p.id = a.applicant_id \
                      WHERE p.email LIKE 'pengaju%' AND a.status = 'submitted'",
-                )
-                .fetch_one(db)
-                .await
-                .unwrap_or(0) as u64,
-            )),
-            ("applications at the end".to_string(), thousands(count(db, "SELECT COUNT(*) FROM applications").await as u64)),
+                    )
+                    .fetch_one(db)
+                    .await
+                    .unwrap_or(0) as u64,
+                ),
+            ),
+            (
+                "applications at the end".to_string(),
+                thousands(count(db, "SELECT COUNT(*) FROM applications").await as u64),
+            ),
         ]
     });
-    let Running { state, seeded, _dir, pg_db } = running;
+    let Running {
+        state,
+        seeded,
+        _dir,
+        pg_db,
+    } = running;
     server_rt.block_on(state.db.pool.close());
     drop(state);
     server_rt.shutdown_timeout(Duration::from_secs(5));
     if let (Some(name), Some(admin)) = (pg_db, s.pg_admin.clone()) {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("rt");
         rt.block_on(async move {
             if let Ok(db) = izinkes_app::db::Db::connect(&admin).await {
-                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&db.pool).await;
+                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&db.pool)
+                .await;
                 db.pool.close().await;
             }
         });
@@ -1637,20 +2032,51 @@ fn machine() -> Vec<(String, String)> {
         .unwrap_or_else(|| "unknown".into());
     let mem_kb: u64 = std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("MemTotal:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
         .unwrap_or(0);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     vec![
-        ("CPU".into(), format!("{model} — {cores} logical cores available to the process (`nproc`: {})", command("nproc", &[]))),
+        (
+            "CPU".into(),
+            format!(
+                "{model} — {cores} logical cores available to the process (`nproc`: {})",
+                command("nproc", &[])
+            ),
+        ),
         ("memory".into(), format!("{:.1} GiB", mem_kb as f64 / 1024.0 / 1024.0)),
-        ("kernel".into(), std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim().to_string()),
-        ("load average at start".into(), std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")),
+        (
+            "kernel".into(),
+            std::fs::read_to_string("/proc/sys/kernel/osrelease")
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        ),
+        (
+            "load average at start".into(),
+            std::fs::read_to_string("/proc/loadavg")
+                .unwrap_or_default()
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
         ("rustc".into(), command("rustc", &["--version"])),
     ]
 }
 
 fn ms(v: f64) -> String {
-    if v >= 100.0 { format!("{v:.0}") } else if v >= 10.0 { format!("{v:.1}") } else { format!("{v:.2}") }
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
 }
 
 fn verdict(scenario: Scenario, st: &Stats) -> (String, bool) {
@@ -1669,7 +2095,13 @@ fn pass(ok: bool) -> &'static str {
     if ok { "PASS" } else { "**FAIL**" }
 }
 
-fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], reports: &[BackendReport], commit: &str) -> String {
+fn render(
+    s: &Settings,
+    started: DateTime<Utc>,
+    machine: &[(String, String)],
+    reports: &[BackendReport],
+    commit: &str,
+) -> String {
     let cores = machine_cores();
     let mut md = String::new();
     let _ = writeln!(md, "# Load benchmark\n");
@@ -1689,7 +2121,11 @@ fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], re
         s.concurrency,
         s.warmup,
         s.seconds,
-        if s.gzip { "; `Accept-Encoding: gzip` sent, as browsers do" } else { "; no compression requested" }
+        if s.gzip {
+            "; `Accept-Encoding: gzip` sent, as browsers do"
+        } else {
+            "; no compression requested"
+        }
     );
     let _ = writeln!(
         md,
@@ -1713,7 +2149,10 @@ fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], re
     for r in reports {
         let _ = writeln!(md, "## {} ({})\n", r.kind.label(), r.version);
         let _ = writeln!(md, "### Closed loop, {} clients\n", s.concurrency);
-        let _ = writeln!(md, "| Scenario | Requests | Errors | req/s | p50 ms | p90 ms | p99 ms | max ms | Target | Result |");
+        let _ = writeln!(
+            md,
+            "| Scenario | Requests | Errors | req/s | p50 ms | p90 ms | p99 ms | max ms | Target | Result |"
+        );
         let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
         for (sc, st, _) in &r.results {
             let (target, ok) = verdict(*sc, st);
@@ -1732,8 +2171,15 @@ fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], re
             );
         }
         if r.results.iter().any(|(_, _, p)| p.is_some()) {
-            let _ = writeln!(md, "\n### Open loop at 2,000 req/s over {} connections\n", s.concurrency);
-            let _ = writeln!(md, "| Scenario | Requests | Errors | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | Target | Result |");
+            let _ = writeln!(
+                md,
+                "\n### Open loop at 2,000 req/s over {} connections\n",
+                s.concurrency
+            );
+            let _ = writeln!(
+                md,
+                "| Scenario | Requests | Errors | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | Target | Result |"
+            );
             let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
             for (sc, _, paced) in &r.results {
                 let Some(st) = paced else { continue };
@@ -1761,22 +2207,37 @@ fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], re
             "### Where the CPU went (closed loop)\n\n100% = one core; {cores} cores in total. \"other\" is everything else on the machine \
              (other users of the shared cores) — CPU the server could not have.\n"
         );
-        let _ = writeln!(md, "| Scenario | server (this process) | load generator | PostgreSQL | other | server CPU per request | avg response bytes |");
+        let _ = writeln!(
+            md,
+            "| Scenario | server (this process) | load generator | PostgreSQL | other | server CPU per request | avg response bytes |"
+        );
         let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
         for (sc, st, _) in &r.results {
             let c = st.cpu;
             let other = (c.machine_busy - c.server - c.load - c.postgres).max(0.0);
-            let per_req = if st.rps > 0.0 { (c.server + c.postgres) / 100.0 / st.rps * 1e6 } else { 0.0 };
+            let per_req = if st.rps > 0.0 {
+                (c.server + c.postgres) / 100.0 / st.rps * 1e6
+            } else {
+                0.0
+            };
             let _ = writeln!(
                 md,
                 "| {} | {:.0}% | {:.0}% | {} | {:.0}% | {:.0} µs{} | {} |",
                 sc.name(),
                 c.server,
                 c.load,
-                if r.kind == Kind::Postgres { format!("{:.0}%", c.postgres) } else { "—".into() },
+                if r.kind == Kind::Postgres {
+                    format!("{:.0}%", c.postgres)
+                } else {
+                    "—".into()
+                },
                 other,
                 per_req,
-                if r.kind == Kind::Postgres { " (incl. PostgreSQL)" } else { "" },
+                if r.kind == Kind::Postgres {
+                    " (incl. PostgreSQL)"
+                } else {
+                    ""
+                },
                 thousands(st.avg_bytes)
             );
         }
@@ -1787,7 +2248,12 @@ fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], re
                     let _ = writeln!(md, "- {}: {}", sc.name(), st.note);
                 }
                 for smp in &st.samples {
-                    let _ = writeln!(md, "- {} error sample: `{}`", sc.name(), smp.replace('`', "'").replace('\n', " "));
+                    let _ = writeln!(
+                        md,
+                        "- {} error sample: `{}`",
+                        sc.name(),
+                        smp.replace('`', "'").replace('\n', " ")
+                    );
                 }
             }
         }
@@ -1795,12 +2261,21 @@ fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], re
             md,
             "- Memory of the benchmark process (server *and* load generator{}): peak RSS {:.0} MiB while seeding, {:.0} MiB resident after seeding \
              (the allocator keeps what seeding used), peak {:.0} MiB during the load.",
-            if r.kind == Kind::Postgres { "; PostgreSQL's processes not included" } else { "" },
+            if r.kind == Kind::Postgres {
+                "; PostgreSQL's processes not included"
+            } else {
+                ""
+            },
             r.peak_seed_kb as f64 / 1024.0,
             r.rss_after_seed_kb as f64 / 1024.0,
             r.peak_load_kb as f64 / 1024.0
         );
-        let _ = writeln!(md, "- Logins before the load: {} over HTTP (argon2) in {}.", r.logins, secs(r.login));
+        let _ = writeln!(
+            md,
+            "- Logins before the load: {} over HTTP (argon2) in {}.",
+            r.logins,
+            secs(r.login)
+        );
         for (k, v) in &r.after {
             let _ = writeln!(md, "- {}: {v}.", k[..1].to_uppercase() + &k[1..]);
         }
@@ -1846,9 +2321,15 @@ fn render(s: &Settings, started: DateTime<Utc>, machine: &[(String, String)], re
     let _ = writeln!(md);
     let _ = writeln!(md, "## How to run\n");
     let _ = writeln!(md, "```sh");
-    let _ = writeln!(md, "cargo bench -p izinkes-app --bench load                         # SQLite only");
+    let _ = writeln!(
+        md,
+        "cargo bench -p izinkes-app --bench load                         # SQLite only"
+    );
     let _ = writeln!(md, "BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\");
-    let _ = writeln!(md, "  cargo bench -p izinkes-app --bench load                       # SQLite and PostgreSQL");
+    let _ = writeln!(
+        md,
+        "  cargo bench -p izinkes-app --bench load                       # SQLite and PostgreSQL"
+    );
     let _ = writeln!(md, "```\n");
     let _ = writeln!(
         md,
@@ -1868,7 +2349,10 @@ fn main() {
     let started = Utc::now();
     let machine = machine();
     let mut commit = command("git", &["rev-parse", "--short", "HEAD"]);
-    if command("git", &["status", "--porcelain", "--untracked-files=no"]).lines().any(|l| !l.trim().is_empty()) {
+    if command("git", &["status", "--porcelain", "--untracked-files=no"])
+        .lines()
+        .any(|l| !l.trim().is_empty())
+    {
         commit.push_str(" (with uncommitted changes in the working tree)");
     }
     let cores = machine_cores();

@@ -6,8 +6,8 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::ids::{new_id, new_token, sha256_hex};
 use crate::outbox::enqueue_email;
 use crate::state::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{Duration, NaiveDate, Utc};
 use izinkes_domain::catalog::FieldErrors;
 use izinkes_domain::email::Email;
@@ -107,13 +107,14 @@ async fn verify_password(password: String, hash: String) -> bool {
 
 /// A hash of a random password, used to spend the same time on unknown accounts as on known
 /// ones (so timing does not reveal which emails are registered).
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    hash_password_blocking("izinkes-dummy-password").unwrap_or_default()
-});
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password_blocking("izinkes-dummy-password").unwrap_or_default());
 
 fn parse_identity(kind: IdentityType, number: &str) -> Result<String, String> {
     match kind {
-        IdentityType::Ktp => Nik::parse(number).map(|n| n.as_str().to_string()).map_err(|e| e.to_string()),
+        IdentityType::Ktp => Nik::parse(number)
+            .map(|n| n.as_str().to_string())
+            .map_err(|e| e.to_string()),
         IdentityType::Paspor => {
             let n = number.trim().to_ascii_uppercase();
             if (6..=12).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -135,7 +136,10 @@ pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<
     let mut errors = FieldErrors::new();
     let full_name = clean_text(&input.full_name, 120);
     if full_name.chars().count() < 3 {
-        errors.insert("full_name".into(), "Nama lengkap wajib diisi sesuai identitas (minimal 3 huruf).".into());
+        errors.insert(
+            "full_name".into(),
+            "Nama lengkap wajib diisi sesuai identitas (minimal 3 huruf).".into(),
+        );
     }
     let identity_type = IdentityType::parse(&input.identity_type);
     let identity_number = match identity_type {
@@ -160,7 +164,10 @@ pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<
     };
     let address = clean_text(&input.address, 300);
     if address.chars().count() < 5 {
-        errors.insert("address".into(), "Alamat wajib diisi (nama jalan, nomor, RT/RW).".into());
+        errors.insert(
+            "address".into(),
+            "Alamat wajib diisi (nama jalan, nomor, RT/RW).".into(),
+        );
     }
     let village = match VillageCode::parse(Wilayah::builtin(), input.village_code.trim()) {
         Ok(v) => Some(v),
@@ -179,7 +186,9 @@ pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<
             None
         }
     };
-    let local_part = email.as_ref().map(|e| e.as_str().split('@').next().unwrap_or("").to_string());
+    let local_part = email
+        .as_ref()
+        .map(|e| e.as_str().split('@').next().unwrap_or("").to_string());
     let context: Vec<&str> = [
         Some(full_name.as_str()),
         email.as_ref().map(|e| e.as_str()),
@@ -197,7 +206,10 @@ pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<
         }
     };
     if input.password != input.password_confirm && !errors.contains_key("password") {
-        errors.insert("password_confirm".into(), "Konfirmasi kata sandi tidak sama dengan kata sandi.".into());
+        errors.insert(
+            "password_confirm".into(),
+            "Konfirmasi kata sandi tidak sama dengan kata sandi.".into(),
+        );
     }
     if !input.consent {
         errors.insert(
@@ -223,7 +235,10 @@ pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<
         .await?;
     for row in &taken {
         if row.try_get::<String, _>("email")? == email.as_str() {
-            errors.insert("email".into(), "Email ini sudah terdaftar. Silakan masuk atau gunakan Lupa Kata Sandi.".into());
+            errors.insert(
+                "email".into(),
+                "Email ini sudah terdaftar. Silakan masuk atau gunakan Lupa Kata Sandi.".into(),
+            );
         }
         if row.try_get::<String, _>("identity_number")? == identity_number {
             errors.insert(
@@ -291,7 +306,10 @@ async fn queue_verification(
     .bind(ts(now + Duration::days(3)))
     .execute(&mut **tx)
     .await?;
-    let link = format!("{}/verifikasi?token={token}", state.config.base_url.trim_end_matches('/'));
+    let link = format!(
+        "{}/verifikasi?token={token}",
+        state.config.base_url.trim_end_matches('/')
+    );
     let body = format!(
         "Yth. {name},\n\nTerima kasih telah mendaftar di izinkes. Untuk mengaktifkan akun Anda, \
          buka tautan berikut (berlaku 3 hari):\n\n{link}\n\nJika Anda tidak merasa mendaftar, abaikan email ini.\n\n\
@@ -382,8 +400,13 @@ async fn throttle_check(state: &AppState, keys: &[(String, i64)]) -> ServiceResu
             .await?;
         let n: i64 = row.try_get("n")?;
         if n >= *limit {
-            let first = crate::db::opt_text(&row, "first")?.and_then(|s| parse_ts(&s)).unwrap_or_else(Utc::now);
-            let wait = (first + Duration::minutes(THROTTLE_WINDOW_MINUTES) - Utc::now()).num_minutes().max(0) + 1;
+            let first = crate::db::opt_text(&row, "first")?
+                .and_then(|s| parse_ts(&s))
+                .unwrap_or_else(Utc::now);
+            let wait = (first + Duration::minutes(THROTTLE_WINDOW_MINUTES) - Utc::now())
+                .num_minutes()
+                .max(0)
+                + 1;
             return Err(ServiceError::Throttled(format!(
                 "Terlalu banyak percobaan masuk yang gagal. Demi keamanan akun, coba lagi dalam {wait} menit \
                  atau gunakan Lupa Kata Sandi."
@@ -439,7 +462,10 @@ struct Credentials {
 
 async fn clear_account_failures(state: &AppState, keys: &[(String, i64)]) -> ServiceResult<()> {
     if let Some((key, _)) = keys.first() {
-        sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(&state.db.pool).await?;
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
+            .execute(&state.db.pool)
+            .await?;
     }
     Ok(())
 }
@@ -476,7 +502,10 @@ async fn check_credentials(
             "SELECT id, password_hash, CASE WHEN active = 1 THEN 'ok' ELSE NULL END AS gate, office_id FROM officers WHERE email = $1"
         }
     };
-    let row = sqlx::query(sql).bind(&email_norm).fetch_optional(&state.db.pool).await?;
+    let row = sqlx::query(sql)
+        .bind(&email_norm)
+        .fetch_optional(&state.db.pool)
+        .await?;
     let Some(row) = row else {
         let _ = verify_password(password.to_string(), DUMMY_HASH.clone()).await;
         record_failure(state, &keys).await?;
@@ -490,9 +519,11 @@ async fn check_credentials(
     }
     if crate::db::opt_text(&row, "gate")?.is_none() {
         return Err(ServiceError::Refused(match subject {
-            SubjectKind::Applicant => "Email Anda belum dikonfirmasi. Buka tautan konfirmasi yang kami kirim ke email Anda, \
+            SubjectKind::Applicant => {
+                "Email Anda belum dikonfirmasi. Buka tautan konfirmasi yang kami kirim ke email Anda, \
                  atau minta tautan baru di bawah."
-                .into(),
+                    .into()
+            }
             SubjectKind::Officer => "Akun petugas ini tidak aktif. Hubungi admin kantor.".into(),
         }));
     }
@@ -578,13 +609,19 @@ pub async fn resolve_any_session(state: &AppState, token: &str) -> ServiceResult
         "officer" => SubjectKind::Officer,
         _ => SubjectKind::Applicant,
     };
-    let Some(name) = crate::db::opt_text(&row, "name")? else { return Ok(None) };
+    let Some(name) = crate::db::opt_text(&row, "name")? else {
+        return Ok(None);
+    };
     let expires = parse_ts(&row.try_get::<String, _>("expires_at")?).unwrap_or(now);
     let last_seen = parse_ts(&row.try_get::<String, _>("last_seen_at")?).unwrap_or(now);
-    let idle_limit = (subject_kind == SubjectKind::Officer && kind == "web").then(|| Duration::minutes(OFFICER_IDLE_MINUTES));
+    let idle_limit =
+        (subject_kind == SubjectKind::Officer && kind == "web").then(|| Duration::minutes(OFFICER_IDLE_MINUTES));
     let idle_expired = idle_limit.is_some_and(|limit| now - last_seen > limit);
     if expires <= now || idle_expired {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(&hash).execute(&state.db.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(&hash)
+            .execute(&state.db.pool)
+            .await?;
         return Ok(None);
     }
     if now - last_seen > Duration::minutes(1) {
@@ -653,7 +690,10 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> ServiceRes
     .bind(ts(now + Duration::hours(1)))
     .execute(&mut *tx)
     .await?;
-    let link = format!("{}/atur-ulang-sandi?token={token}", state.config.base_url.trim_end_matches('/'));
+    let link = format!(
+        "{}/atur-ulang-sandi?token={token}",
+        state.config.base_url.trim_end_matches('/')
+    );
     let body = format!(
         "Yth. {name},\n\nKami menerima permintaan untuk mengatur ulang kata sandi akun izinkes Anda. \
          Buka tautan berikut dalam 1 jam (hanya dapat dipakai sekali):\n\n{link}\n\n\
@@ -668,7 +708,10 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> ServiceRes
 pub async fn reset_password(state: &AppState, token: &str, password: &str, confirm: &str) -> ServiceResult<()> {
     let password = Password::parse(password, &[]).map_err(|e| ServiceError::field("password", e.to_string()))?;
     if password.expose() != confirm {
-        return Err(ServiceError::field("password_confirm", "Konfirmasi kata sandi tidak sama."));
+        return Err(ServiceError::field(
+            "password_confirm",
+            "Konfirmasi kata sandi tidak sama.",
+        ));
     }
     let hash = hash_password(password.expose().to_string()).await?;
     let mut tx = state.db.begin().await?;
@@ -720,7 +763,15 @@ pub struct Profile {
     pub str_expiry: String,
 }
 
-pub const RELIGIONS: [&str; 7] = ["Islam", "Kristen", "Katolik", "Hindu", "Buddha", "Konghucu", "Kepercayaan terhadap Tuhan YME"];
+pub const RELIGIONS: [&str; 7] = [
+    "Islam",
+    "Kristen",
+    "Katolik",
+    "Hindu",
+    "Buddha",
+    "Konghucu",
+    "Kepercayaan terhadap Tuhan YME",
+];
 pub const MARITAL: [&str; 4] = ["Belum Kawin", "Kawin", "Cerai Hidup", "Cerai Mati"];
 pub const EDUCATION: [&str; 8] = ["SMA/SMK", "D3", "D4", "S1", "Profesi", "S2", "Spesialis", "S3"];
 
@@ -740,7 +791,9 @@ pub struct Applicant {
 
 impl Applicant {
     pub fn nik(&self) -> Option<Nik> {
-        (self.identity_type == IdentityType::Ktp).then(|| Nik::parse(&self.identity_number).ok()).flatten()
+        (self.identity_type == IdentityType::Ktp)
+            .then(|| Nik::parse(&self.identity_number).ok())
+            .flatten()
     }
     pub fn masked_identity(&self) -> String {
         match self.nik() {
@@ -801,7 +854,10 @@ fn check_rt_rw(errors: &mut FieldErrors, key: &str, value: &str) -> String {
     if v.len() <= 3 && v.bytes().all(|b| b.is_ascii_digit()) {
         format!("{:0>3}", v)
     } else {
-        errors.insert(key.into(), "RT/RW berupa angka, paling banyak 3 digit (contoh: 004).".into());
+        errors.insert(
+            key.into(),
+            "RT/RW berupa angka, paling banyak 3 digit (contoh: 004).".into(),
+        );
         v.to_string()
     }
 }
@@ -830,7 +886,12 @@ pub async fn update_profile(state: &AppState, applicant: &Applicant, input: &Pro
     p.domicile_rt = check_rt_rw(&mut errors, "domicile_rt", &input.domicile_rt);
     p.domicile_rw = check_rt_rw(&mut errors, "domicile_rw", &input.domicile_rw);
     p.ktp_village_code = check_village(&mut errors, "ktp_village_code", &input.ktp_village_code, false);
-    p.domicile_village_code = check_village(&mut errors, "domicile_village_code", &input.domicile_village_code, false);
+    p.domicile_village_code = check_village(
+        &mut errors,
+        "domicile_village_code",
+        &input.domicile_village_code,
+        false,
+    );
     let nik = applicant.nik();
     let birth = if p.birth_date.is_empty() {
         None
@@ -838,7 +899,10 @@ pub async fn update_profile(state: &AppState, applicant: &Applicant, input: &Pro
         match NaiveDate::parse_from_str(&p.birth_date, "%Y-%m-%d") {
             Ok(d) if d <= Utc::now().date_naive() => Some(d),
             _ => {
-                errors.insert("birth_date".into(), "Tanggal lahir tidak valid (format TTTT-BB-HH, tidak di masa depan).".into());
+                errors.insert(
+                    "birth_date".into(),
+                    "Tanggal lahir tidak valid (format TTTT-BB-HH, tidak di masa depan).".into(),
+                );
                 None
             }
         }
@@ -865,7 +929,10 @@ pub async fn update_profile(state: &AppState, applicant: &Applicant, input: &Pro
                 {
                     errors.insert(
                         "sex".into(),
-                        format!("Jenis kelamin tidak sesuai dengan NIK (NIK menunjukkan {}).", nik.sex().label_id()),
+                        format!(
+                            "Jenis kelamin tidak sesuai dengan NIK (NIK menunjukkan {}).",
+                            nik.sex().label_id()
+                        ),
                     );
                 }
             }
@@ -885,7 +952,10 @@ pub async fn update_profile(state: &AppState, applicant: &Applicant, input: &Pro
         match p.graduation_year.parse::<i32>() {
             Ok(y) if (1950..=this_year).contains(&y) => {}
             _ => {
-                errors.insert("graduation_year".into(), format!("Tahun lulus berupa 4 angka antara 1950 dan {this_year}."));
+                errors.insert(
+                    "graduation_year".into(),
+                    format!("Tahun lulus berupa 4 angka antara 1950 dan {this_year}."),
+                );
             }
         }
     }
@@ -897,7 +967,10 @@ pub async fn update_profile(state: &AppState, applicant: &Applicant, input: &Pro
         "berjangka" => match NaiveDate::parse_from_str(&p.str_expiry, "%Y-%m-%d") {
             Ok(_) => {}
             Err(_) => {
-                errors.insert("str_expiry".into(), "Untuk STR berjangka, isi tanggal berakhirnya STR.".into());
+                errors.insert(
+                    "str_expiry".into(),
+                    "Untuk STR berjangka, isi tanggal berakhirnya STR.".into(),
+                );
             }
         },
         _ => {
@@ -950,7 +1023,8 @@ pub async fn add_officer(
     roles: &[crate::roles::Role],
 ) -> ServiceResult<String> {
     let email = Email::parse(email).map_err(|e| ServiceError::field("email", e.to_string()))?;
-    let password = Password::parse(password, &[email.as_str()]).map_err(|e| ServiceError::field("password", e.to_string()))?;
+    let password =
+        Password::parse(password, &[email.as_str()]).map_err(|e| ServiceError::field("password", e.to_string()))?;
     if roles.is_empty() {
         return Err(ServiceError::field("roles", "Pilih paling sedikit satu peran."));
     }
@@ -959,7 +1033,10 @@ pub async fn add_officer(
         .fetch_optional(&state.db.pool)
         .await?;
     if exists.is_none() {
-        return Err(ServiceError::field("office", format!("Kantor '{office_id}' tidak ada.")));
+        return Err(ServiceError::field(
+            "office",
+            format!("Kantor '{office_id}' tidak ada."),
+        ));
     }
     let hash = hash_password(password.expose().to_string()).await?;
     let id = new_id();
@@ -1085,7 +1162,10 @@ pub async fn officer_mfa(state: &AppState, officer_id: &str) -> ServiceResult<Of
 
 fn officer_keys(email: &str, client: &str) -> Vec<(String, i64)> {
     vec![
-        (format!("{}:{}", SubjectKind::Officer.code(), email), MAX_FAILURES_PER_ACCOUNT),
+        (
+            format!("{}:{}", SubjectKind::Officer.code(), email),
+            MAX_FAILURES_PER_ACCOUNT,
+        ),
         (format!("addr:{client}"), MAX_FAILURES_PER_ADDRESS),
     ]
 }
@@ -1166,7 +1246,9 @@ pub async fn login_officer(
     let mfa = officer_mfa(state, &c.id).await?;
     if !mfa.enabled && !mfa.required {
         clear_account_failures(state, &c.keys).await?;
-        return Ok(OfficerLogin::Signed(create_session(state, SubjectKind::Officer, &c.id, c.office_id.as_deref(), kind).await?));
+        return Ok(OfficerLogin::Signed(
+            create_session(state, SubjectKind::Officer, &c.id, c.office_id.as_deref(), kind).await?,
+        ));
     }
     // The password alone clears no failures here: otherwise each right password would reset
     // the count of wrong codes.
@@ -1176,7 +1258,9 @@ pub async fn login_officer(
             let secret = mfa.secret.as_deref().unwrap_or_default();
             if check_second_factor(state, &c.id, secret, code).await? {
                 clear_account_failures(state, &c.keys).await?;
-                Ok(OfficerLogin::Signed(create_session(state, SubjectKind::Officer, &c.id, c.office_id.as_deref(), kind).await?))
+                Ok(OfficerLogin::Signed(
+                    create_session(state, SubjectKind::Officer, &c.id, c.office_id.as_deref(), kind).await?,
+                ))
             } else {
                 record_failure(state, &c.keys).await?;
                 Ok(OfficerLogin::CodeRejected(MFA_INVALID.into()))
@@ -1255,27 +1339,39 @@ pub struct TotpEnrolment {
 pub async fn begin_totp_enrolment(state: &AppState, officer_id: &str) -> ServiceResult<TotpEnrolment> {
     let mfa = officer_mfa(state, officer_id).await?;
     if mfa.enabled {
-        return Err(ServiceError::Refused("Verifikasi dua langkah sudah aktif untuk akun ini.".into()));
+        return Err(ServiceError::Refused(
+            "Verifikasi dua langkah sudah aktif untuk akun ini.".into(),
+        ));
     }
     let secret = match mfa.secret.filter(|s| crate::totp::base32_decode(s).is_some()) {
         Some(s) => s,
         None => {
             let s = crate::totp::new_secret();
-            sqlx::query("UPDATE officers SET totp_secret = $1, totp_last_step = NULL WHERE id = $2 AND totp_enabled_at IS NULL")
-                .bind(&s)
-                .bind(officer_id)
-                .execute(&state.db.pool)
-                .await?;
+            sqlx::query(
+                "UPDATE officers SET totp_secret = $1, totp_last_step = NULL WHERE id = $2 AND totp_enabled_at IS NULL",
+            )
+            .bind(&s)
+            .bind(officer_id)
+            .execute(&state.db.pool)
+            .await?;
             s
         }
     };
     let uri = crate::totp::otpauth_uri(&secret, &mfa.email);
     let qr = crate::totp::qr_data_uri(&uri).ok_or_else(|| ServiceError::Internal("qr code".into()))?;
-    Ok(TotpEnrolment { secret_grouped: crate::totp::grouped(&secret), secret, otpauth_uri: uri, qr_data_uri: qr })
+    Ok(TotpEnrolment {
+        secret_grouped: crate::totp::grouped(&secret),
+        secret,
+        otpauth_uri: uri,
+        qr_data_uri: qr,
+    })
 }
 
 async fn replace_recovery_codes(tx: &mut Tx, officer_id: &str) -> ServiceResult<Vec<String>> {
-    sqlx::query("DELETE FROM officer_recovery_codes WHERE officer_id = $1").bind(officer_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM officer_recovery_codes WHERE officer_id = $1")
+        .bind(officer_id)
+        .execute(&mut **tx)
+        .await?;
     let codes = crate::totp::new_recovery_codes();
     for code in &codes {
         let normalized = crate::totp::normalize_recovery(code).unwrap_or_default();
@@ -1290,18 +1386,30 @@ async fn replace_recovery_codes(tx: &mut Tx, officer_id: &str) -> ServiceResult<
 
 /// Confirms enrolment with a code from the authenticator; returns the new recovery codes (shown
 /// once, stored only as hashes). A wrong code is a field error on `code`, counted as a failure.
-pub async fn confirm_totp_enrolment(state: &AppState, officer_id: &str, code: &str, client: &str) -> ServiceResult<Vec<String>> {
+pub async fn confirm_totp_enrolment(
+    state: &AppState,
+    officer_id: &str,
+    code: &str,
+    client: &str,
+) -> ServiceResult<Vec<String>> {
     let mfa = officer_mfa(state, officer_id).await?;
     if mfa.enabled {
-        return Err(ServiceError::Refused("Verifikasi dua langkah sudah aktif untuk akun ini.".into()));
+        return Err(ServiceError::Refused(
+            "Verifikasi dua langkah sudah aktif untuk akun ini.".into(),
+        ));
     }
     let Some(secret) = mfa.secret.clone() else {
-        return Err(ServiceError::Refused("Muat ulang halaman Keamanan Akun untuk memulai pengaktifan.".into()));
+        return Err(ServiceError::Refused(
+            "Muat ulang halaman Keamanan Akun untuk memulai pengaktifan.".into(),
+        ));
     };
     let keys = officer_keys(&mfa.email, client);
     throttle_check(state, &keys).await?;
     if code.trim().is_empty() {
-        return Err(ServiceError::field("code", "Masukkan kode 6 digit yang tampil di aplikasi autentikator."));
+        return Err(ServiceError::field(
+            "code",
+            "Masukkan kode 6 digit yang tampil di aplikasi autentikator.",
+        ));
     }
     let Some(step) = crate::totp::verify_now(&secret, code) else {
         record_failure(state, &keys).await?;
@@ -1322,10 +1430,15 @@ pub async fn confirm_totp_enrolment(state: &AppState, officer_id: &str, code: &s
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() != 1 {
-        return Err(ServiceError::Conflict("Pengaturan verifikasi dua langkah baru saja berubah. Muat ulang halaman.".into()));
+        return Err(ServiceError::Conflict(
+            "Pengaturan verifikasi dua langkah baru saja berubah. Muat ulang halaman.".into(),
+        ));
     }
     let codes = replace_recovery_codes(&mut tx, officer_id).await?;
-    sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(&keys[0].0).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM login_failures WHERE key = $1")
+        .bind(&keys[0].0)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(codes)
 }
@@ -1340,7 +1453,12 @@ pub async fn finish_pending_after_enrolment(state: &AppState, token: &str) -> Se
 }
 
 /// New recovery codes (the old ones stop working), after a current code.
-pub async fn regenerate_recovery_codes(state: &AppState, officer_id: &str, code: &str, client: &str) -> ServiceResult<Vec<String>> {
+pub async fn regenerate_recovery_codes(
+    state: &AppState,
+    officer_id: &str,
+    code: &str,
+    client: &str,
+) -> ServiceResult<Vec<String>> {
     let mfa = officer_mfa(state, officer_id).await?;
     if !mfa.enabled {
         return Err(ServiceError::Refused("Verifikasi dua langkah belum aktif.".into()));
@@ -1369,7 +1487,10 @@ pub async fn disable_totp(state: &AppState, officer_id: &str, code: &str, client
         .bind(officer_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM officer_recovery_codes WHERE officer_id = $1").bind(officer_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM officer_recovery_codes WHERE officer_id = $1")
+        .bind(officer_id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1388,8 +1509,14 @@ pub async fn reset_officer_totp(state: &AppState, email: &str) -> ServiceResult<
         .bind(&id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM officer_recovery_codes WHERE officer_id = $1").bind(&id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM sessions WHERE subject_kind = 'officer' AND subject_id = $1").bind(&id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM officer_recovery_codes WHERE officer_id = $1")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE subject_kind = 'officer' AND subject_id = $1")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(true)
 }

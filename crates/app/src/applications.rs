@@ -231,7 +231,13 @@ pub async fn view(state: &AppState, app: Application) -> ServiceResult<Applicati
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(ApplicationView { app, office, catalog, attachments, history })
+    Ok(ApplicationView {
+        app,
+        office,
+        catalog,
+        attachments,
+        history,
+    })
 }
 
 pub async fn load_view(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<ApplicationView> {
@@ -240,7 +246,12 @@ pub async fn load_view(state: &AppState, applicant_id: &str, id: &str) -> Servic
 }
 
 /// Starts a draft for a permit type at an office, prefilled from the account.
-pub async fn create_draft(state: &AppState, applicant: &Applicant, office_id: &str, permit_code: &str) -> ServiceResult<String> {
+pub async fn create_draft(
+    state: &AppState,
+    applicant: &Applicant,
+    office_id: &str,
+    permit_code: &str,
+) -> ServiceResult<String> {
     let mut errors = FieldErrors::new();
     let (version, catalog) = state.current_catalog().await?;
     let office = match offices::get(state, office_id).await {
@@ -261,7 +272,10 @@ pub async fn create_draft(state: &AppState, applicant: &Applicant, office_id: &s
     if !offices::is_enabled(state, &office.id, &permit.code).await? {
         return Err(ServiceError::field(
             "permit",
-            format!("{} tidak dilayani oleh {}. Pilih kantor lain.", permit.name, office.name),
+            format!(
+                "{} tidak dilayani oleh {}. Pilih kantor lain.",
+                permit.name, office.name
+            ),
         ));
     }
     let data = ApplicantData {
@@ -309,7 +323,12 @@ pub async fn create_draft(state: &AppState, applicant: &Applicant, office_id: &s
 
 /// A new draft carrying the data and files of an earlier application of the same applicant
 /// (a fresh start after rejection, or a renewal); `renewal_of` links it to the permit it renews.
-pub async fn copy_as_draft(state: &AppState, applicant: &Applicant, from: &Application, renewal_of: Option<&str>) -> ServiceResult<String> {
+pub async fn copy_as_draft(
+    state: &AppState,
+    applicant: &Applicant,
+    from: &Application,
+    renewal_of: Option<&str>,
+) -> ServiceResult<String> {
     let new_id = create_draft(state, applicant, &from.office_id, &from.permit_code).await?;
     let mut tx = state.db.begin().await?;
     sqlx::query("UPDATE applications SET applicant_data = $1, answers = $2, step1_done = 1, step2_done = 1, renewal_of = $3 WHERE id = $4")
@@ -394,20 +413,31 @@ pub fn check_applicant_data(input: &ApplicantData, office: &Office) -> (Applican
     }
     match VillageCode::parse(wilayah, &d.location_village_code) {
         Err(_) => {
-            e.insert("location_village_code".into(), "Pilih kelurahan/desa lokasi izin (tempat praktik).".into());
+            e.insert(
+                "location_village_code".into(),
+                "Pilih kelurahan/desa lokasi izin (tempat praktik).".into(),
+            );
         }
         Ok(v) => {
             if !wilayah.is_child_of(v.as_str(), &office.regency_code) {
-                let region = wilayah.display_name(&office.regency_code).unwrap_or_else(|| office.regency_code.clone());
+                let region = wilayah
+                    .display_name(&office.regency_code)
+                    .unwrap_or_else(|| office.regency_code.clone());
                 e.insert(
                     "location_village_code".into(),
-                    format!("Lokasi izin harus berada di wilayah {region}, wilayah kerja {}.", office.name),
+                    format!(
+                        "Lokasi izin harus berada di wilayah {region}, wilayah kerja {}.",
+                        office.name
+                    ),
                 );
             }
         }
     }
     if d.location_address.chars().count() < 5 {
-        e.insert("location_address".into(), "Detail alamat lokasi wajib diisi (jalan, nomor, RT/RW).".into());
+        e.insert(
+            "location_address".into(),
+            "Detail alamat lokasi wajib diisi (jalan, nomor, RT/RW).".into(),
+        );
     }
     if d.is_company {
         d.company_name = clean_text(&input.company_name, 200);
@@ -434,7 +464,10 @@ pub fn check_applicant_data(input: &ApplicantData, office: &Office) -> (Applican
         if !d.company_phone.is_empty() {
             let digits: String = d.company_phone.chars().filter(|c| c.is_ascii_digit()).collect();
             if !(6..=15).contains(&digits.len()) || d.company_phone.chars().any(|c| !"0123456789+-() .".contains(c)) {
-                e.insert("company_phone".into(), "Nomor telepon perusahaan berupa angka (6–15 digit).".into());
+                e.insert(
+                    "company_phone".into(),
+                    "Nomor telepon perusahaan berupa angka (6–15 digit).".into(),
+                );
             }
         }
         if !d.company_fax.is_empty() && d.company_fax.chars().any(|c| !"0123456789+-() .".contains(c)) {
@@ -447,13 +480,23 @@ pub fn check_applicant_data(input: &ApplicantData, office: &Office) -> (Applican
             }
         }
         if d.business_type.is_empty() {
-            e.insert("business_type".into(), "Jenis usaha wajib diisi (contoh: Klinik Pratama, Apotek).".into());
+            e.insert(
+                "business_type".into(),
+                "Jenis usaha wajib diisi (contoh: Klinik Pratama, Apotek).".into(),
+            );
         }
     }
     (d, e)
 }
 
-async fn save_columns(state: &AppState, app: &Application, data: &ApplicantData, answers: &Answers, step1: bool, step2: bool) -> ServiceResult<()> {
+async fn save_columns(
+    state: &AppState,
+    app: &Application,
+    data: &ApplicantData,
+    answers: &Answers,
+    step1: bool,
+    step2: bool,
+) -> ServiceResult<()> {
     let done = sqlx::query(
         "UPDATE applications SET applicant_data = $1, answers = $2, step1_done = $3, step2_done = $4, holder_name = $5, \
            updated_at = $6, lock_version = lock_version + 1 WHERE id = $7 AND status = 'draft'",
@@ -468,14 +511,21 @@ async fn save_columns(state: &AppState, app: &Application, data: &ApplicantData,
     .execute(&state.db.pool)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(ServiceError::Conflict("Permohonan ini sudah diajukan dan tidak dapat diubah lagi.".into()));
+        return Err(ServiceError::Conflict(
+            "Permohonan ini sudah diajukan dan tidak dapat diubah lagi.".into(),
+        ));
     }
     Ok(())
 }
 
 /// Saves Tahap 1. What was typed is always kept (a draft loses nothing); the step counts as
 /// done only when it is valid, and the errors come back for the page.
-pub async fn save_step1(state: &AppState, applicant_id: &str, id: &str, input: &ApplicantData) -> ServiceResult<FieldErrors> {
+pub async fn save_step1(
+    state: &AppState,
+    applicant_id: &str,
+    id: &str,
+    input: &ApplicantData,
+) -> ServiceResult<FieldErrors> {
     let app = load_owned(state, applicant_id, id).await?;
     editable(&app)?;
     let office = offices::get(state, &app.office_id).await?;
@@ -498,8 +548,17 @@ pub async fn save_step2(state: &AppState, applicant_id: &str, id: &str, input: &
     let mut answers = Answers::new();
     for field in &permit.fields {
         if let Some(v) = input.get(&field.key) {
-            let limit = if matches!(field.kind, izinkes_domain::catalog::FieldKind::Textarea) { 2000 } else { 200 };
-            let v: String = v.trim().chars().filter(|c| !c.is_control() || *c == '\n').take(limit + 1).collect();
+            let limit = if matches!(field.kind, izinkes_domain::catalog::FieldKind::Textarea) {
+                2000
+            } else {
+                200
+            };
+            let v: String = v
+                .trim()
+                .chars()
+                .filter(|c| !c.is_control() || *c == '\n')
+                .take(limit + 1)
+                .collect();
             if !v.is_empty() {
                 answers.insert(field.key.clone(), v);
             }
@@ -511,7 +570,11 @@ pub async fn save_step2(state: &AppState, applicant_id: &str, id: &str, input: &
 }
 
 fn requirement<'a>(permit: &'a PermitType, key: &str) -> ServiceResult<&'a izinkes_domain::catalog::Requirement> {
-    permit.requirements.iter().find(|r| r.key == key).ok_or(ServiceError::NotFound)
+    permit
+        .requirements
+        .iter()
+        .find(|r| r.key == key)
+        .ok_or(ServiceError::NotFound)
 }
 
 /// The copy of a file an application keeps (later changes in Manajer Berkas do not touch it).
@@ -534,7 +597,9 @@ async fn put_attachment(state: &AppState, app_id: &str, key: &str, f: FileCopy<'
         .fetch_optional(&mut *tx)
         .await?;
     if status.as_deref() != Some("draft") {
-        return Err(ServiceError::Conflict("Permohonan ini sudah diajukan dan tidak dapat diubah lagi.".into()));
+        return Err(ServiceError::Conflict(
+            "Permohonan ini sudah diajukan dan tidak dapat diubah lagi.".into(),
+        ));
     }
     if let (Some(title), Some(doc_id)) = (f.library_title, f.document_id) {
         sqlx::query(
@@ -570,7 +635,11 @@ async fn put_attachment(state: &AppState, app_id: &str, key: &str, f: FileCopy<'
     .bind(&now)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2").bind(&now).bind(app_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
+        .bind(&now)
+        .bind(app_id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -595,12 +664,26 @@ pub async fn upload_requirement(
     let filename = clean_filename(filename);
     let doc_id = new_id();
     let title = clean_text(&req.label, 120);
-    let copy = FileCopy { library_title: Some(&title), applicant_id, document_id: Some(&doc_id), filename: &filename, sha: &sha, mime: format.mime(), size: bytes.len() as i64 };
+    let copy = FileCopy {
+        library_title: Some(&title),
+        applicant_id,
+        document_id: Some(&doc_id),
+        filename: &filename,
+        sha: &sha,
+        mime: format.mime(),
+        size: bytes.len() as i64,
+    };
     put_attachment(state, &app.id, key, copy).await
 }
 
 /// Tahap 3: attaches a file already in Manajer Berkas, if it suits the requirement.
-pub async fn attach_library(state: &AppState, applicant_id: &str, id: &str, key: &str, document_id: &str) -> ServiceResult<()> {
+pub async fn attach_library(
+    state: &AppState,
+    applicant_id: &str,
+    id: &str,
+    key: &str,
+    document_id: &str,
+) -> ServiceResult<()> {
     let app = load_owned(state, applicant_id, id).await?;
     editable(&app)?;
     let catalog = state.catalog(app.catalog_version).await?;
@@ -609,18 +692,35 @@ pub async fn attach_library(state: &AppState, applicant_id: &str, id: &str, key:
     let doc = crate::documents::get(state, applicant_id, document_id)
         .await
         .map_err(|_| ServiceError::field(key, "Berkas tidak ditemukan di Manajer Berkas Anda."))?;
-    let format = [FileFormat::Pdf, FileFormat::Jpg, FileFormat::Png].into_iter().find(|f| f.mime() == doc.mime);
+    let format = [FileFormat::Pdf, FileFormat::Jpg, FileFormat::Png]
+        .into_iter()
+        .find(|f| f.mime() == doc.mime);
     let accepted = req.formats.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ");
     if !format.is_some_and(|f| req.formats.contains(&f)) {
-        return Err(ServiceError::field(key, format!("Berkas \"{}\" tidak sesuai: syarat ini menerima {accepted}.", doc.title)));
+        return Err(ServiceError::field(
+            key,
+            format!("Berkas \"{}\" tidak sesuai: syarat ini menerima {accepted}.", doc.title),
+        ));
     }
     if doc.size > i64::from(req.max_size_kb) * 1024 {
         return Err(ServiceError::field(
             key,
-            format!("Berkas \"{}\" terlalu besar untuk syarat ini (batas {}).", doc.title, crate::documents::human_size(i64::from(req.max_size_kb) * 1024)),
+            format!(
+                "Berkas \"{}\" terlalu besar untuk syarat ini (batas {}).",
+                doc.title,
+                crate::documents::human_size(i64::from(req.max_size_kb) * 1024)
+            ),
         ));
     }
-    let copy = FileCopy { library_title: None, applicant_id, document_id: Some(&doc.id), filename: &doc.filename, sha: &doc.sha256, mime: &doc.mime, size: doc.size };
+    let copy = FileCopy {
+        library_title: None,
+        applicant_id,
+        document_id: Some(&doc.id),
+        filename: &doc.filename,
+        sha: &doc.sha256,
+        mime: &doc.mime,
+        size: doc.size,
+    };
     put_attachment(state, &app.id, key, copy).await
 }
 
@@ -645,8 +745,14 @@ pub async fn delete_draft(state: &AppState, applicant_id: &str, id: &str) -> Ser
     let app = load_owned(state, applicant_id, id).await?;
     editable(&app)?;
     let mut tx = state.db.begin().await?;
-    sqlx::query("DELETE FROM application_documents WHERE application_id = $1").bind(&app.id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM applications WHERE id = $1 AND status = 'draft'").bind(&app.id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM application_documents WHERE application_id = $1")
+        .bind(&app.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM applications WHERE id = $1 AND status = 'draft'")
+        .bind(&app.id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -697,10 +803,11 @@ pub fn history_hash(prev_hash: &str, seq: i64, at: &str, h: &NewHistory<'_>) -> 
 }
 
 pub async fn append_history(tx: &mut Tx, h: &NewHistory<'_>) -> ServiceResult<()> {
-    let last = sqlx::query("SELECT seq, hash FROM application_history WHERE application_id = $1 ORDER BY seq DESC LIMIT 1")
-        .bind(h.application_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let last =
+        sqlx::query("SELECT seq, hash FROM application_history WHERE application_id = $1 ORDER BY seq DESC LIMIT 1")
+            .bind(h.application_id)
+            .fetch_optional(&mut **tx)
+            .await?;
     let (seq, prev) = match last {
         Some(r) => (r.try_get::<i64, _>("seq")? + 1, r.try_get::<String, _>("hash")?),
         None => (1, "0".repeat(64)),
@@ -746,7 +853,8 @@ pub struct SubmitProblems {
 pub fn check_complete(v: &ApplicationView) -> SubmitProblems {
     let mut p = SubmitProblems::default();
     let Some(permit) = v.permit() else {
-        p.step2.insert("permit".into(), "Jenis izin tidak lagi tersedia.".into());
+        p.step2
+            .insert("permit".into(), "Jenis izin tidak lagi tersedia.".into());
         return p;
     };
     p.step1 = check_applicant_data(&v.app.data, &v.office).1;
@@ -755,12 +863,16 @@ pub fn check_complete(v: &ApplicationView) -> SubmitProblems {
     for req in permit.needed_requirements(&answers) {
         match v.attachment(&req.key) {
             None => {
-                p.documents.insert(req.key.clone(), format!("{} belum diunggah.", req.label));
+                p.documents
+                    .insert(req.key.clone(), format!("{} belum diunggah.", req.label));
             }
             Some(a) => {
                 let ok_format = req.formats.iter().any(|f| f.mime() == a.mime);
                 if !ok_format || a.size > i64::from(req.max_size_kb) * 1024 {
-                    p.documents.insert(req.key.clone(), format!("{}: berkas tidak sesuai format atau ukuran; unggah ulang.", req.label));
+                    p.documents.insert(
+                        req.key.clone(),
+                        format!("{}: berkas tidak sesuai format atau ukuran; unggah ulang.", req.label),
+                    );
                 }
             }
         }
@@ -808,7 +920,10 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
     let mut tx = state.db.begin().await?;
     if state.db.backend == Backend::Postgres {
         // Serialise this applicant's submissions so two parallel submits cannot both pass the cap.
-        sqlx::query("SELECT id FROM applicants WHERE id = $1 FOR UPDATE").bind(applicant_id).fetch_one(&mut *tx).await?;
+        sqlx::query("SELECT id FROM applicants WHERE id = $1 FOR UPDATE")
+            .bind(applicant_id)
+            .fetch_one(&mut *tx)
+            .await?;
     }
     let active = sqlx::query(
         "SELECT registration_number, permit_code, applicant_data FROM applications \
@@ -899,7 +1014,14 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
         permit.sla_working_days,
         state.config.base_url.trim_end_matches('/'),
     );
-    enqueue_email(&mut tx, Some(&v.office.id), &applicant.email, &format!("Permohonan diterima: {number}"), &body).await?;
+    enqueue_email(
+        &mut tx,
+        Some(&v.office.id),
+        &applicant.email,
+        &format!("Permohonan diterima: {number}"),
+        &body,
+    )
+    .await?;
     tx.commit().await?;
     state.wake_outbox();
     Ok(SubmitOutcome::Submitted(number))
@@ -940,7 +1062,10 @@ pub async fn list_for_applicant(state: &AppState, applicant_id: &str) -> Service
         let data: ApplicantData = serde_json::from_str(&r.try_get::<String, _>("applicant_data")?).unwrap_or_default();
         out.push(ListItem {
             id: r.try_get("id")?,
-            permit_name: catalog.get(&code).map(|p| p.name.clone()).unwrap_or_else(|| code.clone()),
+            permit_name: catalog
+                .get(&code)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| code.clone()),
             permit_code: code,
             office_name: r.try_get("office_name")?,
             facility_name: data.facility_name,
@@ -970,11 +1095,17 @@ pub async fn track(state: &AppState, number: &str, last4: &str, client: &str) ->
     let mut errors = FieldErrors::new();
     let number = RegistrationNumber::parse(number);
     if number.is_none() {
-        errors.insert("number".into(), "Nomor registrasi tidak valid (contoh: JBR-2026-000123).".into());
+        errors.insert(
+            "number".into(),
+            "Nomor registrasi tidak valid (contoh: JBR-2026-000123).".into(),
+        );
     }
     let last4 = last4.trim();
     if last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        errors.insert("nik4".into(), "Masukkan 4 digit terakhir NIK/nomor identitas pemohon.".into());
+        errors.insert(
+            "nik4".into(),
+            "Masukkan 4 digit terakhir NIK/nomor identitas pemohon.".into(),
+        );
     }
     let Some(number) = number.filter(|_| errors.is_empty()) else {
         return Err(ServiceError::Invalid(errors));
@@ -987,7 +1118,9 @@ pub async fn track(state: &AppState, number: &str, last4: &str, client: &str) ->
         .fetch_one(&state.db.pool)
         .await?;
     if failures >= 20 {
-        return Err(ServiceError::Throttled("Terlalu banyak pencarian yang tidak cocok. Coba lagi dalam 15 menit.".into()));
+        return Err(ServiceError::Throttled(
+            "Terlalu banyak pencarian yang tidak cocok. Coba lagi dalam 15 menit.".into(),
+        ));
     }
     let row = sqlx::query(
         "SELECT a.permit_code, a.catalog_version, a.status, a.submitted_at, a.updated_at, p.identity_number, o.name AS office_name \
@@ -1003,14 +1136,19 @@ pub async fn track(state: &AppState, number: &str, last4: &str, client: &str) ->
             .unwrap_or(false)
     });
     let Some(r) = found else {
-        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)").bind(&key).bind(now_text()).execute(&state.db.pool).await?;
+        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+            .bind(&key)
+            .bind(now_text())
+            .execute(&state.db.pool)
+            .await?;
         return Err(ServiceError::Refused(
             "Permohonan tidak ditemukan. Periksa nomor registrasi dan 4 digit terakhir NIK.".into(),
         ));
     };
     let code: String = r.try_get("permit_code")?;
     let catalog = state.catalog(r.try_get("catalog_version")?).await?;
-    let status = ApplicationStatus::from_code(&r.try_get::<String, _>("status")?).unwrap_or(ApplicationStatus::Submitted);
+    let status =
+        ApplicationStatus::from_code(&r.try_get::<String, _>("status")?).unwrap_or(ApplicationStatus::Submitted);
     Ok(TrackResult {
         registration_number: number.to_string(),
         permit_name: catalog.get(&code).map(|p| p.name.clone()).unwrap_or(code),
@@ -1054,7 +1192,10 @@ mod tests {
 
     #[test]
     fn pseudo_answers_follow_proxy_and_company_flags() {
-        let d = ApplicantData { by_proxy: true, ..ApplicantData::default() };
+        let d = ApplicantData {
+            by_proxy: true,
+            ..ApplicantData::default()
+        };
         let a = d.pseudo_answers();
         assert_eq!(a.get("pemohon.kuasa").map(String::as_str), Some("ya"));
         assert_eq!(a.get("pemohon.perusahaan").map(String::as_str), Some("tidak"));

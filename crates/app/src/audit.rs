@@ -46,7 +46,14 @@ pub async fn verify(state: &AppState) -> ServiceResult<Report> {
         let seq: i64 = r.try_get("seq")?;
         let prev: String = r.try_get("prev_hash")?;
         let hash: String = r.try_get("hash")?;
-        let (office_id, at, actor_kind, actor_name, action, to_status): (String, String, String, String, String, String) = (
+        let (office_id, at, actor_kind, actor_name, action, to_status): (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+        ) = (
             r.try_get("office_id")?,
             r.try_get("at")?,
             r.try_get("actor_kind")?,
@@ -76,15 +83,26 @@ pub async fn verify(state: &AppState) -> ServiceResult<Report> {
             public_note: public_note.as_deref(),
             internal_note: internal_note.as_deref(),
         };
-        let mut push = |problem: String| report.findings.push(Finding { application_id: app.clone(), seq, problem });
+        let mut push = |problem: String| {
+            report.findings.push(Finding {
+                application_id: app.clone(),
+                seq,
+                problem,
+            })
+        };
         if history_hash(&prev, seq, &at, &entry) != hash {
             push("isi entri diubah (hash tidak cocok)".into());
         }
         if seq != expected_seq {
-            push(format!("urutan rusak: diharapkan entri {expected_seq}, ditemukan {seq} (entri dihapus atau disisipkan)"));
+            push(format!(
+                "urutan rusak: diharapkan entri {expected_seq}, ditemukan {seq} (entri dihapus atau disisipkan)"
+            ));
         }
         if prev != expected_prev {
-            push("rantai terputus: hash entri sebelumnya tidak cocok (entri dihapus, diubah, atau diurutkan ulang)".into());
+            push(
+                "rantai terputus: hash entri sebelumnya tidak cocok (entri dihapus, diubah, atau diurutkan ulang)"
+                    .into(),
+            );
         }
         expected_prev = hash;
         expected_seq = seq + 1;

@@ -24,7 +24,12 @@ pub struct OfficeSettings {
 
 impl Default for OfficeSettings {
     fn default() -> Self {
-        OfficeSettings { default_preset: "cilegon".into(), count_cuti_bersama: true, auto_approve_at_deadline: false, warning_threshold_pct: 75 }
+        OfficeSettings {
+            default_preset: "cilegon".into(),
+            count_cuti_bersama: true,
+            auto_approve_at_deadline: false,
+            warning_threshold_pct: 75,
+        }
     }
 }
 
@@ -48,10 +53,16 @@ pub async fn settings(state: &AppState, office_id: &str) -> ServiceResult<Office
 
 pub async fn save_settings(state: &AppState, office_id: &str, s: &OfficeSettings) -> ServiceResult<()> {
     if izinkes_domain::workflow::WorkflowDefinition::preset(&s.default_preset).is_none() {
-        return Err(ServiceError::field("default_preset", "Pilih salah satu alur kerja bawaan."));
+        return Err(ServiceError::field(
+            "default_preset",
+            "Pilih salah satu alur kerja bawaan.",
+        ));
     }
     if !(1..=100).contains(&s.warning_threshold_pct) {
-        return Err(ServiceError::field("warning_threshold_pct", "Ambang peringatan berupa persen antara 1 dan 100."));
+        return Err(ServiceError::field(
+            "warning_threshold_pct",
+            "Ambang peringatan berupa persen antara 1 dan 100.",
+        ));
     }
     sqlx::query(
         "INSERT INTO office_settings (office_id, default_preset, count_cuti_bersama, auto_approve_at_deadline, warning_threshold_pct, updated_at) \
@@ -89,20 +100,24 @@ fn kind_from(code: &str) -> Option<HolidayKind> {
 
 /// Loads the shipped national holidays once (they are data; admins add later decrees).
 pub async fn seed_national(state: &AppState) -> ServiceResult<()> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM holidays WHERE office_id IS NULL").fetch_one(&state.db.pool).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM holidays WHERE office_id IS NULL")
+        .fetch_one(&state.db.pool)
+        .await?;
     if n > 0 {
         return Ok(());
     }
     let mut tx = state.db.begin().await?;
     for h in builtin_holidays() {
-        sqlx::query("INSERT INTO holidays (office_id, date, kind, name, decree, created_at) VALUES (NULL, $1, $2, $3, $4, $5)")
-            .bind(h.date.format("%Y-%m-%d").to_string())
-            .bind(kind_code(h.kind))
-            .bind(&h.name)
-            .bind(&h.decree)
-            .bind(now_text())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO holidays (office_id, date, kind, name, decree, created_at) VALUES (NULL, $1, $2, $3, $4, $5)",
+        )
+        .bind(h.date.format("%Y-%m-%d").to_string())
+        .bind(kind_code(h.kind))
+        .bind(&h.name)
+        .bind(&h.decree)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -140,14 +155,24 @@ pub async fn list(state: &AppState, office_id: &str) -> ServiceResult<Vec<Holida
 
 /// Adds a holiday for an office: a regional day, or a day of a newer national decree (kept per
 /// office, so one office's admin never changes another office's calendar).
-pub async fn add(state: &AppState, office_id: &str, date: &str, kind: &str, name: &str, decree: &str) -> ServiceResult<()> {
+pub async fn add(
+    state: &AppState,
+    office_id: &str,
+    date: &str,
+    kind: &str,
+    name: &str,
+    decree: &str,
+) -> ServiceResult<()> {
     let mut errors = izinkes_domain::catalog::FieldErrors::new();
     let parsed = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d");
     if parsed.is_err() {
         errors.insert("date".into(), "Tanggal tidak valid (format TTTT-BB-HH).".into());
     }
     if kind_from(kind).is_none() {
-        errors.insert("kind".into(), "Pilih jenis: libur nasional, cuti bersama, atau libur daerah.".into());
+        errors.insert(
+            "kind".into(),
+            "Pilih jenis: libur nasional, cuti bersama, atau libur daerah.".into(),
+        );
     }
     let name = crate::accounts::clean_text(name, 120);
     if name.is_empty() {
@@ -156,22 +181,28 @@ pub async fn add(state: &AppState, office_id: &str, date: &str, kind: &str, name
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    sqlx::query("INSERT INTO holidays (office_id, date, kind, name, decree, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(office_id)
-        .bind(date.trim())
-        .bind(kind)
-        .bind(&name)
-        .bind(crate::accounts::clean_text(decree, 200))
-        .bind(now_text())
-        .execute(&state.db.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO holidays (office_id, date, kind, name, decree, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(office_id)
+    .bind(date.trim())
+    .bind(kind)
+    .bind(&name)
+    .bind(crate::accounts::clean_text(decree, 200))
+    .bind(now_text())
+    .execute(&state.db.pool)
+    .await?;
     state.forget_calendar(office_id);
     Ok(())
 }
 
 /// Removes one of the office's own holidays (national data stays).
 pub async fn remove(state: &AppState, office_id: &str, id: i64) -> ServiceResult<()> {
-    sqlx::query("DELETE FROM holidays WHERE id = $1 AND office_id = $2").bind(id).bind(office_id).execute(&state.db.pool).await?;
+    sqlx::query("DELETE FROM holidays WHERE id = $1 AND office_id = $2")
+        .bind(id)
+        .bind(office_id)
+        .execute(&state.db.pool)
+        .await?;
     state.forget_calendar(office_id);
     Ok(())
 }
@@ -198,7 +229,10 @@ pub async fn for_office(state: &AppState, office_id: &str) -> ServiceResult<Arc<
 
 /// Whether downloading a permit waits for the SKM survey (an office setting, off by default).
 pub async fn skm_gate(state: &AppState, office_id: &str) -> ServiceResult<bool> {
-    let v: Option<i64> = sqlx::query_scalar("SELECT skm_gate FROM office_settings WHERE office_id = $1").bind(office_id).fetch_optional(&state.db.pool).await?;
+    let v: Option<i64> = sqlx::query_scalar("SELECT skm_gate FROM office_settings WHERE office_id = $1")
+        .bind(office_id)
+        .fetch_optional(&state.db.pool)
+        .await?;
     Ok(v == Some(1))
 }
 

@@ -104,11 +104,10 @@ impl Db {
         let mut applied = 0;
         for (version, name, sql) in MIGRATIONS {
             let mut tx = self.begin().await?;
-            let done: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                    .bind(version)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
             if done.is_some() {
                 continue;
             }
@@ -117,7 +116,10 @@ impl Db {
                 sqlx::query(sqlx::AssertSqlSafe(statement))
                     .execute(&mut *tx)
                     .await
-                    .map_err(|source| DbError::Migration { version: *version, source })?;
+                    .map_err(|source| DbError::Migration {
+                        version: *version,
+                        source,
+                    })?;
             }
             sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
                 .bind(version)
@@ -192,12 +194,7 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 /// The next value of a per-office counter, in the caller's transaction. Atomic on both
 /// backends: the upsert takes the row lock (PostgreSQL) or runs under the write lock (SQLite),
 /// so concurrent callers never see the same value and a rolled-back caller leaves no gap.
-pub async fn next_counter(
-    tx: &mut Tx,
-    office_id: &str,
-    name: &str,
-    period: &str,
-) -> Result<i64, sqlx::Error> {
+pub async fn next_counter(tx: &mut Tx, office_id: &str, name: &str, period: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO counters (office_id, name, period, value) VALUES ($1, $2, $3, 1) \
          ON CONFLICT (office_id, name, period) DO UPDATE SET value = counters.value + 1 \

@@ -4,8 +4,8 @@
 
 use crate::accounts::{self, Profile};
 use crate::applications::{self, ApplicantData, SubmitOutcome};
-use crate::desks::{CheckItem, DeskAction, Officer, RevisionItem};
 use crate::db::now_text;
+use crate::desks::{CheckItem, DeskAction, Officer, RevisionItem};
 use crate::error::{ServiceError, ServiceResult};
 use crate::offices::{self, NewOffice};
 use crate::roles::Role;
@@ -58,10 +58,18 @@ fn officer_email(role: Role, office: &str) -> String {
 
 /// (role, email, password) of every demo login, for the login page and the CLI output.
 pub fn logins() -> Vec<(String, String, String)> {
-    let mut out = vec![("Pemohon".to_string(), "putu@contoh.id".to_string(), APPLICANT_PASSWORD.to_string())];
+    let mut out = vec![(
+        "Pemohon".to_string(),
+        "putu@contoh.id".to_string(),
+        APPLICANT_PASSWORD.to_string(),
+    )];
     for o in &OFFICES {
         for role in Role::ALL {
-            out.push((format!("{} — {}", role.label_id(), o.short), officer_email(role, o.id), OFFICER_PASSWORD.to_string()));
+            out.push((
+                format!("{} — {}", role.label_id(), o.short),
+                officer_email(role, o.id),
+                OFFICER_PASSWORD.to_string(),
+            ));
         }
     }
     out
@@ -125,7 +133,9 @@ const APPLICANTS: [DemoApplicant; 3] = [
 
 /// Loads the demo data unless an office already exists. Returns whether it loaded.
 pub async fn load(state: &AppState) -> ServiceResult<bool> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offices").fetch_one(&state.db.pool).await?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offices")
+        .fetch_one(&state.db.pool)
+        .await?;
     if count > 0 {
         return Ok(false);
     }
@@ -146,8 +156,16 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
         )
         .await?;
         for role in Role::ALL {
-            accounts::add_officer(state, o.id, &officer_email(role, o.id), &officer_name(role, o.short), role.label_id(), OFFICER_PASSWORD, &[role])
-                .await?;
+            accounts::add_officer(
+                state,
+                o.id,
+                &officer_email(role, o.id),
+                &officer_name(role, o.short),
+                role.label_id(),
+                OFFICER_PASSWORD,
+                &[role],
+            )
+            .await?;
         }
     }
     // One office does not offer every type: the catalog choice is per office.
@@ -158,7 +176,10 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
         crate::calendar::save_settings(
             state,
             office,
-            &crate::calendar::OfficeSettings { default_preset: preset.into(), ..crate::calendar::OfficeSettings::default() },
+            &crate::calendar::OfficeSettings {
+                default_preset: preset.into(),
+                ..crate::calendar::OfficeSettings::default()
+            },
         )
         .await?;
     }
@@ -183,7 +204,11 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
             },
         )
         .await?;
-        sqlx::query("UPDATE applicants SET email_verified_at = $1 WHERE id = $2").bind(now_text()).bind(&id).execute(&state.db.pool).await?;
+        sqlx::query("UPDATE applicants SET email_verified_at = $1 WHERE id = $2")
+            .bind(now_text())
+            .bind(&id)
+            .execute(&state.db.pool)
+            .await?;
         let applicant = accounts::load_applicant(state, &id).await?;
         accounts::update_profile(
             state,
@@ -210,68 +235,209 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
         ids.push(id);
     }
     // The sent confirmation mails of the demo accounts are not interesting: mark them sent.
-    sqlx::query("UPDATE outbox SET sent_at = $1, transport = 'demo' WHERE sent_at IS NULL").bind(now_text()).execute(&state.db.pool).await?;
+    sqlx::query("UPDATE outbox SET sent_at = $1, transport = 'demo' WHERE sent_at IS NULL")
+        .bind(now_text())
+        .execute(&state.db.pool)
+        .await?;
 
     let putu = &ids[0];
     let dewi = &ids[1];
     let budi = &ids[2];
     // Putu: SIP Dokter Spesialis at Jembrana, submitted (seed 000); a draft SIP Dokter.
     submitted(state, putu, "jembrana", "SIP-DRSP", "RSU Negara", "51.01.03.2004").await?;
-    draft(state, putu, "jembrana", "SIP-DR", "Klinik Pratama Pekutatan", "51.01.03.2004").await?;
+    draft(
+        state,
+        putu,
+        "jembrana",
+        "SIP-DR",
+        "Klinik Pratama Pekutatan",
+        "51.01.03.2004",
+    )
+    .await?;
     // Dewi: SIP Bidan at Pontianak in process (complete, at the technical team); a second one
     // returned for revision.
-    let a = submitted(state, dewi, "pontianak", "SIP-BDN", "RSUD Sultan Syarif Mohamad Alkadrie", "61.71.01.1002").await?;
+    let a = submitted(
+        state,
+        dewi,
+        "pontianak",
+        "SIP-BDN",
+        "RSUD Sultan Syarif Mohamad Alkadrie",
+        "61.71.01.1002",
+    )
+    .await?;
     check_all_and_forward(state, "pontianak", &a).await?;
-    let a = submitted(state, dewi, "pontianak", "SIP-BDN", "Praktik Mandiri Bidan Dewi", "61.71.01.1002").await?;
-    desk(state, "pontianak", Role::FrontOffice, &a, DeskAction::ReturnToApplicant {
-        items: vec![RevisionItem {
-            kind: "document".into(),
-            key: "pas_foto".into(),
-            label: "Pas Foto Berwarna 4 x 6 cm".into(),
-            note: "Pas foto buram; unggah ulang pas foto berwarna 4x6 yang jelas.".into(),
-        }],
-        note: String::new(),
-    })
+    let a = submitted(
+        state,
+        dewi,
+        "pontianak",
+        "SIP-BDN",
+        "Praktik Mandiri Bidan Dewi",
+        "61.71.01.1002",
+    )
+    .await?;
+    desk(
+        state,
+        "pontianak",
+        Role::FrontOffice,
+        &a,
+        DeskAction::ReturnToApplicant {
+            items: vec![RevisionItem {
+                kind: "document".into(),
+                key: "pas_foto".into(),
+                label: "Pas Foto Berwarna 4 x 6 cm".into(),
+                note: "Pas foto buram; unggah ulang pas foto berwarna 4x6 yang jelas.".into(),
+            }],
+            note: String::new(),
+        },
+    )
     .await?;
     // Budi: SIP Apoteker through every desk of SEPOK, ready to sign; a TTK application rejected.
-    let a = submitted(state, budi, "pontianak", "SIP-APT", "Apotek Kimia Farma Gajah Mada", "61.71.01.1002").await?;
-    check_all_and_forward(state, "pontianak", &a).await?;
-    desk(state, "pontianak", Role::TimTeknis, &a, DeskAction::RecordInspection {
-        date: "2026-01-05".into(),
-        officers: "drg. Sari Wulandari; Andi Pratama, S.KM".into(),
-        result: "sesuai".into(),
-        file: Some(("ba-pemeriksaan.pdf".into(), samples::pdf("Berita Acara Pemeriksaan"))),
-    })
+    let a = submitted(
+        state,
+        budi,
+        "pontianak",
+        "SIP-APT",
+        "Apotek Kimia Farma Gajah Mada",
+        "61.71.01.1002",
+    )
     .await?;
-    desk(state, "pontianak", Role::TimTeknis, &a, DeskAction::Recommend { approve: true, number: "440/123/DINKES/2026".into(), note: "Memenuhi syarat.".into() }).await?;
-    desk(state, "pontianak", Role::TimTeknis, &a, DeskAction::Forward { note: String::new() }).await?;
-    desk(state, "pontianak", Role::BackOffice, &a, DeskAction::PrepareDraft { fields: Default::default() }).await?;
-    desk(state, "pontianak", Role::BackOffice, &a, DeskAction::Forward { note: String::new() }).await?;
+    check_all_and_forward(state, "pontianak", &a).await?;
+    desk(
+        state,
+        "pontianak",
+        Role::TimTeknis,
+        &a,
+        DeskAction::RecordInspection {
+            date: "2026-01-05".into(),
+            officers: "drg. Sari Wulandari; Andi Pratama, S.KM".into(),
+            result: "sesuai".into(),
+            file: Some(("ba-pemeriksaan.pdf".into(), samples::pdf("Berita Acara Pemeriksaan"))),
+        },
+    )
+    .await?;
+    desk(
+        state,
+        "pontianak",
+        Role::TimTeknis,
+        &a,
+        DeskAction::Recommend {
+            approve: true,
+            number: "440/123/DINKES/2026".into(),
+            note: "Memenuhi syarat.".into(),
+        },
+    )
+    .await?;
+    desk(
+        state,
+        "pontianak",
+        Role::TimTeknis,
+        &a,
+        DeskAction::Forward { note: String::new() },
+    )
+    .await?;
+    desk(
+        state,
+        "pontianak",
+        Role::BackOffice,
+        &a,
+        DeskAction::PrepareDraft {
+            fields: Default::default(),
+        },
+    )
+    .await?;
+    desk(
+        state,
+        "pontianak",
+        Role::BackOffice,
+        &a,
+        DeskAction::Forward { note: String::new() },
+    )
+    .await?;
     sign_demo(state, "pontianak", &a).await?;
     // Issued through the other two presets: Cilegon at Jembrana, Bontang at Pontianak (the
     // latter then revoked, so every public status can be seen).
-    let a = submitted(state, budi, "jembrana", "SIP-APT", "Apotek Negara Sehat", "51.01.03.2004").await?;
+    let a = submitted(
+        state,
+        budi,
+        "jembrana",
+        "SIP-APT",
+        "Apotek Negara Sehat",
+        "51.01.03.2004",
+    )
+    .await?;
     walk_to_ready(state, "jembrana", &a, "cilegon").await?;
     sign_demo(state, "jembrana", &a).await?;
-    let a = submitted(state, dewi, "pontianak", "SIK-RMIK", "RS Bhayangkara Pontianak", "61.71.01.1002").await?;
+    let a = submitted(
+        state,
+        dewi,
+        "pontianak",
+        "SIK-RMIK",
+        "RS Bhayangkara Pontianak",
+        "61.71.01.1002",
+    )
+    .await?;
     walk_to_ready(state, "pontianak", &a, "bontang").await?;
     let permit = sign_demo(state, "pontianak", &a).await?;
     let kadis = officer_of(state, "pontianak", Role::Kadis).await?;
-    crate::permits::revoke(state, &kadis, &permit, "Tempat praktik tidak lagi beroperasi sesuai hasil pengawasan Dinas Kesehatan.", "503/001/PENCABUTAN/DPMPTSP/2026").await?;
-    let a = submitted(state, budi, "pontianak", "SIP-TTK", "Apotek Sehat Selalu", "61.71.01.1002").await?;
-    desk(state, "pontianak", Role::FrontOffice, &a, DeskAction::Reject {
-        reason: "Profesi pemohon adalah Apoteker, bukan Tenaga Teknis Kefarmasian. Ajukan SIP Apoteker.".into(),
-    })
+    crate::permits::revoke(
+        state,
+        &kadis,
+        &permit,
+        "Tempat praktik tidak lagi beroperasi sesuai hasil pengawasan Dinas Kesehatan.",
+        "503/001/PENCABUTAN/DPMPTSP/2026",
+    )
     .await?;
-    sqlx::query("UPDATE outbox SET sent_at = $1, transport = 'demo' WHERE sent_at IS NULL").bind(now_text()).execute(&state.db.pool).await?;
+    let a = submitted(
+        state,
+        budi,
+        "pontianak",
+        "SIP-TTK",
+        "Apotek Sehat Selalu",
+        "61.71.01.1002",
+    )
+    .await?;
+    desk(
+        state,
+        "pontianak",
+        Role::FrontOffice,
+        &a,
+        DeskAction::Reject {
+            reason: "Profesi pemohon adalah Apoteker, bukan Tenaga Teknis Kefarmasian. Ajukan SIP Apoteker.".into(),
+        },
+    )
+    .await?;
+    sqlx::query("UPDATE outbox SET sent_at = $1, transport = 'demo' WHERE sent_at IS NULL")
+        .bind(now_text())
+        .execute(&state.db.pool)
+        .await?;
     Ok(true)
 }
 
 /// Demo officers' names (one per role and office).
 fn officer_name(role: Role, office: &str) -> String {
     let names = match office {
-        "Kota Pontianak" => ["Rina Marlina", "Agus Salim", "Hendra Gunawan, S.Sos", "Dra. Yuliana", "Ir. Tinorma Butar Butar", "dr. Fitri Handayani", "Budi Hartono", "Siti Aisyah", "Yosef Kurniawan"],
-        _ => ["Made Wirawan", "Ketut Sudarma", "I Gede Artha, S.E.", "Ni Wayan Sari, S.H.", "Drs. I Nyoman Sutama", "dr. Luh Putu Dewi", "Komang Adi", "Kadek Suryani", "Gede Pramana"],
+        "Kota Pontianak" => [
+            "Rina Marlina",
+            "Agus Salim",
+            "Hendra Gunawan, S.Sos",
+            "Dra. Yuliana",
+            "Ir. Tinorma Butar Butar",
+            "dr. Fitri Handayani",
+            "Budi Hartono",
+            "Siti Aisyah",
+            "Yosef Kurniawan",
+        ],
+        _ => [
+            "Made Wirawan",
+            "Ketut Sudarma",
+            "I Gede Artha, S.E.",
+            "Ni Wayan Sari, S.H.",
+            "Drs. I Nyoman Sutama",
+            "dr. Luh Putu Dewi",
+            "Komang Adi",
+            "Kadek Suryani",
+            "Gede Pramana",
+        ],
     };
     let i = Role::ALL.iter().position(|r| *r == role).unwrap_or(0);
     names[i].to_string()
@@ -295,7 +461,14 @@ pub fn sample_answers(p: &PermitType) -> Answers {
     a
 }
 
-async fn draft(state: &AppState, applicant_id: &str, office: &str, code: &str, facility: &str, village: &str) -> ServiceResult<String> {
+async fn draft(
+    state: &AppState,
+    applicant_id: &str,
+    office: &str,
+    code: &str,
+    facility: &str,
+    village: &str,
+) -> ServiceResult<String> {
     let applicant = accounts::load_applicant(state, applicant_id).await?;
     let id = applications::create_draft(state, &applicant, office, code).await?;
     let data = ApplicantData {
@@ -306,7 +479,7 @@ async fn draft(state: &AppState, applicant_id: &str, office: &str, code: &str, f
         village_code: applicant.village_code.clone(),
         facility_name: facility.into(),
         location_village_code: village.into(),
-        location_address: format!("{facility}, {}", applicant.address),
+        location_address: applicant.address.clone(),
         ..ApplicantData::default()
     };
     let e = applications::save_step1(state, applicant_id, &id, &data).await?;
@@ -316,16 +489,31 @@ async fn draft(state: &AppState, applicant_id: &str, office: &str, code: &str, f
     Ok(id)
 }
 
-async fn submitted(state: &AppState, applicant_id: &str, office: &str, code: &str, facility: &str, village: &str) -> ServiceResult<String> {
+async fn submitted(
+    state: &AppState,
+    applicant_id: &str,
+    office: &str,
+    code: &str,
+    facility: &str,
+    village: &str,
+) -> ServiceResult<String> {
     let id = draft(state, applicant_id, office, code, facility, village).await?;
     let (_, catalog) = state.current_catalog().await?;
     let permit = catalog.get(code).ok_or(ServiceError::NotFound)?;
     let mut answers = sample_answers(permit);
     let holder = accounts::load_applicant(state, applicant_id).await?;
-    for f in permit.fields.iter().filter(|f| f.prefill.as_deref() == Some("full_name")) {
+    for f in permit
+        .fields
+        .iter()
+        .filter(|f| f.prefill.as_deref() == Some("full_name"))
+    {
         answers.insert(f.key.clone(), holder.full_name.clone());
     }
-    if let Some(f) = permit.fields.iter().find(|f| f.prefill.as_deref() == Some("birth_date")) {
+    if let Some(f) = permit
+        .fields
+        .iter()
+        .find(|f| f.prefill.as_deref() == Some("birth_date"))
+    {
         let a = accounts::load_applicant(state, applicant_id).await?;
         answers.insert(f.key.clone(), a.profile.birth_date.clone());
     }
@@ -358,12 +546,20 @@ async fn officer_of(state: &AppState, office: &str, role: Role) -> ServiceResult
     .bind(role.code())
     .fetch_one(&state.db.pool)
     .await?;
-    Ok(Officer { id: row.try_get("id")?, name: row.try_get("full_name")?, office_id: office.into(), roles: vec![role.code().into()] })
+    Ok(Officer {
+        id: row.try_get("id")?,
+        name: row.try_get("full_name")?,
+        office_id: office.into(),
+        roles: vec![role.code().into()],
+    })
 }
 
 /// The head of office signs a demo permit (render + PAdES signature, as in the browser).
 async fn sign_demo(state: &AppState, office: &str, app_id: &str) -> ServiceResult<String> {
-    let permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(app_id).fetch_one(&state.db.pool).await?;
+    let permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+        .bind(app_id)
+        .fetch_one(&state.db.pool)
+        .await?;
     let kadis = officer_of(state, office, Role::Kadis).await?;
     crate::permits::sign_one(state, &kadis, &permit).await?;
     Ok(permit)
@@ -378,11 +574,22 @@ async fn walk_to_ready(state: &AppState, office: &str, app_id: &str, preset: &st
         for p in &step.produces {
             let action = match p {
                 Product::Checklist => {
-                    let keys: Vec<String> = sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1")
-                        .bind(app_id)
-                        .fetch_all(&state.db.pool)
-                        .await?;
-                    DeskAction::Checklist { items: keys.into_iter().map(|key| CheckItem { key, ok: true, note: String::new() }).collect() }
+                    let keys: Vec<String> = sqlx::query_scalar(
+                        "SELECT requirement_key FROM application_documents WHERE application_id = $1",
+                    )
+                    .bind(app_id)
+                    .fetch_all(&state.db.pool)
+                    .await?;
+                    DeskAction::Checklist {
+                        items: keys
+                            .into_iter()
+                            .map(|key| CheckItem {
+                                key,
+                                ok: true,
+                                note: String::new(),
+                            })
+                            .collect(),
+                    }
                 }
                 Product::BeritaAcara => DeskAction::RecordInspection {
                     date: "2026-01-05".into(),
@@ -390,8 +597,14 @@ async fn walk_to_ready(state: &AppState, office: &str, app_id: &str, preset: &st
                     result: "sesuai".into(),
                     file: Some(("ba-pemeriksaan.pdf".into(), samples::pdf("Berita Acara Pemeriksaan"))),
                 },
-                Product::Recommendation => DeskAction::Recommend { approve: true, number: "440/88/DINKES/2026".into(), note: "Memenuhi syarat.".into() },
-                Product::DraftSk => DeskAction::PrepareDraft { fields: Default::default() },
+                Product::Recommendation => DeskAction::Recommend {
+                    approve: true,
+                    number: "440/88/DINKES/2026".into(),
+                    note: "Memenuhi syarat.".into(),
+                },
+                Product::DraftSk => DeskAction::PrepareDraft {
+                    fields: Default::default(),
+                },
                 Product::Paraf => DeskAction::Paraf { note: String::new() },
                 Product::Approval => DeskAction::Approve { note: String::new() },
             };
@@ -417,17 +630,44 @@ async fn desk(state: &AppState, office: &str, role: Role, app_id: &str, action: 
         office_id: office.into(),
         roles: vec![role.code().into()],
     };
-    let lock: i64 = sqlx::query_scalar("SELECT lock_version FROM applications WHERE id = $1").bind(app_id).fetch_one(&state.db.pool).await?;
-    crate::desks::act(state, &officer, app_id, lock, &crate::ids::new_id(), action).await.map(|_| ())
+    let lock: i64 = sqlx::query_scalar("SELECT lock_version FROM applications WHERE id = $1")
+        .bind(app_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    crate::desks::act(state, &officer, app_id, lock, &crate::ids::new_id(), action)
+        .await
+        .map(|_| ())
 }
 
 /// The front office finds every document in order and forwards the file.
 async fn check_all_and_forward(state: &AppState, office: &str, app_id: &str) -> ServiceResult<()> {
-    let keys: Vec<String> = sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1")
-        .bind(app_id)
-        .fetch_all(&state.db.pool)
-        .await?;
-    let items = keys.into_iter().map(|key| CheckItem { key, ok: true, note: String::new() }).collect();
-    desk(state, office, Role::FrontOffice, app_id, DeskAction::Checklist { items }).await?;
-    desk(state, office, Role::FrontOffice, app_id, DeskAction::Forward { note: String::new() }).await
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1")
+            .bind(app_id)
+            .fetch_all(&state.db.pool)
+            .await?;
+    let items = keys
+        .into_iter()
+        .map(|key| CheckItem {
+            key,
+            ok: true,
+            note: String::new(),
+        })
+        .collect();
+    desk(
+        state,
+        office,
+        Role::FrontOffice,
+        app_id,
+        DeskAction::Checklist { items },
+    )
+    .await?;
+    desk(
+        state,
+        office,
+        Role::FrontOffice,
+        app_id,
+        DeskAction::Forward { note: String::new() },
+    )
+    .await
 }

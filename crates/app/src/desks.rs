@@ -19,7 +19,9 @@ use chrono::{Duration, NaiveDate, Utc};
 use izinkes_domain::calendar::WorkingCalendar;
 use izinkes_domain::catalog::FieldErrors;
 use izinkes_domain::status::ApplicationStatus;
-use izinkes_domain::workflow::{ActionKind, Command, Position, Product, StepProgress, WorkflowDefinition, apply, supervisor_of};
+use izinkes_domain::workflow::{
+    ActionKind, Command, Position, Product, StepProgress, WorkflowDefinition, apply, supervisor_of,
+};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -40,9 +42,12 @@ pub struct Officer {
 impl Officer {
     pub fn from_subject(s: &SessionSubject) -> ServiceResult<Officer> {
         match (s.kind, &s.office_id) {
-            (SubjectKind::Officer, Some(office)) => {
-                Ok(Officer { id: s.id.clone(), name: s.name.clone(), office_id: office.clone(), roles: s.roles.clone() })
-            }
+            (SubjectKind::Officer, Some(office)) => Ok(Officer {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                office_id: office.clone(),
+                roles: s.roles.clone(),
+            }),
             _ => Err(ServiceError::Forbidden),
         }
     }
@@ -94,7 +99,13 @@ pub async fn office_roles(state: &AppState, office_id: &str) -> ServiceResult<Ve
 /// Publishes a workflow definition as the next version for an office and permit type, after
 /// checking it (every step reachable, the end reachable, roles present, shares adding up).
 /// Applications already running keep the version they started with.
-pub async fn publish(state: &AppState, office_id: &str, permit_code: &str, def: &WorkflowDefinition, by: Option<&str>) -> ServiceResult<WorkflowVersion> {
+pub async fn publish(
+    state: &AppState,
+    office_id: &str,
+    permit_code: &str,
+    def: &WorkflowDefinition,
+    by: Option<&str>,
+) -> ServiceResult<WorkflowVersion> {
     let roles = office_roles(state, office_id).await?;
     let role_refs: Vec<&str> = roles.iter().map(String::as_str).collect();
     if let Err(e) = def.validate(&role_refs) {
@@ -103,13 +114,21 @@ pub async fn publish(state: &AppState, office_id: &str, permit_code: &str, def: 
     store_version(state, office_id, permit_code, def, by).await
 }
 
-async fn store_version(state: &AppState, office_id: &str, permit_code: &str, def: &WorkflowDefinition, by: Option<&str>) -> ServiceResult<WorkflowVersion> {
+async fn store_version(
+    state: &AppState,
+    office_id: &str,
+    permit_code: &str,
+    def: &WorkflowDefinition,
+    by: Option<&str>,
+) -> ServiceResult<WorkflowVersion> {
     let mut tx = state.db.begin().await?;
-    let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM workflow_versions WHERE office_id = $1 AND permit_code = $2")
-        .bind(office_id)
-        .bind(permit_code)
-        .fetch_one(&mut *tx)
-        .await?;
+    let next: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(version), 0) + 1 FROM workflow_versions WHERE office_id = $1 AND permit_code = $2",
+    )
+    .bind(office_id)
+    .bind(permit_code)
+    .fetch_one(&mut *tx)
+    .await?;
     let id = new_id();
     let now = now_text();
     sqlx::query(
@@ -143,17 +162,24 @@ async fn store_version(state: &AppState, office_id: &str, permit_code: &str, def
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(WorkflowVersion { id, version: next, preset_key: def.key.clone(), definition: def.clone() })
+    Ok(WorkflowVersion {
+        id,
+        version: next,
+        preset_key: def.key.clone(),
+        definition: def.clone(),
+    })
 }
 
 /// The workflow new applications of this permit type start on; the office's default preset is
 /// published on first use.
 pub async fn current_workflow(state: &AppState, office_id: &str, permit_code: &str) -> ServiceResult<WorkflowVersion> {
-    let id: Option<String> = sqlx::query_scalar("SELECT workflow_version_id FROM office_workflows WHERE office_id = $1 AND permit_code = $2")
-        .bind(office_id)
-        .bind(permit_code)
-        .fetch_optional(&state.db.pool)
-        .await?;
+    let id: Option<String> = sqlx::query_scalar(
+        "SELECT workflow_version_id FROM office_workflows WHERE office_id = $1 AND permit_code = $2",
+    )
+    .bind(office_id)
+    .bind(permit_code)
+    .fetch_optional(&state.db.pool)
+    .await?;
     if let Some(id) = id {
         return load_version(state, &id).await;
     }
@@ -171,11 +197,13 @@ pub async fn current_workflow(state: &AppState, office_id: &str, permit_code: &s
         Ok(v) => Ok(v),
         // A parallel first use published it already.
         Err(ServiceError::Conflict(_)) => {
-            let id: String = sqlx::query_scalar("SELECT workflow_version_id FROM office_workflows WHERE office_id = $1 AND permit_code = $2")
-                .bind(office_id)
-                .bind(permit_code)
-                .fetch_one(&state.db.pool)
-                .await?;
+            let id: String = sqlx::query_scalar(
+                "SELECT workflow_version_id FROM office_workflows WHERE office_id = $1 AND permit_code = $2",
+            )
+            .bind(office_id)
+            .bind(permit_code)
+            .fetch_one(&state.db.pool)
+            .await?;
             load_version(state, &id).await
         }
         Err(e) => Err(e),
@@ -183,7 +211,10 @@ pub async fn current_workflow(state: &AppState, office_id: &str, permit_code: &s
 }
 
 /// The workflow each permit type of the office currently uses: code → (name, version).
-pub async fn office_workflow_choices(state: &AppState, office_id: &str) -> ServiceResult<std::collections::HashMap<String, (String, i64)>> {
+pub async fn office_workflow_choices(
+    state: &AppState,
+    office_id: &str,
+) -> ServiceResult<std::collections::HashMap<String, (String, i64)>> {
     let rows = sqlx::query(
         "SELECT w.permit_code, v.body, v.version FROM office_workflows w JOIN workflow_versions v ON v.id = w.workflow_version_id WHERE w.office_id = $1",
     )
@@ -206,7 +237,12 @@ pub struct Start {
     pub total_days: u32,
 }
 
-pub async fn prepare_start(state: &AppState, office: &Office, permit_code: &str, total_days: u32) -> ServiceResult<Start> {
+pub async fn prepare_start(
+    state: &AppState,
+    office: &Office,
+    permit_code: &str,
+    total_days: u32,
+) -> ServiceResult<Start> {
     Ok(Start {
         version: current_workflow(state, &office.id, permit_code).await?,
         calendar: calendar::for_office(state, &office.id).await?,
@@ -226,7 +262,10 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 /// Puts a just-submitted application on the first step, with its SLA clock started.
 pub async fn start_in_tx(tx: &mut Tx, app_id: &str, s: &Start) -> ServiceResult<()> {
     let def = &s.version.definition;
-    let first = def.steps.first().ok_or_else(|| ServiceError::Internal("empty workflow".into()))?;
+    let first = def
+        .steps
+        .first()
+        .ok_or_else(|| ServiceError::Internal("empty workflow".into()))?;
     let days = def.step_days(s.total_days);
     let step_due = s.calendar.add_working_days(s.today, days.first().copied().unwrap_or(0));
     let due = s.calendar.add_working_days(s.today, s.total_days);
@@ -326,7 +365,10 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
         binds.push(format!("%{escaped}%"));
         let n = binds.len();
         binds.push(format!("%{}%", escaped.to_uppercase()));
-        sql.push_str(&format!(" AND (a.holder_name LIKE ${n} OR a.registration_number LIKE ${})", binds.len()));
+        sql.push_str(&format!(
+            " AND (a.holder_name LIKE ${n} OR a.registration_number LIKE ${})",
+            binds.len()
+        ));
     }
     sql.push_str(" ORDER BY a.step_due_on ASC, a.submitted_at ASC LIMIT 200");
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -345,14 +387,18 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
         let (remaining, warning) = match parse_date(&due) {
             Some(d) => {
                 let left = cal.working_days_between(today, d);
-                let entered = opt_text(&r, "step_entered_at")?.and_then(|s| parse_ts(&s)).map(|t| t.with_timezone(&office.tz().offset()).date_naive());
+                let entered = opt_text(&r, "step_entered_at")?
+                    .and_then(|s| parse_ts(&s))
+                    .map(|t| t.with_timezone(&office.tz().offset()).date_naive());
                 let total = entered.map(|e| cal.working_days_between(e, d)).unwrap_or(0).max(1);
                 let used_pct = (total - left) * 100 / total;
                 (left, left >= 0 && used_pct >= settings.warning_threshold_pct)
             }
             None => (0, false),
         };
-        let claim_valid = opt_text(&r, "claimed_until")?.and_then(|s| parse_ts(&s)).is_some_and(|t| t > now);
+        let claim_valid = opt_text(&r, "claimed_until")?
+            .and_then(|s| parse_ts(&s))
+            .is_some_and(|t| t > now);
         let claimed_by = opt_text(&r, "claimed_by")?.filter(|_| claim_valid);
         let status: String = r.try_get("status")?;
         out.push(DeskItem {
@@ -444,7 +490,9 @@ impl DeskFile {
 
     /// Actions this officer may take now (role of the step; not claimed by someone else).
     pub fn allowed_actions(&self, officer: &Officer) -> Vec<ActionKind> {
-        let Some(step) = self.current_step() else { return Vec::new() };
+        let Some(step) = self.current_step() else {
+            return Vec::new();
+        };
         if !officer.has(&step.role) {
             return Vec::new();
         }
@@ -485,7 +533,9 @@ async fn load_products(state: &AppState, app_id: &str) -> ServiceResult<Vec<Prod
     let mut out = Vec::new();
     for r in rows {
         let code: String = r.try_get("product")?;
-        let Ok(product) = serde_json::from_value::<Product>(serde_json::Value::String(code)) else { continue };
+        let Ok(product) = serde_json::from_value::<Product>(serde_json::Value::String(code)) else {
+            continue;
+        };
         out.push(ProductRecord {
             step_key: r.try_get("step_key")?,
             product,
@@ -535,12 +585,15 @@ pub async fn open_file(state: &AppState, officer: &Officer, app_id: &str) -> Ser
     .await?
     .ok_or(ServiceError::NotFound)?;
     let applicant_id: String = r.try_get("applicant_id")?;
-    let wf_id = opt_text(&r, "workflow_version_id")?.ok_or_else(|| ServiceError::Internal("application without workflow".into()))?;
+    let wf_id = opt_text(&r, "workflow_version_id")?
+        .ok_or_else(|| ServiceError::Internal("application without workflow".into()))?;
     let workflow = load_version(state, &wf_id).await?;
     let position: Position = opt_text(&r, "position")?
         .and_then(|s| serde_json::from_str(&s).ok())
         .ok_or_else(|| ServiceError::Internal("application without position".into()))?;
-    let claim_valid = opt_text(&r, "claimed_until")?.and_then(|s| parse_ts(&s)).is_some_and(|t| t > Utc::now());
+    let claim_valid = opt_text(&r, "claimed_until")?
+        .and_then(|s| parse_ts(&s))
+        .is_some_and(|t| t > Utc::now());
     let claimed_by = match (opt_text(&r, "claimed_by")?, claim_valid) {
         (Some(id), true) => Some((id, opt_text(&r, "claimer")?.unwrap_or_default())),
         _ => None,
@@ -565,7 +618,9 @@ pub async fn open_file(state: &AppState, officer: &Officer, app_id: &str) -> Ser
         rounds: load_rounds(state, app_id).await?,
         lock_version: r.try_get("lock_version")?,
         claimed_by,
-        remaining_step_days: step_due_on.filter(|_| active).map(|d| cal.working_days_between(today, d)),
+        remaining_step_days: step_due_on
+            .filter(|_| active)
+            .map(|d| cal.working_days_between(today, d)),
         remaining_days: due_on.filter(|_| active).map(|d| cal.working_days_between(today, d)),
         step_due_on,
         due_on,
@@ -583,7 +638,13 @@ async fn load_checks(state: &AppState, app_id: &str) -> ServiceResult<Vec<CheckR
         .fetch_all(&state.db.pool)
         .await?;
     rows.iter()
-        .map(|r| Ok(CheckRecord { requirement_key: r.try_get("requirement_key")?, ok: r.try_get::<i64, _>("ok")? == 1, note: r.try_get("note")? }))
+        .map(|r| {
+            Ok(CheckRecord {
+                requirement_key: r.try_get("requirement_key")?,
+                ok: r.try_get::<i64, _>("ok")? == 1,
+                note: r.try_get("note")?,
+            })
+        })
         .collect::<Result<Vec<_>, sqlx::Error>>()
         .map_err(Into::into)
 }
@@ -603,17 +664,45 @@ pub struct CheckItem {
 pub enum DeskAction {
     Claim,
     Release,
-    Reassign { officer_id: String },
-    Forward { note: String },
-    ReturnToApplicant { items: Vec<RevisionItem>, note: String },
-    SendBack { note: String },
-    Reject { reason: String },
-    Checklist { items: Vec<CheckItem> },
-    RecordInspection { date: String, officers: String, result: String, file: Option<(String, Vec<u8>)> },
-    Recommend { approve: bool, number: String, note: String },
-    PrepareDraft { fields: BTreeMap<String, String> },
-    Paraf { note: String },
-    Approve { note: String },
+    Reassign {
+        officer_id: String,
+    },
+    Forward {
+        note: String,
+    },
+    ReturnToApplicant {
+        items: Vec<RevisionItem>,
+        note: String,
+    },
+    SendBack {
+        note: String,
+    },
+    Reject {
+        reason: String,
+    },
+    Checklist {
+        items: Vec<CheckItem>,
+    },
+    RecordInspection {
+        date: String,
+        officers: String,
+        result: String,
+        file: Option<(String, Vec<u8>)>,
+    },
+    Recommend {
+        approve: bool,
+        number: String,
+        note: String,
+    },
+    PrepareDraft {
+        fields: BTreeMap<String, String>,
+    },
+    Paraf {
+        note: String,
+    },
+    Approve {
+        note: String,
+    },
 }
 
 pub enum ActOutcome {
@@ -677,17 +766,34 @@ pub async fn act(
     let mut ba_file: Option<(String, String, i64)> = None;
     match &action {
         DeskAction::ReturnToApplicant { items, .. } if items.iter().all(|i| i.note.trim().is_empty()) => {
-            errors.insert("items".into(), "Pilih isian atau berkas yang perlu diperbaiki dan tuliskan catatannya.".into());
+            errors.insert(
+                "items".into(),
+                "Pilih isian atau berkas yang perlu diperbaiki dan tuliskan catatannya.".into(),
+            );
         }
         DeskAction::SendBack { note } if note.trim().is_empty() => {
-            errors.insert("note".into(), "Tuliskan alasan berkas dikembalikan ke tahap sebelumnya.".into());
+            errors.insert(
+                "note".into(),
+                "Tuliskan alasan berkas dikembalikan ke tahap sebelumnya.".into(),
+            );
         }
         DeskAction::Reject { reason } if reason.trim().chars().count() < 10 => {
-            errors.insert("reason".into(), "Tuliskan alasan penolakan yang jelas bagi pemohon (minimal 10 huruf).".into());
+            errors.insert(
+                "reason".into(),
+                "Tuliskan alasan penolakan yang jelas bagi pemohon (minimal 10 huruf).".into(),
+            );
         }
-        DeskAction::RecordInspection { date, officers, result, file } => {
+        DeskAction::RecordInspection {
+            date,
+            officers,
+            result,
+            file,
+        } => {
             if parse_date(date).is_none_or(|d| d > calendar::today(&office)) {
-                errors.insert("date".into(), "Tanggal pemeriksaan tidak valid atau di masa depan.".into());
+                errors.insert(
+                    "date".into(),
+                    "Tanggal pemeriksaan tidak valid atau di masa depan.".into(),
+                );
             }
             if officers.trim().is_empty() {
                 errors.insert("officers".into(), "Tuliskan nama petugas pemeriksa.".into());
@@ -699,15 +805,17 @@ pub async fn act(
                 None => {
                     errors.insert("file".into(), "Unggah berkas Berita Acara Pemeriksaan (PDF).".into());
                 }
-                Some((name, bytes)) => match crate::documents::check_file(bytes, &[izinkes_domain::catalog::FileFormat::Pdf], 5 * 1024) {
-                    Ok(_) => {
-                        let sha = crate::documents::store_blob(state, bytes, "application/pdf").await?;
-                        ba_file = Some((crate::files::clean_filename(name), sha, bytes.len() as i64));
+                Some((name, bytes)) => {
+                    match crate::documents::check_file(bytes, &[izinkes_domain::catalog::FileFormat::Pdf], 5 * 1024) {
+                        Ok(_) => {
+                            let sha = crate::documents::store_blob(state, bytes, "application/pdf").await?;
+                            ba_file = Some((crate::files::clean_filename(name), sha, bytes.len() as i64));
+                        }
+                        Err(m) => {
+                            errors.insert("file".into(), m);
+                        }
                     }
-                    Err(m) => {
-                        errors.insert("file".into(), m);
-                    }
-                },
+                }
             }
         }
         DeskAction::Recommend { number, .. } if number.trim().is_empty() => {
@@ -730,7 +838,10 @@ pub async fn act(
     }
 
     let step = file.current_step().cloned();
-    let is_claim_action = matches!(action, DeskAction::Claim | DeskAction::Release | DeskAction::Reassign { .. });
+    let is_claim_action = matches!(
+        action,
+        DeskAction::Claim | DeskAction::Release | DeskAction::Reassign { .. }
+    );
     if let DeskAction::Reassign { .. } = action {
         if !officer.is_supervisor() {
             return Err(ServiceError::Forbidden);
@@ -752,7 +863,9 @@ pub async fn act(
         if let Some((id, name)) = &file.claimed_by
             && id != &officer.id
         {
-            return Err(ServiceError::Conflict(format!("Berkas ini sedang dikerjakan oleh {name}. Minta atasan untuk mengalihkannya bila perlu.")));
+            return Err(ServiceError::Conflict(format!(
+                "Berkas ini sedang dikerjakan oleh {name}. Minta atasan untuk mengalihkannya bila perlu."
+            )));
         }
     }
 
@@ -771,11 +884,12 @@ pub async fn act(
             return Ok(ActOutcome::AlreadyDone);
         }
     }
-    let current: Option<i64> = sqlx::query_scalar("SELECT lock_version FROM applications WHERE id = $1 AND office_id = $2")
-        .bind(app_id)
-        .bind(&officer.office_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let current: Option<i64> =
+        sqlx::query_scalar("SELECT lock_version FROM applications WHERE id = $1 AND office_id = $2")
+            .bind(app_id)
+            .bind(&officer.office_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if current != Some(lock_version) {
         tx.rollback().await?;
         return Err(conflict());
@@ -783,18 +897,25 @@ pub async fn act(
 
     if is_claim_action {
         let (by, until): (Option<String>, Option<String>) = match &action {
-            DeskAction::Claim => (Some(officer.id.clone()), Some(ts(now + Duration::minutes(CLAIM_MINUTES)))),
+            DeskAction::Claim => (
+                Some(officer.id.clone()),
+                Some(ts(now + Duration::minutes(CLAIM_MINUTES))),
+            ),
             DeskAction::Release => (None, None),
             DeskAction::Reassign { officer_id } => {
-                let ok: Option<String> = sqlx::query_scalar("SELECT id FROM officers WHERE id = $1 AND office_id = $2 AND active = 1")
-                    .bind(officer_id)
-                    .bind(&officer.office_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                let ok: Option<String> =
+                    sqlx::query_scalar("SELECT id FROM officers WHERE id = $1 AND office_id = $2 AND active = 1")
+                        .bind(officer_id)
+                        .bind(&officer.office_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                 if ok.is_none() {
                     return Err(ServiceError::field("officer_id", "Pilih petugas kantor ini."));
                 }
-                (Some(officer_id.clone()), Some(ts(now + Duration::minutes(CLAIM_MINUTES))))
+                (
+                    Some(officer_id.clone()),
+                    Some(ts(now + Duration::minutes(CLAIM_MINUTES))),
+                )
             }
             _ => (None, None),
         };
@@ -816,12 +937,30 @@ pub async fn act(
         DeskAction::ReturnToApplicant { items, .. } => Command::ReturnToApplicant { items: items.len() },
         DeskAction::SendBack { .. } => Command::SendBack,
         DeskAction::Reject { .. } => Command::Reject,
-        DeskAction::Checklist { .. } => Command::Produce { product: Product::Checklist, approve: None },
-        DeskAction::RecordInspection { .. } => Command::Produce { product: Product::BeritaAcara, approve: None },
-        DeskAction::Recommend { approve, .. } => Command::Produce { product: Product::Recommendation, approve: Some(*approve) },
-        DeskAction::PrepareDraft { .. } => Command::Produce { product: Product::DraftSk, approve: None },
-        DeskAction::Paraf { .. } => Command::Produce { product: Product::Paraf, approve: None },
-        DeskAction::Approve { .. } => Command::Produce { product: Product::Approval, approve: None },
+        DeskAction::Checklist { .. } => Command::Produce {
+            product: Product::Checklist,
+            approve: None,
+        },
+        DeskAction::RecordInspection { .. } => Command::Produce {
+            product: Product::BeritaAcara,
+            approve: None,
+        },
+        DeskAction::Recommend { approve, .. } => Command::Produce {
+            product: Product::Recommendation,
+            approve: Some(*approve),
+        },
+        DeskAction::PrepareDraft { .. } => Command::Produce {
+            product: Product::DraftSk,
+            approve: None,
+        },
+        DeskAction::Paraf { .. } => Command::Produce {
+            product: Product::Paraf,
+            approve: None,
+        },
+        DeskAction::Approve { .. } => Command::Produce {
+            product: Product::Approval,
+            approve: None,
+        },
         DeskAction::Claim | DeskAction::Release | DeskAction::Reassign { .. } => unreachable_claim(),
     };
     let next = apply(def, file.position, &progress, &command).map_err(|e| ServiceError::Refused(e.to_string()))?;
@@ -850,9 +989,14 @@ pub async fn act(
                 .await?;
             }
             let failed = items.iter().filter(|i| !i.ok).count();
-            produced = Some((Product::Checklist, serde_json::json!({"checked": items.len(), "not_ok": failed}).to_string()));
+            produced = Some((
+                Product::Checklist,
+                serde_json::json!({"checked": items.len(), "not_ok": failed}).to_string(),
+            ));
         }
-        DeskAction::RecordInspection { date, officers, result, .. } => {
+        DeskAction::RecordInspection {
+            date, officers, result, ..
+        } => {
             let (filename, sha, size) = ba_file.clone().unwrap_or_default();
             let mut d = BTreeMap::new();
             d.insert("date", date.clone());
@@ -870,11 +1014,24 @@ pub async fn act(
             ));
         }
         DeskAction::PrepareDraft { fields } => {
-            let cleaned: BTreeMap<String, String> = fields.iter().map(|(k, v)| (clean_text(k, 60), clean_text(v, 500))).collect();
+            let cleaned: BTreeMap<String, String> = fields
+                .iter()
+                .map(|(k, v)| (clean_text(k, 60), clean_text(v, 500)))
+                .collect();
             produced = Some((Product::DraftSk, serde_json::to_string(&cleaned)?));
         }
-        DeskAction::Paraf { note } => produced = Some((Product::Paraf, serde_json::json!({"note": clean_text(note, 500)}).to_string())),
-        DeskAction::Approve { note } => produced = Some((Product::Approval, serde_json::json!({"note": clean_text(note, 500)}).to_string())),
+        DeskAction::Paraf { note } => {
+            produced = Some((
+                Product::Paraf,
+                serde_json::json!({"note": clean_text(note, 500)}).to_string(),
+            ))
+        }
+        DeskAction::Approve { note } => {
+            produced = Some((
+                Product::Approval,
+                serde_json::json!({"note": clean_text(note, 500)}).to_string(),
+            ))
+        }
         _ => {}
     }
     if let Some((product, data)) = &produced {
@@ -901,7 +1058,11 @@ pub async fn act(
     let (step_key, step_role, step_due) = match next {
         Position::AtStep { step: i } => {
             let s = &def.steps[i.min(def.steps.len() - 1)];
-            let due = if moved { cal.add_working_days(today, days.get(i).copied().unwrap_or(0)) } else { file.step_due_on.unwrap_or(today) };
+            let due = if moved {
+                cal.add_working_days(today, days.get(i).copied().unwrap_or(0))
+            } else {
+                file.step_due_on.unwrap_or(today)
+            };
             (Some(s.key.clone()), Some(s.role.clone()), Some(date_text(due)))
         }
         _ => (None, None, None),
@@ -909,7 +1070,10 @@ pub async fn act(
     let (claimed_by, claimed_until) = if moved {
         (None, None)
     } else {
-        (Some(officer.id.clone()), Some(ts(now + Duration::minutes(CLAIM_MINUTES))))
+        (
+            Some(officer.id.clone()),
+            Some(ts(now + Duration::minutes(CLAIM_MINUTES))),
+        )
     };
     let paused_since = matches!(next, Position::WithApplicant { .. }).then(|| date_text(today));
     let updated = sqlx::query(
@@ -954,7 +1118,9 @@ pub async fn act(
             internal_note = Some(clean_text(note, 1000)).filter(|s| !s.is_empty());
             public_note = match next {
                 Position::AtStep { step: i } => def.steps.get(i).and_then(|s| s.public_note.clone()),
-                Position::ReadyToSign => Some("Berkas telah diverifikasi dan menunggu penandatanganan oleh Kepala Dinas.".into()),
+                Position::ReadyToSign => {
+                    Some("Berkas telah diverifikasi dan menunggu penandatanganan oleh Kepala Dinas.".into())
+                }
                 _ => None,
             };
         }
@@ -964,7 +1130,12 @@ pub async fn act(
             let items: Vec<RevisionItem> = items
                 .iter()
                 .filter(|i| !i.note.trim().is_empty())
-                .map(|i| RevisionItem { kind: i.kind.clone(), key: i.key.clone(), label: clean_text(&i.label, 200), note: clean_text(&i.note, 1000) })
+                .map(|i| RevisionItem {
+                    kind: i.kind.clone(),
+                    key: i.key.clone(),
+                    label: clean_text(&i.label, 200),
+                    note: clean_text(&i.note, 1000),
+                })
                 .collect();
             let before = serde_json::json!({"before": crate::revisions::snapshot(&file.view, &items)});
             sqlx::query(
@@ -982,10 +1153,22 @@ pub async fn act(
             .bind(before.to_string())
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE applications SET revision_round = $1 WHERE id = $2").bind(round).bind(app_id).execute(&mut *tx).await?;
-            let list = items.iter().map(|i| format!("• {}: {}", i.label, i.note)).collect::<Vec<_>>().join("\n");
+            sqlx::query("UPDATE applications SET revision_round = $1 WHERE id = $2")
+                .bind(round)
+                .bind(app_id)
+                .execute(&mut *tx)
+                .await?;
+            let list = items
+                .iter()
+                .map(|i| format!("• {}: {}", i.label, i.note))
+                .collect::<Vec<_>>()
+                .join("\n");
             let extra = clean_text(note, 1000);
-            public_note = Some(if extra.is_empty() { format!("Perlu perbaikan:\n{list}") } else { format!("Perlu perbaikan:\n{list}\n{extra}") });
+            public_note = Some(if extra.is_empty() {
+                format!("Perlu perbaikan:\n{list}")
+            } else {
+                format!("Perlu perbaikan:\n{list}\n{extra}")
+            });
         }
         DeskAction::SendBack { note } => {
             action_code = "kembalikan_ke_tahap_sebelumnya";
@@ -997,7 +1180,13 @@ pub async fn act(
         }
         DeskAction::Checklist { .. } => action_code = "periksa_syarat",
         DeskAction::RecordInspection { .. } => action_code = "catat_pemeriksaan",
-        DeskAction::Recommend { approve, .. } => action_code = if *approve { "rekomendasi_terbit" } else { "rekomendasi_tolak" },
+        DeskAction::Recommend { approve, .. } => {
+            action_code = if *approve {
+                "rekomendasi_terbit"
+            } else {
+                "rekomendasi_tolak"
+            }
+        }
         DeskAction::PrepareDraft { .. } => action_code = "siapkan_draf_sk",
         DeskAction::Paraf { note } => {
             action_code = "paraf";
@@ -1080,7 +1269,14 @@ async fn assign_number(state: &AppState, tx: &mut Tx, file: &DeskFile) -> Servic
         .find(|p| p.product == Product::DraftSk)
         .and_then(|p| p.data.get("nama").and_then(|v| v.as_str()).map(str::to_string))
         .filter(|s| !s.trim().is_empty())
-        .or_else(|| file.view.app.answers.get("nama_sesuai_ijazah").cloned().filter(|s| !s.trim().is_empty()))
+        .or_else(|| {
+            file.view
+                .app
+                .answers
+                .get("nama_sesuai_ijazah")
+                .cloned()
+                .filter(|s| !s.trim().is_empty())
+        })
         .unwrap_or_else(|| file.view.app.data.name.clone());
     crate::permits::assign_in_tx(tx, &file.view, &applicant.masked_identity(), &holder).await
 }
@@ -1118,7 +1314,10 @@ pub async fn summary(state: &AppState, officer: &Officer) -> ServiceResult<Vec<S
         .await?;
     let mut by_step: BTreeMap<String, StepSummary> = BTreeMap::new();
     // Step names from the office's workflow versions.
-    let versions = sqlx::query("SELECT body FROM workflow_versions WHERE office_id = $1").bind(&office.id).fetch_all(&state.db.pool).await?;
+    let versions = sqlx::query("SELECT body FROM workflow_versions WHERE office_id = $1")
+        .bind(&office.id)
+        .fetch_all(&state.db.pool)
+        .await?;
     let mut names: BTreeMap<String, (String, String)> = BTreeMap::new();
     for v in versions {
         if let Ok(def) = serde_json::from_str::<WorkflowDefinition>(&v.try_get::<String, _>("body")?) {
@@ -1129,10 +1328,23 @@ pub async fn summary(state: &AppState, officer: &Officer) -> ServiceResult<Vec<S
     }
     for r in rows {
         let key = opt_text(&r, "step_key")?.unwrap_or_default();
-        let (name, role) = names.get(&key).cloned().unwrap_or((key.clone(), opt_text(&r, "step_role")?.unwrap_or_default()));
-        let e = by_step.entry(key.clone()).or_insert(StepSummary { step_key: key, step_name: name, role, waiting: 0, overdue: 0, average_days: None });
+        let (name, role) = names
+            .get(&key)
+            .cloned()
+            .unwrap_or((key.clone(), opt_text(&r, "step_role")?.unwrap_or_default()));
+        let e = by_step.entry(key.clone()).or_insert(StepSummary {
+            step_key: key,
+            step_name: name,
+            role,
+            waiting: 0,
+            overdue: 0,
+            average_days: None,
+        });
         e.waiting += 1;
-        if opt_text(&r, "step_due_on")?.and_then(|d| parse_date(&d)).is_some_and(|d| d < today) {
+        if opt_text(&r, "step_due_on")?
+            .and_then(|d| parse_date(&d))
+            .is_some_and(|d| d < today)
+        {
             e.overdue += 1;
         }
     }
@@ -1157,18 +1369,31 @@ pub async fn summary(state: &AppState, officer: &Officer) -> ServiceResult<Vec<S
             && let (Some(a), Some(b)) = (parse_ts(pat), parse_ts(&at))
         {
             let off = office.tz().offset();
-            let days = cal.working_days_between(a.with_timezone(&off).date_naive(), b.with_timezone(&off).date_naive()).max(0);
+            let days = cal
+                .working_days_between(a.with_timezone(&off).date_naive(), b.with_timezone(&off).date_naive())
+                .max(0);
             let t = totals.entry(step).or_insert((0, 0));
             t.0 += days;
             t.1 += 1;
         }
-        if action == "teruskan" || action == "ajukan" || action == "ajukan_ulang" || action == "kembalikan_ke_tahap_sebelumnya" {
+        if action == "teruskan"
+            || action == "ajukan"
+            || action == "ajukan_ulang"
+            || action == "kembalikan_ke_tahap_sebelumnya"
+        {
             prev = Some((app, at));
         }
     }
     for (step, (sum, n)) in totals {
         let (name, role) = names.get(&step).cloned().unwrap_or((step.clone(), String::new()));
-        let e = by_step.entry(step.clone()).or_insert(StepSummary { step_key: step, step_name: name, role, waiting: 0, overdue: 0, average_days: None });
+        let e = by_step.entry(step.clone()).or_insert(StepSummary {
+            step_key: step,
+            step_name: name,
+            role,
+            waiting: 0,
+            overdue: 0,
+            average_days: None,
+        });
         e.average_days = Some(sum as f64 / n as f64);
     }
     Ok(by_step.into_values().collect())
@@ -1266,7 +1491,10 @@ async fn auto_approve(state: &AppState, office: &Office, today: &str) -> Service
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 1 {
-            let applicant_id: String = sqlx::query_scalar("SELECT applicant_id FROM applications WHERE id = $1").bind(&id).fetch_one(&mut *tx).await?;
+            let applicant_id: String = sqlx::query_scalar("SELECT applicant_id FROM applications WHERE id = $1")
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
             let view = applications::load_view(state, &applicant_id, &id).await?;
             let applicant = crate::accounts::load_applicant(state, &applicant_id).await?;
             crate::permits::assign_in_tx(&mut tx, &view, &applicant.masked_identity(), &view.app.data.name).await?;

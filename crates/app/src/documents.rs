@@ -32,7 +32,10 @@ pub fn check_file(bytes: &[u8], formats: &[FileFormat], max_kb: u32) -> Result<F
     }
     match sniff(bytes) {
         Some(f) if formats.contains(&f) => Ok(f),
-        Some(f) => Err(format!("Berkas ini berformat {}, sedangkan yang diterima: {accepted}.", f.label())),
+        Some(f) => Err(format!(
+            "Berkas ini berformat {}, sedangkan yang diterima: {accepted}.",
+            f.label()
+        )),
         None => Err(format!(
             "Berkas tidak dapat dibaca sebagai {accepted}. Pastikan berkas tidak rusak dan formatnya benar (bukan hanya nama berkasnya)."
         )),
@@ -50,13 +53,15 @@ pub fn human_size(bytes: i64) -> String {
 /// Stores bytes in the object store and records the blob. Safe to repeat.
 pub async fn store_blob(state: &AppState, bytes: &[u8], mime: &str) -> ServiceResult<String> {
     let sha = state.store.put(bytes).await?;
-    sqlx::query("INSERT INTO blobs (sha256, size, mime, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING")
-        .bind(&sha)
-        .bind(bytes.len() as i64)
-        .bind(mime)
-        .bind(now_text())
-        .execute(&state.db.pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size, mime, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(&sha)
+    .bind(bytes.len() as i64)
+    .bind(mime)
+    .bind(now_text())
+    .execute(&state.db.pool)
+    .await?;
     Ok(sha)
 }
 
@@ -103,15 +108,28 @@ pub async fn get(state: &AppState, applicant_id: &str, id: &str) -> ServiceResul
     if !looks_like_id(id) {
         return Err(ServiceError::NotFound);
     }
-    list(state, applicant_id).await?.into_iter().find(|d| d.id == id).ok_or(ServiceError::NotFound)
+    list(state, applicant_id)
+        .await?
+        .into_iter()
+        .find(|d| d.id == id)
+        .ok_or(ServiceError::NotFound)
 }
 
 /// Adds a file to the library.
-pub async fn add(state: &AppState, applicant_id: &str, title: &str, filename: &str, bytes: &[u8]) -> ServiceResult<String> {
+pub async fn add(
+    state: &AppState,
+    applicant_id: &str,
+    title: &str,
+    filename: &str,
+    bytes: &[u8],
+) -> ServiceResult<String> {
     let title = clean_text(title, 120);
     let mut errors = izinkes_domain::catalog::FieldErrors::new();
     if title.is_empty() {
-        errors.insert("title".into(), "Beri nama berkas, misalnya \"KTP\" atau \"Ijazah S1\".".into());
+        errors.insert(
+            "title".into(),
+            "Beri nama berkas, misalnya \"KTP\" atau \"Ijazah S1\".".into(),
+        );
     }
     let format = match check_file(bytes, &LIBRARY_FORMATS, LIBRARY_MAX_KB) {
         Ok(f) => Some(f),
@@ -143,7 +161,13 @@ pub async fn add(state: &AppState, applicant_id: &str, title: &str, filename: &s
 }
 
 /// Replaces a library file's content. Applications keep the copy they were given.
-pub async fn replace(state: &AppState, applicant_id: &str, id: &str, filename: &str, bytes: &[u8]) -> ServiceResult<()> {
+pub async fn replace(
+    state: &AppState,
+    applicant_id: &str,
+    id: &str,
+    filename: &str,
+    bytes: &[u8],
+) -> ServiceResult<()> {
     get(state, applicant_id, id).await?;
     let format = check_file(bytes, &LIBRARY_FORMATS, LIBRARY_MAX_KB).map_err(|m| ServiceError::field("file", m))?;
     let sha = store_blob(state, bytes, format.mime()).await?;
@@ -185,7 +209,11 @@ pub async fn download_library(state: &AppState, viewer: &SessionSubject, id: &st
         return Err(ServiceError::Forbidden);
     }
     let doc = get(state, &viewer.id, id).await?;
-    Ok(FileDownload { filename: doc.filename, mime: doc.mime, bytes: state.store.get(&doc.sha256).await? })
+    Ok(FileDownload {
+        filename: doc.filename,
+        mime: doc.mime,
+        bytes: state.store.get(&doc.sha256).await?,
+    })
 }
 
 /// A document attached to an application: its applicant, or an officer of the application's
@@ -248,9 +276,17 @@ mod tests {
         let e = check_file(pdf, &[FileFormat::Jpg], 10).unwrap_err();
         assert!(e.contains("PDF") && e.contains("JPG"), "{e}");
         let big = vec![b'%'; 3000];
-        assert!(check_file(&big, &[FileFormat::Pdf], 1).unwrap_err().contains("melebihi batas"));
+        assert!(
+            check_file(&big, &[FileFormat::Pdf], 1)
+                .unwrap_err()
+                .contains("melebihi batas")
+        );
         assert!(check_file(b"", &[FileFormat::Pdf], 1).unwrap_err().contains("kosong"));
-        assert!(check_file(b"hello world", &[FileFormat::Pdf], 10).unwrap_err().contains("tidak dapat dibaca"));
+        assert!(
+            check_file(b"hello world", &[FileFormat::Pdf], 10)
+                .unwrap_err()
+                .contains("tidak dapat dibaca")
+        );
     }
 
     #[test]

@@ -61,7 +61,11 @@ impl ObjectStore {
             .with_virtual_hosted_style_request(false)
             // Fail within seconds rather than minutes, so a dead store shows on /readyz and
             // an upload gets its error page instead of hanging.
-            .with_retry(RetryConfig { max_retries: 3, retry_timeout: Duration::from_secs(20), ..RetryConfig::default() });
+            .with_retry(RetryConfig {
+                max_retries: 3,
+                retry_timeout: Duration::from_secs(20),
+                ..RetryConfig::default()
+            });
         if let Some(endpoint) = config.endpoint.as_deref().filter(|e| !e.is_empty()) {
             builder = builder.with_endpoint(endpoint.trim_end_matches('/'));
         }
@@ -71,7 +75,9 @@ impl ObjectStore {
         if let Some(secret) = &config.secret_key {
             builder = builder.with_secret_access_key(secret);
         }
-        Ok(ObjectStore::S3 { store: Arc::new(builder.build()?) })
+        Ok(ObjectStore::S3 {
+            store: Arc::new(builder.build()?),
+        })
     }
 
     fn path_for(root: &Path, sha256: &str) -> PathBuf {
@@ -131,9 +137,7 @@ impl ObjectStore {
         match self {
             ObjectStore::Local { root } => match tokio::fs::read(Self::path_for(root, sha256)).await {
                 Ok(bytes) => Ok(bytes),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    Err(StoreError::Missing(sha256.to_string()))
-                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Missing(sha256.to_string())),
                 Err(e) => Err(e.into()),
             },
             ObjectStore::S3 { store } => {
@@ -158,7 +162,9 @@ impl ObjectStore {
                 Ok(())
             }
             ObjectStore::S3 { store } => {
-                store.list_with_delimiter(Some(&ObjectPath::from("readyz-probe"))).await?;
+                store
+                    .list_with_delimiter(Some(&ObjectPath::from("readyz-probe")))
+                    .await?;
                 Ok(())
             }
         }
@@ -196,7 +202,11 @@ pub fn clean_filename(name: &str) -> String {
         .take(120)
         .collect();
     let cleaned = cleaned.trim().to_string();
-    if cleaned.is_empty() { "berkas".to_string() } else { cleaned }
+    if cleaned.is_empty() {
+        "berkas".to_string()
+    } else {
+        cleaned
+    }
 }
 
 #[cfg(test)]
@@ -204,17 +214,19 @@ mod tests {
     use super::*;
 
     pub const TINY_PNG: &[u8] = &[
-        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
-        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
-        0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00,
-        0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49,
-        0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00,
+        0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D,
+        0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
     ];
 
     #[test]
     fn sniff_judges_by_content_not_name() {
         assert_eq!(sniff(TINY_PNG), Some(FileFormat::Png));
-        assert_eq!(sniff(b"%PDF-1.4\n1 0 obj<<>>endobj\nstartxref\n0\n%%EOF\n"), Some(FileFormat::Pdf));
+        assert_eq!(
+            sniff(b"%PDF-1.4\n1 0 obj<<>>endobj\nstartxref\n0\n%%EOF\n"),
+            Some(FileFormat::Pdf)
+        );
         assert_eq!(sniff(b"%PDF-1.4 truncated"), None);
         assert_eq!(sniff(b"MZ\x90\x00 an exe"), None);
         // PNG magic with a broken header is refused.

@@ -47,8 +47,10 @@ pub enum StartError {
 
 /// Opens storage, runs migrations and imports the bundled catalog (a new version only).
 pub async fn open(config: Config) -> Result<AppState, StartError> {
-    std::fs::create_dir_all(&config.data_dir)
-        .map_err(|source| StartError::DataDir { path: config.data_dir.display().to_string(), source })?;
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+        path: config.data_dir.display().to_string(),
+        source,
+    })?;
     let db = Db::connect(&config.database_url()).await?;
     db.migrate().await?;
     let store = match &config.s3 {
@@ -82,7 +84,10 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> Result
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .map_err(|source| StartError::Listen { addr: SocketAddr::from(([0, 0, 0, 0], 0)), source })
+        .map_err(|source| StartError::Listen {
+            addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+            source,
+        })
 }
 
 async fn shutdown_signal() {

@@ -43,7 +43,9 @@ fn office_from_row(r: &sqlx::any::AnyRow) -> Result<Office, sqlx::Error> {
 }
 
 pub async fn list(state: &AppState) -> ServiceResult<Vec<Office>> {
-    let rows = sqlx::query("SELECT * FROM offices ORDER BY name").fetch_all(&state.db.pool).await?;
+    let rows = sqlx::query("SELECT * FROM offices ORDER BY name")
+        .fetch_all(&state.db.pool)
+        .await?;
     Ok(rows.iter().map(office_from_row).collect::<Result<_, _>>()?)
 }
 
@@ -69,13 +71,26 @@ pub struct NewOffice<'a> {
 }
 
 pub async fn create(state: &AppState, o: &NewOffice<'_>) -> ServiceResult<()> {
-    let ok_id = !o.id.is_empty() && o.id.len() <= 40 && o.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let ok_code = (2..=8).contains(&o.code.len()) && o.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    let ok_id = !o.id.is_empty()
+        && o.id.len() <= 40
+        && o.id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let ok_code =
+        (2..=8).contains(&o.code.len()) && o.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     if !ok_id || !ok_code {
-        return Err(ServiceError::Refused("id kantor: huruf kecil/angka/tanda minus; kode: 2–8 huruf besar/angka".into()));
+        return Err(ServiceError::Refused(
+            "id kantor: huruf kecil/angka/tanda minus; kode: 2–8 huruf besar/angka".into(),
+        ));
     }
-    if izinkes_domain::wilayah::Wilayah::builtin().get(o.regency_code).is_none() {
-        return Err(ServiceError::Refused(format!("kode wilayah {} tidak dikenal", o.regency_code)));
+    if izinkes_domain::wilayah::Wilayah::builtin()
+        .get(o.regency_code)
+        .is_none()
+    {
+        return Err(ServiceError::Refused(format!(
+            "kode wilayah {} tidak dikenal",
+            o.regency_code
+        )));
     }
     sqlx::query(
         "INSERT INTO offices (id, code, name, short_name, regency_code, address, phone, email, timezone, created_at) \
@@ -111,7 +126,11 @@ pub async fn is_enabled(state: &AppState, office_id: &str, code: &str) -> Servic
 }
 
 /// The permit types an office offers from a catalog.
-pub async fn offered<'c>(state: &AppState, office_id: &str, catalog: &'c Catalog) -> ServiceResult<Vec<&'c PermitType>> {
+pub async fn offered<'c>(
+    state: &AppState,
+    office_id: &str,
+    catalog: &'c Catalog,
+) -> ServiceResult<Vec<&'c PermitType>> {
     let off = disabled_codes(state, office_id).await?;
     Ok(catalog.permit_types.iter().filter(|p| !off.contains(&p.code)).collect())
 }

@@ -38,7 +38,10 @@ pub async fn enqueue_email(
 
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp { transport: Box<AsyncSmtpTransport<Tokio1Executor>>, from: Mailbox },
+    Smtp {
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
+        from: Mailbox,
+    },
     /// No SMTP configured: messages are kept for the development mailbox page.
     DevMailbox,
 }
@@ -61,7 +64,10 @@ impl Mailer {
                     .timeout(Some(std::time::Duration::from_secs(20)))
                     .build();
                 let from = from.parse::<Mailbox>().map_err(|e| MailError::From(e.to_string()))?;
-                Ok(Mailer::Smtp { transport: Box::new(transport), from })
+                Ok(Mailer::Smtp {
+                    transport: Box::new(transport),
+                    from,
+                })
             }
         }
     }
@@ -155,12 +161,14 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Error>
                 }
                 Err(error) => {
                     tracing::warn!(outbox_id = m.id, attempts = m.attempts, %error, "mail delivery failed; will retry");
-                    sqlx::query("UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3")
-                        .bind(ts(Utc::now() + backoff(m.attempts)))
-                        .bind(error.chars().take(500).collect::<String>())
-                        .bind(m.id)
-                        .execute(&db.pool)
-                        .await?;
+                    sqlx::query(
+                        "UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3",
+                    )
+                    .bind(ts(Utc::now() + backoff(m.attempts)))
+                    .bind(error.chars().take(500).collect::<String>())
+                    .bind(m.id)
+                    .execute(&db.pool)
+                    .await?;
                 }
             }
         }
@@ -190,7 +198,14 @@ pub async fn dev_mailbox(db: &Db, limit: i64) -> Result<Vec<(String, String, Str
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get("created_at")?, r.try_get("recipient")?, r.try_get("subject")?, r.try_get("body")?)))
+        .map(|r| {
+            Ok((
+                r.try_get("created_at")?,
+                r.try_get("recipient")?,
+                r.try_get("subject")?,
+                r.try_get("body")?,
+            ))
+        })
         .collect()
 }
 

@@ -45,7 +45,10 @@ pub struct OfficeDocs {
 /// generated office CA with a signer certificate (the demo setup; production imports the
 /// certificate issued by its CA).
 pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<OfficeDocs> {
-    let row = sqlx::query("SELECT * FROM office_documents WHERE office_id = $1").bind(&office.id).fetch_optional(&state.db.pool).await?;
+    let row = sqlx::query("SELECT * FROM office_documents WHERE office_id = $1")
+        .bind(&office.id)
+        .fetch_optional(&state.db.pool)
+        .await?;
     if let Some(r) = row {
         return Ok(OfficeDocs {
             government: r.try_get("government")?,
@@ -53,7 +56,11 @@ pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<Off
             address: r.try_get("address")?,
             contact: r.try_get("contact")?,
             place: r.try_get("place")?,
-            layout: if r.try_get::<String, _>("layout")? == "sip" { SkLayout::Sip } else { SkLayout::Decree },
+            layout: if r.try_get::<String, _>("layout")? == "sip" {
+                SkLayout::Sip
+            } else {
+                SkLayout::Decree
+            },
             signer_kind: r.try_get("signer_kind")?,
             signer_name: r.try_get("signer_name")?,
             signer_position: r.try_get("signer_position")?,
@@ -71,14 +78,23 @@ pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<Off
     .fetch_optional(&state.db.pool)
     .await?
     .unwrap_or_else(|| "Kepala Dinas".into());
-    let region = izinkes_domain::wilayah::Wilayah::builtin().display_name(&office.regency_code).unwrap_or_default();
+    let region = izinkes_domain::wilayah::Wilayah::builtin()
+        .display_name(&office.regency_code)
+        .unwrap_or_default();
     let office_name = office.name.clone();
     let signer_for_ca = signer_name.clone();
-    let pki = tokio::task::spawn_blocking(move || izinkes_documents::sign::demo_office_ca(&office_name, &signer_for_ca))
-        .await
-        .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
-        .map_err(|e| ServiceError::Internal(format!("demo pki: {e}")))?;
-    let place = office.address.split(',').next_back().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| region.clone());
+    let pki =
+        tokio::task::spawn_blocking(move || izinkes_documents::sign::demo_office_ca(&office_name, &signer_for_ca))
+            .await
+            .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
+            .map_err(|e| ServiceError::Internal(format!("demo pki: {e}")))?;
+    let place = office
+        .address
+        .split(',')
+        .next_back()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| region.clone());
     let docs = OfficeDocs {
         government: format!("PEMERINTAH {}", region.to_uppercase()),
         office_title: "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU".into(),
@@ -87,7 +103,10 @@ pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<Off
         place,
         layout: SkLayout::Decree,
         signer_kind: "local".into(),
-        signer_position: format!("KEPALA DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU {}", region.to_uppercase()),
+        signer_position: format!(
+            "KEPALA DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU {}",
+            region.to_uppercase()
+        ),
         signer_name,
         signer_nip: None,
         signer_cert_pem: Some(pki.signer_chain_pem()),
@@ -125,9 +144,12 @@ const PKCS12_PREFIX: &str = "pkcs12:";
 fn local_signer(state: &AppState, chain: &str, key: &str) -> ServiceResult<LocalSigner> {
     match key.strip_prefix(PKCS12_PREFIX) {
         Some(b64) => {
-            let bytes = hex::decode(b64.trim()).map_err(|_| ServiceError::Internal("stored PKCS#12 is not hex".into()))?;
+            let bytes =
+                hex::decode(b64.trim()).map_err(|_| ServiceError::Internal("stored PKCS#12 is not hex".into()))?;
             let password = state.config.signer_p12_password.clone().ok_or_else(|| {
-                ServiceError::Refused("Kata sandi sertifikat penandatangan belum diatur (IZINKES_SIGNER_PASSWORD).".into())
+                ServiceError::Refused(
+                    "Kata sandi sertifikat penandatangan belum diatur (IZINKES_SIGNER_PASSWORD).".into(),
+                )
             })?;
             LocalSigner::from_pkcs12(&bytes, &password).map_err(|e| ServiceError::Refused(e.to_string()))
         }
@@ -140,11 +162,23 @@ fn local_signer(state: &AppState, chain: &str, key: &str) -> ServiceResult<Local
 
 /// Imports the office's signing certificate from the PKCS#12 its CA issued (production). The
 /// file is checked with the configured password and stored; the password is not.
-pub async fn import_pkcs12(state: &AppState, office: &Office, p12: &[u8], signer_name: &str, position: &str) -> ServiceResult<String> {
+pub async fn import_pkcs12(
+    state: &AppState,
+    office: &Office,
+    p12: &[u8],
+    signer_name: &str,
+    position: &str,
+) -> ServiceResult<String> {
     office_docs(state, office).await?;
-    let password = state.config.signer_p12_password.clone().ok_or_else(|| ServiceError::Refused("Set IZINKES_SIGNER_PASSWORD to the PKCS#12 password.".into()))?;
+    let password = state
+        .config
+        .signer_p12_password
+        .clone()
+        .ok_or_else(|| ServiceError::Refused("Set IZINKES_SIGNER_PASSWORD to the PKCS#12 password.".into()))?;
     let signer = LocalSigner::from_pkcs12(p12, &password).map_err(|e| ServiceError::Refused(e.to_string()))?;
-    let chain = signer.certificate_chain_pem().map_err(|e| ServiceError::Refused(e.to_string()))?;
+    let chain = signer
+        .certificate_chain_pem()
+        .map_err(|e| ServiceError::Refused(e.to_string()))?;
     sqlx::query(
         "UPDATE office_documents SET signer_kind = 'local', signer_cert_pem = $1, signer_key_pem = $2, ca_cert_pem = NULL, signer_name = $3, signer_position = $4, updated_at = $5 WHERE office_id = $6",
     )
@@ -163,7 +197,9 @@ pub async fn import_pkcs12(state: &AppState, office: &Office, p12: &[u8], signer
 pub async fn set_signer(state: &AppState, office: &Office, kind: &str, bsre_url: Option<&str>) -> ServiceResult<()> {
     office_docs(state, office).await?;
     if !matches!(kind, "local" | "bsre") || (kind == "bsre" && bsre_url.is_none_or(|u| !u.starts_with("http"))) {
-        return Err(ServiceError::Refused("Pilih 'local', atau 'bsre' dengan alamat layanan BSrE (https://…).".into()));
+        return Err(ServiceError::Refused(
+            "Pilih 'local', atau 'bsre' dengan alamat layanan BSrE (https://…).".into(),
+        ));
     }
     sqlx::query("UPDATE office_documents SET signer_kind = $1, bsre_url = $2, updated_at = $3 WHERE office_id = $4")
         .bind(kind)
@@ -185,14 +221,20 @@ fn pattern_for(code: &str, stored: Option<String>) -> NumberPattern {
 /// Assigns the permit number in the caller's transaction, when a file becomes ready to sign.
 /// Per office, permit type and year; the upsert counter makes it unique and gapless under
 /// concurrency; once assigned it is never reused, even if the file is later cancelled.
-pub async fn assign_in_tx(tx: &mut Tx, v: &ApplicationView, applicant_identity_masked: &str, holder_name: &str) -> ServiceResult<String> {
+pub async fn assign_in_tx(
+    tx: &mut Tx,
+    v: &ApplicationView,
+    applicant_identity_masked: &str,
+    holder_name: &str,
+) -> ServiceResult<String> {
     let office = &v.office;
     let year = Utc::now().with_timezone(&office.tz().offset()).year();
-    let stored: Option<String> = sqlx::query_scalar("SELECT pattern FROM number_patterns WHERE office_id = $1 AND permit_code = $2")
-        .bind(&office.id)
-        .bind(&v.app.permit_code)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT pattern FROM number_patterns WHERE office_id = $1 AND permit_code = $2")
+            .bind(&office.id)
+            .bind(&v.app.permit_code)
+            .fetch_optional(&mut **tx)
+            .await?;
     let pattern = pattern_for(&v.app.permit_code, stored);
     let seq = next_counter(tx, &office.id, &format!("sk:{}", v.app.permit_code), &year.to_string()).await?;
     let number = pattern.format(seq, year, &v.app.permit_code, &office.code);
@@ -253,7 +295,11 @@ impl PermitRow {
             "revoked" => "Dicabut",
             "replaced" => "Diganti",
             "awaiting_signature" => "Menunggu Tanda Tangan",
-            _ => match self.valid_until.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+            _ => match self
+                .valid_until
+                .as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            {
                 Some(until) if until < today => "Kedaluwarsa",
                 _ => "Aktif",
             },
@@ -293,33 +339,61 @@ async fn query_permits(state: &AppState, sql: &'static str, bind: &str) -> Servi
 }
 
 pub async fn awaiting_signature(state: &AppState, office_id: &str) -> ServiceResult<Vec<PermitRow>> {
-    query_permits(state, "SELECT * FROM permits WHERE office_id = $1 AND status = 'awaiting_signature' ORDER BY created_at", office_id).await
+    query_permits(
+        state,
+        "SELECT * FROM permits WHERE office_id = $1 AND status = 'awaiting_signature' ORDER BY created_at",
+        office_id,
+    )
+    .await
 }
 
 pub async fn for_applicant(state: &AppState, applicant_id: &str) -> ServiceResult<Vec<PermitRow>> {
-    query_permits(state, "SELECT * FROM permits WHERE applicant_id = $1 AND status <> 'awaiting_signature' ORDER BY created_at DESC", applicant_id).await
+    query_permits(
+        state,
+        "SELECT * FROM permits WHERE applicant_id = $1 AND status <> 'awaiting_signature' ORDER BY created_at DESC",
+        applicant_id,
+    )
+    .await
 }
 
 pub async fn by_token(state: &AppState, token: &str) -> ServiceResult<PermitRow> {
     if token.len() != 52 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(ServiceError::NotFound);
     }
-    query_permits(state, "SELECT * FROM permits WHERE token = $1 AND status <> 'awaiting_signature'", token).await?.into_iter().next().ok_or(ServiceError::NotFound)
+    query_permits(
+        state,
+        "SELECT * FROM permits WHERE token = $1 AND status <> 'awaiting_signature'",
+        token,
+    )
+    .await?
+    .into_iter()
+    .next()
+    .ok_or(ServiceError::NotFound)
 }
 
 pub async fn by_id(state: &AppState, id: &str) -> ServiceResult<PermitRow> {
     if !looks_like_id(id) {
         return Err(ServiceError::NotFound);
     }
-    query_permits(state, "SELECT * FROM permits WHERE id = $1", id).await?.into_iter().next().ok_or(ServiceError::NotFound)
+    query_permits(state, "SELECT * FROM permits WHERE id = $1", id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(ServiceError::NotFound)
 }
 
 pub async fn by_number(state: &AppState, number: &str) -> ServiceResult<PermitRow> {
-    query_permits(state, "SELECT * FROM permits WHERE number = $1", number).await?.into_iter().next().ok_or(ServiceError::NotFound)
+    query_permits(state, "SELECT * FROM permits WHERE number = $1", number)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(ServiceError::NotFound)
 }
 
 pub async fn all(state: &AppState) -> ServiceResult<Vec<PermitRow>> {
-    let rows = sqlx::query("SELECT * FROM permits ORDER BY office_id, created_at").fetch_all(&state.db.pool).await?;
+    let rows = sqlx::query("SELECT * FROM permits ORDER BY office_id, created_at")
+        .fetch_all(&state.db.pool)
+        .await?;
     Ok(rows.iter().map(permit_from_row).collect::<Result<_, _>>()?)
 }
 
@@ -335,7 +409,12 @@ pub async fn search(state: &AppState, office_id: &str, q: &str) -> ServiceResult
         .map(permit_from_row)
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
-        .filter(|p| q.is_empty() || format!("{} {} {}", p.number, p.holder_name, p.practice_place).to_lowercase().contains(&q))
+        .filter(|p| {
+            q.is_empty()
+                || format!("{} {} {}", p.number, p.holder_name, p.practice_place)
+                    .to_lowercase()
+                    .contains(&q)
+        })
         .collect())
 }
 
@@ -353,7 +432,14 @@ pub fn valid_until(issued: NaiveDate, years: u32, str_expiry: Option<NaiveDate>,
 }
 
 /// Everything the SK shows, from the application, the desks' draft SK and the office setup.
-async fn sk_data(state: &AppState, v: &ApplicationView, p: &PermitRow, docs: &OfficeDocs, issued: NaiveDate, until: NaiveDate) -> ServiceResult<SkData> {
+async fn sk_data(
+    state: &AppState,
+    v: &ApplicationView,
+    p: &PermitRow,
+    docs: &OfficeDocs,
+    issued: NaiveDate,
+    until: NaiveDate,
+) -> ServiceResult<SkData> {
     let permit = v.permit().ok_or(ServiceError::NotFound)?;
     let draft: serde_json::Value = sqlx::query_scalar::<_, String>(
         "SELECT data FROM application_products WHERE application_id = $1 AND product = 'draft_sk' ORDER BY at DESC LIMIT 1",
@@ -363,15 +449,28 @@ async fn sk_data(state: &AppState, v: &ApplicationView, p: &PermitRow, docs: &Of
     .await?
     .and_then(|s| serde_json::from_str(&s).ok())
     .unwrap_or(serde_json::Value::Null);
-    let d = |k: &str, fallback: String| draft.get(k).and_then(|x| x.as_str()).filter(|s| !s.trim().is_empty()).map(str::to_string).unwrap_or(fallback);
+    let d = |k: &str, fallback: String| {
+        draft
+            .get(k)
+            .and_then(|x| x.as_str())
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string)
+            .unwrap_or(fallback)
+    };
     let a = |k: &str| v.app.answers.get(k).cloned().unwrap_or_default();
     let photo = match v.attachment("pas_foto") {
         Some(att) if att.mime.starts_with("image/") => state.store.get(&att.sha256).await.ok(),
         _ => None,
     };
     let birth = {
-        let date = NaiveDate::parse_from_str(&a("tanggal_lahir"), "%Y-%m-%d").map(date_id).unwrap_or_default();
-        [a("tempat_lahir"), date].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")
+        let date = NaiveDate::parse_from_str(&a("tanggal_lahir"), "%Y-%m-%d")
+            .map(date_id)
+            .unwrap_or_default();
+        [a("tempat_lahir"), date]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     Ok(SkData {
         letterhead: Letterhead {
@@ -385,24 +484,45 @@ async fn sk_data(state: &AppState, v: &ApplicationView, p: &PermitRow, docs: &Of
         title: permit.name.to_uppercase(),
         layout: docs.layout,
         considerations: vec![
-            format!("bahwa {} telah mengajukan permohonan {} dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;", p.holder_name, permit.name),
-            format!("bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan Keputusan tentang {};", permit.name),
+            format!(
+                "bahwa {} telah mengajukan permohonan {} dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;",
+                p.holder_name, permit.name
+            ),
+            format!(
+                "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan Keputusan tentang {};",
+                permit.name
+            ),
         ],
         legal_basis: permit.legal_basis.clone(),
         holder_name: d("nama", p.holder_name.clone()),
         holder_birth: birth,
-        holder_address: format!("{}, {}", v.app.data.address, crate::web::templates::area_label(&v.app.data.village_code)),
+        holder_address: format!(
+            "{}, {}",
+            v.app.data.address,
+            crate::web::templates::area_label(&v.app.data.village_code)
+        ),
         profession: permit.profession.clone(),
         str_number: d("nomor_str", a("nomor_str")),
         practice_place: d("tempat_praktik", p.practice_place.clone()),
         practice_address: d("alamat_praktik", p.practice_address.clone()),
         practice_days: d("hari_praktik", izinkes_domain::catalog::format_days(&a("hari_praktik"))),
-        practice_hours: d("jam_praktik", format!("{} {}", izinkes_domain::catalog::format_time_range(&a("waktu_praktik")), v.office.tz().label())),
+        practice_hours: d(
+            "jam_praktik",
+            format!(
+                "{} {}",
+                izinkes_domain::catalog::format_time_range(&a("waktu_praktik")),
+                v.office.tz().label()
+            ),
+        ),
         valid_from: date_id(issued),
         valid_until: date_id(until),
         photo,
         place_and_date: format!("{}, {}", docs.place, date_id(issued)),
-        signer: Signer { name: docs.signer_name.clone(), position: docs.signer_position.clone(), nip: docs.signer_nip.clone() },
+        signer: Signer {
+            name: docs.signer_name.clone(),
+            position: docs.signer_position.clone(),
+            nip: docs.signer_nip.clone(),
+        },
         verify_url: format!("{}/v/{}", state.config.base_url.trim_end_matches('/'), p.token),
         draft: false,
         bsre_footer: docs.signer_kind == "bsre",
@@ -427,16 +547,22 @@ fn render_sk_tolerant(
 
 /// Checks the head of office's authenticator code again before signing.
 async fn check_code(state: &AppState, officer: &Officer, code: &str) -> ServiceResult<()> {
-    let secret: Option<String> = sqlx::query_scalar("SELECT totp_secret FROM officers WHERE id = $1 AND totp_enabled_at IS NOT NULL")
-        .bind(&officer.id)
-        .fetch_optional(&state.db.pool)
-        .await?
-        .flatten();
+    let secret: Option<String> =
+        sqlx::query_scalar("SELECT totp_secret FROM officers WHERE id = $1 AND totp_enabled_at IS NOT NULL")
+            .bind(&officer.id)
+            .fetch_optional(&state.db.pool)
+            .await?
+            .flatten();
     let Some(secret) = secret else {
-        return Err(ServiceError::Refused("Aktifkan autentikator (Keamanan akun) sebelum menandatangani.".into()));
+        return Err(ServiceError::Refused(
+            "Aktifkan autentikator (Keamanan akun) sebelum menandatangani.".into(),
+        ));
     };
     if crate::totp::verify_now(&secret, code).is_none() {
-        return Err(ServiceError::field("totp", "Kode autentikator salah atau kedaluwarsa. Masukkan kode 6 digit yang sedang tampil."));
+        return Err(ServiceError::field(
+            "totp",
+            "Kode autentikator salah atau kedaluwarsa. Masukkan kode 6 digit yang sedang tampil.",
+        ));
     }
     Ok(())
 }
@@ -473,7 +599,10 @@ pub async fn sign_batch(
         return Err(ServiceError::Forbidden);
     }
     if permit_ids.is_empty() {
-        return Err(ServiceError::field("permits", "Pilih paling sedikit satu izin untuk ditandatangani."));
+        return Err(ServiceError::field(
+            "permits",
+            "Pilih paling sedikit satu izin untuk ditandatangani.",
+        ));
     }
     check_code(state, officer, code).await?;
     let mut out = Vec::new();
@@ -487,7 +616,11 @@ pub async fn sign_batch(
             ),
             other => other.to_string(),
         });
-        out.push(SignOutcome { permit_id: id.clone(), number, result });
+        out.push(SignOutcome {
+            permit_id: id.clone(),
+            number,
+            result,
+        });
     }
     Ok(out)
 }
@@ -497,17 +630,28 @@ pub async fn sign_one(state: &AppState, officer: &Officer, permit_id: &str) -> S
     sign_with(state, officer, permit_id, None).await
 }
 
-async fn sign_with(state: &AppState, officer: &Officer, permit_id: &str, bsre: Option<&BsreCredentials>) -> ServiceResult<()> {
+async fn sign_with(
+    state: &AppState,
+    officer: &Officer,
+    permit_id: &str,
+    bsre: Option<&BsreCredentials>,
+) -> ServiceResult<()> {
     let p = by_id(state, permit_id).await?;
     if p.office_id != officer.office_id {
         return Err(ServiceError::NotFound);
     }
     if p.status != "awaiting_signature" {
-        return Err(ServiceError::Refused(format!("Izin {} sudah ditandatangani.", p.number)));
+        return Err(ServiceError::Refused(format!(
+            "Izin {} sudah ditandatangani.",
+            p.number
+        )));
     }
     let office = offices::get(state, &p.office_id).await?;
     let docs = office_docs(state, &office).await?;
-    let applicant_id: String = sqlx::query_scalar("SELECT applicant_id FROM applications WHERE id = $1").bind(&p.application_id).fetch_one(&state.db.pool).await?;
+    let applicant_id: String = sqlx::query_scalar("SELECT applicant_id FROM applications WHERE id = $1")
+        .bind(&p.application_id)
+        .fetch_one(&state.db.pool)
+        .await?;
     let v = applications::load_view(state, &applicant_id, &p.application_id).await?;
     let permit_type = v.permit().ok_or(ServiceError::NotFound)?.clone();
     let applicant = crate::accounts::load_applicant(state, &applicant_id).await?;
@@ -515,7 +659,12 @@ async fn sign_with(state: &AppState, officer: &Officer, permit_id: &str, bsre: O
     let str_expiry = (applicant.profile.str_kind == "berjangka")
         .then(|| NaiveDate::parse_from_str(&applicant.profile.str_expiry, "%Y-%m-%d").ok())
         .flatten();
-    let until = valid_until(issued, permit_type.validity.years, str_expiry, permit_type.validity.ends_with_str);
+    let until = valid_until(
+        issued,
+        permit_type.validity.years,
+        str_expiry,
+        permit_type.validity.ends_with_str,
+    );
     let data = sk_data(state, &v, &p, &docs, issued, until).await?;
     let reason = format!("Penetapan {}", permit_type.name);
     let location = docs.place.clone();
@@ -535,9 +684,15 @@ async fn sign_with(state: &AppState, officer: &Officer, permit_id: &str, bsre: O
     let signed = if docs.signer_kind == "bsre" {
         // BSrE signs the hash only: the PDF never leaves the server.
         let Some(creds) = bsre else {
-            return Err(ServiceError::field("nik", "Kantor ini menandatangani melalui BSrE: masukkan NIK dan passphrase penandatangan."));
+            return Err(ServiceError::field(
+                "nik",
+                "Kantor ini menandatangani melalui BSrE: masukkan NIK dan passphrase penandatangan.",
+            ));
         };
-        let url = docs.bsre_url.clone().ok_or_else(|| ServiceError::Refused("Alamat layanan BSrE kantor belum diatur.".into()))?;
+        let url = docs
+            .bsre_url
+            .clone()
+            .ok_or_else(|| ServiceError::Refused("Alamat layanan BSrE kantor belum diatur.".into()))?;
         let signer = izinkes_documents::sign::BsreSigner::new(
             &url,
             izinkes_documents::sign::SecretString::new(creds.nik.trim()),
@@ -546,18 +701,26 @@ async fn sign_with(state: &AppState, officer: &Officer, permit_id: &str, bsre: O
         .map_err(|e| ServiceError::Refused(e.to_string()))?;
         match izinkes_documents::sign::sign_pdf(&pdf, &req, &signer).await {
             Ok(s) => s,
-            Err(e @ (izinkes_documents::sign::SignError::NotRegistered
-            | izinkes_documents::sign::SignError::WrongPassphrase
-            | izinkes_documents::sign::SignError::Unavailable(_))) => return Err(ServiceError::Refused(e.to_string())),
+            Err(
+                e @ (izinkes_documents::sign::SignError::NotRegistered
+                | izinkes_documents::sign::SignError::WrongPassphrase
+                | izinkes_documents::sign::SignError::Unavailable(_)),
+            ) => return Err(ServiceError::Refused(e.to_string())),
             Err(e) => return Err(ServiceError::Internal(format!("bsre: {e}"))),
         }
     } else {
         let (chain, key) = match (&docs.signer_cert_pem, &docs.signer_key_pem) {
             (Some(c), Some(k)) => (c.clone(), k.clone()),
-            _ => return Err(ServiceError::Refused("Sertifikat penandatangan kantor belum dipasang.".into())),
+            _ => {
+                return Err(ServiceError::Refused(
+                    "Sertifikat penandatangan kantor belum dipasang.".into(),
+                ));
+            }
         };
         let signer = local_signer(state, &chain, &key)?;
-        signer.sign_pdf(&pdf, &req).map_err(|e| ServiceError::Internal(format!("sign: {e}")))?
+        signer
+            .sign_pdf(&pdf, &req)
+            .map_err(|e| ServiceError::Internal(format!("sign: {e}")))?
     };
     let sha = crate::documents::store_blob(state, &signed.bytes, "application/pdf").await?;
     let now = now_text();
@@ -577,16 +740,25 @@ async fn sign_with(state: &AppState, officer: &Officer, permit_id: &str, bsre: O
     .await?;
     if updated.rows_affected() == 0 {
         tx.rollback().await?;
-        return Err(ServiceError::Conflict(format!("Izin {} baru saja ditandatangani.", p.number)));
+        return Err(ServiceError::Conflict(format!(
+            "Izin {} baru saja ditandatangani.",
+            p.number
+        )));
     }
-    sqlx::query("UPDATE applications SET status = 'issued', updated_at = $1, lock_version = lock_version + 1 WHERE id = $2")
-        .bind(&now)
-        .bind(&p.application_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE applications SET status = 'issued', updated_at = $1, lock_version = lock_version + 1 WHERE id = $2",
+    )
+    .bind(&now)
+    .bind(&p.application_id)
+    .execute(&mut *tx)
+    .await?;
     // A renewal replaces the permit it renews.
     if let Some(old) = &p.renewal_of {
-        sqlx::query("UPDATE permits SET status = 'replaced', replaced_by = $1 WHERE id = $2 AND status = 'active'").bind(&p.id).bind(old).execute(&mut *tx).await?;
+        sqlx::query("UPDATE permits SET status = 'replaced', replaced_by = $1 WHERE id = $2 AND status = 'active'")
+            .bind(&p.id)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
     }
     append_history(
         &mut tx,
@@ -601,7 +773,10 @@ async fn sign_with(state: &AppState, officer: &Officer, permit_id: &str, bsre: O
             from_status: Some("ready_to_sign"),
             to_status: "issued",
             step: None,
-            public_note: Some(&format!("Izin {} diterbitkan dan ditandatangani secara elektronik. Unduh di menu Izin Saya.", p.number)),
+            public_note: Some(&format!(
+                "Izin {} diterbitkan dan ditandatangani secara elektronik. Unduh di menu Izin Saya.",
+                p.number
+            )),
             internal_note: None,
         },
     )
@@ -629,9 +804,16 @@ async fn sign_with(state: &AppState, officer: &Officer, permit_id: &str, bsre: O
 }
 
 /// The signed PDF, for its holder or an officer of its office.
-pub async fn pdf_for(state: &AppState, viewer: &crate::accounts::SessionSubject, permit_id: &str) -> ServiceResult<(PermitRow, Vec<u8>)> {
+pub async fn pdf_for(
+    state: &AppState,
+    viewer: &crate::accounts::SessionSubject,
+    permit_id: &str,
+) -> ServiceResult<(PermitRow, Vec<u8>)> {
     let p = by_id(state, permit_id).await?;
-    let applicant_id: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1").bind(permit_id).fetch_one(&state.db.pool).await?;
+    let applicant_id: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
+        .bind(permit_id)
+        .fetch_one(&state.db.pool)
+        .await?;
     let allowed = match viewer.kind {
         crate::accounts::SubjectKind::Applicant => viewer.id == applicant_id,
         crate::accounts::SubjectKind::Officer => viewer.office_id.as_deref() == Some(p.office_id.as_str()),
@@ -645,7 +827,13 @@ pub async fn pdf_for(state: &AppState, viewer: &crate::accounts::SessionSubject,
 }
 
 /// Revocation (pencabutan) with a reason and a decree number; flips the public status at once.
-pub async fn revoke(state: &AppState, officer: &Officer, permit_id: &str, reason: &str, decree: &str) -> ServiceResult<()> {
+pub async fn revoke(
+    state: &AppState,
+    officer: &Officer,
+    permit_id: &str,
+    reason: &str,
+    decree: &str,
+) -> ServiceResult<()> {
     if !(officer.has("kadis") || officer.has("admin")) {
         return Err(ServiceError::Forbidden);
     }
@@ -674,7 +862,9 @@ pub async fn revoke(state: &AppState, officer: &Officer, permit_id: &str, reason
         .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
-        return Err(ServiceError::Refused("Hanya izin yang aktif yang dapat dicabut.".into()));
+        return Err(ServiceError::Refused(
+            "Hanya izin yang aktif yang dapat dicabut.".into(),
+        ));
     }
     append_history(
         &mut tx,
@@ -689,7 +879,10 @@ pub async fn revoke(state: &AppState, officer: &Officer, permit_id: &str, reason
             from_status: Some("issued"),
             to_status: "issued",
             step: None,
-            public_note: Some(&format!("Izin {} dicabut dengan keputusan {decree}: {reason}", p.number)),
+            public_note: Some(&format!(
+                "Izin {} dicabut dengan keputusan {decree}: {reason}",
+                p.number
+            )),
             internal_note: None,
         },
     )
@@ -718,7 +911,12 @@ pub async fn record_print(state: &AppState, officer: &Officer, permit_id: &str) 
     Ok(())
 }
 
-pub async fn record_handover(state: &AppState, officer: &Officer, permit_id: &str, received_by: &str) -> ServiceResult<()> {
+pub async fn record_handover(
+    state: &AppState,
+    officer: &Officer,
+    permit_id: &str,
+    received_by: &str,
+) -> ServiceResult<()> {
     // Handing over is the Front Office's (or the print room's, which keeps the register).
     if !(officer.has("front_office") || officer.has("pencetakan")) {
         return Err(ServiceError::Forbidden);
@@ -778,12 +976,17 @@ pub async fn prints(state: &AppState, permit_id: &str) -> ServiceResult<Vec<Prin
 /// linked to the permit it will replace.
 pub async fn renew(state: &AppState, applicant_id: &str, permit_id: &str) -> ServiceResult<String> {
     let p = by_id(state, permit_id).await?;
-    let owner: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1").bind(permit_id).fetch_one(&state.db.pool).await?;
+    let owner: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
+        .bind(permit_id)
+        .fetch_one(&state.db.pool)
+        .await?;
     if owner != applicant_id {
         return Err(ServiceError::NotFound);
     }
     if !matches!(p.status.as_str(), "active") {
-        return Err(ServiceError::Refused("Hanya izin yang masih tercatat (aktif atau kedaluwarsa, tidak dicabut) yang dapat diperpanjang.".into()));
+        return Err(ServiceError::Refused(
+            "Hanya izin yang masih tercatat (aktif atau kedaluwarsa, tidak dicabut) yang dapat diperpanjang.".into(),
+        ));
     }
     let app = applications::load_owned(state, applicant_id, &p.application_id).await?;
     let applicant = crate::accounts::load_applicant(state, applicant_id).await?;
@@ -804,10 +1007,17 @@ pub async fn remind_expiring(state: &AppState) -> ServiceResult<usize> {
     for r in rows {
         let office = offices::get(state, &r.try_get::<String, _>("office_id")?).await?;
         let today = calendar::today(&office);
-        let Some(until) = NaiveDate::parse_from_str(&r.try_get::<String, _>("valid_until")?, "%Y-%m-%d").ok() else { continue };
+        let Some(until) = NaiveDate::parse_from_str(&r.try_get::<String, _>("valid_until")?, "%Y-%m-%d").ok() else {
+            continue;
+        };
         let left = (until - today).num_days();
         let mut done: Vec<i64> = serde_json::from_str(&r.try_get::<String, _>("reminders")?).unwrap_or_default();
-        let Some(&mark) = REMINDER_DAYS.iter().find(|&&d| left <= d && left >= 0 && !done.contains(&d)) else { continue };
+        let Some(&mark) = REMINDER_DAYS
+            .iter()
+            .find(|&&d| left <= d && left >= 0 && !done.contains(&d))
+        else {
+            continue;
+        };
         // Mark every threshold already passed, so a late start sends one reminder, not three.
         for d in REMINDER_DAYS {
             if left <= d && !done.contains(&d) {
@@ -817,7 +1027,11 @@ pub async fn remind_expiring(state: &AppState) -> ServiceResult<usize> {
         let id: String = r.try_get("id")?;
         let number: String = r.try_get("number")?;
         let mut tx = state.db.begin().await?;
-        sqlx::query("UPDATE permits SET reminders = $1 WHERE id = $2").bind(serde_json::to_string(&done)?).bind(&id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE permits SET reminders = $1 WHERE id = $2")
+            .bind(serde_json::to_string(&done)?)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
         enqueue_email(
             &mut tx,
             Some(&office.id),
@@ -839,7 +1053,6 @@ pub async fn remind_expiring(state: &AppState) -> ServiceResult<usize> {
     }
     Ok(sent)
 }
-
 
 fn letterhead(docs: &OfficeDocs) -> Letterhead {
     Letterhead {
@@ -873,7 +1086,10 @@ pub async fn receipt_pdf(state: &AppState, applicant_id: &str, app_id: &str) -> 
         .map(|p| {
             p.requirements
                 .iter()
-                .filter_map(|r| v.attachment(&r.key).map(|a| (r.label.clone(), format!("Diunggah ({})", a.filename))))
+                .filter_map(|r| {
+                    v.attachment(&r.key)
+                        .map(|a| (r.label.clone(), format!("Diunggah ({})", a.filename)))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -884,8 +1100,17 @@ pub async fn receipt_pdf(state: &AppState, applicant_id: &str, app_id: &str) -> 
         holder_name: v.app.data.name.clone(),
         identity_masked: applicant.masked_identity(),
         facility: v.app.data.facility_name.clone(),
-        location: format!("{}, {}", v.app.data.location_address, crate::web::templates::area_label(&v.app.data.location_village_code)),
-        submitted_at: v.app.submitted_at.as_deref().map(|s| crate::web::fmt::timestamp_id(s, tz.offset(), tz.label())).unwrap_or_default(),
+        location: format!(
+            "{}, {}",
+            v.app.data.location_address,
+            crate::web::templates::area_label(&v.app.data.location_village_code)
+        ),
+        submitted_at: v
+            .app
+            .submitted_at
+            .as_deref()
+            .map(|s| crate::web::fmt::timestamp_id(s, tz.offset(), tz.label()))
+            .unwrap_or_default(),
         documents,
         sla_days: v.permit().map(|p| p.sla_working_days).unwrap_or(0),
         track_url: format!("{}/lacak", state.config.base_url.trim_end_matches('/')),
@@ -900,32 +1125,67 @@ pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: 
     let v = &file.view;
     let docs = office_docs(state, &v.office).await?;
     let today = calendar::today(&v.office);
-    let product = |p: izinkes_domain::workflow::Product| file.products.iter().rev().find(|x| x.product == p).map(|x| x.data.clone());
+    let product = |p: izinkes_domain::workflow::Product| {
+        file.products
+            .iter()
+            .rev()
+            .find(|x| x.product == p)
+            .map(|x| x.data.clone())
+    };
     let s = |d: &serde_json::Value, k: &str| d.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
     let permit_name = v.permit().map(|p| p.name.clone()).unwrap_or_default();
     match which {
         "berita-acara" => {
             let d = product(izinkes_domain::workflow::Product::BeritaAcara).ok_or(ServiceError::NotFound)?;
-            let date = NaiveDate::parse_from_str(&s(&d, "date"), "%Y-%m-%d").map(crate::web::fmt::date_long_id).unwrap_or_default();
+            let date = NaiveDate::parse_from_str(&s(&d, "date"), "%Y-%m-%d")
+                .map(crate::web::fmt::date_long_id)
+                .unwrap_or_default();
             let data = izinkes_documents::render::InspectionData {
                 letterhead: letterhead(&docs),
                 number: format!("BA/{}", v.app.registration_number.clone().unwrap_or_default()),
                 date,
                 place: docs.place.clone(),
-                officers: s(&d, "officers").split(';').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+                officers: s(&d, "officers")
+                    .split(';')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect(),
                 holder_name: v.app.data.name.clone(),
                 permit_name,
                 facility: v.app.data.facility_name.clone(),
-                address: format!("{}, {}", v.app.data.location_address, crate::web::templates::area_label(&v.app.data.location_village_code)),
-                checklist: file.checks.iter().map(|c| (c.requirement_key.replace('_', " "), if c.ok { "Sesuai".into() } else { format!("Tidak sesuai: {}", c.note) })).collect(),
+                address: format!(
+                    "{}, {}",
+                    v.app.data.location_address,
+                    crate::web::templates::area_label(&v.app.data.location_village_code)
+                ),
+                checklist: file
+                    .checks
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.requirement_key.replace('_', " "),
+                            if c.ok {
+                                "Sesuai".into()
+                            } else {
+                                format!("Tidak sesuai: {}", c.note)
+                            },
+                        )
+                    })
+                    .collect(),
                 findings: String::new(),
-                result: if s(&d, "result") == "sesuai" { "Memenuhi persyaratan".into() } else { "Tidak memenuhi persyaratan".into() },
+                result: if s(&d, "result") == "sesuai" {
+                    "Memenuhi persyaratan".into()
+                } else {
+                    "Tidak memenuhi persyaratan".into()
+                },
             };
             render_blocking(move || izinkes_documents::render::render_inspection(&data)).await
         }
         "rekomendasi" => {
             let d = product(izinkes_domain::workflow::Product::Recommendation).ok_or(ServiceError::NotFound)?;
-            let region = izinkes_domain::wilayah::Wilayah::builtin().display_name(&v.office.regency_code).unwrap_or_default();
+            let region = izinkes_domain::wilayah::Wilayah::builtin()
+                .display_name(&v.office.regency_code)
+                .unwrap_or_default();
             let data = izinkes_documents::render::RecommendationData {
                 letterhead: Letterhead {
                     office_name: "DINAS KESEHATAN".into(),
@@ -944,7 +1204,11 @@ pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: 
                 facility: v.app.data.facility_name.clone(),
                 decision: d.get("approve").and_then(|x| x.as_bool()).unwrap_or(false),
                 considerations: s(&d, "note"),
-                signer: Signer { name: "Kepala Dinas Kesehatan".into(), position: format!("KEPALA DINAS KESEHATAN {}", region.to_uppercase()), nip: None },
+                signer: Signer {
+                    name: "Kepala Dinas Kesehatan".into(),
+                    position: format!("KEPALA DINAS KESEHATAN {}", region.to_uppercase()),
+                    nip: None,
+                },
             };
             render_blocking(move || izinkes_documents::render::render_recommendation(&data)).await
         }
@@ -960,7 +1224,11 @@ pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: 
                 holder_name: v.app.data.name.clone(),
                 nik_masked: String::new(),
                 practice_place: v.app.data.facility_name.clone(),
-                practice_address: format!("{}, {}", v.app.data.location_address, crate::web::templates::area_label(&v.app.data.location_village_code)),
+                practice_address: format!(
+                    "{}, {}",
+                    v.app.data.location_address,
+                    crate::web::templates::area_label(&v.app.data.location_village_code)
+                ),
                 issued_on: None,
                 valid_until: None,
                 signer_name: None,
@@ -989,8 +1257,14 @@ mod tests {
     fn validity_is_five_years_or_the_end_of_an_old_str() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert_eq!(valid_until(d("2026-11-22"), 5, None, true), d("2031-11-22"));
-        assert_eq!(valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), true), d("2028-01-31"));
-        assert_eq!(valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), false), d("2031-11-22"));
+        assert_eq!(
+            valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), true),
+            d("2028-01-31")
+        );
+        assert_eq!(
+            valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), false),
+            d("2031-11-22")
+        );
         assert_eq!(valid_until(d("2024-02-29"), 5, None, true), d("2029-02-28"));
     }
 }

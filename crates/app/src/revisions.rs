@@ -21,7 +21,11 @@ use sqlx::Row;
 
 /// The round waiting for the applicant, if any.
 pub async fn open_round(state: &AppState, app_id: &str) -> ServiceResult<Option<RevisionRound>> {
-    Ok(load_rounds(state, app_id).await?.into_iter().rev().find(|r| r.resubmitted_at.is_none()))
+    Ok(load_rounds(state, app_id)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|r| r.resubmitted_at.is_none()))
 }
 
 fn data_map(d: &ApplicantData) -> Map<String, Value> {
@@ -44,23 +48,39 @@ pub fn snapshot(v: &applications::ApplicationView, items: &[RevisionItem]) -> Va
         } else if let Some(val) = data.get(&i.key) {
             fields.insert(i.key.clone(), val.clone());
         } else {
-            fields.insert(i.key.clone(), json!(v.app.answers.get(&i.key).cloned().unwrap_or_default()));
+            fields.insert(
+                i.key.clone(),
+                json!(v.app.answers.get(&i.key).cloned().unwrap_or_default()),
+            );
         }
     }
     json!({"fields": fields, "documents": documents})
 }
 
-async fn owned_in_revision(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<(applications::ApplicationView, RevisionRound)> {
+async fn owned_in_revision(
+    state: &AppState,
+    applicant_id: &str,
+    id: &str,
+) -> ServiceResult<(applications::ApplicationView, RevisionRound)> {
     let app = applications::load_owned(state, applicant_id, id).await?;
     if app.status != ApplicationStatus::NeedsRevision {
-        return Err(ServiceError::Refused("Permohonan ini tidak sedang menunggu perbaikan.".into()));
+        return Err(ServiceError::Refused(
+            "Permohonan ini tidak sedang menunggu perbaikan.".into(),
+        ));
     }
-    let round = open_round(state, id).await?.ok_or_else(|| ServiceError::Internal("needs_revision without an open round".into()))?;
+    let round = open_round(state, id)
+        .await?
+        .ok_or_else(|| ServiceError::Internal("needs_revision without an open round".into()))?;
     Ok((applications::view(state, app).await?, round))
 }
 
 /// Saves the fixed fields. Only the fields the officer named can change.
-pub async fn save_fields(state: &AppState, applicant_id: &str, id: &str, values: &Answers) -> ServiceResult<FieldErrors> {
+pub async fn save_fields(
+    state: &AppState,
+    applicant_id: &str,
+    id: &str,
+    values: &Answers,
+) -> ServiceResult<FieldErrors> {
     let (v, round) = owned_in_revision(state, applicant_id, id).await?;
     let permit = v.permit().ok_or(ServiceError::NotFound)?;
     let mut data = data_map(&v.app.data);
@@ -95,13 +115,24 @@ pub async fn save_fields(state: &AppState, applicant_id: &str, id: &str, values:
 }
 
 /// Replaces a named document; the previous version is kept with the round.
-pub async fn replace_document(state: &AppState, applicant_id: &str, id: &str, key: &str, filename: &str, bytes: &[u8]) -> ServiceResult<()> {
+pub async fn replace_document(
+    state: &AppState,
+    applicant_id: &str,
+    id: &str,
+    key: &str,
+    filename: &str,
+    bytes: &[u8],
+) -> ServiceResult<()> {
     let (v, round) = owned_in_revision(state, applicant_id, id).await?;
     if !round.items.iter().any(|i| i.kind == "document" && i.key == key) {
         return Err(ServiceError::field(key, "Berkas ini tidak diminta untuk diperbaiki."));
     }
     let permit = v.permit().ok_or(ServiceError::NotFound)?;
-    let req = permit.requirements.iter().find(|r| r.key == key).ok_or(ServiceError::NotFound)?;
+    let req = permit
+        .requirements
+        .iter()
+        .find(|r| r.key == key)
+        .ok_or(ServiceError::NotFound)?;
     let format = check_file(bytes, &req.formats, req.max_size_kb).map_err(|m| ServiceError::field(key, m))?;
     let sha = store_blob(state, bytes, format.mime()).await?;
     let now = now_text();
@@ -128,7 +159,11 @@ pub async fn replace_document(state: &AppState, applicant_id: &str, id: &str, ke
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("DELETE FROM application_documents WHERE application_id = $1 AND requirement_key = $2").bind(id).bind(key).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM application_documents WHERE application_id = $1 AND requirement_key = $2")
+        .bind(id)
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) VALUES ($1, $2, NULL, $3, $4, $5, $6, $7)",
     )
@@ -158,15 +193,25 @@ pub async fn resubmit(state: &AppState, applicant_id: &str, id: &str) -> Service
     .bind(id)
     .fetch_one(&state.db.pool)
     .await?;
-    let wf: String = opt_text(&row, "workflow_version_id")?.ok_or_else(|| ServiceError::Internal("no workflow".into()))?;
-    let body: String = sqlx::query_scalar("SELECT body FROM workflow_versions WHERE id = $1").bind(&wf).fetch_one(&state.db.pool).await?;
+    let wf: String =
+        opt_text(&row, "workflow_version_id")?.ok_or_else(|| ServiceError::Internal("no workflow".into()))?;
+    let body: String = sqlx::query_scalar("SELECT body FROM workflow_versions WHERE id = $1")
+        .bind(&wf)
+        .fetch_one(&state.db.pool)
+        .await?;
     let def: WorkflowDefinition = serde_json::from_str(&body)?;
-    let position: Position = opt_text(&row, "position")?.and_then(|s| serde_json::from_str(&s).ok()).ok_or_else(|| ServiceError::Internal("no position".into()))?;
-    let next = apply(&def, position, &StepProgress::default(), &Command::Resubmit).map_err(|e| ServiceError::Refused(e.to_string()))?;
+    let position: Position = opt_text(&row, "position")?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .ok_or_else(|| ServiceError::Internal("no position".into()))?;
+    let next = apply(&def, position, &StepProgress::default(), &Command::Resubmit)
+        .map_err(|e| ServiceError::Refused(e.to_string()))?;
     let Position::AtStep { step } = next else {
         return Err(ServiceError::Internal("resubmit did not return to a step".into()));
     };
-    let step_def = def.steps.get(step).ok_or_else(|| ServiceError::Internal("step out of range".into()))?;
+    let step_def = def
+        .steps
+        .get(step)
+        .ok_or_else(|| ServiceError::Internal("step out of range".into()))?;
     let cal = calendar::for_office(state, &v.office.id).await?;
     let today = calendar::today(&v.office);
     let parse = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
@@ -179,20 +224,27 @@ pub async fn resubmit(state: &AppState, applicant_id: &str, id: &str) -> Service
     let step_due = cal.add_working_days(today, step_days.get(step).copied().unwrap_or(0));
     let returned_by = opt_text(&row, "returned_by")?;
     let officer = match &returned_by {
-        Some(o) => sqlx::query("SELECT id, email, full_name FROM officers WHERE id = $1 AND active = 1").bind(o).fetch_optional(&state.db.pool).await?,
+        Some(o) => {
+            sqlx::query("SELECT id, email, full_name FROM officers WHERE id = $1 AND active = 1")
+                .bind(o)
+                .fetch_optional(&state.db.pool)
+                .await?
+        }
         None => None,
     };
     let lock: i64 = row.try_get("lock_version")?;
     let now = Utc::now();
     let after = snapshot(&v, &round.items);
-    let before = sqlx::query_scalar::<_, Option<String>>("SELECT changes FROM revision_rounds WHERE application_id = $1 AND round = $2")
-        .bind(id)
-        .bind(round.round)
-        .fetch_one(&state.db.pool)
-        .await?
-        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
-        .and_then(|v| v.get("before").cloned())
-        .unwrap_or(Value::Null);
+    let before = sqlx::query_scalar::<_, Option<String>>(
+        "SELECT changes FROM revision_rounds WHERE application_id = $1 AND round = $2",
+    )
+    .bind(id)
+    .bind(round.round)
+    .fetch_one(&state.db.pool)
+    .await?
+    .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+    .and_then(|v| v.get("before").cloned())
+    .unwrap_or(Value::Null);
 
     let mut tx = state.db.begin().await?;
     let updated = sqlx::query(
@@ -216,15 +268,19 @@ pub async fn resubmit(state: &AppState, applicant_id: &str, id: &str) -> Service
     .await?;
     if updated.rows_affected() == 0 {
         tx.rollback().await?;
-        return Err(ServiceError::Conflict("Permohonan ini baru saja berubah; muat ulang halaman.".into()));
+        return Err(ServiceError::Conflict(
+            "Permohonan ini baru saja berubah; muat ulang halaman.".into(),
+        ));
     }
-    sqlx::query("UPDATE revision_rounds SET resubmitted_at = $1, changes = $2 WHERE application_id = $3 AND round = $4")
-        .bind(ts(now))
-        .bind(json!({"before": before, "after": after}).to_string())
-        .bind(id)
-        .bind(round.round)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE revision_rounds SET resubmitted_at = $1, changes = $2 WHERE application_id = $3 AND round = $4",
+    )
+    .bind(ts(now))
+    .bind(json!({"before": before, "after": after}).to_string())
+    .bind(id)
+    .bind(round.round)
+    .execute(&mut *tx)
+    .await?;
     append_history(
         &mut tx,
         &NewHistory {
@@ -269,7 +325,9 @@ pub async fn resubmit(state: &AppState, applicant_id: &str, id: &str) -> Service
 pub async fn restart_from(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<String> {
     let app = applications::load_owned(state, applicant_id, id).await?;
     if app.status != ApplicationStatus::Rejected {
-        return Err(ServiceError::Refused("Hanya permohonan yang ditolak yang dapat diajukan ulang sebagai permohonan baru.".into()));
+        return Err(ServiceError::Refused(
+            "Hanya permohonan yang ditolak yang dapat diajukan ulang sebagai permohonan baru.".into(),
+        ));
     }
     let applicant = crate::accounts::load_applicant(state, applicant_id).await?;
     let new_id = applications::copy_as_draft(state, &applicant, &app, None).await?;

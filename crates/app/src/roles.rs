@@ -63,7 +63,9 @@ impl Role {
 
 /// A role code from the database, shown in Indonesian (unknown codes shown as they are).
 pub fn role_label(code: &str) -> String {
-    Role::parse(code).map(|r| r.label_id().to_string()).unwrap_or_else(|| code.to_string())
+    Role::parse(code)
+        .map(|r| r.label_id().to_string())
+        .unwrap_or_else(|| code.to_string())
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::ObjectStore;
+use izinkes_domain::calendar::WorkingCalendar;
 use izinkes_domain::catalog::Catalog;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use izinkes_domain::calendar::WorkingCalendar;
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
@@ -58,15 +58,13 @@ impl AppState {
         if let Some(c) = self.catalogs.read().ok().and_then(|m| m.get(&version).cloned()) {
             return Ok(c);
         }
-        let body: Option<String> =
-            sqlx::query_scalar("SELECT body FROM catalog_versions WHERE version = $1")
-                .bind(version)
-                .fetch_optional(&self.db.pool)
-                .await?;
+        let body: Option<String> = sqlx::query_scalar("SELECT body FROM catalog_versions WHERE version = $1")
+            .bind(version)
+            .fetch_optional(&self.db.pool)
+            .await?;
         let body = body.ok_or(ServiceError::NotFound)?;
-        let catalog = Arc::new(
-            Catalog::from_json(&body).map_err(|e| ServiceError::Internal(format!("catalog {version}: {e}")))?,
-        );
+        let catalog =
+            Arc::new(Catalog::from_json(&body).map_err(|e| ServiceError::Internal(format!("catalog {version}: {e}")))?);
         if let Ok(mut m) = self.catalogs.write() {
             m.insert(version, catalog.clone());
         }

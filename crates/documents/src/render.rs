@@ -268,7 +268,9 @@ pub fn render_with_template(
     for (name, bytes) in images {
         let id = file_id(name)?;
         if files.iter().any(|(other, _)| *other == id) || id == file_id("main.typ")? {
-            return Err(RenderError::Image(format!("{name:?} is given twice or is a reserved name")));
+            return Err(RenderError::Image(format!(
+                "{name:?} is given twice or is a reserved name"
+            )));
         }
         files.push((id, Bytes::new(bytes.clone())));
     }

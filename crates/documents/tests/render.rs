@@ -31,9 +31,7 @@ fn logo_png() -> Vec<u8> {
             return Rgba([0, 0, 0, 0]);
         }
         let (dx, dy) = (fx.abs(), (fy - 0.45).abs());
-        if dx + dy < 0.2 {
-            Rgba([214, 170, 40, 255])
-        } else if fx.abs() > half_width - 0.04 {
+        if dx + dy < 0.2 || fx.abs() > half_width - 0.04 {
             Rgba([214, 170, 40, 255])
         } else {
             Rgba([20, 110, 60, 255])
@@ -253,8 +251,7 @@ fn write_pdf(pdf: &[u8], name: &str) -> PathBuf {
 }
 
 fn run(cmd: &mut Command) -> std::process::Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    out
+    cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"))
 }
 
 /// The text of the PDF with every run of white space made one space.

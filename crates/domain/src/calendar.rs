@@ -91,17 +91,11 @@ pub fn parse_holidays_csv(csv: &str) -> Result<Vec<Holiday>, CalendarError> {
     let mut lines = csv.lines().enumerate().map(|(i, l)| (i + 1, l));
 
     let header_ok = lines.next().is_some_and(|(_, header)| {
-        let fields: Vec<String> = header
-            .split(',')
-            .map(|f| unquote(f).to_ascii_lowercase())
-            .collect();
+        let fields: Vec<String> = header.split(',').map(|f| unquote(f).to_ascii_lowercase()).collect();
         fields == CSV_HEADER
     });
     if !header_ok {
-        return Err(CalendarError::line(
-            1,
-            "baris judul harus \"date,kind,name,decree\"",
-        ));
+        return Err(CalendarError::line(1, "baris judul harus \"date,kind,name,decree\""));
     }
 
     let mut holidays = Vec::new();
@@ -117,21 +111,14 @@ pub fn parse_holidays_csv(csv: &str) -> Result<Vec<Holiday>, CalendarError> {
 fn parse_line(line: usize, text: &str) -> Result<Holiday, CalendarError> {
     let mut fields = text.splitn(4, ',').map(unquote);
     let (Some(date), Some(kind), Some(name)) = (fields.next(), fields.next(), fields.next()) else {
-        return Err(CalendarError::line(
-            line,
-            "kolom kurang (harus date,kind,name,decree)",
-        ));
+        return Err(CalendarError::line(line, "kolom kurang (harus date,kind,name,decree)"));
     };
     let decree = fields.next().unwrap_or_default();
 
-    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map_err(|_| CalendarError::line(line, "tanggal tidak valid"))?;
-    let kind = HolidayKind::from_csv(kind).ok_or_else(|| {
-        CalendarError::line(
-            line,
-            "jenis libur tidak dikenal (gunakan libur, cuti, atau regional)",
-        )
-    })?;
+    let date =
+        NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| CalendarError::line(line, "tanggal tidak valid"))?;
+    let kind = HolidayKind::from_csv(kind)
+        .ok_or_else(|| CalendarError::line(line, "jenis libur tidak dikenal (gunakan libur, cuti, atau regional)"))?;
     if name.is_empty() {
         return Err(CalendarError::line(line, "nama hari libur kosong"));
     }
@@ -239,10 +226,7 @@ pub struct WorkingCalendar {
 }
 
 impl WorkingCalendar {
-    pub fn new(
-        holidays: impl IntoIterator<Item = Holiday>,
-        count_cuti_bersama_as_off: bool,
-    ) -> Self {
+    pub fn new(holidays: impl IntoIterator<Item = Holiday>, count_cuti_bersama_as_off: bool) -> Self {
         let mut by_date: BTreeMap<NaiveDate, Vec<Holiday>> = BTreeMap::new();
         for holiday in holidays {
             by_date.entry(holiday.date).or_default().push(holiday);
@@ -336,13 +320,8 @@ impl WorkingCalendar {
             return 0;
         }
         self.holidays
-            .range((
-                std::ops::Bound::Excluded(from),
-                std::ops::Bound::Included(to),
-            ))
-            .filter(|(date, holidays)| {
-                is_weekday(**date) && holidays.iter().any(|h| self.is_off(h.kind))
-            })
+            .range((std::ops::Bound::Excluded(from), std::ops::Bound::Included(to)))
+            .filter(|(date, holidays)| is_weekday(**date) && holidays.iter().any(|h| self.is_off(h.kind)))
             .count()
     }
 }
@@ -413,11 +392,7 @@ mod tests {
     fn builtin_holidays_parse() {
         let holidays = builtin_holidays();
         assert_eq!(holidays.len(), BUILTIN_HOLIDAYS_CSV.lines().count() - 1);
-        assert!(
-            holidays
-                .iter()
-                .all(|h| (2025..=2026).contains(&h.date.year()))
-        );
+        assert!(holidays.iter().all(|h| (2025..=2026).contains(&h.date.year())));
         let nyepi = holidays
             .iter()
             .find(|h| h.date == date(2026, 3, 19))
@@ -429,14 +404,8 @@ mod tests {
     #[test]
     fn domain_test_vector_received_tuesday_plus_three_is_next_friday() {
         let cal = builtin(true);
-        assert_eq!(
-            cal.add_working_days(date(2026, 3, 17), 3),
-            date(2026, 3, 27)
-        );
-        assert_eq!(
-            cal.working_days_between(date(2026, 3, 17), date(2026, 3, 27)),
-            3
-        );
+        assert_eq!(cal.add_working_days(date(2026, 3, 17), 3), date(2026, 3, 27));
+        assert_eq!(cal.working_days_between(date(2026, 3, 17), date(2026, 3, 27)), 3);
     }
 
     #[test]
@@ -445,10 +414,7 @@ mod tests {
         // 18 Mar (cuti), 20 Mar (cuti), 23 Mar (cuti) now count; 19 Mar (Nyepi) does not.
         assert!(cal.is_working_day(date(2026, 3, 18)));
         assert!(!cal.is_working_day(date(2026, 3, 19)));
-        assert_eq!(
-            cal.add_working_days(date(2026, 3, 17), 3),
-            date(2026, 3, 23)
-        );
+        assert_eq!(cal.add_working_days(date(2026, 3, 17), 3), date(2026, 3, 23));
         assert_ne!(
             cal.add_working_days(date(2026, 3, 17), 3),
             builtin(true).add_working_days(date(2026, 3, 17), 3)
@@ -465,40 +431,22 @@ mod tests {
         assert_eq!(cal.add_working_days(date(2026, 3, 6), 1), date(2026, 3, 9));
         assert_eq!(cal.add_working_days(date(2026, 3, 7), 1), date(2026, 3, 9));
         assert_eq!(cal.add_working_days(date(2026, 3, 8), 5), date(2026, 3, 13));
-        assert_eq!(
-            cal.add_working_days(date(2026, 3, 9), 10),
-            date(2026, 3, 23)
-        );
-        assert_eq!(
-            cal.working_days_between(date(2026, 3, 6), date(2026, 3, 8)),
-            0
-        );
+        assert_eq!(cal.add_working_days(date(2026, 3, 9), 10), date(2026, 3, 23));
+        assert_eq!(cal.working_days_between(date(2026, 3, 6), date(2026, 3, 8)), 0);
     }
 
     #[test]
     fn zero_working_days_is_the_start_even_on_a_holiday() {
         let cal = builtin(true);
-        assert_eq!(
-            cal.add_working_days(date(2026, 3, 19), 0),
-            date(2026, 3, 19)
-        );
-        assert_eq!(
-            cal.add_working_days(date(2026, 3, 21), 0),
-            date(2026, 3, 21)
-        );
+        assert_eq!(cal.add_working_days(date(2026, 3, 19), 0), date(2026, 3, 19));
+        assert_eq!(cal.add_working_days(date(2026, 3, 21), 0), date(2026, 3, 21));
     }
 
     #[test]
     fn working_days_between_is_negative_backwards() {
         let cal = builtin(true);
-        assert_eq!(
-            cal.working_days_between(date(2026, 3, 27), date(2026, 3, 17)),
-            -3
-        );
-        assert_eq!(
-            cal.working_days_between(date(2026, 3, 17), date(2026, 3, 17)),
-            0
-        );
+        assert_eq!(cal.working_days_between(date(2026, 3, 27), date(2026, 3, 17)), -3);
+        assert_eq!(cal.working_days_between(date(2026, 3, 17), date(2026, 3, 17)), 0);
     }
 
     #[test]
@@ -507,23 +455,16 @@ mod tests {
         let regional = parse_holidays_csv(csv).expect("valid CSV");
         assert_eq!(regional[0].kind, HolidayKind::Regional);
         for cuti_off in [true, false] {
-            let cal = WorkingCalendar::new(
-                builtin_holidays().into_iter().chain(regional.clone()),
-                cuti_off,
-            );
+            let cal = WorkingCalendar::new(builtin_holidays().into_iter().chain(regional.clone()), cuti_off);
             assert!(!cal.is_working_day(date(2026, 4, 14)));
             // Mon 13 Apr + 1 = Wed 15 Apr.
-            assert_eq!(
-                cal.add_working_days(date(2026, 4, 13), 1),
-                date(2026, 4, 15)
-            );
+            assert_eq!(cal.add_working_days(date(2026, 4, 13), 1), date(2026, 4, 15));
         }
     }
 
     #[test]
     fn bad_csv_line_reports_its_line_number() {
-        let csv =
-            "date,kind,name,decree\n2026-01-01,libur,Tahun Baru,SKB\n2026-02-30,libur,Salah,SKB\n";
+        let csv = "date,kind,name,decree\n2026-01-01,libur,Tahun Baru,SKB\n2026-02-30,libur,Salah,SKB\n";
         let err = parse_holidays_csv(csv).expect_err("30 February is invalid");
         assert_eq!(
             err,
@@ -599,11 +540,7 @@ mod tests {
         assert_eq!(OfficeTimeZone::Wib.offset().local_minus_utc(), 7 * 3600);
         assert_eq!(OfficeTimeZone::Wita.offset().local_minus_utc(), 8 * 3600);
         assert_eq!(OfficeTimeZone::Wit.offset().local_minus_utc(), 9 * 3600);
-        for tz in [
-            OfficeTimeZone::Wib,
-            OfficeTimeZone::Wita,
-            OfficeTimeZone::Wit,
-        ] {
+        for tz in [OfficeTimeZone::Wib, OfficeTimeZone::Wita, OfficeTimeZone::Wit] {
             assert_eq!(tz.label().parse::<OfficeTimeZone>(), Ok(tz));
             let json = serde_json::to_string(&tz).expect("serializes");
             assert_eq!(json, format!("\"{}\"", tz.label()));
@@ -611,10 +548,7 @@ mod tests {
         }
         assert_eq!(" wita ".parse::<OfficeTimeZone>(), Ok(OfficeTimeZone::Wita));
         assert_eq!("UTC".parse::<OfficeTimeZone>(), Err(ParseTimeZoneError));
-        assert_eq!(
-            ParseTimeZoneError.to_string(),
-            "Zona waktu harus WIB, WITA, atau WIT."
-        );
+        assert_eq!(ParseTimeZoneError.to_string(), "Zona waktu harus WIB, WITA, atau WIT.");
     }
 
     #[test]

@@ -23,9 +23,7 @@ pub const PSEUDO_VALUES: [&str; 2] = ["ya", "tidak"];
 /// Profile keys a form field may be prefilled from.
 pub const PREFILL_KEYS: [&str; 4] = ["birth_place", "birth_date", "full_name", "str_number"];
 /// Days of the week in week order, as written on a permit.
-pub const DAYS: [&str; 7] = [
-    "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
-];
+pub const DAYS: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
 
 const TEXT_MAX_CHARS: usize = 200;
 const TEXTAREA_MAX_CHARS: usize = 2000;
@@ -177,9 +175,7 @@ impl TryFrom<NeedRepr> for Need {
             (NeedKind::Required, None, None) => Ok(Need::Required),
             (NeedKind::Optional, None, None) => Ok(Need::Optional),
             (NeedKind::When, Some(field), Some(equals)) => Ok(Need::When { field, equals }),
-            (NeedKind::When, _, _) => {
-                Err("kebutuhan \"when\" memerlukan `field` dan `equals`".into())
-            }
+            (NeedKind::When, _, _) => Err("kebutuhan \"when\" memerlukan `field` dan `equals`".into()),
             _ => Err("`field` dan `equals` hanya untuk kebutuhan \"when\"".into()),
         }
     }
@@ -214,16 +210,14 @@ impl FileFormat {
 impl Catalog {
     /// Parses a catalog and checks its integrity (see [`Catalog::check_integrity`]).
     pub fn from_json(s: &str) -> Result<Catalog, CatalogError> {
-        let catalog: Catalog =
-            serde_json::from_str(s).map_err(|e| CatalogError::Json(e.to_string()))?;
+        let catalog: Catalog = serde_json::from_str(s).map_err(|e| CatalogError::Json(e.to_string()))?;
         catalog.check_integrity()?;
         Ok(catalog)
     }
 
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).expect(
-            "a catalog holds only strings, numbers, booleans and lists, which always serialise",
-        )
+        serde_json::to_string_pretty(self)
+            .expect("a catalog holds only strings, numbers, booleans and lists, which always serialise")
     }
 
     pub fn get(&self, code: &str) -> Option<&PermitType> {
@@ -252,10 +246,7 @@ impl Catalog {
         let mut codes = BTreeSet::new();
         for permit in &self.permit_types {
             if !codes.insert(permit.code.as_str()) {
-                problems.push(format!(
-                    "{}: kode jenis izin dipakai lebih dari sekali",
-                    permit.code
-                ));
+                problems.push(format!("{}: kode jenis izin dipakai lebih dari sekali", permit.code));
             }
             permit.collect_problems(&mut problems);
         }
@@ -282,9 +273,7 @@ impl PermitType {
         for field in &self.fields {
             let value = answers.get(&field.key).map_or("", |v| v.trim());
             let problem = if value.is_empty() {
-                field
-                    .required
-                    .then(|| format!("{} wajib diisi.", field.label))
+                field.required.then(|| format!("{} wajib diisi.", field.label))
             } else {
                 field.check_value(value)
             };
@@ -333,14 +322,10 @@ impl PermitType {
             }
         }
         if self.sla_working_days == 0 {
-            problems.push(format!(
-                "{code}: jangka waktu layanan harus 1 hari kerja atau lebih"
-            ));
+            problems.push(format!("{code}: jangka waktu layanan harus 1 hari kerja atau lebih"));
         }
         if self.max_active_per_person == 0 {
-            problems.push(format!(
-                "{code}: batas izin aktif per orang harus 1 atau lebih"
-            ));
+            problems.push(format!("{code}: batas izin aktif per orang harus 1 atau lebih"));
         }
         if self.validity.years == 0 {
             problems.push(format!("{code}: masa berlaku harus 1 tahun atau lebih"));
@@ -350,9 +335,7 @@ impl PermitType {
         for field in &self.fields {
             let key = &field.key;
             if !keys.insert(key.as_str()) {
-                problems.push(format!(
-                    "{code}: kunci isian \"{key}\" dipakai lebih dari sekali"
-                ));
+                problems.push(format!("{code}: kunci isian \"{key}\" dipakai lebih dari sekali"));
             }
             if !is_snake_case(key) {
                 problems.push(format!("{code}: kunci isian \"{key}\" harus snake_case"));
@@ -365,17 +348,9 @@ impl PermitType {
                     "{code}: pilihan \"{key}\" harus punya paling sedikit satu opsi"
                 )),
                 FieldKind::Select => {
-                    let distinct: BTreeSet<String> = field
-                        .options
-                        .iter()
-                        .map(|o| o.trim().to_lowercase())
-                        .collect();
-                    if distinct.len() != field.options.len()
-                        || field.options.iter().any(|o| o.trim().is_empty())
-                    {
-                        problems.push(format!(
-                            "{code}: opsi \"{key}\" harus berisi dan tidak boleh ganda"
-                        ));
+                    let distinct: BTreeSet<String> = field.options.iter().map(|o| o.trim().to_lowercase()).collect();
+                    if distinct.len() != field.options.len() || field.options.iter().any(|o| o.trim().is_empty()) {
+                        problems.push(format!("{code}: opsi \"{key}\" harus berisi dan tidak boleh ganda"));
                     }
                 }
                 _ if !field.options.is_empty() => problems.push(format!(
@@ -396,9 +371,7 @@ impl PermitType {
         for req in &self.requirements {
             let key = &req.key;
             if !req_keys.insert(key.as_str()) {
-                problems.push(format!(
-                    "{code}: kunci syarat \"{key}\" dipakai lebih dari sekali"
-                ));
+                problems.push(format!("{code}: kunci syarat \"{key}\" dipakai lebih dari sekali"));
             }
             if !is_snake_case(key) {
                 problems.push(format!("{code}: kunci syarat \"{key}\" harus snake_case"));
@@ -407,14 +380,10 @@ impl PermitType {
                 problems.push(format!("{code}: syarat \"{key}\" tidak berlabel"));
             }
             if req.formats.is_empty() {
-                problems.push(format!(
-                    "{code}: syarat \"{key}\" harus punya format berkas"
-                ));
+                problems.push(format!("{code}: syarat \"{key}\" harus punya format berkas"));
             }
             if req.max_size_kb == 0 {
-                problems.push(format!(
-                    "{code}: ukuran maksimal syarat \"{key}\" harus lebih dari 0"
-                ));
+                problems.push(format!("{code}: ukuran maksimal syarat \"{key}\" harus lebih dari 0"));
             }
             if let Need::When { field, equals } = &req.need {
                 self.check_condition(key, field, equals, problems);
@@ -422,13 +391,7 @@ impl PermitType {
         }
     }
 
-    fn check_condition(
-        &self,
-        req_key: &str,
-        field: &str,
-        equals: &str,
-        problems: &mut Vec<String>,
-    ) {
+    fn check_condition(&self, req_key: &str, field: &str, equals: &str, problems: &mut Vec<String>) {
         let code = &self.code;
         let wanted = equals.trim().to_lowercase();
         if PSEUDO_FIELDS.contains(&field) {
@@ -469,16 +432,8 @@ impl FormField {
             FieldKind::Date => check_date(label, value),
             FieldKind::Select => {
                 let wanted = value.to_lowercase();
-                (!self
-                    .options
-                    .iter()
-                    .any(|o| o.trim().to_lowercase() == wanted))
-                .then(|| {
-                    format!(
-                        "{label} harus salah satu dari: {}.",
-                        self.options.join(", ")
-                    )
-                })
+                (!self.options.iter().any(|o| o.trim().to_lowercase() == wanted))
+                    .then(|| format!("{label} harus salah satu dari: {}.", self.options.join(", ")))
             }
             FieldKind::Days => parse_days(value).err().map(|e| e.message(label)),
             FieldKind::TimeRange => check_time_range(label, value),
@@ -566,9 +521,9 @@ enum DaysError {
 impl DaysError {
     fn message(&self, label: &str) -> String {
         match self {
-            DaysError::NoDay => format!(
-                "{label} harus berisi paling sedikit satu hari, dipisahkan koma, misalnya Senin, Rabu."
-            ),
+            DaysError::NoDay => {
+                format!("{label} harus berisi paling sedikit satu hari, dipisahkan koma, misalnya Senin, Rabu.")
+            }
             DaysError::Unknown(word) if word.contains('-') => format!(
                 "{label}: tulis setiap hari satu per satu, dipisahkan koma, misalnya Senin, Selasa, Rabu (bukan \"{word}\")."
             ),
@@ -697,21 +652,11 @@ mod tests {
     static BUILTIN: LazyLock<Catalog> = LazyLock::new(Catalog::builtin);
 
     fn answers(pairs: &[(&str, &str)]) -> Answers {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     /// key, label, kind, required, example, prefill
-    type FieldRow<'a> = (
-        &'a str,
-        &'a str,
-        FieldKind,
-        bool,
-        Option<&'a str>,
-        Option<&'a str>,
-    );
+    type FieldRow<'a> = (&'a str, &'a str, FieldKind, bool, Option<&'a str>, Option<&'a str>);
 
     fn drsp() -> &'static PermitType {
         BUILTIN.get("SIP-DRSP").expect("SIP-DRSP is in the catalog")
@@ -831,11 +776,7 @@ mod tests {
 
     #[test]
     fn builtin_catalog_has_the_24_types_in_domain_order() {
-        let codes: Vec<&str> = BUILTIN
-            .permit_types
-            .iter()
-            .map(|p| p.code.as_str())
-            .collect();
+        let codes: Vec<&str> = BUILTIN.permit_types.iter().map(|p| p.code.as_str()).collect();
         assert_eq!(
             codes,
             [
@@ -874,10 +815,7 @@ mod tests {
 
     #[test]
     fn builtin_catalog_round_trips_through_json() {
-        assert_eq!(
-            Catalog::from_json(&BUILTIN.to_json_pretty()).as_ref(),
-            Ok(&*BUILTIN)
-        );
+        assert_eq!(Catalog::from_json(&BUILTIN.to_json_pretty()).as_ref(), Ok(&*BUILTIN));
     }
 
     #[test]
@@ -902,24 +840,16 @@ mod tests {
                 p.code
             );
             assert!(
-                p.legal_basis
-                    .iter()
-                    .any(|l| l.contains("Nomor 17 Tahun 2023")),
+                p.legal_basis.iter().any(|l| l.contains("Nomor 17 Tahun 2023")),
                 "{}",
                 p.code
             );
             assert!(
-                p.legal_basis
-                    .iter()
-                    .any(|l| l.contains("Nomor 28 Tahun 2024")),
+                p.legal_basis.iter().any(|l| l.contains("Nomor 28 Tahun 2024")),
                 "{}",
                 p.code
             );
-            assert!(
-                !p.description.is_empty() && p.description.ends_with('.'),
-                "{}",
-                p.code
-            );
+            assert!(!p.description.is_empty() && p.description.ends_with('.'), "{}", p.code);
         }
     }
 
@@ -927,9 +857,7 @@ mod tests {
     fn every_type_requires_the_legal_minimum_str_and_practice_place_letter() {
         for p in &BUILTIN.permit_types {
             for key in ["str", "keterangan_tempat_praktik"] {
-                let r = p
-                    .requirement(key)
-                    .unwrap_or_else(|| panic!("{}: no {key}", p.code));
+                let r = p.requirement(key).unwrap_or_else(|| panic!("{}: no {key}", p.code));
                 assert_eq!(r.need, Need::Required, "{} {key}", p.code);
                 assert!(!r.local_choice, "{} {key} is a legal minimum", p.code);
             }
@@ -937,9 +865,7 @@ mod tests {
                 p.requirement("str")
                     .is_some_and(|r| r.label.contains("Surat Tanda Registrasi"))
             );
-            let str_field = p
-                .field("nomor_str")
-                .expect("every type asks the STR number");
+            let str_field = p.field("nomor_str").expect("every type asks the STR number");
             assert_eq!(str_field.prefill.as_deref(), Some("str_number"));
             // The practice place's name and address are asked in Tahap 1 (Lokasi Izin), not here.
             assert!(p.field("nama_fasyankes").is_none());
@@ -949,9 +875,7 @@ mod tests {
     #[test]
     fn professional_organisation_recommendation_is_never_demanded() {
         for p in &BUILTIN.permit_types {
-            let f = p
-                .field("nomor_rekomendasi_op")
-                .expect("kept as an optional field");
+            let f = p.field("nomor_rekomendasi_op").expect("kept as an optional field");
             assert!(!f.required, "{}", p.code);
             if let Some(r) = p.requirement("rekomendasi_organisasi_profesi") {
                 assert_eq!(r.need, Need::Optional, "{}", p.code);
@@ -980,9 +904,7 @@ mod tests {
         let by_proxy = answers(&[("pemohon.kuasa", "ya")]);
         let in_person = answers(&[("pemohon.kuasa", "tidak")]);
         for p in &BUILTIN.permit_types {
-            let kuasa = p
-                .requirement("surat_kuasa")
-                .expect("every type has surat_kuasa");
+            let kuasa = p.requirement("surat_kuasa").expect("every type has surat_kuasa");
             assert!(p.is_triggered(kuasa, &by_proxy), "{}", p.code);
             assert!(!p.is_triggered(kuasa, &in_person), "{}", p.code);
         }
@@ -1021,14 +943,7 @@ mod tests {
                     Some("Denpasar"),
                     Some("birth_place")
                 ),
-                (
-                    "tanggal_lahir",
-                    "Tanggal Lahir",
-                    Date,
-                    true,
-                    None,
-                    Some("birth_date")
-                ),
+                ("tanggal_lahir", "Tanggal Lahir", Date, true, None, Some("birth_date")),
                 (
                     "nama_sesuai_ijazah",
                     "Nama Lengkap (Sesuai Ijazah)",
@@ -1053,14 +968,7 @@ mod tests {
                     Some("Pukul 08:00 s/d 12:00 WITA"),
                     None,
                 ),
-                (
-                    "permohonan_ke",
-                    "Permohonan SIP yang Ke",
-                    Select,
-                    true,
-                    None,
-                    None
-                ),
+                ("permohonan_ke", "Permohonan SIP yang Ke", Select, true, None, None),
                 (
                     "nomor_str",
                     "Nomor STR (Surat Tanda Registrasi)",
@@ -1077,14 +985,7 @@ mod tests {
                     Some("21/PKB01-BALI.N.IT/2021"),
                     None,
                 ),
-                (
-                    "jenis_tempat_praktik",
-                    "Jenis Tempat Praktik",
-                    Select,
-                    true,
-                    None,
-                    None
-                ),
+                ("jenis_tempat_praktik", "Jenis Tempat Praktik", Select, true, None, None),
             ]
         );
         assert_eq!(
@@ -1093,10 +994,7 @@ mod tests {
         );
         assert_eq!(
             p.field("jenis_tempat_praktik").map(|f| f.options.clone()),
-            Some(vec![
-                "Fasilitas Pelayanan Kesehatan".into(),
-                "Praktik Mandiri".into()
-            ])
+            Some(vec!["Fasilitas Pelayanan Kesehatan".into(), "Praktik Mandiri".into()])
         );
         let op_hint = p
             .field("nomor_rekomendasi_op")
@@ -1130,13 +1028,7 @@ mod tests {
         assert_eq!(
             got,
             [
-                (
-                    "ktp",
-                    "Scan KTP Pemohon/Penanggung Jawab",
-                    &Need::Required,
-                    pdf,
-                    2048
-                ),
+                ("ktp", "Scan KTP Pemohon/Penanggung Jawab", &Need::Required, pdf, 2048),
                 (
                     "rekomendasi_dinkes",
                     "Scan Rekomendasi dari Dinas Kesehatan Perihal SIP Dokter Spesialis",
@@ -1144,13 +1036,7 @@ mod tests {
                     pdf,
                     2048,
                 ),
-                (
-                    "pas_foto",
-                    "Pas Foto Berwarna 4 x 6 cm",
-                    &Need::Required,
-                    photo,
-                    1024
-                ),
+                ("pas_foto", "Pas Foto Berwarna 4 x 6 cm", &Need::Required, photo, 1024),
                 (
                     "izin_operasional_fasyankes",
                     "Scan Izin Operasional Fasyankes (Rumah Sakit / Klinik / Apotik)",
@@ -1217,11 +1103,7 @@ mod tests {
             p.procedure[10],
             "Menyerahkan SK. Izin kepada Pemohon dan Mencatat dalam Register"
         );
-        let seed: Vec<&Requirement> = p
-            .requirements
-            .iter()
-            .filter(|r| r.key != "surat_kuasa")
-            .collect();
+        let seed: Vec<&Requirement> = p.requirements.iter().filter(|r| r.key != "surat_kuasa").collect();
         assert_eq!(seed.len(), 9);
         assert!(seed.iter().all(|r| r.label.starts_with("Unggah ")));
         let foto = p.requirement("pas_foto").expect("pas foto");
@@ -1229,13 +1111,9 @@ mod tests {
             (foto.formats.as_slice(), foto.max_size_kb),
             (&[FileFormat::Jpg][..], 1024)
         );
-        let letter = p
-            .requirement("keterangan_tempat_praktik")
-            .expect("facility letter");
+        let letter = p.requirement("keterangan_tempat_praktik").expect("facility letter");
         assert!(letter.label.contains("bermaterai Rp.10.000,-"));
-        let company = p
-            .requirement("bpjs_ketenagakerjaan")
-            .expect("BPJS Ketenagakerjaan");
+        let company = p.requirement("bpjs_ketenagakerjaan").expect("BPJS Ketenagakerjaan");
         assert_eq!(
             company.need,
             Need::When {
@@ -1262,12 +1140,7 @@ mod tests {
             "Daftar Alat Kesehatan di Ruangan (untuk Praktik Pribadi/Mandiri)",
             "Denah Lokasi Tempat Praktik (untuk praktik pribadi/mandiri)",
         ];
-        let first_ten: Vec<&str> = p
-            .requirements
-            .iter()
-            .take(10)
-            .map(|r| r.label.as_str())
-            .collect();
+        let first_ten: Vec<&str> = p.requirements.iter().take(10).map(|r| r.label.as_str()).collect();
         assert_eq!(first_ten, seed_labels);
 
         let base = answers(&[("jenis_tempat_praktik", "Fasilitas Pelayanan Kesehatan")]);
@@ -1337,10 +1210,7 @@ mod tests {
             errors.get("nomor_str").map(String::as_str),
             Some("Nomor STR (Surat Tanda Registrasi) wajib diisi.")
         );
-        assert!(
-            !errors.contains_key("nomor_rekomendasi_op"),
-            "optional field"
-        );
+        assert!(!errors.contains_key("nomor_rekomendasi_op"), "optional field");
         assert_eq!(errors.len(), 8);
         let blank = answers(&[("tempat_lahir", "   ")]);
         assert!(drsp().check_answers(&blank).contains_key("tempat_lahir"));
@@ -1377,10 +1247,7 @@ mod tests {
         ] {
             assert!(error_for("angka", bad).is_some(), "{bad}");
         }
-        assert_eq!(
-            error_for("angka", "0").as_deref(),
-            Some("angka paling kecil 1.")
-        );
+        assert_eq!(error_for("angka", "0").as_deref(), Some("angka paling kecil 1."));
     }
 
     #[test]
@@ -1417,12 +1284,7 @@ mod tests {
 
     #[test]
     fn days_are_distinct_week_days() {
-        for good in [
-            "Senin",
-            "senin, RABU",
-            "Jum'at, Sabtu, Minggu",
-            "Senin, Selasa,",
-        ] {
+        for good in ["Senin", "senin, RABU", "Jum'at, Sabtu, Minggu", "Senin, Selasa,"] {
             assert_eq!(error_for("hari", good), None, "{good}");
         }
         assert_eq!(
@@ -1490,10 +1352,7 @@ mod tests {
         assert!(p.is_triggered(kuasa, &answers(&[("pemohon.kuasa", "YA")])));
         assert!(!p.is_triggered(kuasa, &answers(&[("pemohon.kuasa", "tidak")])));
         assert!(p.is_triggered(p.requirement("wajib").expect("wajib"), &Answers::new()));
-        assert!(!p.is_triggered(
-            p.requirement("pilihan_saja").expect("optional"),
-            &Answers::new()
-        ));
+        assert!(!p.is_triggered(p.requirement("pilihan_saja").expect("optional"), &Answers::new()));
         let keys: Vec<&str> = p
             .needed_requirements(&answers(&[("pilihan", "B"), ("pemohon.kuasa", "ya")]))
             .iter()
@@ -1520,10 +1379,7 @@ mod tests {
     fn time_ranges_are_shown_with_s_d() {
         assert_eq!(format_time_range("08:00-12:00"), "08:00 s/d 12:00");
         assert_eq!(format_time_range("8.00 - 12.30"), "08:00 s/d 12:30");
-        assert_eq!(
-            format_time_range("Pukul 08:00 s/d 12:00 WITA"),
-            "08:00 s/d 12:00"
-        );
+        assert_eq!(format_time_range("Pukul 08:00 s/d 12:00 WITA"), "08:00 s/d 12:00");
         assert_eq!(format_time_range(" sore "), "sore");
     }
 
@@ -1548,27 +1404,16 @@ mod tests {
 
     #[test]
     fn malformed_json_and_unknown_fields_are_json_errors() {
-        assert!(matches!(
-            Catalog::from_json("{"),
-            Err(CatalogError::Json(_))
-        ));
-        let extra =
+        assert!(matches!(Catalog::from_json("{"), Err(CatalogError::Json(_))));
+        let extra = sample()
+            .to_json_pretty()
+            .replacen("\"version\": 1", "\"version\": 1, \"versi\": 2", 1);
+        assert!(matches!(Catalog::from_json(&extra), Err(CatalogError::Json(_))));
+        let extra_need =
             sample()
                 .to_json_pretty()
-                .replacen("\"version\": 1", "\"version\": 1, \"versi\": 2", 1);
-        assert!(matches!(
-            Catalog::from_json(&extra),
-            Err(CatalogError::Json(_))
-        ));
-        let extra_need = sample().to_json_pretty().replacen(
-            "\"kind\": \"required\"",
-            "\"kind\": \"required\", \"x\": 1",
-            1,
-        );
-        assert!(matches!(
-            Catalog::from_json(&extra_need),
-            Err(CatalogError::Json(_))
-        ));
+                .replacen("\"kind\": \"required\"", "\"kind\": \"required\", \"x\": 1", 1);
+        assert!(matches!(Catalog::from_json(&extra_need), Err(CatalogError::Json(_))));
         let field_on_required = sample().to_json_pretty().replacen(
             "\"kind\": \"required\"",
             "\"kind\": \"required\", \"field\": \"teks\"",
@@ -1578,30 +1423,22 @@ mod tests {
             Catalog::from_json(&field_on_required),
             Err(CatalogError::Json(_))
         ));
-        let when_without_equals =
-            sample()
-                .to_json_pretty()
-                .replacen("\"equals\": \"B\"", "\"x\": 1", 1);
+        let when_without_equals = sample().to_json_pretty().replacen("\"equals\": \"B\"", "\"x\": 1", 1);
         assert!(matches!(
             Catalog::from_json(&when_without_equals),
             Err(CatalogError::Json(_))
         ));
-        let when_half =
-            sample()
-                .to_json_pretty()
-                .replacen(",\n            \"equals\": \"B\"", "", 1);
+        let when_half = sample()
+            .to_json_pretty()
+            .replacen(",\n            \"equals\": \"B\"", "", 1);
         assert!(
             matches!(Catalog::from_json(&when_half), Err(CatalogError::Json(_))),
             "{when_half}"
         );
-        let bad_kind =
-            sample()
-                .to_json_pretty()
-                .replacen("\"kind\": \"text\"", "\"kind\": \"email\"", 1);
-        assert!(matches!(
-            Catalog::from_json(&bad_kind),
-            Err(CatalogError::Json(_))
-        ));
+        let bad_kind = sample()
+            .to_json_pretty()
+            .replacen("\"kind\": \"text\"", "\"kind\": \"email\"", 1);
+        assert!(matches!(Catalog::from_json(&bad_kind), Err(CatalogError::Json(_))));
     }
 
     #[test]
@@ -1631,27 +1468,18 @@ mod tests {
 
     #[test]
     fn select_options_must_match_the_kind() {
+        assert!(invalid_after(|c| c.permit_types[0].fields[3].options.clear()).contains("paling sedikit satu opsi"));
         assert!(
-            invalid_after(|c| c.permit_types[0].fields[3].options.clear())
-                .contains("paling sedikit satu opsi")
+            invalid_after(|c| c.permit_types[0].fields[0].options.push("x".into())).contains("tidak boleh punya opsi")
         );
-        assert!(
-            invalid_after(|c| c.permit_types[0].fields[0].options.push("x".into()))
-                .contains("tidak boleh punya opsi")
-        );
-        assert!(
-            invalid_after(|c| c.permit_types[0].fields[3].options.push("a".into()))
-                .contains("tidak boleh ganda")
-        );
+        assert!(invalid_after(|c| c.permit_types[0].fields[3].options.push("a".into())).contains("tidak boleh ganda"));
     }
 
     #[test]
     fn conditions_must_point_at_a_real_field_and_option() {
         let set_need = |field: &str, equals: &str| {
             let (field, equals) = (field.to_string(), equals.to_string());
-            invalid_after(move |c| {
-                c.permit_types[0].requirements[2].need = Need::When { field, equals }
-            })
+            invalid_after(move |c| c.permit_types[0].requirements[2].need = Need::When { field, equals })
         };
         assert!(set_need("tidak_ada", "B").contains("isian \"tidak_ada\" yang tidak ada"));
         assert!(set_need("pilihan", "C").contains("bukan opsi isian \"pilihan\""));
@@ -1668,18 +1496,11 @@ mod tests {
     #[test]
     fn numbers_and_formats_must_be_usable() {
         assert!(
-            invalid_after(|c| c.permit_types[0].requirements[0].formats.clear())
-                .contains("harus punya format berkas")
+            invalid_after(|c| c.permit_types[0].requirements[0].formats.clear()).contains("harus punya format berkas")
         );
-        assert!(
-            invalid_after(|c| c.permit_types[0].requirements[0].max_size_kb = 0)
-                .contains("ukuran maksimal")
-        );
+        assert!(invalid_after(|c| c.permit_types[0].requirements[0].max_size_kb = 0).contains("ukuran maksimal"));
         assert!(invalid_after(|c| c.permit_types[0].sla_working_days = 0).contains("jangka waktu"));
-        assert!(
-            invalid_after(|c| c.permit_types[0].max_active_per_person = 0)
-                .contains("batas izin aktif")
-        );
+        assert!(invalid_after(|c| c.permit_types[0].max_active_per_person = 0).contains("batas izin aktif"));
         assert!(invalid_after(|c| c.permit_types[0].validity.years = 0).contains("masa berlaku"));
     }
 
@@ -1687,18 +1508,9 @@ mod tests {
     fn names_codes_keys_and_dates_must_be_well_formed() {
         assert!(invalid_after(|c| c.permit_types[0].code = "sip-x".into()).contains("huruf besar"));
         assert!(invalid_after(|c| c.permit_types[0].code = "SIP X".into()).contains("huruf besar"));
-        assert!(
-            invalid_after(|c| c.permit_types[0].fields[0].key = "Teks".into())
-                .contains("snake_case")
-        );
-        assert!(
-            invalid_after(|c| c.permit_types[0].requirements[0].key = "wajib-1".into())
-                .contains("snake_case")
-        );
-        assert!(
-            invalid_after(|c| c.permit_types[0].fields[0].prefill = Some("nik".into()))
-                .contains("\"nik\"")
-        );
+        assert!(invalid_after(|c| c.permit_types[0].fields[0].key = "Teks".into()).contains("snake_case"));
+        assert!(invalid_after(|c| c.permit_types[0].requirements[0].key = "wajib-1".into()).contains("snake_case"));
+        assert!(invalid_after(|c| c.permit_types[0].fields[0].prefill = Some("nik".into())).contains("\"nik\""));
         assert!(invalid_after(|c| c.published = "2026-02-30".into()).contains("tanggal terbit"));
         assert!(invalid_after(|c| c.permit_types[0].name = " ".into()).contains("nama kosong"));
     }
@@ -1709,10 +1521,7 @@ mod tests {
             c.permit_types[0].sla_working_days = 0;
             c.permit_types[0].requirements[0].formats.clear();
         });
-        assert!(
-            msg.contains("jangka waktu") && msg.contains("format berkas"),
-            "{msg}"
-        );
+        assert!(msg.contains("jangka waktu") && msg.contains("format berkas"), "{msg}");
     }
 
     proptest! {

@@ -32,9 +32,7 @@ pub struct Email(String);
 pub enum EmailError {
     #[error("Alamat email wajib diisi.")]
     Empty,
-    #[error(
-        "Alamat email tidak valid. Mohon periksa kembali penulisannya, contoh: nama@contoh.co.id."
-    )]
+    #[error("Alamat email tidak valid. Mohon periksa kembali penulisannya, contoh: nama@contoh.co.id.")]
     Invalid,
     #[error(
         "Alamat email terlalu panjang (paling banyak 254 karakter, dan paling banyak 64 karakter sebelum tanda @)."
@@ -49,10 +47,7 @@ impl Email {
         if s.is_empty() {
             return Err(EmailError::Empty);
         }
-        if !s.is_ascii()
-            || s.chars()
-                .any(|c| c.is_ascii_whitespace() || c.is_ascii_control())
-        {
+        if !s.is_ascii() || s.chars().any(|c| c.is_ascii_whitespace() || c.is_ascii_control()) {
             return Err(EmailError::Invalid);
         }
         let s = s.to_ascii_lowercase();
@@ -225,10 +220,7 @@ mod tests {
     #[test]
     fn long_addresses_are_too_long() {
         let local65 = "a".repeat(65);
-        assert_eq!(
-            Email::parse(&format!("{local65}@contoh.com")),
-            Err(EmailError::TooLong)
-        );
+        assert_eq!(Email::parse(&format!("{local65}@contoh.com")), Err(EmailError::TooLong));
         let local64 = "a".repeat(64);
         assert!(Email::parse(&format!("{local64}@contoh.com")).is_ok());
 
@@ -248,10 +240,7 @@ mod tests {
     #[test]
     fn domain_label_over_63_characters_is_invalid() {
         let label = "b".repeat(64);
-        assert_eq!(
-            Email::parse(&format!("a@{label}.com")),
-            Err(EmailError::Invalid)
-        );
+        assert_eq!(Email::parse(&format!("a@{label}.com")), Err(EmailError::Invalid));
     }
 
     #[test]
@@ -260,10 +249,7 @@ mod tests {
         let json = serde_json::to_string(&email).unwrap();
         assert_eq!(json, "\"budi@contoh.com\"");
         assert_eq!(serde_json::from_str::<Email>(&json).unwrap(), email);
-        assert_eq!(
-            serde_json::from_str::<Email>("\"BUDI@CONTOH.COM\"").unwrap(),
-            email
-        );
+        assert_eq!(serde_json::from_str::<Email>("\"BUDI@CONTOH.COM\"").unwrap(), email);
         assert!(serde_json::from_str::<Email>("\"budi\"").is_err());
     }
 
@@ -276,11 +262,7 @@ mod tests {
     #[test]
     fn error_messages_are_in_indonesian() {
         assert_eq!(EmailError::Empty.to_string(), "Alamat email wajib diisi.");
-        assert!(
-            EmailError::Invalid
-                .to_string()
-                .starts_with("Alamat email tidak valid.")
-        );
+        assert!(EmailError::Invalid.to_string().starts_with("Alamat email tidak valid."));
     }
 
     proptest! {

@@ -20,9 +20,8 @@ pub const NIK_LEN: usize = 16;
 
 /// The 38 province codes of Kemendagri (see data/wilayah/provinces.csv).
 pub const PROVINCE_CODES: [&str; 38] = [
-    "11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36",
-    "51", "52", "53", "61", "62", "63", "64", "65", "71", "72", "73", "74", "75", "76", "81", "82",
-    "91", "92", "93", "94", "95", "96",
+    "11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36", "51", "52", "53",
+    "61", "62", "63", "64", "65", "71", "72", "73", "74", "75", "76", "81", "82", "91", "92", "93", "94", "95", "96",
 ];
 
 /// A valid NIK: 16 ASCII digits with a known province, a real birth date and a non-zero serial.
@@ -38,9 +37,7 @@ pub enum NikError {
     WrongLength { len: usize },
     #[error("NIK hanya boleh berisi angka 0–9, tanpa spasi, titik, huruf, atau tanda hubung.")]
     NotDigits,
-    #[error(
-        "Dua digit pertama NIK ({code}) bukan kode provinsi yang dikenal. Mohon periksa kembali NIK Anda."
-    )]
+    #[error("Dua digit pertama NIK ({code}) bukan kode provinsi yang dikenal. Mohon periksa kembali NIK Anda.")]
     UnknownProvince { code: String },
     #[error(
         "Digit ke-7 dan ke-8 NIK (tanggal lahir) tidak valid: seharusnya 01–31 untuk laki-laki atau 41–71 untuk perempuan."
@@ -342,14 +339,8 @@ mod tests {
 
     #[test]
     fn wrong_length_reports_the_number_of_digits_typed() {
-        assert_eq!(
-            parse("327301010190001"),
-            Err(NikError::WrongLength { len: 15 })
-        );
-        assert_eq!(
-            parse("32730101019000011"),
-            Err(NikError::WrongLength { len: 17 })
-        );
+        assert_eq!(parse("327301010190001"), Err(NikError::WrongLength { len: 15 }));
+        assert_eq!(parse("32730101019000011"), Err(NikError::WrongLength { len: 17 }));
         assert_eq!(
             NikError::WrongLength { len: 15 }.to_string(),
             "NIK harus terdiri dari 16 digit angka (Anda mengetik 15 digit)."

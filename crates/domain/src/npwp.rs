@@ -23,9 +23,7 @@ pub struct Npwp(String);
 pub enum NpwpError {
     #[error("NPWP wajib diisi.")]
     Empty,
-    #[error(
-        "NPWP hanya boleh berisi angka (titik, tanda hubung, dan spasi boleh dipakai sebagai pemisah)."
-    )]
+    #[error("NPWP hanya boleh berisi angka (titik, tanda hubung, dan spasi boleh dipakai sebagai pemisah).")]
     NotDigits,
     #[error(
         "NPWP harus terdiri dari 16 digit angka, atau 15 digit untuk NPWP format lama (Anda mengetik {len} digit)."
@@ -141,14 +139,8 @@ mod tests {
 
     #[test]
     fn letters_and_other_punctuation_are_refused() {
-        assert_eq!(
-            Npwp::parse("01.234.567.8-901.00O"),
-            Err(NpwpError::NotDigits)
-        );
-        assert_eq!(
-            Npwp::parse("01/234/567/8/901/000"),
-            Err(NpwpError::NotDigits)
-        );
+        assert_eq!(Npwp::parse("01.234.567.8-901.00O"), Err(NpwpError::NotDigits));
+        assert_eq!(Npwp::parse("01/234/567/8/901/000"), Err(NpwpError::NotDigits));
     }
 
     #[test]

@@ -13,7 +13,9 @@ pub enum PatternError {
     NoSequence,
     #[error("Pola nomor harus memuat {{year}} (tahun), karena nomor urut dimulai lagi setiap tahun.")]
     NoYear,
-    #[error("Pola nomor memuat bagian yang tidak dikenal: {0}. Yang dapat dipakai: {{seq}}, {{seq:04}}, {{year}}, {{code}}, {{office}}.")]
+    #[error(
+        "Pola nomor memuat bagian yang tidak dikenal: {0}. Yang dapat dipakai: {{seq}}, {{seq:04}}, {{year}}, {{code}}, {{office}}."
+    )]
     UnknownToken(String),
     #[error("Pola nomor paling panjang 100 karakter dan hanya memuat huruf, angka, dan tanda / . - _ spasi.")]
     BadCharacters,
@@ -34,7 +36,10 @@ fn parts(s: &str) -> Result<Vec<Part<'_>>, PatternError> {
         if start > 0 {
             out.push(Part::Text(&rest[..start]));
         }
-        let end = rest[start..].find('}').ok_or_else(|| PatternError::UnknownToken(rest[start..].to_string()))? + start;
+        let end = rest[start..]
+            .find('}')
+            .ok_or_else(|| PatternError::UnknownToken(rest[start..].to_string()))?
+            + start;
         let token = &rest[start + 1..end];
         out.push(match token {
             "seq" => Part::Seq(1),
@@ -42,7 +47,9 @@ fn parts(s: &str) -> Result<Vec<Part<'_>>, PatternError> {
             "code" => Part::Code,
             "office" => Part::Office,
             t if t.starts_with("seq:") => {
-                let width = t[4..].parse::<usize>().map_err(|_| PatternError::UnknownToken(format!("{{{t}}}")))?;
+                let width = t[4..]
+                    .parse::<usize>()
+                    .map_err(|_| PatternError::UnknownToken(format!("{{{t}}}")))?;
                 if !(1..=9).contains(&width) {
                     return Err(PatternError::UnknownToken(format!("{{{t}}}")));
                 }
@@ -115,17 +122,34 @@ mod tests {
     fn the_domain_example_formats_as_expected() {
         let p = NumberPattern::parse("503/{seq:04}/SIP-DRSP/DPMPTSP/{year}").unwrap();
         assert_eq!(p.format(42, 2026, "SIP-DRSP", "JBR"), "503/0042/SIP-DRSP/DPMPTSP/2026");
-        assert_eq!(NumberPattern::default_pattern().format(7, 2027, "SIP-BDN", "PTK"), "503/0007/SIP-BDN/DPMPTSP-PTK/2027");
-        assert_eq!(NumberPattern::parse("{office}-{year}-{seq}").unwrap().format(12345, 2026, "X", "PTK"), "PTK-2026-12345");
+        assert_eq!(
+            NumberPattern::default_pattern().format(7, 2027, "SIP-BDN", "PTK"),
+            "503/0007/SIP-BDN/DPMPTSP-PTK/2027"
+        );
+        assert_eq!(
+            NumberPattern::parse("{office}-{year}-{seq}")
+                .unwrap()
+                .format(12345, 2026, "X", "PTK"),
+            "PTK-2026-12345"
+        );
     }
 
     #[test]
     fn patterns_without_sequence_or_year_or_with_unknown_parts_are_refused() {
         assert_eq!(NumberPattern::parse("503/SIP/{year}"), Err(PatternError::NoSequence));
         assert_eq!(NumberPattern::parse("503/{seq:04}/SIP"), Err(PatternError::NoYear));
-        assert!(matches!(NumberPattern::parse("{seq}/{yr}"), Err(PatternError::UnknownToken(_))));
-        assert!(matches!(NumberPattern::parse("{seq:0}/{year}"), Err(PatternError::UnknownToken(_))));
-        assert_eq!(NumberPattern::parse("<script>{seq}{year}"), Err(PatternError::BadCharacters));
+        assert!(matches!(
+            NumberPattern::parse("{seq}/{yr}"),
+            Err(PatternError::UnknownToken(_))
+        ));
+        assert!(matches!(
+            NumberPattern::parse("{seq:0}/{year}"),
+            Err(PatternError::UnknownToken(_))
+        ));
+        assert_eq!(
+            NumberPattern::parse("<script>{seq}{year}"),
+            Err(PatternError::BadCharacters)
+        );
     }
 
     proptest! {

@@ -109,18 +109,11 @@ mod tests {
     fn common_password_list_has_at_least_1000_lower_case_entries() {
         let lines: Vec<&str> = COMMON_PASSWORDS_TXT.lines().collect();
         assert!(lines.len() >= 1000, "only {} lines", lines.len());
-        assert!(
-            COMMON_PASSWORDS.len() >= 1000,
-            "only {} unique",
-            COMMON_PASSWORDS.len()
-        );
+        assert!(COMMON_PASSWORDS.len() >= 1000, "only {} unique", COMMON_PASSWORDS.len());
         for line in &lines {
             assert_eq!(*line, line.to_lowercase(), "not lower-case: {line:?}");
             assert_eq!(*line, line.trim(), "surrounding whitespace: {line:?}");
-            assert!(
-                line.chars().count() >= MIN_LEN,
-                "shorter than {MIN_LEN}: {line:?}"
-            );
+            assert!(line.chars().count() >= MIN_LEN, "shorter than {MIN_LEN}: {line:?}");
         }
     }
 
@@ -148,33 +141,20 @@ mod tests {
             "PASSWORD",
             "Bismillah",
         ] {
-            assert_eq!(
-                Password::parse(pw, &[]),
-                Err(PasswordError::TooCommon),
-                "{pw}"
-            );
+            assert_eq!(Password::parse(pw, &[]), Err(PasswordError::TooCommon), "{pw}");
         }
     }
 
     #[test]
     fn one_repeated_character_is_too_common() {
-        assert_eq!(
-            Password::parse("zzzzzzzzzzzz", &[]),
-            Err(PasswordError::TooCommon)
-        );
+        assert_eq!(Password::parse("zzzzzzzzzzzz", &[]), Err(PasswordError::TooCommon));
     }
 
     #[test]
     fn short_passwords_are_refused_counting_characters_not_bytes() {
-        assert_eq!(
-            Password::parse("kuda123", &[]),
-            Err(PasswordError::TooShort { min: 8 })
-        );
+        assert_eq!(Password::parse("kuda123", &[]), Err(PasswordError::TooShort { min: 8 }));
         // 7 characters but 14 bytes.
-        assert_eq!(
-            Password::parse("ééééééa", &[]),
-            Err(PasswordError::TooShort { min: 8 })
-        );
+        assert_eq!(Password::parse("ééééééa", &[]), Err(PasswordError::TooShort { min: 8 }));
         assert!(Password::parse("éépohonç", &[]).is_ok());
     }
 
@@ -184,10 +164,7 @@ mod tests {
         assert_eq!(ok.chars().count(), 128);
         assert!(Password::parse(&ok, &[]).is_ok());
         let long = ok + "x";
-        assert_eq!(
-            Password::parse(&long, &[]),
-            Err(PasswordError::TooLong { max: 128 })
-        );
+        assert_eq!(Password::parse(&long, &[]), Err(PasswordError::TooLong { max: 128 }));
         // 128 characters of 2 bytes each are fine.
         let wide: String = "éa".repeat(64);
         assert!(Password::parse(&wide, &[]).is_ok());

@@ -30,13 +30,9 @@ pub enum PhoneError {
         "Nomor handphone hanya boleh berisi angka (boleh diawali tanda +, dan boleh memakai spasi atau tanda hubung sebagai pemisah)."
     )]
     InvalidCharacters,
-    #[error(
-        "Nomor handphone harus diawali 08, 628, atau +628. Nomor telepon rumah atau kantor tidak dapat digunakan."
-    )]
+    #[error("Nomor handphone harus diawali 08, 628, atau +628. Nomor telepon rumah atau kantor tidak dapat digunakan.")]
     NotMobile,
-    #[error(
-        "Panjang nomor handphone tidak sesuai: nomor yang diawali 08 harus terdiri dari 10 sampai 13 digit."
-    )]
+    #[error("Panjang nomor handphone tidak sesuai: nomor yang diawali 08 harus terdiri dari 10 sampai 13 digit.")]
     WrongLength,
 }
 
@@ -60,9 +56,7 @@ impl PhoneE164 {
         let nsn = if plus {
             digits.strip_prefix("62")
         } else {
-            digits
-                .strip_prefix('0')
-                .or_else(|| digits.strip_prefix("62"))
+            digits.strip_prefix('0').or_else(|| digits.strip_prefix("62"))
         }
         .ok_or(PhoneError::NotMobile)?;
         if !nsn.starts_with('8') {
@@ -161,11 +155,7 @@ mod tests {
             "+62 (878) 9789 3492",
             "  087897893492  ",
         ] {
-            assert_eq!(
-                PhoneE164::parse(input).unwrap().as_str(),
-                "+6287897893492",
-                "{input}"
-            );
+            assert_eq!(PhoneE164::parse(input).unwrap().as_str(), "+6287897893492", "{input}");
         }
     }
 
@@ -177,17 +167,8 @@ mod tests {
 
     #[test]
     fn letters_and_misplaced_plus_are_invalid_characters() {
-        for input in [
-            "0878abc93492",
-            "08789789349O",
-            "62+87897893492",
-            "++6287897893492",
-        ] {
-            assert_eq!(
-                PhoneE164::parse(input),
-                Err(PhoneError::InvalidCharacters),
-                "{input}"
-            );
+        for input in ["0878abc93492", "08789789349O", "62+87897893492", "++6287897893492"] {
+            assert_eq!(PhoneE164::parse(input), Err(PhoneError::InvalidCharacters), "{input}");
         }
     }
 
@@ -203,11 +184,7 @@ mod tests {
             "62087897893492", // country code and trunk prefix
             "+",              // nothing after the plus
         ] {
-            assert_eq!(
-                PhoneE164::parse(input),
-                Err(PhoneError::NotMobile),
-                "{input}"
-            );
+            assert_eq!(PhoneE164::parse(input), Err(PhoneError::NotMobile), "{input}");
         }
     }
 
@@ -216,10 +193,7 @@ mod tests {
         assert_eq!(PhoneE164::parse("0812345678").unwrap().nsn().len(), 9);
         assert_eq!(PhoneE164::parse("0812345678901").unwrap().nsn().len(), 12);
         assert_eq!(PhoneE164::parse("081234567"), Err(PhoneError::WrongLength));
-        assert_eq!(
-            PhoneE164::parse("08123456789012"),
-            Err(PhoneError::WrongLength)
-        );
+        assert_eq!(PhoneE164::parse("08123456789012"), Err(PhoneError::WrongLength));
         assert_eq!(PhoneE164::parse("+628"), Err(PhoneError::WrongLength));
     }
 
@@ -244,10 +218,7 @@ mod tests {
             PhoneError::NotMobile.to_string(),
             "Nomor handphone harus diawali 08, 628, atau +628. Nomor telepon rumah atau kantor tidak dapat digunakan."
         );
-        assert_eq!(
-            PhoneError::Empty.to_string(),
-            "Nomor handphone wajib diisi."
-        );
+        assert_eq!(PhoneError::Empty.to_string(), "Nomor handphone wajib diisi.");
     }
 
     proptest! {

@@ -47,9 +47,7 @@ impl ApplicationStatus {
     }
 
     pub fn from_code(code: &str) -> Option<ApplicationStatus> {
-        ApplicationStatus::ALL
-            .into_iter()
-            .find(|s| s.code() == code)
+        ApplicationStatus::ALL.into_iter().find(|s| s.code() == code)
     }
 
     /// The words the applicant sees (status as words, never only a colour).
@@ -88,10 +86,7 @@ impl ApplicationStatus {
 
     /// Whether the applicant may still edit the file.
     pub fn is_editable_by_applicant(self) -> bool {
-        matches!(
-            self,
-            ApplicationStatus::Draft | ApplicationStatus::NeedsRevision
-        )
+        matches!(self, ApplicationStatus::Draft | ApplicationStatus::NeedsRevision)
     }
 }
 
@@ -108,10 +103,7 @@ pub struct RegistrationNumber(String);
 
 impl RegistrationNumber {
     pub fn new(office_code: &str, year: i32, seq: i64) -> RegistrationNumber {
-        RegistrationNumber(format!(
-            "{}-{year:04}-{seq:06}",
-            office_code.to_ascii_uppercase()
-        ))
+        RegistrationNumber(format!("{}-{year:04}-{seq:06}", office_code.to_ascii_uppercase()))
     }
 
     /// Parses what a person typed (spaces trimmed, any case).
@@ -122,10 +114,8 @@ impl RegistrationNumber {
         if parts.next().is_some() {
             return None;
         }
-        let office_ok = (2..=8).contains(&office.len())
-            && office
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        let office_ok =
+            (2..=8).contains(&office.len()) && office.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         let year_ok = year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
         let seq_ok = seq.len() >= 6 && seq.len() <= 9 && seq.bytes().all(|b| b.is_ascii_digit());
         (office_ok && year_ok && seq_ok).then_some(RegistrationNumber(s))
@@ -165,14 +155,8 @@ mod tests {
         for s in ApplicationStatus::ALL {
             assert_eq!(ApplicationStatus::from_code(s.code()), Some(s));
         }
-        assert_eq!(
-            ApplicationStatus::Submitted.label_id(),
-            "Menunggu Verifikasi"
-        );
-        assert_eq!(
-            ApplicationStatus::NeedsRevision.label_id(),
-            "Perlu Perbaikan"
-        );
+        assert_eq!(ApplicationStatus::Submitted.label_id(), "Menunggu Verifikasi");
+        assert_eq!(ApplicationStatus::NeedsRevision.label_id(), "Perlu Perbaikan");
         assert!(!ApplicationStatus::Rejected.counts_as_active());
         assert!(!ApplicationStatus::Draft.counts_as_active());
     }

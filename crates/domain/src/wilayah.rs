@@ -11,7 +11,8 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 /// The attribution the ODbL requires wherever the area data is shown.
-pub const ODBL_CREDIT: &str = "Memuat data wilayah dari idn-area-data (fityannugroho), tersedia di bawah Open Database License (ODbL).";
+pub const ODBL_CREDIT: &str =
+    "Memuat data wilayah dari idn-area-data (fityannugroho), tersedia di bawah Open Database License (ODbL).";
 
 const PROVINCES_CSV: &str = include_str!("../../../data/wilayah/provinces.csv");
 const REGENCIES_CSV: &str = include_str!("../../../data/wilayah/regencies.csv");
@@ -105,8 +106,7 @@ pub struct Wilayah {
 
 static BUILTIN: LazyLock<Wilayah> = LazyLock::new(|| {
     // The bundled files are checked by the test `builtin_has_every_area`.
-    Wilayah::parse(PROVINCES_CSV, REGENCIES_CSV, DISTRICTS_CSV, VILLAGES_CSV)
-        .expect("bundled wilayah CSVs are valid")
+    Wilayah::parse(PROVINCES_CSV, REGENCIES_CSV, DISTRICTS_CSV, VILLAGES_CSV).expect("bundled wilayah CSVs are valid")
 });
 
 impl Wilayah {
@@ -121,12 +121,7 @@ impl Wilayah {
     /// Every code must have its level's shape, every parent must be the code's prefix and be
     /// defined in the file above, codes are unique and names non-empty. Blank lines are skipped;
     /// the name takes the rest of the line, so it may hold commas.
-    pub fn parse(
-        provinces: &str,
-        regencies: &str,
-        districts: &str,
-        villages: &str,
-    ) -> Result<Wilayah, WilayahError> {
+    pub fn parse(provinces: &str, regencies: &str, districts: &str, villages: &str) -> Result<Wilayah, WilayahError> {
         let mut tree = Wilayah {
             provinces: Vec::new(),
             children: HashMap::new(),
@@ -162,12 +157,9 @@ impl Wilayah {
         let csv = csv.strip_prefix('\u{feff}').unwrap_or(csv);
         let mut lines = csv.lines().enumerate().map(|(i, l)| (i + 1, l));
 
-        let header_ok = lines.next().is_some_and(|(_, header)| {
-            header
-                .split(',')
-                .map(str::trim)
-                .eq(level.header().iter().copied())
-        });
+        let header_ok = lines
+            .next()
+            .is_some_and(|(_, header)| header.split(',').map(str::trim).eq(level.header().iter().copied()));
         if !header_ok {
             return Err(WilayahError::Csv { file, line: 1 });
         }
@@ -176,9 +168,7 @@ impl Wilayah {
             if text.trim().is_empty() {
                 continue;
             }
-            let area = self
-                .parse_line(level, text)
-                .ok_or(WilayahError::Csv { file, line })?;
+            let area = self.parse_line(level, text).ok_or(WilayahError::Csv { file, line })?;
             if self.index.insert(area.code.clone(), 0).is_some() {
                 return Err(WilayahError::Csv { file, line });
             }
@@ -240,8 +230,7 @@ impl Wilayah {
     /// whether or not the area exists.
     pub fn level_of(code: &str) -> Option<AreaLevel> {
         let parts: Vec<&str> = code.split('.').collect();
-        let digits =
-            |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        let digits = |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
         let widths: &[usize] = match parts.len() {
             1 => &[2],
             2 => &[2, 2],
@@ -249,11 +238,7 @@ impl Wilayah {
             4 => &[2, 2, 2, 4],
             _ => return None,
         };
-        if !parts
-            .iter()
-            .zip(widths)
-            .all(|(part, &len)| digits(part, len))
-        {
+        if !parts.iter().zip(widths).all(|(part, &len)| digits(part, len)) {
             return None;
         }
         Some(match parts.len() {
@@ -280,9 +265,7 @@ impl Wilayah {
     /// and province). Both must be known; an area is not its own child.
     pub fn is_child_of(&self, child: &str, parent: &str) -> bool {
         // Parse guarantees that an area's parent is its code prefix, so ancestry is a prefix test.
-        child
-            .strip_prefix(parent)
-            .is_some_and(|rest| rest.starts_with('.'))
+        child.strip_prefix(parent).is_some_and(|rest| rest.starts_with('.'))
             && self.get(child).is_some()
             && self.get(parent).is_some()
     }
@@ -357,14 +340,10 @@ impl VillageCode {
         match Wilayah::level_of(code) {
             Some(AreaLevel::Village) => match wilayah.get(code) {
                 Some(area) => Ok(VillageCode(area.code.clone())),
-                None => Err(WilayahError::Unknown {
-                    code: code.to_owned(),
-                }),
+                None => Err(WilayahError::Unknown { code: code.to_owned() }),
             },
             Some(_) => Err(WilayahError::NotVillage),
-            None => Err(WilayahError::Unknown {
-                code: code.to_owned(),
-            }),
+            None => Err(WilayahError::Unknown { code: code.to_owned() }),
         }
     }
 
@@ -425,12 +404,7 @@ mod tests {
     }
 
     fn count(w: &Wilayah, level: AreaLevel) -> usize {
-        let in_groups: usize = w
-            .children
-            .values()
-            .flatten()
-            .filter(|a| a.level == level)
-            .count();
+        let in_groups: usize = w.children.values().flatten().filter(|a| a.level == level).count();
         in_groups + w.provinces.iter().filter(|a| a.level == level).count()
     }
 
@@ -471,10 +445,7 @@ mod tests {
     #[test]
     fn jembrana_has_its_five_districts() {
         let w = Wilayah::builtin();
-        assert_eq!(
-            w.get("51.01").map(|a| a.name.as_str()),
-            Some("KABUPATEN JEMBRANA")
-        );
+        assert_eq!(w.get("51.01").map(|a| a.name.as_str()), Some("KABUPATEN JEMBRANA"));
         assert_eq!(
             names(w.children("51.01")),
             ["Jembrana", "Melaya", "Mendoyo", "Negara", "Pekutatan"]
@@ -502,10 +473,7 @@ mod tests {
         let codes: Vec<&str> = path.iter().map(|a| a.code.as_str()).collect();
         assert_eq!(codes, ["51", "51.01", "51.01.03", "51.01.03.2004"]);
         let shown: Vec<String> = codes.iter().filter_map(|c| w.display_name(c)).collect();
-        assert_eq!(
-            shown,
-            ["Bali", "Kabupaten Jembrana", "Pekutatan", "Pekutatan"]
-        );
+        assert_eq!(shown, ["Bali", "Kabupaten Jembrana", "Pekutatan", "Pekutatan"]);
         let levels: Vec<AreaLevel> = path.iter().map(|a| a.level).collect();
         assert_eq!(
             levels,
@@ -579,16 +547,10 @@ mod tests {
             VillageCode::parse(w, "desa"),
             Err(WilayahError::Unknown { .. })
         ));
-        assert_eq!(
-            VillageCode::parse(w, "51.01.03"),
-            Err(WilayahError::NotVillage)
-        );
+        assert_eq!(VillageCode::parse(w, "51.01.03"), Err(WilayahError::NotVillage));
         assert_eq!(VillageCode::parse(w, "51"), Err(WilayahError::NotVillage));
         assert_eq!(
-            WilayahError::Unknown {
-                code: String::new()
-            }
-            .to_string(),
+            WilayahError::Unknown { code: String::new() }.to_string(),
             "Kelurahan/desa tidak ditemukan."
         );
     }
@@ -605,19 +567,13 @@ mod tests {
     #[test]
     fn display_name_title_cases_capitalised_names() {
         let w = Wilayah::builtin();
-        assert_eq!(
-            w.display_name("51.01").as_deref(),
-            Some("Kabupaten Jembrana")
-        );
+        assert_eq!(w.display_name("51.01").as_deref(), Some("Kabupaten Jembrana"));
         assert_eq!(w.display_name("31").as_deref(), Some("DKI Jakarta"));
         assert_eq!(
             w.display_name("73.10").as_deref(),
             Some("Kabupaten Pangkajene dan Kepulauan")
         );
-        assert_eq!(
-            w.display_name("13.01.07").as_deref(),
-            Some("Koto XI Tarusan")
-        );
+        assert_eq!(w.display_name("13.01.07").as_deref(), Some("Koto XI Tarusan"));
         assert_eq!(w.display_name("99"), None);
         assert_eq!(title_case("KOTA BAU-BAU"), "Kota Bau-Bau");
         assert_eq!(title_case("KI'E"), "Ki'e");
@@ -640,10 +596,7 @@ mod tests {
     fn parse_reads_a_small_tree_with_crlf_and_commas_in_names() {
         let v = "code,district_code,name\r\n51.01.03.2004,51.01.03,Pekutatan\r\n\r\n51.01.03.2001,51.01.03,Medewi, Barat\r\n";
         let w = Wilayah::parse(P, R, D, v).expect("valid tree");
-        assert_eq!(
-            names(w.children("51.01.03")),
-            ["Medewi, Barat", "Pekutatan"]
-        );
+        assert_eq!(names(w.children("51.01.03")), ["Medewi, Barat", "Pekutatan"]);
         assert_eq!(w.path("51.01.03.2001").len(), 4);
     }
 
@@ -663,10 +616,7 @@ mod tests {
         assert_eq!(Wilayah::parse(duplicate, R, D, V), csv("provinces.csv", 3));
         let no_name = "code,name\n51,\n";
         assert_eq!(Wilayah::parse(no_name, R, D, V), csv("provinces.csv", 2));
-        assert_eq!(
-            Wilayah::parse("kode,nama\n51,BALI\n", R, D, V),
-            csv("provinces.csv", 1)
-        );
+        assert_eq!(Wilayah::parse("kode,nama\n51,BALI\n", R, D, V), csv("provinces.csv", 1));
         assert_eq!(
             WilayahError::Csv {
                 file: "villages.csv",

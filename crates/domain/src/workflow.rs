@@ -236,8 +236,7 @@ const BONTANG_JSON: &str = include_str!("../../../data/workflows/bontang.json");
 impl WorkflowDefinition {
     /// Parses and validates against [`ALL_ROLES`].
     pub fn from_json(s: &str) -> Result<WorkflowDefinition, WorkflowError> {
-        let def: WorkflowDefinition =
-            serde_json::from_str(s).map_err(|e| WorkflowError::Json(e.to_string()))?;
+        let def: WorkflowDefinition = serde_json::from_str(s).map_err(|e| WorkflowError::Json(e.to_string()))?;
         def.validate(&ALL_ROLES)?;
         Ok(def)
     }
@@ -280,10 +279,7 @@ impl WorkflowDefinition {
                 problems.push(format!("{who}: nama tahap wajib diisi."));
             }
             if !office_roles.contains(&step.role.as_str()) {
-                problems.push(format!(
-                    "{who}: peran «{}» tidak ada di kantor ini.",
-                    step.role
-                ));
+                problems.push(format!("{who}: peran «{}» tidak ada di kantor ini.", step.role));
             }
             let mut seen_actions = BTreeSet::new();
             for &a in &step.actions {
@@ -309,10 +305,7 @@ impl WorkflowDefinition {
             let mut seen_products = BTreeSet::new();
             for &p in &step.produces {
                 if !seen_products.insert(p) {
-                    problems.push(format!(
-                        "{who}: hasil «{}» tercantum lebih dari sekali.",
-                        p.label_id()
-                    ));
+                    problems.push(format!("{who}: hasil «{}» tercantum lebih dari sekali.", p.label_id()));
                 }
                 if !step.allows(p.action()) {
                     problems.push(format!(
@@ -450,9 +443,7 @@ impl WorkflowDefinition {
         for &i in order.iter().take(left as usize) {
             days[i] += 1;
         }
-        days.into_iter()
-            .map(|d| u32::try_from(d).unwrap_or(u32::MAX))
-            .collect()
+        days.into_iter().map(|d| u32::try_from(d).unwrap_or(u32::MAX)).collect()
     }
 
     /// The three presets built from the seeds, in order: SEPOK, Cilegon, Bontang.
@@ -464,16 +455,13 @@ impl WorkflowDefinition {
         ]
         .into_iter()
         .map(|(name, json)| {
-            WorkflowDefinition::from_json(json)
-                .unwrap_or_else(|e| panic!("preset {name} tidak sah: {e}"))
+            WorkflowDefinition::from_json(json).unwrap_or_else(|e| panic!("preset {name} tidak sah: {e}"))
         })
         .collect()
     }
 
     pub fn preset(key: &str) -> Option<WorkflowDefinition> {
-        WorkflowDefinition::presets()
-            .into_iter()
-            .find(|d| d.key == key)
+        WorkflowDefinition::presets().into_iter().find(|d| d.key == key)
     }
 }
 
@@ -594,9 +582,7 @@ pub fn apply(
                     if !missing.is_empty() {
                         return Err(WorkflowError::MissingProducts(missing));
                     }
-                    if step.produces.contains(&Product::Recommendation)
-                        && progress.recommendation == Some(false)
-                    {
+                    if step.produces.contains(&Product::Recommendation) && progress.recommendation == Some(false) {
                         return Err(WorkflowError::RecommendationRefused);
                     }
                     if i + 1 < def.steps.len() {
@@ -649,9 +635,7 @@ pub enum WorkflowError {
     FirstStep,
     #[error("Berkas ini sudah selesai diproses di meja kerja.")]
     Finished,
-    #[error(
-        "Berkas sedang dikembalikan ke pemohon untuk diperbaiki; tunggu sampai pemohon mengirimkannya kembali."
-    )]
+    #[error("Berkas sedang dikembalikan ke pemohon untuk diperbaiki; tunggu sampai pemohon mengirimkannya kembali.")]
     WithApplicant,
     #[error("Berkas tidak sedang berada di pemohon, jadi tidak dapat dikirim ulang.")]
     NotWithApplicant,
@@ -702,12 +686,7 @@ mod tests {
         use ActionKind::*;
         let mut fo = step("fo", "front_office", 30, &[Checklist, Forward, Reject]);
         fo.produces = vec![Product::Checklist];
-        let bo = step(
-            "bo",
-            "back_office",
-            70,
-            &[Forward, SendBack, ReturnToApplicant],
-        );
+        let bo = step("bo", "back_office", 70, &[Forward, SendBack, ReturnToApplicant]);
         WorkflowDefinition {
             key: "uji".into(),
             name: "Uji".into(),
@@ -777,20 +756,10 @@ mod tests {
                 .map(|s| s.role)
                 .collect()
         };
-        assert_eq!(
-            roles("sepok"),
-            ["front_office", "tim_teknis", "back_office"]
-        );
+        assert_eq!(roles("sepok"), ["front_office", "tim_teknis", "back_office"]);
         assert_eq!(
             roles("cilegon"),
-            [
-                "front_office",
-                "back_office",
-                "kasi",
-                "back_office",
-                "kasi",
-                "kabid"
-            ]
+            ["front_office", "back_office", "kasi", "back_office", "kasi", "kabid"]
         );
         assert_eq!(
             roles("bontang"),
@@ -806,25 +775,14 @@ mod tests {
             ]
         );
         let sepok = WorkflowDefinition::preset("sepok").unwrap();
-        assert_eq!(
-            sepok.steps[1].produces,
-            [Product::BeritaAcara, Product::Recommendation]
-        );
+        assert_eq!(sepok.steps[1].produces, [Product::BeritaAcara, Product::Recommendation]);
         // Nobody signs inside the workflow: Kadis signs once the file is ready to sign.
         for def in presets() {
             assert!(def.steps.iter().all(|s| s.role != "kadis"));
             assert!(!def.steps[0].allows(ActionKind::SendBack));
-            assert!(
-                def.steps[1..]
-                    .iter()
-                    .all(|s| s.allows(ActionKind::SendBack))
-            );
+            assert!(def.steps[1..].iter().all(|s| s.allows(ActionKind::SendBack)));
             for s in &def.steps {
-                for a in [
-                    ActionKind::Forward,
-                    ActionKind::ReturnToApplicant,
-                    ActionKind::Reject,
-                ] {
+                for a in [ActionKind::Forward, ActionKind::ReturnToApplicant, ActionKind::Reject] {
                     assert!(s.allows(a), "{} {} {a:?}", def.key, s.key);
                 }
             }
@@ -834,12 +792,7 @@ mod tests {
     #[test]
     fn happy_path_of_each_preset_ends_ready_to_sign() {
         for def in presets() {
-            assert_eq!(
-                drive_to_ready(&def, 0),
-                Position::ReadyToSign,
-                "{}",
-                def.key
-            );
+            assert_eq!(drive_to_ready(&def, 0), Position::ReadyToSign, "{}", def.key);
         }
     }
 
@@ -860,9 +813,7 @@ mod tests {
         progress.done.insert(Product::Recommendation);
         progress.recommendation = Some(true);
         assert_eq!(
-            apply(&def, at, &progress, &Command::Forward)
-                .unwrap_err()
-                .to_string(),
+            apply(&def, at, &progress, &Command::Forward).unwrap_err().to_string(),
             "Belum dapat diteruskan: Berita Acara Pemeriksaan belum dibuat."
         );
     }
@@ -880,10 +831,7 @@ mod tests {
             apply(&def, at, &progress, &Command::Forward),
             Err(WorkflowError::RecommendationRefused)
         );
-        assert_eq!(
-            apply(&def, at, &progress, &Command::Reject),
-            Ok(Position::Rejected)
-        );
+        assert_eq!(apply(&def, at, &progress, &Command::Reject), Ok(Position::Rejected));
     }
 
     #[test]
@@ -978,10 +926,7 @@ mod tests {
             for cmd in [Command::Forward, Command::Resubmit, Command::Reject] {
                 let err = apply(&def, at, &StepProgress::default(), &cmd).unwrap_err();
                 assert_eq!(err, WorkflowError::Finished);
-                assert_eq!(
-                    err.to_string(),
-                    "Berkas ini sudah selesai diproses di meja kerja."
-                );
+                assert_eq!(err.to_string(), "Berkas ini sudah selesai diproses di meja kerja.");
             }
         }
     }
@@ -1018,22 +963,13 @@ mod tests {
     fn codes_round_trip_and_match_serde() {
         for a in ActionKind::ALL {
             assert_eq!(ActionKind::from_code(a.code()), Some(a));
-            assert_eq!(
-                serde_json::to_string(&a).unwrap(),
-                format!("\"{}\"", a.code())
-            );
+            assert_eq!(serde_json::to_string(&a).unwrap(), format!("\"{}\"", a.code()));
         }
         for p in Product::ALL {
-            assert_eq!(
-                serde_json::to_string(&p).unwrap(),
-                format!("\"{}\"", p.code())
-            );
+            assert_eq!(serde_json::to_string(&p).unwrap(), format!("\"{}\"", p.code()));
         }
         assert_eq!(ActionKind::from_code("sign"), None);
-        assert_eq!(
-            ActionKind::SendBack.label_id(),
-            "Kembalikan ke tahap sebelumnya"
-        );
+        assert_eq!(ActionKind::SendBack.label_id(), "Kembalikan ke tahap sebelumnya");
         assert_eq!(Product::BeritaAcara.action(), ActionKind::RecordInspection);
         assert_eq!(
             command_action(&Command::Produce {
@@ -1064,10 +1000,7 @@ mod tests {
         def.steps[1].sla_share = 60;
         let p = problems(&def);
         assert_eq!(p.len(), 1, "{p:?}");
-        assert_eq!(
-            p[0],
-            "Jumlah bagian SLA semua tahap harus tepat 100%, sekarang 90%."
-        );
+        assert_eq!(p[0], "Jumlah bagian SLA semua tahap harus tepat 100%, sekarang 90%.");
     }
 
     #[test]
@@ -1076,15 +1009,10 @@ mod tests {
         def.steps[1].role = "kasi".into();
         assert_eq!(
             def.validate(&["front_office", "back_office"]).unwrap_err(),
-            WorkflowError::Invalid(vec![
-                "Tahap 2 «Tahap bo»: peran «kasi» tidak ada di kantor ini.".into()
-            ])
+            WorkflowError::Invalid(vec!["Tahap 2 «Tahap bo»: peran «kasi» tidak ada di kantor ini.".into()])
         );
         def.steps[1].role = "direktur".into();
-        assert!(has(
-            &problems(&def),
-            "peran «direktur» tidak ada di kantor ini"
-        ));
+        assert!(has(&problems(&def), "peran «direktur» tidak ada di kantor ini"));
     }
 
     #[test]
@@ -1101,10 +1029,7 @@ mod tests {
         );
         // ...and, found by the graph search, the next step is now out of reach.
         assert!(
-            has(
-                &p,
-                "Tahap 2 «Tahap bo» tidak dapat dicapai dari tahap pertama."
-            ),
+            has(&p, "Tahap 2 «Tahap bo» tidak dapat dicapai dari tahap pertama."),
             "{p:?}"
         );
     }
@@ -1118,10 +1043,7 @@ mod tests {
         third.name = "Kasi".into();
         def.steps.push(third);
         let p = problems(&def);
-        assert!(
-            has(&p, "Tahap 3 «Kasi» tidak memiliki tindakan «Teruskan»"),
-            "{p:?}"
-        );
+        assert!(has(&p, "Tahap 3 «Kasi» tidak memiliki tindakan «Teruskan»"), "{p:?}");
         assert!(
             has(
                 &p,
@@ -1145,7 +1067,10 @@ mod tests {
         let mut def = small();
         def.steps[1].key = "fo".into();
         let p = problems(&def);
-        assert_eq!(p, vec!["Tahap 2 «Tahap bo»: kunci «fo» sudah dipakai oleh tahap lain; kunci tahap harus unik.".to_string()]);
+        assert_eq!(
+            p,
+            vec!["Tahap 2 «Tahap bo»: kunci «fo» sudah dipakai oleh tahap lain; kunci tahap harus unik.".to_string()]
+        );
         def.steps[1].key = "Back-Office".into();
         assert!(has(&problems(&def), "snake_case"));
     }
@@ -1163,9 +1088,7 @@ mod tests {
         def.steps[1].actions.push(ActionKind::Forward);
         assert_eq!(
             problems(&def),
-            vec![
-                "Tahap 2 «Tahap bo»: tindakan «Teruskan» tercantum lebih dari sekali.".to_string()
-            ]
+            vec!["Tahap 2 «Tahap bo»: tindakan «Teruskan» tercantum lebih dari sekali.".to_string()]
         );
         def.steps.clear();
         assert!(has(&problems(&def), "paling sedikit satu tahap"));
@@ -1258,10 +1181,7 @@ mod tests {
             prop::collection::btree_set(arb_product(), 0..=6),
             prop::option::of(any::<bool>()),
         )
-            .prop_map(|(done, recommendation)| StepProgress {
-                done,
-                recommendation,
-            })
+            .prop_map(|(done, recommendation)| StepProgress { done, recommendation })
     }
 
     fn valid(def: &WorkflowDefinition, at: Position) -> bool {

@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "izinkes", version, about = "Perizinan tenaga kesehatan online — online health-sector licensing for Indonesian one-stop service offices (DPMPTSP)")]
+#[command(
+    name = "izinkes",
+    version,
+    about = "Perizinan tenaga kesehatan online — online health-sector licensing for Indonesian one-stop service offices (DPMPTSP)"
+)]
 struct Cli {
     #[command(flatten)]
     common: Common,
@@ -167,9 +171,7 @@ struct ServeArgs {
 #[derive(Subcommand)]
 enum OfficerCommand {
     /// Clear an officer's authenticator (lost phone and recovery codes) and end their sessions; they enrol again at next sign-in.
-    Reset2fa {
-        email: String,
-    },
+    Reset2fa { email: String },
     /// Create an officer of an office with one or more roles.
     Add {
         /// Office id, e.g. `pontianak`.
@@ -241,7 +243,9 @@ fn init_logging(json: bool) {
 }
 
 async fn open(c: Config) -> Result<AppState, String> {
-    izinkes_app::open(c).await.map_err(|e| format!("cannot open storage: {e}"))
+    izinkes_app::open(c)
+        .await
+        .map_err(|e| format!("cannot open storage: {e}"))
 }
 
 #[tokio::main]
@@ -270,17 +274,33 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Demo => {
             let state = open(config(&cli.common, None)).await?;
             let loaded = izinkes_app::demo::load(&state).await.map_err(|e| e.to_string())?;
-            println!("{}", if loaded { "Demo data loaded." } else { "Offices already exist; demo data not loaded." });
+            println!(
+                "{}",
+                if loaded {
+                    "Demo data loaded."
+                } else {
+                    "Offices already exist; demo data not loaded."
+                }
+            );
             print_logins();
             Ok(())
         }
         Command::Officer(OfficerCommand::Reset2fa { email }) => {
             let state = open(config(&cli.common, None)).await?;
-            izinkes_app::accounts::reset_officer_totp(&state, &email).await.map_err(describe)?;
+            izinkes_app::accounts::reset_officer_totp(&state, &email)
+                .await
+                .map_err(describe)?;
             println!("Authenticator of {email} cleared; they will enrol again at next sign-in.");
             Ok(())
         }
-        Command::Officer(OfficerCommand::Add { office, email, name, position, roles, password }) => {
+        Command::Officer(OfficerCommand::Add {
+            office,
+            email,
+            name,
+            position,
+            roles,
+            password,
+        }) => {
             let state = open(config(&cli.common, None)).await?;
             let mut parsed = Vec::new();
             for r in &roles {
@@ -289,14 +309,19 @@ async fn run(cli: Cli) -> Result<(), String> {
             let id = izinkes_app::accounts::add_officer(&state, &office, &email, &name, &position, &password, &parsed)
                 .await
                 .map_err(describe)?;
-            println!("Officer created: {id} ({email}) at {office} with roles {}", roles.join(", "));
+            println!(
+                "Officer created: {id} ({email}) at {office} with roles {}",
+                roles.join(", ")
+            );
             Ok(())
         }
         Command::Catalog(CatalogCommand::Import { file }) => {
             let state = open(config(&cli.common, None)).await?;
             let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let catalog = Catalog::from_json(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-            let added = izinkes_app::offices::import_catalog(&state, &catalog).await.map_err(describe)?;
+            let added = izinkes_app::offices::import_catalog(&state, &catalog)
+                .await
+                .map_err(describe)?;
             println!(
                 "Catalog version {} {} ({} permit types).",
                 catalog.version,
@@ -317,7 +342,13 @@ async fn run(cli: Cli) -> Result<(), String> {
                 println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| e.to_string())?);
             } else {
                 for p in &permits {
-                    println!("{:<36} {:<22} {:<12} {}", p.number, p.public_status(today), p.valid_until.clone().unwrap_or_default(), p.holder_name);
+                    println!(
+                        "{:<36} {:<22} {:<12} {}",
+                        p.number,
+                        p.public_status(today),
+                        p.valid_until.clone().unwrap_or_default(),
+                        p.holder_name
+                    );
                 }
                 println!("{} permit(s).", permits.len());
             }
@@ -325,8 +356,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Permit(PermitCommand::Export { number, out }) => {
             let state = open(config(&cli.common, None)).await?;
-            let p = izinkes_app::permits::by_number(&state, &number).await.map_err(|_| format!("no permit numbered {number}"))?;
-            let sha = p.pdf_sha256.clone().ok_or_else(|| format!("{number} is not signed yet"))?;
+            let p = izinkes_app::permits::by_number(&state, &number)
+                .await
+                .map_err(|_| format!("no permit numbered {number}"))?;
+            let sha = p
+                .pdf_sha256
+                .clone()
+                .ok_or_else(|| format!("{number} is not signed yet"))?;
             let bytes = state.store.get(&sha).await.map_err(|e| e.to_string())?;
             std::fs::write(&out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
             println!("Wrote {} ({} bytes, SHA-256 {sha}).", out.display(), bytes.len());
@@ -337,50 +373,86 @@ async fn run(cli: Cli) -> Result<(), String> {
             let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let report = izinkes_documents::sign::verify_embedded(&bytes).map_err(|e| format!("signature: {e}"))?;
             let sha = izinkes_app::ids::sha256_hex(&bytes);
-            println!("Signature: {}", if report.is_intact() { "valid, document unaltered since signing" } else { "INVALID or the document was changed after signing" });
+            println!(
+                "Signature: {}",
+                if report.is_intact() {
+                    "valid, document unaltered since signing"
+                } else {
+                    "INVALID or the document was changed after signing"
+                }
+            );
             println!("Signer: {}", report.signer_subject);
             let all = izinkes_app::permits::all(&state).await.map_err(describe)?;
             match all.iter().find(|p| p.pdf_sha256.as_deref() == Some(sha.as_str())) {
                 Some(p) => {
                     println!("Archive: matches permit {} (SHA-256 {sha})", p.number);
                     println!("Status: {}", p.public_status(chrono::Utc::now().date_naive()));
-                    if report.is_intact() { Ok(()) } else { Err("signature check failed".into()) }
+                    if report.is_intact() {
+                        Ok(())
+                    } else {
+                        Err("signature check failed".into())
+                    }
                 }
-                None => Err(format!("Archive: no issued permit has this file's SHA-256 ({sha}); the file is not an original")),
+                None => Err(format!(
+                    "Archive: no issued permit has this file's SHA-256 ({sha}); the file is not an original"
+                )),
             }
         }
-        Command::Signer { office, kind, bsre_url, p12, signer_name, position } => {
+        Command::Signer {
+            office,
+            kind,
+            bsre_url,
+            p12,
+            signer_name,
+            position,
+        } => {
             let state = open(config(&cli.common, None)).await?;
-            let o = izinkes_app::offices::get(&state, &office).await.map_err(|_| format!("unknown office '{office}'"))?;
+            let o = izinkes_app::offices::get(&state, &office)
+                .await
+                .map_err(|_| format!("unknown office '{office}'"))?;
             if let Some(file) = p12 {
                 let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-                let subject = izinkes_app::permits::import_pkcs12(&state, &o, &bytes, &signer_name, &position).await.map_err(describe)?;
+                let subject = izinkes_app::permits::import_pkcs12(&state, &o, &bytes, &signer_name, &position)
+                    .await
+                    .map_err(describe)?;
                 println!("Imported signing certificate {subject} for {office}.");
             }
-            izinkes_app::permits::set_signer(&state, &o, &kind, bsre_url.as_deref()).await.map_err(describe)?;
+            izinkes_app::permits::set_signer(&state, &o, &kind, bsre_url.as_deref())
+                .await
+                .map_err(describe)?;
             println!("{office} now signs with {kind}.");
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {
             let state = open(config(&cli.common, None)).await?;
             let report = izinkes_app::audit::verify(&state).await.map_err(describe)?;
-            println!("Checked {} history entries of {} applications.", report.entries, report.applications);
+            println!(
+                "Checked {} history entries of {} applications.",
+                report.entries, report.applications
+            );
             if report.findings.is_empty() {
                 println!("All chains intact.");
                 Ok(())
             } else {
                 for f in &report.findings {
-                    println!("TAMPERED application {} entry {}: {}", f.application_id, f.seq, f.problem);
+                    println!(
+                        "TAMPERED application {} entry {}: {}",
+                        f.application_id, f.seq, f.problem
+                    );
                 }
                 Err(format!("{} problem(s) found in the history", report.findings.len()))
             }
         }
         Command::Workflow(WorkflowCommand::Show { preset, office, permit }) => {
             let def = match (preset, office, permit) {
-                (Some(p), _, _) => izinkes_domain::workflow::WorkflowDefinition::preset(&p).ok_or_else(|| format!("unknown preset '{p}'"))?,
+                (Some(p), _, _) => izinkes_domain::workflow::WorkflowDefinition::preset(&p)
+                    .ok_or_else(|| format!("unknown preset '{p}'"))?,
                 (None, Some(o), Some(p)) => {
                     let state = open(config(&cli.common, None)).await?;
-                    izinkes_app::desks::current_workflow(&state, &o, &p).await.map_err(describe)?.definition
+                    izinkes_app::desks::current_workflow(&state, &o, &p)
+                        .await
+                        .map_err(describe)?
+                        .definition
                 }
                 _ => return Err("give --preset NAME, or --office ID and --permit CODE".into()),
             };
@@ -390,13 +462,20 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Workflow(WorkflowCommand::Publish { office, permit, file }) => {
             let state = open(config(&cli.common, None)).await?;
             let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let def = izinkes_domain::workflow::WorkflowDefinition::from_json(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-            let v = izinkes_app::desks::publish(&state, &office, &permit, &def, None).await.map_err(describe)?;
+            let def = izinkes_domain::workflow::WorkflowDefinition::from_json(&text)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            let v = izinkes_app::desks::publish(&state, &office, &permit, &def, None)
+                .await
+                .map_err(describe)?;
             println!("Published {} version {} for {permit} at {office}.", def.name, v.version);
             Ok(())
         }
-        Command::Catalog(CatalogCommand::Enable { office, code }) => set_offered(&cli.common, &office, &code, true).await,
-        Command::Catalog(CatalogCommand::Disable { office, code }) => set_offered(&cli.common, &office, &code, false).await,
+        Command::Catalog(CatalogCommand::Enable { office, code }) => {
+            set_offered(&cli.common, &office, &code, true).await
+        }
+        Command::Catalog(CatalogCommand::Disable { office, code }) => {
+            set_offered(&cli.common, &office, &code, false).await
+        }
         Command::Catalog(CatalogCommand::Export { version }) => {
             let state = open(config(&cli.common, None)).await?;
             let catalog = match version {
@@ -411,13 +490,20 @@ async fn run(cli: Cli) -> Result<(), String> {
 
 async fn set_offered(common: &Common, office: &str, code: &str, enabled: bool) -> Result<(), String> {
     let state = open(config(common, None)).await?;
-    izinkes_app::offices::get(&state, office).await.map_err(|_| format!("unknown office '{office}'"))?;
+    izinkes_app::offices::get(&state, office)
+        .await
+        .map_err(|_| format!("unknown office '{office}'"))?;
     let (_, catalog) = state.current_catalog().await.map_err(describe)?;
     if catalog.get(code).is_none() {
         return Err(format!("unknown permit type '{code}'"));
     }
-    izinkes_app::offices::set_enabled(&state, office, code, enabled).await.map_err(describe)?;
-    println!("{code} is {} at {office}.", if enabled { "offered" } else { "no longer offered" });
+    izinkes_app::offices::set_enabled(&state, office, code, enabled)
+        .await
+        .map_err(describe)?;
+    println!(
+        "{code} is {} at {office}.",
+        if enabled { "offered" } else { "no longer offered" }
+    );
     Ok(())
 }
 
@@ -435,7 +521,11 @@ impl ServeArgs {
 
 fn describe(e: izinkes_app::error::ServiceError) -> String {
     match e {
-        izinkes_app::error::ServiceError::Invalid(f) => f.into_iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; "),
+        izinkes_app::error::ServiceError::Invalid(f) => f
+            .into_iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("; "),
         other => other.to_string(),
     }
 }
@@ -465,7 +555,9 @@ async fn serve(common: &Common, args: ServeArgs) -> Result<(), String> {
             Err(e) => return Err(format!("demo data: {e}")),
         }
     }
-    let listener = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("izinkes is running: open http://{addr}/ (Ctrl+C to stop)");
     if state.config.demo && state.config.smtp_url.is_none() {

@@ -142,8 +142,16 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/petugas/izin/{id}", Officer),
     ("GET", "/petugas/izin/{id}/pdf", Officer),
     ("POST", "/petugas/izin/{id}/cabut", OfficerRole(&["kadis", "admin"])),
-    ("POST", "/petugas/izin/{id}/cetak", OfficerRole(&["back_office", "pencetakan"])),
-    ("POST", "/petugas/izin/{id}/serahkan", OfficerRole(&["front_office", "pencetakan"])),
+    (
+        "POST",
+        "/petugas/izin/{id}/cetak",
+        OfficerRole(&["back_office", "pencetakan"]),
+    ),
+    (
+        "POST",
+        "/petugas/izin/{id}/serahkan",
+        OfficerRole(&["front_office", "pencetakan"]),
+    ),
     ("GET", "/izin", Applicant),
     ("GET", "/izin/{id}/unduh", Applicant),
     ("POST", "/izin/{id}/perpanjang", Applicant),

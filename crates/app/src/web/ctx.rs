@@ -40,8 +40,14 @@ impl Visitor {
             user_name: self.subject.as_ref().map(|s| s.name.clone()),
             is_applicant: self.subject.as_ref().is_some_and(|s| s.kind == SubjectKind::Applicant),
             is_officer: self.subject.as_ref().is_some_and(|s| s.kind == SubjectKind::Officer),
-            is_admin: self.subject.as_ref().is_some_and(|s| s.kind == SubjectKind::Officer && s.roles.iter().any(|r| r == "admin")),
-            is_kadis: self.subject.as_ref().is_some_and(|s| s.kind == SubjectKind::Officer && s.roles.iter().any(|r| r == "kadis")),
+            is_admin: self
+                .subject
+                .as_ref()
+                .is_some_and(|s| s.kind == SubjectKind::Officer && s.roles.iter().any(|r| r == "admin")),
+            is_kadis: self
+                .subject
+                .as_ref()
+                .is_some_and(|s| s.kind == SubjectKind::Officer && s.roles.iter().any(|r| r == "kadis")),
             csrf: self.csrf.clone(),
             demo: state.config.demo,
             nav,
@@ -80,7 +86,11 @@ impl FromRequestParts<AppState> for Visitor {
             session_token: token,
             csrf,
             client: client_address(parts),
-            path: parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
+            path: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into()),
         };
         parts.extensions.insert(v.clone());
         Ok(v)
@@ -106,7 +116,10 @@ impl FromRequestParts<AppState> for ApplicantUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let visitor = Visitor::from_request_parts(parts, state).await?;
         match &visitor.subject {
-            Some(s) if s.kind == SubjectKind::Applicant => Ok(ApplicantUser { id: s.id.clone(), visitor }),
+            Some(s) if s.kind == SubjectKind::Applicant => Ok(ApplicantUser {
+                id: s.id.clone(),
+                visitor,
+            }),
             Some(_) => Err(WebError::Forbidden),
             None => Err(WebError::LoginRequired(visitor.path.clone())),
         }
@@ -130,7 +143,9 @@ impl FromRequestParts<AppState> for OfficerUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
-        let visitor = Visitor::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let visitor = Visitor::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
         match &visitor.subject {
             Some(s) if s.kind == SubjectKind::Officer && !s.mfa_pending => Ok(OfficerUser {
                 id: s.id.clone(),

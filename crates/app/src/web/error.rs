@@ -61,7 +61,12 @@ fn page(status: StatusCode, title: &str, message: &str, reference: Option<String
         demo: false,
         nav: "",
     };
-    let body = ErrorPage { ctx, status: status.as_u16(), message: message.to_string(), reference };
+    let body = ErrorPage {
+        ctx,
+        status: status.as_u16(),
+        message: message.to_string(),
+        reference,
+    };
     (status, render(&body)).into_response()
 }
 
@@ -81,7 +86,10 @@ impl IntoResponse for WebError {
                 None,
             ),
             WebError::LoginRequired(next) => {
-                let target = format!("/masuk?lanjut={}", percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC));
+                let target = format!(
+                    "/masuk?lanjut={}",
+                    percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC)
+                );
                 Redirect::to(&target).into_response()
             }
             WebError::OfficerLoginRequired => Redirect::to("/petugas/masuk").into_response(),
@@ -98,7 +106,9 @@ impl IntoResponse for WebError {
                 "Berkas yang dikirim melebihi batas ukuran. Perkecil berkas lalu coba lagi.",
                 None,
             ),
-            WebError::BadRequest(m) | WebError::Refused(m) => page(StatusCode::UNPROCESSABLE_ENTITY, "Tidak dapat diproses", &m, None),
+            WebError::BadRequest(m) | WebError::Refused(m) => {
+                page(StatusCode::UNPROCESSABLE_ENTITY, "Tidak dapat diproses", &m, None)
+            }
             WebError::Invalid(fields) => {
                 let m = fields.values().cloned().collect::<Vec<_>>().join(" ");
                 page(StatusCode::UNPROCESSABLE_ENTITY, "Data belum benar", &m, None)
@@ -123,8 +133,20 @@ impl WebError {
     /// The JSON form for `/api`: `{"error": {"code", "message", "fields"?, "reference"?}}`.
     pub fn into_api_response(self) -> Response {
         let (status, code, message, fields, reference) = match self {
-            WebError::NotFound => (StatusCode::NOT_FOUND, "not_found", "Data tidak ditemukan.".to_string(), None, None),
-            WebError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Akses ditolak untuk akun ini.".into(), None, None),
+            WebError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Data tidak ditemukan.".to_string(),
+                None,
+                None,
+            ),
+            WebError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Akses ditolak untuk akun ini.".into(),
+                None,
+                None,
+            ),
             WebError::LoginRequired(_) | WebError::OfficerLoginRequired => (
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
@@ -133,7 +155,13 @@ impl WebError {
                 None,
             ),
             WebError::CsrfRejected => (StatusCode::FORBIDDEN, "csrf", "Permintaan ditolak.".into(), None, None),
-            WebError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", "Berkas terlalu besar.".into(), None, None),
+            WebError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "Berkas terlalu besar.".into(),
+                None,
+                None,
+            ),
             WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m, None, None),
             WebError::Invalid(f) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -160,7 +188,12 @@ impl WebError {
         if let Some(r) = reference {
             body["reference"] = json!(r);
         }
-        (status, [(header::CACHE_CONTROL, "no-store")], Json(json!({"error": body}))).into_response()
+        (
+            status,
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(json!({"error": body})),
+        )
+            .into_response()
     }
 }
 

@@ -3,7 +3,18 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc};
 
 pub const MONTHS: [&str; 12] = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 ];
 pub const WEEKDAYS: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
 
@@ -14,7 +25,11 @@ pub fn date_id(d: NaiveDate) -> String {
 
 /// `Selasa, 17 Maret 2026`
 pub fn date_long_id(d: NaiveDate) -> String {
-    format!("{}, {}", WEEKDAYS[d.weekday().num_days_from_monday() as usize], date_id(d))
+    format!(
+        "{}, {}",
+        WEEKDAYS[d.weekday().num_days_from_monday() as usize],
+        date_id(d)
+    )
 }
 
 /// A stored UTC timestamp shown in the office's time zone: `17 Maret 2026 09.30 WITA`.
@@ -22,7 +37,12 @@ pub fn timestamp_id(stored: &str, offset: FixedOffset, tz_label: &str) -> String
     match crate::db::parse_ts(stored) {
         Some(t) => {
             let local = t.with_timezone(&offset);
-            format!("{} {:02}.{:02} {tz_label}", date_id(local.date_naive()), local.hour(), local.minute())
+            format!(
+                "{} {:02}.{:02} {tz_label}",
+                date_id(local.date_naive()),
+                local.hour(),
+                local.minute()
+            )
         }
         None => stored.to_string(),
     }
@@ -30,7 +50,9 @@ pub fn timestamp_id(stored: &str, offset: FixedOffset, tz_label: &str) -> String
 
 /// A stored YYYY-MM-DD date, or the input unchanged.
 pub fn iso_date_id(s: &str) -> String {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map(date_id).unwrap_or_else(|_| s.to_string())
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(date_id)
+        .unwrap_or_else(|_| s.to_string())
 }
 
 pub fn wib() -> FixedOffset {
@@ -51,7 +73,10 @@ mod tests {
         assert_eq!(date_id(d), "17 Maret 2026");
         assert_eq!(date_long_id(d), "Selasa, 17 Maret 2026");
         let wita = izinkes_domain::calendar::OfficeTimeZone::Wita.offset();
-        assert_eq!(timestamp_id("2026-03-17T01:30:00.000000Z", wita, "WITA"), "17 Maret 2026 09.30 WITA");
+        assert_eq!(
+            timestamp_id("2026-03-17T01:30:00.000000Z", wita, "WITA"),
+            "17 Maret 2026 09.30 WITA"
+        );
         assert_eq!(iso_date_id("1997-03-09"), "9 Maret 1997");
     }
 }

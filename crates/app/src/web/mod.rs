@@ -91,7 +91,10 @@ async fn static_js() -> Response {
 
 fn static_asset(body: &'static str, mime: &'static str) -> Response {
     (
-        [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         body,
     )
         .into_response()
@@ -144,7 +147,11 @@ async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> 
     let mut req = req;
     if unsafe_method {
         if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-            let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let host = req
+                .headers()
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             let same = origin.split("://").nth(1).is_some_and(|o| o == host)
                 || state.config.base_url.trim_end_matches('/') == origin;
             if !same {
@@ -154,9 +161,15 @@ async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> 
         let Some(expected) = existing.as_deref() else {
             return error::WebError::CsrfRejected.into_response();
         };
-        let header_token = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let header_token = req
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let query_token = req.uri().query().and_then(|q| {
-            form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned())
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v.into_owned())
         });
         let is_form = req
             .headers()
@@ -171,7 +184,9 @@ async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> 
                 Ok(b) => b,
                 Err(_) => return error::WebError::TooLarge.into_response(),
             };
-            let found = form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+            let found = form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v.into_owned());
             req = Request::from_parts(parts, Body::from(bytes));
             found.as_deref() == Some(expected)
         } else {

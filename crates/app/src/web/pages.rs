@@ -54,13 +54,25 @@ pub struct FormBody {
 
 impl FormBody {
     pub fn parse(bytes: &[u8]) -> FormBody {
-        FormBody { pairs: form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect() }
+        FormBody {
+            pairs: form_urlencoded::parse(bytes)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        }
     }
     pub fn get(&self, key: &str) -> String {
-        self.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
     }
     pub fn all(&self, key: &str) -> Vec<String> {
-        self.pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
     pub fn has(&self, key: &str) -> bool {
         self.pairs.iter().any(|(k, _)| k == key)
@@ -108,7 +120,10 @@ pub fn group_services(permits: &[&PermitType], q: &str) -> Vec<ServiceGroup> {
         }
         match groups.iter_mut().find(|g| g.category == p.category) {
             Some(g) => g.items.push((*p).clone()),
-            None => groups.push(ServiceGroup { category: p.category.clone(), items: vec![(*p).clone()] }),
+            None => groups.push(ServiceGroup {
+                category: p.category.clone(),
+                items: vec![(*p).clone()],
+            }),
         }
     }
     groups
@@ -143,22 +158,37 @@ async fn service_page(State(state): State<AppState>, v: Visitor, Path(code): Pat
             serving.push(o);
         }
     }
-    Ok(page(&ServicePage { ctx: v.ctx(&state, &permit.name, "layanan"), permit, offices: serving }))
+    Ok(page(&ServicePage {
+        ctx: v.ctx(&state, &permit.name, "layanan"),
+        permit,
+        offices: serving,
+    }))
 }
 
 async fn about(State(state): State<AppState>, v: Visitor) -> PageResult {
-    Ok(page(&AboutPage { ctx: v.ctx(&state, "Tentang izinkes", ""), credit: ODBL_CREDIT }))
+    Ok(page(&AboutPage {
+        ctx: v.ctx(&state, "Tentang izinkes", ""),
+        credit: ODBL_CREDIT,
+    }))
 }
 
 fn register_page(state: &AppState, v: &Visitor, form: FormState) -> RegisterPage {
     let area = AreaPicker::from_form("village_code", "Wilayah alamat pemohon", &form);
-    RegisterPage { ctx: v.ctx(state, "Pendaftaran Akun", "daftar"), form, area }
+    RegisterPage {
+        ctx: v.ctx(state, "Pendaftaran Akun", "daftar"),
+        form,
+        area,
+    }
 }
 
 async fn register_form(State(state): State<AppState>, v: Visitor) -> PageResult {
     let mut values = HashMap::new();
     values.insert("identity_type".to_string(), "KTP".to_string());
-    Ok(page(&register_page(&state, &v, FormState::new(values, FieldErrors::new()))))
+    Ok(page(&register_page(
+        &state,
+        &v,
+        FormState::new(values, FieldErrors::new()),
+    )))
 }
 
 async fn register(State(state): State<AppState>, v: Visitor, body: Bytes) -> PageResult {
@@ -167,7 +197,11 @@ async fn register(State(state): State<AppState>, v: Visitor, body: Bytes) -> Pag
     values.remove("password");
     values.remove("password_confirm");
     if f.has("_pilih_wilayah") {
-        return Ok(page(&register_page(&state, &v, FormState::new(values, FieldErrors::new()))));
+        return Ok(page(&register_page(
+            &state,
+            &v,
+            FormState::new(values, FieldErrors::new()),
+        )));
     }
     let input = accounts::RegisterInput {
         full_name: f.get("full_name"),
@@ -186,7 +220,10 @@ async fn register(State(state): State<AppState>, v: Visitor, body: Bytes) -> Pag
             ctx: v.ctx(&state, "Pendaftaran berhasil", "daftar"),
             heading: "Pendaftaran berhasil — silakan cek email Anda".into(),
             paragraphs: vec![
-                format!("Kami telah mengirim tautan konfirmasi ke {}.", input.email.trim().to_lowercase()),
+                format!(
+                    "Kami telah mengirim tautan konfirmasi ke {}.",
+                    input.email.trim().to_lowercase()
+                ),
                 "Klik Konfirmasi pada email tersebut untuk mengaktifkan akun, lalu masuk. Tautan berlaku 3 hari. \
                  Jika email tidak datang dalam beberapa menit, periksa folder spam atau minta tautan baru."
                     .into(),
@@ -233,7 +270,8 @@ fn email_page(state: &AppState, v: &Visitor, resend: bool, form: FormState) -> E
         EmailFormPage {
             ctx: v.ctx(state, "Kirim ulang konfirmasi", ""),
             heading: "Kirim ulang tautan konfirmasi".into(),
-            intro: "Masukkan email yang Anda daftarkan; jika akunnya belum dikonfirmasi, kami kirim tautan baru.".into(),
+            intro: "Masukkan email yang Anda daftarkan; jika akunnya belum dikonfirmasi, kami kirim tautan baru."
+                .into(),
             action: "/verifikasi/kirim-ulang".into(),
             button: "Kirim tautan".into(),
             form,
@@ -294,7 +332,11 @@ async fn forgot(State(state): State<AppState>, v: Visitor, body: Bytes) -> PageR
 }
 
 async fn reset_form(State(state): State<AppState>, v: Visitor, Query(q): Query<TokenQuery>) -> PageResult {
-    Ok(page(&ResetPage { ctx: v.ctx(&state, "Atur ulang kata sandi", ""), token: q.token, form: FormState::default() }))
+    Ok(page(&ResetPage {
+        ctx: v.ctx(&state, "Atur ulang kata sandi", ""),
+        token: q.token,
+        form: FormState::default(),
+    }))
 }
 
 async fn reset(State(state): State<AppState>, v: Visitor, body: Bytes) -> PageResult {
@@ -309,7 +351,11 @@ async fn reset(State(state): State<AppState>, v: Visitor, body: Bytes) -> PageRe
         })),
         Err(ServiceError::Invalid(errors)) => Ok(page_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &ResetPage { ctx: v.ctx(&state, "Atur ulang kata sandi", ""), token, form: FormState::new(HashMap::new(), errors) },
+            &ResetPage {
+                ctx: v.ctx(&state, "Atur ulang kata sandi", ""),
+                token,
+                form: FormState::new(HashMap::new(), errors),
+            },
         )),
         Err(ServiceError::Refused(m)) => Ok(page_with_status(
             StatusCode::BAD_REQUEST,
@@ -340,7 +386,15 @@ pub fn demo_logins(state: &AppState, officer: bool) -> Vec<(String, String, Stri
         .collect()
 }
 
-fn login_page(state: &AppState, v: &Visitor, officer: bool, form: FormState, next: String, notice: String, show_resend: bool) -> LoginPage {
+fn login_page(
+    state: &AppState,
+    v: &Visitor,
+    officer: bool,
+    form: FormState,
+    next: String,
+    notice: String,
+    show_resend: bool,
+) -> LoginPage {
     LoginPage {
         ctx: v.ctx(state, if officer { "Masuk Petugas" } else { "Masuk" }, "masuk"),
         form,
@@ -353,12 +407,32 @@ fn login_page(state: &AppState, v: &Visitor, officer: bool, form: FormState, nex
 }
 
 async fn login_form(State(state): State<AppState>, v: Visitor, Query(q): Query<NextQuery>) -> PageResult {
-    let notice = if q.lanjut.is_empty() { String::new() } else { "Silakan masuk terlebih dahulu untuk melanjutkan.".into() };
-    Ok(page(&login_page(&state, &v, false, FormState::default(), q.lanjut, notice, false)))
+    let notice = if q.lanjut.is_empty() {
+        String::new()
+    } else {
+        "Silakan masuk terlebih dahulu untuk melanjutkan.".into()
+    };
+    Ok(page(&login_page(
+        &state,
+        &v,
+        false,
+        FormState::default(),
+        q.lanjut,
+        notice,
+        false,
+    )))
 }
 
 async fn officer_login_form(State(state): State<AppState>, v: Visitor) -> PageResult {
-    Ok(page(&login_page(&state, &v, true, FormState::default(), "/petugas".into(), String::new(), false)))
+    Ok(page(&login_page(
+        &state,
+        &v,
+        true,
+        FormState::default(),
+        "/petugas".into(),
+        String::new(),
+        false,
+    )))
 }
 
 async fn do_login(state: AppState, v: Visitor, body: Bytes, subject: SubjectKind) -> PageResult {
@@ -369,21 +443,38 @@ async fn do_login(state: AppState, v: Visitor, body: Bytes, subject: SubjectKind
     let next = f.get("lanjut");
     let result = if officer {
         // Officers: the second-factor policy decides where the browser goes next.
-        match accounts::login_officer(&state, &f.get("email"), &f.get("password"), None, &v.client, SessionKind::Web).await {
+        match accounts::login_officer(
+            &state,
+            &f.get("email"),
+            &f.get("password"),
+            None,
+            &v.client,
+            SessionKind::Web,
+        )
+        .await
+        {
             Ok(accounts::OfficerLogin::Signed(token)) => Ok((token, "/petugas".to_string())),
-            Ok(accounts::OfficerLogin::Pending { token, enrol }) => {
-                Ok((token, if enrol { OFFICER_SECURITY_PATH } else { OFFICER_2FA_PATH }.to_string()))
-            }
-            Ok(accounts::OfficerLogin::MfaRequired { enrol }) => {
-                Err(ServiceError::Refused(accounts::OfficerLogin::required_message(enrol).into()))
-            }
+            Ok(accounts::OfficerLogin::Pending { token, enrol }) => Ok((
+                token,
+                if enrol { OFFICER_SECURITY_PATH } else { OFFICER_2FA_PATH }.to_string(),
+            )),
+            Ok(accounts::OfficerLogin::MfaRequired { enrol }) => Err(ServiceError::Refused(
+                accounts::OfficerLogin::required_message(enrol).into(),
+            )),
             Ok(accounts::OfficerLogin::CodeRejected(m)) => Err(ServiceError::Refused(m)),
             Err(e) => Err(e),
         }
     } else {
-        accounts::login(&state, subject, &f.get("email"), &f.get("password"), &v.client, SessionKind::Web)
-            .await
-            .map(|token| (token, safe_next(&next)))
+        accounts::login(
+            &state,
+            subject,
+            &f.get("email"),
+            &f.get("password"),
+            &v.client,
+            SessionKind::Web,
+        )
+        .await
+        .map(|token| (token, safe_next(&next)))
     };
     match result {
         Ok((token, to)) => {
@@ -391,12 +482,23 @@ async fn do_login(state: AppState, v: Visitor, body: Bytes, subject: SubjectKind
                 accounts::logout(&state, old).await?;
             }
             let mut r = see_other(&to);
-            r.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, state.config.secure_cookies(), "Lax"));
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &token, None, state.config.secure_cookies(), "Lax"),
+            );
             Ok(r)
         }
         Err(ServiceError::Invalid(errors)) => Ok(page_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &login_page(&state, &v, officer, FormState::new(values, errors), next, String::new(), false),
+            &login_page(
+                &state,
+                &v,
+                officer,
+                FormState::new(values, errors),
+                next,
+                String::new(),
+                false,
+            ),
         )),
         Err(ServiceError::Refused(m)) | Err(ServiceError::Throttled(m)) => {
             let show_resend = m.contains("belum dikonfirmasi");
@@ -404,7 +506,15 @@ async fn do_login(state: AppState, v: Visitor, body: Bytes, subject: SubjectKind
             errors.insert("email".into(), m);
             Ok(page_with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &login_page(&state, &v, officer, FormState::new(values, errors), next, String::new(), show_resend),
+                &login_page(
+                    &state,
+                    &v,
+                    officer,
+                    FormState::new(values, errors),
+                    next,
+                    String::new(),
+                    show_resend,
+                ),
             ))
         }
         Err(e) => Err(e.into()),
@@ -424,7 +534,10 @@ async fn logout(State(state): State<AppState>, v: Visitor) -> PageResult {
         accounts::logout(&state, t).await?;
     }
     let mut r = see_other("/");
-    r.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies(), "Lax"));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies(), "Lax"),
+    );
     Ok(r)
 }
 
@@ -432,11 +545,21 @@ fn profile_values(p: &Profile) -> HashMap<String, String> {
     serde_json::to_value(p)
         .ok()
         .and_then(|v| v.as_object().cloned())
-        .map(|o| o.into_iter().map(|(k, v)| (k, v.as_str().unwrap_or("").to_string())).collect())
+        .map(|o| {
+            o.into_iter()
+                .map(|(k, v)| (k, v.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
-async fn profile_page(state: &AppState, user: &ApplicantUser, form: FormState, saved: bool, photo_error: String) -> Result<ProfilePage, WebError> {
+async fn profile_page(
+    state: &AppState,
+    user: &ApplicantUser,
+    form: FormState,
+    saved: bool,
+    photo_error: String,
+) -> Result<ProfilePage, WebError> {
     let a = accounts::load_applicant(state, &user.id).await?;
     let nik = a.nik();
     let w = Wilayah::builtin();
@@ -450,11 +573,18 @@ async fn profile_page(state: &AppState, user: &ApplicantUser, form: FormState, s
             full_name: a.full_name.clone(),
             email: a.email.clone(),
             identity: a.masked_identity(),
-            identity_type: if a.identity_type == accounts::IdentityType::Ktp { "NIK KTP".into() } else { "Paspor".into() },
+            identity_type: if a.identity_type == accounts::IdentityType::Ktp {
+                "NIK KTP".into()
+            } else {
+                "Paspor".into()
+            },
             phone: a.phone.clone(),
             address: format!("{}, {}", a.address, area_label(&a.village_code)),
             nik_sex: nik.as_ref().map(|n| n.sex().label_id().to_string()).unwrap_or_default(),
-            nik_birth: nik.as_ref().map(|n| super::fmt::date_id(n.birth_date())).unwrap_or_default(),
+            nik_birth: nik
+                .as_ref()
+                .map(|n| super::fmt::date_id(n.birth_date()))
+                .unwrap_or_default(),
         },
         religions: accounts::RELIGIONS.to_vec(),
         marital: accounts::MARITAL.to_vec(),
@@ -474,14 +604,25 @@ struct SavedQuery {
 async fn profile_form(State(state): State<AppState>, user: ApplicantUser, Query(q): Query<SavedQuery>) -> PageResult {
     let a = accounts::load_applicant(&state, &user.id).await?;
     let form = FormState::new(profile_values(&a.profile), FieldErrors::new());
-    Ok(page(&profile_page(&state, &user, form, q.tersimpan.is_some(), String::new()).await?))
+    Ok(page(
+        &profile_page(&state, &user, form, q.tersimpan.is_some(), String::new()).await?,
+    ))
 }
 
 async fn profile_save(State(state): State<AppState>, user: ApplicantUser, body: Bytes) -> PageResult {
     let f = FormBody::parse(&body);
     let values = f.map();
     if f.has("_pilih_wilayah") {
-        return Ok(page(&profile_page(&state, &user, FormState::new(values, FieldErrors::new()), false, String::new()).await?));
+        return Ok(page(
+            &profile_page(
+                &state,
+                &user,
+                FormState::new(values, FieldErrors::new()),
+                false,
+                String::new(),
+            )
+            .await?,
+        ));
     }
     let input: Profile = serde_json::from_value(serde_json::to_value(&values).unwrap_or_default()).unwrap_or_default();
     let a = accounts::load_applicant(&state, &user.id).await?;
@@ -496,19 +637,29 @@ async fn profile_save(State(state): State<AppState>, user: ApplicantUser, body: 
 }
 
 /// Reads the first file field of a multipart body: (field name, file name, bytes).
-pub async fn read_file_field(mut mp: Multipart) -> Result<(Option<(String, Vec<u8>)>, HashMap<String, String>), WebError> {
+pub async fn read_file_field(
+    mut mp: Multipart,
+) -> Result<(Option<(String, Vec<u8>)>, HashMap<String, String>), WebError> {
     let mut file = None;
     let mut fields = HashMap::new();
     loop {
         let next = mp.next_field().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE { WebError::TooLarge } else { WebError::BadRequest("Unggahan terputus atau rusak; silakan coba lagi.".into()) }
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                WebError::TooLarge
+            } else {
+                WebError::BadRequest("Unggahan terputus atau rusak; silakan coba lagi.".into())
+            }
         })?;
         let Some(field) = next else { break };
         let name = field.name().unwrap_or("").to_string();
         match field.file_name().map(str::to_string) {
             Some(filename) if file.is_none() => {
                 let bytes = field.bytes().await.map_err(|e| {
-                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE { WebError::TooLarge } else { WebError::BadRequest("Unggahan terputus; silakan coba lagi.".into()) }
+                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                        WebError::TooLarge
+                    } else {
+                        WebError::BadRequest("Unggahan terputus; silakan coba lagi.".into())
+                    }
                 })?;
                 if !filename.is_empty() || !bytes.is_empty() {
                     file = Some((filename, bytes.to_vec()));
@@ -532,7 +683,10 @@ async fn photo_upload(State(state): State<AppState>, user: ApplicantUser, mp: Mu
         Err(ServiceError::Invalid(errors)) => {
             let msg = errors.get("photo").cloned().unwrap_or_default();
             let form = FormState::new(profile_values(&a.profile), FieldErrors::new());
-            Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &profile_page(&state, &user, form, false, msg).await?))
+            Ok(page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &profile_page(&state, &user, form, false, msg).await?,
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -542,8 +696,17 @@ async fn photo(State(state): State<AppState>, user: ApplicantUser) -> PageResult
     let a = accounts::load_applicant(&state, &user.id).await?;
     let sha = a.photo_sha256.ok_or(WebError::NotFound)?;
     let bytes = state.store.get(&sha).await.map_err(ServiceError::from)?;
-    let mime = crate::files::sniff(&bytes).map(|f| f.mime()).unwrap_or("application/octet-stream");
-    Ok(([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "private, no-store")], bytes).into_response())
+    let mime = crate::files::sniff(&bytes)
+        .map(|f| f.mime())
+        .unwrap_or("application/octet-stream");
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(serde::Serialize)]
@@ -555,16 +718,28 @@ struct AreaJson {
 /// Children of an area code as JSON for the pickers (`/wilayah/51.01`); `/wilayah/root` lists provinces.
 async fn area_children(Path(code): Path<String>) -> Response {
     let w = Wilayah::builtin();
-    let list = if code == "root" { w.provinces() } else { w.children(&code) };
+    let list = if code == "root" {
+        w.provinces()
+    } else {
+        w.children(&code)
+    };
     let out: Vec<AreaJson> = list
         .iter()
-        .map(|a| AreaJson { code: a.code.clone(), name: w.display_name(&a.code).unwrap_or_else(|| a.name.clone()) })
+        .map(|a| AreaJson {
+            code: a.code.clone(),
+            name: w.display_name(&a.code).unwrap_or_else(|| a.name.clone()),
+        })
         .collect();
     ([(header::CACHE_CONTROL, "public, max-age=86400")], axum::Json(out)).into_response()
 }
 
 async fn track_form(State(state): State<AppState>, v: Visitor) -> PageResult {
-    Ok(page(&TrackPage { ctx: v.ctx(&state, "Lacak Permohonan", "lacak"), form: FormState::default(), result: None, notice: String::new() }))
+    Ok(page(&TrackPage {
+        ctx: v.ctx(&state, "Lacak Permohonan", "lacak"),
+        form: FormState::default(),
+        result: None,
+        notice: String::new(),
+    }))
 }
 
 async fn track(State(state): State<AppState>, v: Visitor, body: Bytes) -> PageResult {
@@ -572,14 +747,29 @@ async fn track(State(state): State<AppState>, v: Visitor, body: Bytes) -> PageRe
     let values = f.map();
     let ctx = v.ctx(&state, "Lacak Permohonan", "lacak");
     match applications::track(&state, &f.get("number"), &f.get("nik4"), &v.client).await {
-        Ok(r) => Ok(page(&TrackPage { ctx, form: FormState::new(values, FieldErrors::new()), result: Some(r), notice: String::new() })),
+        Ok(r) => Ok(page(&TrackPage {
+            ctx,
+            form: FormState::new(values, FieldErrors::new()),
+            result: Some(r),
+            notice: String::new(),
+        })),
         Err(ServiceError::Invalid(errors)) => Ok(page_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &TrackPage { ctx, form: FormState::new(values, errors), result: None, notice: String::new() },
+            &TrackPage {
+                ctx,
+                form: FormState::new(values, errors),
+                result: None,
+                notice: String::new(),
+            },
         )),
         Err(ServiceError::Refused(m)) | Err(ServiceError::Throttled(m)) => Ok(page_with_status(
             StatusCode::NOT_FOUND,
-            &TrackPage { ctx, form: FormState::new(values, FieldErrors::new()), result: None, notice: m },
+            &TrackPage {
+                ctx,
+                form: FormState::new(values, FieldErrors::new()),
+                result: None,
+                notice: m,
+            },
         )),
         Err(e) => Err(e.into()),
     }
@@ -590,7 +780,9 @@ async fn mailbox(State(state): State<AppState>, v: Visitor) -> PageResult {
     if !state.config.demo || state.config.smtp_url.is_some() {
         return Err(WebError::NotFound);
     }
-    let rows = crate::outbox::dev_mailbox(&state.db, 100).await.map_err(ServiceError::from)?;
+    let rows = crate::outbox::dev_mailbox(&state.db, 100)
+        .await
+        .map_err(ServiceError::from)?;
     let mails = rows
         .into_iter()
         .map(|(at, recipient, subject, body)| {
@@ -603,10 +795,19 @@ async fn mailbox(State(state): State<AppState>, v: Visitor) -> PageResult {
                     w.strip_prefix(base).unwrap_or(w).to_string()
                 })
                 .collect();
-            MailRow { at: super::fmt::timestamp_id(&at, super::fmt::wib(), "WIB"), recipient, subject, body, links }
+            MailRow {
+                at: super::fmt::timestamp_id(&at, super::fmt::wib(), "WIB"),
+                recipient,
+                subject,
+                body,
+                links,
+            }
         })
         .collect();
-    Ok(page(&MailboxPage { ctx: v.ctx(&state, "Kotak surat pengembangan", ""), mails }))
+    Ok(page(&MailboxPage {
+        ctx: v.ctx(&state, "Kotak surat pengembangan", ""),
+        mails,
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -650,9 +851,14 @@ struct AnyOfficer {
 }
 
 async fn any_officer(state: &AppState, v: &Visitor) -> Result<Option<AnyOfficer>, WebError> {
-    let Some(token) = v.session_token.clone() else { return Ok(None) };
+    let Some(token) = v.session_token.clone() else {
+        return Ok(None);
+    };
     if let Some(s) = &v.subject {
-        return Ok((s.kind == SubjectKind::Officer).then(|| AnyOfficer { subject: s.clone(), token }));
+        return Ok((s.kind == SubjectKind::Officer).then(|| AnyOfficer {
+            subject: s.clone(),
+            token,
+        }));
     }
     match accounts::pending_officer(state, &token).await {
         Ok(subject) => Ok(Some(AnyOfficer { subject, token })),
@@ -669,12 +875,16 @@ fn officer_ctx(state: &AppState, v: &Visitor, o: &AnyOfficer, title: &str) -> su
 }
 
 fn no_store(mut r: Response) -> Response {
-    r.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     r
 }
 
 fn with_session_cookie(state: &AppState, mut r: Response, token: &str) -> Response {
-    r.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, None, state.config.secure_cookies(), "Lax"));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, token, None, state.config.secure_cookies(), "Lax"),
+    );
     r
 }
 
@@ -697,7 +907,9 @@ fn code_form(e: ServiceError, key: &str) -> Result<(StatusCode, FormState), Serv
 }
 
 async fn officer_2fa_form(State(state): State<AppState>, v: Visitor) -> PageResult {
-    let Some(o) = any_officer(&state, &v).await? else { return Ok(see_other("/petugas/masuk")) };
+    let Some(o) = any_officer(&state, &v).await? else {
+        return Ok(see_other("/petugas/masuk"));
+    };
     if !o.subject.mfa_pending {
         return Ok(see_other("/petugas"));
     }
@@ -705,11 +917,17 @@ async fn officer_2fa_form(State(state): State<AppState>, v: Visitor) -> PageResu
         return Ok(see_other(OFFICER_SECURITY_PATH));
     }
     let ctx = officer_ctx(&state, &v, &o, "Verifikasi Dua Langkah");
-    Ok(no_store(page(&Officer2faPage { ctx, name: o.subject.name, form: FormState::default() })))
+    Ok(no_store(page(&Officer2faPage {
+        ctx,
+        name: o.subject.name,
+        form: FormState::default(),
+    })))
 }
 
 async fn officer_2fa(State(state): State<AppState>, v: Visitor, body: Bytes) -> PageResult {
-    let Some(o) = any_officer(&state, &v).await? else { return Ok(see_other("/petugas/masuk")) };
+    let Some(o) = any_officer(&state, &v).await? else {
+        return Ok(see_other("/petugas/masuk"));
+    };
     if !o.subject.mfa_pending {
         return Ok(see_other("/petugas"));
     }
@@ -721,16 +939,36 @@ async fn officer_2fa(State(state): State<AppState>, v: Visitor, body: Bytes) -> 
         Err(e) => {
             let (status, form) = code_form(e, "code")?;
             let ctx = officer_ctx(&state, &v, &o, "Verifikasi Dua Langkah");
-            Ok(no_store(page_with_status(status, &Officer2faPage { ctx, name: o.subject.name, form })))
+            Ok(no_store(page_with_status(
+                status,
+                &Officer2faPage {
+                    ctx,
+                    name: o.subject.name,
+                    form,
+                },
+            )))
         }
     }
 }
 
 /// Keamanan Akun as it stands: enrolment when TOTP is off, the status when it is on.
-async fn security_page(state: &AppState, v: &Visitor, o: &AnyOfficer, form: FormState, notice: String) -> Result<OfficerSecurityPage, WebError> {
+async fn security_page(
+    state: &AppState,
+    v: &Visitor,
+    o: &AnyOfficer,
+    form: FormState,
+    notice: String,
+) -> Result<OfficerSecurityPage, WebError> {
     let mfa = accounts::officer_mfa(state, &o.subject.id).await?;
-    let enrolment = if mfa.enabled { None } else { Some(accounts::begin_totp_enrolment(state, &o.subject.id).await?) };
-    let tz = crate::offices::get(state, o.subject.office_id.as_deref().unwrap_or_default()).await.ok().map(|of| of.tz());
+    let enrolment = if mfa.enabled {
+        None
+    } else {
+        Some(accounts::begin_totp_enrolment(state, &o.subject.id).await?)
+    };
+    let tz = crate::offices::get(state, o.subject.office_id.as_deref().unwrap_or_default())
+        .await
+        .ok()
+        .map(|of| of.tz());
     let enabled_at = match (&mfa.enabled_at, tz) {
         (Some(at), Some(tz)) => super::fmt::timestamp_id(at, tz.offset(), tz.label()),
         (Some(at), None) => super::fmt::timestamp_id(at, super::fmt::wib(), "WIB"),
@@ -758,12 +996,20 @@ struct SecurityQuery {
 }
 
 async fn officer_security(State(state): State<AppState>, v: Visitor, Query(q): Query<SecurityQuery>) -> PageResult {
-    let Some(o) = any_officer(&state, &v).await? else { return Ok(see_other("/petugas/masuk")) };
+    let Some(o) = any_officer(&state, &v).await? else {
+        return Ok(see_other("/petugas/masuk"));
+    };
     if o.subject.mfa_pending && accounts::officer_mfa(&state, &o.subject.id).await?.enabled {
         return Ok(see_other(OFFICER_2FA_PATH));
     }
-    let notice = if q.nonaktif.is_some() { "Verifikasi dua langkah telah dimatikan.".to_string() } else { String::new() };
-    Ok(no_store(page(&security_page(&state, &v, &o, FormState::default(), notice).await?)))
+    let notice = if q.nonaktif.is_some() {
+        "Verifikasi dua langkah telah dimatikan.".to_string()
+    } else {
+        String::new()
+    };
+    Ok(no_store(page(
+        &security_page(&state, &v, &o, FormState::default(), notice).await?,
+    )))
 }
 
 fn codes_page(mut p: OfficerSecurityPage, codes: Vec<String>) -> Response {
@@ -774,7 +1020,9 @@ fn codes_page(mut p: OfficerSecurityPage, codes: Vec<String>) -> Response {
 }
 
 async fn officer_totp_enable(State(state): State<AppState>, v: Visitor, body: Bytes) -> PageResult {
-    let Some(o) = any_officer(&state, &v).await? else { return Ok(see_other("/petugas/masuk")) };
+    let Some(o) = any_officer(&state, &v).await? else {
+        return Ok(see_other("/petugas/masuk"));
+    };
     let f = FormBody::parse(&body);
     match accounts::confirm_totp_enrolment(&state, &o.subject.id, &f.get("code"), &v.client).await {
         Ok(codes) => {
@@ -791,7 +1039,10 @@ async fn officer_totp_enable(State(state): State<AppState>, v: Visitor, body: By
         Err(ServiceError::Refused(_)) | Err(ServiceError::Conflict(_)) => Ok(see_other(OFFICER_SECURITY_PATH)),
         Err(e) => {
             let (status, form) = code_form(e, "code")?;
-            Ok(no_store(page_with_status(status, &security_page(&state, &v, &o, form, String::new()).await?)))
+            Ok(no_store(page_with_status(
+                status,
+                &security_page(&state, &v, &o, form, String::new()).await?,
+            )))
         }
     }
 }
@@ -803,11 +1054,17 @@ async fn officer_recovery_codes(State(state): State<AppState>, o: OfficerUser, b
         token: o.visitor.session_token.clone().unwrap_or_default(),
     };
     match accounts::regenerate_recovery_codes(&state, &o.id, &f.get("code_new"), &o.visitor.client).await {
-        Ok(codes) => Ok(codes_page(security_page(&state, &o.visitor, &any, FormState::default(), String::new()).await?, codes)),
+        Ok(codes) => Ok(codes_page(
+            security_page(&state, &o.visitor, &any, FormState::default(), String::new()).await?,
+            codes,
+        )),
         Err(ServiceError::Refused(_)) => Ok(see_other(OFFICER_SECURITY_PATH)),
         Err(e) => {
             let (status, form) = code_form(e, "code_new")?;
-            Ok(no_store(page_with_status(status, &security_page(&state, &o.visitor, &any, form, String::new()).await?)))
+            Ok(no_store(page_with_status(
+                status,
+                &security_page(&state, &o.visitor, &any, form, String::new()).await?,
+            )))
         }
     }
 }
@@ -820,12 +1077,16 @@ async fn officer_totp_disable(State(state): State<AppState>, o: OfficerUser, bod
     };
     match accounts::disable_totp(&state, &o.id, &f.get("code_off"), &o.visitor.client).await {
         Ok(()) => Ok(see_other("/petugas/keamanan?nonaktif=1")),
-        Err(ServiceError::Refused(m)) => {
-            Ok(no_store(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &security_page(&state, &o.visitor, &any, FormState::default(), m).await?)))
-        }
+        Err(ServiceError::Refused(m)) => Ok(no_store(page_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &security_page(&state, &o.visitor, &any, FormState::default(), m).await?,
+        ))),
         Err(e) => {
             let (status, form) = code_form(e, "code_off")?;
-            Ok(no_store(page_with_status(status, &security_page(&state, &o.visitor, &any, form, String::new()).await?)))
+            Ok(no_store(page_with_status(
+                status,
+                &security_page(&state, &o.visitor, &any, form, String::new()).await?,
+            )))
         }
     }
 }

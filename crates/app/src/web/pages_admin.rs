@@ -39,7 +39,13 @@ fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-async fn calendar_view(state: &AppState, o: &OfficerUser, officer: &Officer, form: FormState, notice: &str) -> Result<AdminCalendarPage, WebError> {
+async fn calendar_view(
+    state: &AppState,
+    o: &OfficerUser,
+    officer: &Officer,
+    form: FormState,
+    notice: &str,
+) -> Result<AdminCalendarPage, WebError> {
     let settings = calendar::settings(state, &officer.office_id).await?;
     let rows = calendar::list(state, &officer.office_id).await?;
     Ok(AdminCalendarPage {
@@ -61,7 +67,10 @@ async fn calendar_view(state: &AppState, o: &OfficerUser, officer: &Officer, for
             })
             .collect(),
         settings,
-        presets: WorkflowDefinition::presets().into_iter().map(|p| (p.key, p.name)).collect(),
+        presets: WorkflowDefinition::presets()
+            .into_iter()
+            .map(|p| (p.key, p.name))
+            .collect(),
         form,
         notice: notice.into(),
     })
@@ -81,7 +90,9 @@ async fn calendar_page(State(state): State<AppState>, o: OfficerUser, Query(q): 
         "setelan" => "Setelan disimpan.",
         _ => "",
     };
-    Ok(page(&calendar_view(&state, &o, &officer, FormState::default(), notice).await?))
+    Ok(page(
+        &calendar_view(&state, &o, &officer, FormState::default(), notice).await?,
+    ))
 }
 
 async fn calendar_save(State(state): State<AppState>, o: OfficerUser, body: Bytes) -> PageResult {
@@ -94,9 +105,20 @@ async fn calendar_save(State(state): State<AppState>, o: OfficerUser, body: Byte
             auto_approve_at_deadline: f.has("auto_approve_at_deadline"),
             warning_threshold_pct: f.get("warning_threshold_pct").trim().parse().unwrap_or(0),
         };
-        calendar::save_settings(&state, &officer.office_id, &settings).await.map(|_| "setelan")
+        calendar::save_settings(&state, &officer.office_id, &settings)
+            .await
+            .map(|_| "setelan")
     } else {
-        calendar::add(&state, &officer.office_id, &f.get("date"), &f.get("kind"), &f.get("name"), &f.get("decree")).await.map(|_| "libur")
+        calendar::add(
+            &state,
+            &officer.office_id,
+            &f.get("date"),
+            &f.get("kind"),
+            &f.get("name"),
+            &f.get("decree"),
+        )
+        .await
+        .map(|_| "libur")
     };
     match result {
         Ok(info) => Ok(see_other(&format!("/petugas/admin/kalender?info={info}"))),
@@ -111,7 +133,10 @@ async fn calendar_save(State(state): State<AppState>, o: OfficerUser, body: Byte
 async fn holiday_delete(State(state): State<AppState>, o: OfficerUser, body: Bytes) -> PageResult {
     let officer = admin(&o)?;
     let f = FormBody::parse(&body);
-    let id: i64 = f.get("id").parse().map_err(|_| WebError::BadRequest("Hari libur tidak dikenal.".into()))?;
+    let id: i64 = f
+        .get("id")
+        .parse()
+        .map_err(|_| WebError::BadRequest("Hari libur tidak dikenal.".into()))?;
     calendar::remove(&state, &officer.office_id, id).await?;
     Ok(see_other("/petugas/admin/kalender?info=hapus"))
 }
@@ -126,13 +151,18 @@ async fn workflows(State(state): State<AppState>, o: OfficerUser) -> PageResult 
         .iter()
         .map(|p| {
             let (name, version) = current.get(&p.code).cloned().unwrap_or_else(|| {
-                let preset = WorkflowDefinition::preset(&settings.default_preset).map(|d| d.name).unwrap_or_default();
+                let preset = WorkflowDefinition::preset(&settings.default_preset)
+                    .map(|d| d.name)
+                    .unwrap_or_default();
                 (format!("{preset} (bawaan kantor)"), 0)
             });
             (p.code.clone(), p.name.clone(), name, version)
         })
         .collect();
-    Ok(page(&AdminWorkflowsPage { ctx: o.visitor.ctx(&state, "Alur kerja", "admin"), rows }))
+    Ok(page(&AdminWorkflowsPage {
+        ctx: o.visitor.ctx(&state, "Alur kerja", "admin"),
+        rows,
+    }))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -171,8 +201,19 @@ struct Editing<'a> {
     notice: &'a str,
 }
 
-async fn edit_page(state: &AppState, o: &OfficerUser, officer: &Officer, e: Editing<'_>) -> Result<AdminWorkflowEditPage, WebError> {
-    let Editing { code, def, version, problems, notice } = e;
+async fn edit_page(
+    state: &AppState,
+    o: &OfficerUser,
+    officer: &Officer,
+    e: Editing<'_>,
+) -> Result<AdminWorkflowEditPage, WebError> {
+    let Editing {
+        code,
+        def,
+        version,
+        problems,
+        notice,
+    } = e;
     let (_, catalog) = state.current_catalog().await?;
     let permit = catalog.get(code).ok_or(WebError::NotFound)?;
     let roles = desks::office_roles(state, &officer.office_id).await?;
@@ -188,16 +229,33 @@ async fn edit_page(state: &AppState, o: &OfficerUser, officer: &Officer, e: Edit
         workflow_name: def.name.clone(),
         source: def.source.clone(),
         version,
-        roles: ALL_ROLES.iter().map(|r| (r.to_string(), crate::roles::role_label(r), roles.iter().any(|x| x == r))).collect(),
-        actions: ActionKind::ALL.iter().map(|a| (a.code().to_string(), a.label_id().to_string())).collect(),
-        products: Product::ALL.iter().map(|p| (p.code().to_string(), p.label_id().to_string())).collect(),
-        presets: WorkflowDefinition::presets().into_iter().map(|p| (p.key, p.name)).collect(),
+        roles: ALL_ROLES
+            .iter()
+            .map(|r| (r.to_string(), crate::roles::role_label(r), roles.iter().any(|x| x == r)))
+            .collect(),
+        actions: ActionKind::ALL
+            .iter()
+            .map(|a| (a.code().to_string(), a.label_id().to_string()))
+            .collect(),
+        products: Product::ALL
+            .iter()
+            .map(|p| (p.code().to_string(), p.label_id().to_string()))
+            .collect(),
+        presets: WorkflowDefinition::presets()
+            .into_iter()
+            .map(|p| (p.key, p.name))
+            .collect(),
         problems,
         notice: notice.into(),
     })
 }
 
-async fn workflow_edit(State(state): State<AppState>, o: OfficerUser, Path(code): Path<String>, Query(q): Query<EditQuery>) -> PageResult {
+async fn workflow_edit(
+    State(state): State<AppState>,
+    o: OfficerUser,
+    Path(code): Path<String>,
+    Query(q): Query<EditQuery>,
+) -> PageResult {
     let officer = admin(&o)?;
     let (def, version) = if let Some(p) = WorkflowDefinition::preset(&q.preset) {
         (p, 0)
@@ -205,8 +263,26 @@ async fn workflow_edit(State(state): State<AppState>, o: OfficerUser, Path(code)
         let v = desks::current_workflow(&state, &officer.office_id, &code).await?;
         (v.definition, v.version)
     };
-    let notice = if q.info == "terbit" { "Alur kerja diterbitkan. Permohonan yang sedang berjalan tetap memakai versi lamanya." } else { "" };
-    Ok(page(&edit_page(&state, &o, &officer, Editing { code: &code, def, version, problems: Vec::new(), notice }).await?))
+    let notice = if q.info == "terbit" {
+        "Alur kerja diterbitkan. Permohonan yang sedang berjalan tetap memakai versi lamanya."
+    } else {
+        ""
+    };
+    Ok(page(
+        &edit_page(
+            &state,
+            &o,
+            &officer,
+            Editing {
+                code: &code,
+                def,
+                version,
+                problems: Vec::new(),
+                notice,
+            },
+        )
+        .await?,
+    ))
 }
 
 /// Reads the step table of the editor: rows ordered by their order number; a row with "hapus"
@@ -235,7 +311,11 @@ fn definition_from_form(f: &FormBody) -> WorkflowDefinition {
                 key = format!("tahap_{key}");
             }
         }
-        let actions = f.all(&format!("s{i}_actions")).iter().filter_map(|a| ActionKind::from_code(a)).collect();
+        let actions = f
+            .all(&format!("s{i}_actions"))
+            .iter()
+            .filter_map(|a| ActionKind::from_code(a))
+            .collect();
         let produces = f
             .all(&format!("s{i}_produces"))
             .iter()
@@ -244,7 +324,16 @@ fn definition_from_form(f: &FormBody) -> WorkflowDefinition {
         let public_note = Some(g("public_note")).filter(|s| !s.trim().is_empty());
         rows.push((
             g("order").trim().parse().unwrap_or((i as i64 + 1) * 10),
-            Step { key, name, role: g("role"), sla_share: g("share").trim().parse().unwrap_or(0), actions, produces, description: g("description"), public_note },
+            Step {
+                key,
+                name,
+                role: g("role"),
+                sla_share: g("share").trim().parse().unwrap_or(0),
+                actions,
+                produces,
+                description: g("description"),
+                public_note,
+            },
         ));
     }
     rows.sort_by_key(|(o, _)| *o);
@@ -256,17 +345,39 @@ fn definition_from_form(f: &FormBody) -> WorkflowDefinition {
     }
 }
 
-async fn workflow_publish(State(state): State<AppState>, o: OfficerUser, Path(code): Path<String>, body: Bytes) -> PageResult {
+async fn workflow_publish(
+    State(state): State<AppState>,
+    o: OfficerUser,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> PageResult {
     let officer = admin(&o)?;
     let f = FormBody::parse(&body);
     let def = definition_from_form(&f);
     match desks::publish(&state, &officer.office_id, &code, &def, Some(&officer.id)).await {
         Ok(_) => Ok(see_other(&format!("/petugas/admin/alur/{code}?info=terbit"))),
         Err(ServiceError::Refused(m)) => {
-            let problems = m.trim_start_matches("Definisi alur kerja tidak sah:").split(';').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            let problems = m
+                .trim_start_matches("Definisi alur kerja tidak sah:")
+                .split(';')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
             Ok(page_with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &edit_page(&state, &o, &officer, Editing { code: &code, def, version: 0, problems, notice: "" }).await?,
+                &edit_page(
+                    &state,
+                    &o,
+                    &officer,
+                    Editing {
+                        code: &code,
+                        def,
+                        version: 0,
+                        problems,
+                        notice: "",
+                    },
+                )
+                .await?,
             ))
         }
         Err(e) => Err(e.into()),

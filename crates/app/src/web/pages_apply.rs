@@ -50,7 +50,10 @@ fn see_other(to: &str) -> Response {
 
 async fn list(State(state): State<AppState>, user: ApplicantUser) -> PageResult {
     let items = applications::list_for_applicant(&state, &user.id).await?;
-    Ok(page(&ApplicationsPage { ctx: user.ctx(&state, "Permohonan Saya", "permohonan"), items }))
+    Ok(page(&ApplicationsPage {
+        ctx: user.ctx(&state, "Permohonan Saya", "permohonan"),
+        items,
+    }))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -83,7 +86,9 @@ async fn start_page(state: &AppState, v: &Visitor, code: &str, form: FormState) 
 }
 
 async fn start(State(state): State<AppState>, user: ApplicantUser, Query(q): Query<StartQuery>) -> PageResult {
-    Ok(page(&start_page(&state, &user.visitor, &q.izin, FormState::default()).await?))
+    Ok(page(
+        &start_page(&state, &user.visitor, &q.izin, FormState::default()).await?,
+    ))
 }
 
 async fn create(State(state): State<AppState>, user: ApplicantUser, body: Bytes) -> PageResult {
@@ -129,16 +134,30 @@ async fn detail(State(state): State<AppState>, user: ApplicantUser, Path(id): Pa
     Ok(page(&application_page(&state, &user.visitor, &v, revision)))
 }
 
-fn application_page(state: &AppState, visitor: &Visitor, v: &ApplicationView, revision: Option<(i64, String, Vec<crate::desks::RevisionItem>)>) -> ApplicationPage {
+fn application_page(
+    state: &AppState,
+    visitor: &Visitor,
+    v: &ApplicationView,
+    revision: Option<(i64, String, Vec<crate::desks::RevisionItem>)>,
+) -> ApplicationPage {
     let tz = v.office.tz();
     ApplicationPage {
-        ctx: visitor.ctx(state, &format!("Permohonan {}", v.app.registration_number.clone().unwrap_or_default()), "permohonan"),
+        ctx: visitor.ctx(
+            state,
+            &format!("Permohonan {}", v.app.registration_number.clone().unwrap_or_default()),
+            "permohonan",
+        ),
         app: AppSummary::from_view(v),
         applicant_rows: applicant_rows(&v.app.data),
         form_rows: form_rows(v),
         documents: requirement_rows(v, &FieldErrors::new(), &[]),
         history: history_rows(v),
-        submitted_at: v.app.submitted_at.as_deref().map(|s| timestamp_id(s, tz.offset(), tz.label())).unwrap_or_default(),
+        submitted_at: v
+            .app
+            .submitted_at
+            .as_deref()
+            .map(|s| timestamp_id(s, tz.offset(), tz.label()))
+            .unwrap_or_default(),
         sla_days: v.permit().map(|p| p.sla_working_days).unwrap_or(0),
         revision,
     }
@@ -163,13 +182,17 @@ fn history_rows(v: &ApplicationView) -> Vec<HistoryRow> {
         .collect()
 }
 
-
 fn phone_display(p: &str) -> String {
-    PhoneE164::parse(p).map(|p| p.national()).unwrap_or_else(|_| p.to_string())
+    PhoneE164::parse(p)
+        .map(|p| p.national())
+        .unwrap_or_else(|_| p.to_string())
 }
 
 pub fn applicant_rows(d: &ApplicantData) -> Vec<AnswerRow> {
-    let row = |label: &str, value: String| AnswerRow { label: label.into(), value };
+    let row = |label: &str, value: String| AnswerRow {
+        label: label.into(),
+        value,
+    };
     let mut rows = vec![
         row("Nama Pemohon", d.name.clone()),
         row("Email Pemohon", d.email.clone()),
@@ -180,12 +203,18 @@ pub fn applicant_rows(d: &ApplicantData) -> Vec<AnswerRow> {
         rows.push(row("Handphone Kuasa", phone_display(&d.proxy_phone)));
     }
     rows.push(row("Tempat Praktik", d.facility_name.clone()));
-    rows.push(row("Lokasi Izin", format!("{}, {}", d.location_address, area_label(&d.location_village_code))));
+    rows.push(row(
+        "Lokasi Izin",
+        format!("{}, {}", d.location_address, area_label(&d.location_village_code)),
+    ));
     if d.is_company {
         rows.push(row("Nama Perusahaan", d.company_name.clone()));
         rows.push(row("Alamat Perusahaan", d.company_address.clone()));
         rows.push(row("Email Perusahaan", d.company_email.clone()));
-        rows.push(row("Telepon / Fax Perusahaan", format!("{} / {}", d.company_phone, d.company_fax)));
+        rows.push(row(
+            "Telepon / Fax Perusahaan",
+            format!("{} / {}", d.company_phone, d.company_fax),
+        ));
         rows.push(row("NPWP Perusahaan", d.company_npwp.clone()));
         rows.push(row("Jenis Usaha", d.business_type.clone()));
     }
@@ -205,17 +234,28 @@ pub fn form_rows(v: &ApplicationView) -> Vec<AnswerRow> {
                 FieldKind::Date => iso_date_id(&raw),
                 _ => raw,
             };
-            AnswerRow { label: f.label.clone(), value }
+            AnswerRow {
+                label: f.label.clone(),
+                value,
+            }
         })
         .collect()
 }
 
-pub fn requirement_rows(v: &ApplicationView, errors: &FieldErrors, library: &[documents::LibraryDocument]) -> Vec<RequirementRow> {
+pub fn requirement_rows(
+    v: &ApplicationView,
+    errors: &FieldErrors,
+    library: &[documents::LibraryDocument],
+) -> Vec<RequirementRow> {
     let Some(p) = v.permit() else { return Vec::new() };
     let answers = v.all_answers();
     p.requirements
         .iter()
-        .filter(|r| !matches!(r.need, izinkes_domain::catalog::Need::When { .. }) || p.is_triggered(r, &answers) || v.attachment(&r.key).is_some())
+        .filter(|r| {
+            !matches!(r.need, izinkes_domain::catalog::Need::When { .. })
+                || p.is_triggered(r, &answers)
+                || v.attachment(&r.key).is_some()
+        })
         .map(|r| {
             let suitable = library
                 .iter()
@@ -250,7 +290,13 @@ fn step1_values(d: &ApplicantData) -> HashMap<String, String> {
             o.into_iter()
                 .map(|(k, v)| {
                     let s = match v {
-                        serde_json::Value::Bool(b) => if b { "1".into() } else { String::new() },
+                        serde_json::Value::Bool(b) => {
+                            if b {
+                                "1".into()
+                            } else {
+                                String::new()
+                            }
+                        }
                         serde_json::Value::String(s) => s,
                         other => other.to_string(),
                     };
@@ -272,16 +318,23 @@ fn step1_page(state: &AppState, user: &ApplicantUser, v: &ApplicationView, form:
     let mut form = form;
     // The location picker starts at the office's own regency.
     let region = w.path(&v.office.regency_code);
-    if form.v("location_village_code").is_empty() && form.v("location_village_code__kab").is_empty() && region.len() == 2 {
-        form.values.insert("location_village_code__prov".into(), region[0].code.clone());
-        form.values.insert("location_village_code__kab".into(), region[1].code.clone());
+    if form.v("location_village_code").is_empty()
+        && form.v("location_village_code__kab").is_empty()
+        && region.len() == 2
+    {
+        form.values
+            .insert("location_village_code__prov".into(), region[0].code.clone());
+        form.values
+            .insert("location_village_code__kab".into(), region[1].code.clone());
     }
     Step1Page {
         ctx: user.ctx(state, "Tahap 1 · Data Pemohon", "permohonan"),
         app: AppSummary::from_view(v),
         area: AreaPicker::from_form("village_code", "Wilayah alamat pemohon", &form),
         location: AreaPicker::from_form("location_village_code", "Lokasi Izin", &form),
-        office_region: w.display_name(&v.office.regency_code).unwrap_or_else(|| v.office.regency_code.clone()),
+        office_region: w
+            .display_name(&v.office.regency_code)
+            .unwrap_or_else(|| v.office.regency_code.clone()),
         form,
     }
 }
@@ -295,7 +348,12 @@ async fn step1(State(state): State<AppState>, user: ApplicantUser, Path(id): Pat
     Ok(page(&step1_page(&state, &user, &v, form)))
 }
 
-async fn step1_save(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>, body: Bytes) -> PageResult {
+async fn step1_save(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
     let v = load(&state, &user, &id).await?;
     if let Some(r) = not_draft(&v) {
         return Ok(r);
@@ -303,7 +361,12 @@ async fn step1_save(State(state): State<AppState>, user: ApplicantUser, Path(id)
     let f = FormBody::parse(&body);
     let values = f.map();
     if f.has("_pilih_wilayah") {
-        return Ok(page(&step1_page(&state, &user, &v, FormState::new(values, FieldErrors::new()))));
+        return Ok(page(&step1_page(
+            &state,
+            &user,
+            &v,
+            FormState::new(values, FieldErrors::new()),
+        )));
     }
     let input = ApplicantData {
         name: f.get("name"),
@@ -330,7 +393,10 @@ async fn step1_save(State(state): State<AppState>, user: ApplicantUser, Path(id)
         return Ok(see_other(&format!("/permohonan/{id}/tahap-2")));
     }
     let v = load(&state, &user, &id).await?;
-    Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &step1_page(&state, &user, &v, FormState::new(values, errors))))
+    Ok(page_with_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &step1_page(&state, &user, &v, FormState::new(values, errors)),
+    ))
 }
 
 fn step2_page(state: &AppState, user: &ApplicantUser, v: &ApplicationView, form: FormState) -> Step2Page {
@@ -359,7 +425,10 @@ fn answers_from_form(permit: &PermitType, f: &FormBody) -> izinkes_domain::catal
         let value = match field.kind {
             FieldKind::Days => f.all(&field.key).join(", "),
             FieldKind::TimeRange => {
-                let (from, to) = (f.get(&format!("{}__from", field.key)), f.get(&format!("{}__to", field.key)));
+                let (from, to) = (
+                    f.get(&format!("{}__from", field.key)),
+                    f.get(&format!("{}__to", field.key)),
+                );
                 if from.is_empty() && to.is_empty() {
                     f.get(&field.key)
                 } else {
@@ -373,7 +442,12 @@ fn answers_from_form(permit: &PermitType, f: &FormBody) -> izinkes_domain::catal
     answers
 }
 
-async fn step2_save(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>, body: Bytes) -> PageResult {
+async fn step2_save(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
     let v = load(&state, &user, &id).await?;
     if let Some(r) = not_draft(&v) {
         return Ok(r);
@@ -391,7 +465,12 @@ async fn step2_save(State(state): State<AppState>, user: ApplicantUser, Path(id)
     ))
 }
 
-async fn step3_page(state: &AppState, user: &ApplicantUser, id: &str, errors: &FieldErrors) -> Result<Response, WebError> {
+async fn step3_page(
+    state: &AppState,
+    user: &ApplicantUser,
+    id: &str,
+    errors: &FieldErrors,
+) -> Result<Response, WebError> {
     let v = load(state, user, id).await?;
     if let Some(r) = not_draft(&v) {
         return Ok(r);
@@ -402,7 +481,11 @@ async fn step3_page(state: &AppState, user: &ApplicantUser, id: &str, errors: &F
         app: AppSummary::from_view(&v),
         rows: requirement_rows(&v, errors, &library),
     };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(page_with_status(status, &p))
 }
 
@@ -410,11 +493,22 @@ async fn step3(State(state): State<AppState>, user: ApplicantUser, Path(id): Pat
     step3_page(&state, &user, &id, &FieldErrors::new()).await
 }
 
-async fn upload(State(state): State<AppState>, user: ApplicantUser, Path((id, key)): Path<(String, String)>, mp: Multipart) -> PageResult {
+async fn upload(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path((id, key)): Path<(String, String)>,
+    mp: Multipart,
+) -> PageResult {
     let (file, _) = match read_file_field(mp).await {
         Ok(x) => x,
         Err(WebError::TooLarge) => {
-            return step3_page(&state, &user, &id, &one_error(&key, "Berkas terlalu besar untuk diunggah.")).await;
+            return step3_page(
+                &state,
+                &user,
+                &id,
+                &one_error(&key, "Berkas terlalu besar untuk diunggah."),
+            )
+            .await;
         }
         Err(e) => return Err(e),
     };
@@ -434,7 +528,12 @@ fn one_error(key: &str, msg: &str) -> FieldErrors {
     e
 }
 
-async fn pick(State(state): State<AppState>, user: ApplicantUser, Path((id, key)): Path<(String, String)>, body: Bytes) -> PageResult {
+async fn pick(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path((id, key)): Path<(String, String)>,
+    body: Bytes,
+) -> PageResult {
     let f = FormBody::parse(&body);
     match applications::attach_library(&state, &user.id, &id, &key, &f.get("document_id")).await {
         Ok(()) => Ok(see_other(&format!("/permohonan/{id}/tahap-3#f-{key}"))),
@@ -443,7 +542,11 @@ async fn pick(State(state): State<AppState>, user: ApplicantUser, Path((id, key)
     }
 }
 
-async fn unattach(State(state): State<AppState>, user: ApplicantUser, Path((id, key)): Path<(String, String)>) -> PageResult {
+async fn unattach(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path((id, key)): Path<(String, String)>,
+) -> PageResult {
     applications::remove_attachment(&state, &user.id, &id, &key).await?;
     Ok(see_other(&format!("/permohonan/{id}/tahap-3#f-{key}")))
 }
@@ -457,30 +560,57 @@ fn file_response(d: documents::FileDownload) -> Response {
             (header::CONTENT_TYPE, d.mime),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
-            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'".to_string()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'".to_string(),
+            ),
         ],
         d.bytes,
     )
         .into_response()
 }
 
-async fn attachment(State(state): State<AppState>, user: ApplicantUser, Path((id, key)): Path<(String, String)>) -> PageResult {
+async fn attachment(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path((id, key)): Path<(String, String)>,
+) -> PageResult {
     let subject = user.visitor.subject.clone().ok_or(WebError::Forbidden)?;
-    Ok(file_response(documents::download_attachment(&state, &subject, &id, &key).await?))
+    Ok(file_response(
+        documents::download_attachment(&state, &subject, &id, &key).await?,
+    ))
 }
 
-async fn review_page(state: &AppState, user: &ApplicantUser, v: &ApplicationView, refused: String, show_problems: bool) -> ReviewPage {
+async fn review_page(
+    state: &AppState,
+    user: &ApplicantUser,
+    v: &ApplicationView,
+    refused: String,
+    show_problems: bool,
+) -> ReviewPage {
     let problems = applications::check_complete(v);
     let mut list = Vec::new();
     if show_problems {
         for (k, m) in &problems.step1 {
-            list.push((format!("/permohonan/{}/tahap-1#f-{k}", v.app.id), k.clone(), format!("Tahap 1: {m}")));
+            list.push((
+                format!("/permohonan/{}/tahap-1#f-{k}", v.app.id),
+                k.clone(),
+                format!("Tahap 1: {m}"),
+            ));
         }
         for (k, m) in &problems.step2 {
-            list.push((format!("/permohonan/{}/tahap-2#f-{k}", v.app.id), k.clone(), format!("Tahap 2: {m}")));
+            list.push((
+                format!("/permohonan/{}/tahap-2#f-{k}", v.app.id),
+                k.clone(),
+                format!("Tahap 2: {m}"),
+            ));
         }
         for (k, m) in &problems.documents {
-            list.push((format!("/permohonan/{}/tahap-3#f-{k}", v.app.id), k.clone(), format!("Tahap 3: {m}")));
+            list.push((
+                format!("/permohonan/{}/tahap-3#f-{k}", v.app.id),
+                k.clone(),
+                format!("Tahap 3: {m}"),
+            ));
         }
     }
     ReviewPage {
@@ -507,11 +637,17 @@ async fn submit(State(state): State<AppState>, user: ApplicantUser, Path(id): Pa
         Ok(SubmitOutcome::Submitted(_)) => Ok(see_other(&format!("/permohonan/{id}/bukti"))),
         Ok(SubmitOutcome::Problems(_)) => {
             let v = load(&state, &user, &id).await?;
-            Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &review_page(&state, &user, &v, String::new(), true).await))
+            Ok(page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &review_page(&state, &user, &v, String::new(), true).await,
+            ))
         }
         Err(ServiceError::Refused(m)) => {
             let v = load(&state, &user, &id).await?;
-            Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &review_page(&state, &user, &v, m, true).await))
+            Ok(page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &review_page(&state, &user, &v, m, true).await,
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -534,8 +670,17 @@ async fn receipt(State(state): State<AppState>, user: ApplicantUser, Path(id): P
         holder: v.app.data.name.clone(),
         identity: applicant.masked_identity(),
         facility: v.app.data.facility_name.clone(),
-        location: format!("{}, {}", v.app.data.location_address, area_label(&v.app.data.location_village_code)),
-        submitted_at: v.app.submitted_at.as_deref().map(|s| timestamp_id(s, tz.offset(), tz.label())).unwrap_or_default(),
+        location: format!(
+            "{}, {}",
+            v.app.data.location_address,
+            area_label(&v.app.data.location_village_code)
+        ),
+        submitted_at: v
+            .app
+            .submitted_at
+            .as_deref()
+            .map(|s| timestamp_id(s, tz.offset(), tz.label()))
+            .unwrap_or_default(),
         documents,
         sla_days: v.permit().map(|p| p.sla_working_days).unwrap_or(0),
         track_url: format!("{}/lacak", state.config.base_url.trim_end_matches('/')),
@@ -548,7 +693,12 @@ async fn delete_draft(State(state): State<AppState>, user: ApplicantUser, Path(i
     Ok(see_other("/permohonan"))
 }
 
-async fn library_page(state: &AppState, user: &ApplicantUser, form: FormState, notice: &str) -> Result<DocumentsPage, WebError> {
+async fn library_page(
+    state: &AppState,
+    user: &ApplicantUser,
+    form: FormState,
+    notice: &str,
+) -> Result<DocumentsPage, WebError> {
     Ok(DocumentsPage {
         ctx: user.ctx(state, "Manajer Berkas", "berkas"),
         docs: documents::list(state, &user.id).await?,
@@ -582,20 +732,29 @@ async fn library_add(State(state): State<AppState>, user: ApplicantUser, mp: Mul
         Err(ServiceError::Invalid(errors)) => {
             let mut values = HashMap::new();
             values.insert("title".to_string(), title);
-            Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &library_page(&state, &user, FormState::new(values, errors), "").await?))
+            Ok(page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &library_page(&state, &user, FormState::new(values, errors), "").await?,
+            ))
         }
         Err(e) => Err(e.into()),
     }
 }
 
-async fn library_replace(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>, mp: Multipart) -> PageResult {
+async fn library_replace(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path(id): Path<String>,
+    mp: Multipart,
+) -> PageResult {
     let (file, _) = read_file_field(mp).await?;
     let (filename, bytes) = file.unwrap_or_default();
     match documents::replace(&state, &user.id, &id, &filename, &bytes).await {
         Ok(()) => Ok(see_other("/berkas?info=diganti")),
-        Err(ServiceError::Invalid(errors)) => {
-            Ok(page_with_status(StatusCode::UNPROCESSABLE_ENTITY, &library_page(&state, &user, FormState::new(HashMap::new(), errors), "").await?))
-        }
+        Err(ServiceError::Invalid(errors)) => Ok(page_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &library_page(&state, &user, FormState::new(HashMap::new(), errors), "").await?,
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -610,7 +769,13 @@ async fn library_file(State(state): State<AppState>, user: ApplicantUser, Path(i
     Ok(file_response(documents::download_library(&state, &subject, &id).await?))
 }
 
-async fn officer_attachment(State(state): State<AppState>, o: OfficerUser, Path((id, key)): Path<(String, String)>) -> PageResult {
+async fn officer_attachment(
+    State(state): State<AppState>,
+    o: OfficerUser,
+    Path((id, key)): Path<(String, String)>,
+) -> PageResult {
     let subject = o.visitor.subject.clone().ok_or(WebError::Forbidden)?;
-    Ok(file_response(documents::download_attachment(&state, &subject, &id, &key).await?))
+    Ok(file_response(
+        documents::download_attachment(&state, &subject, &id, &key).await?,
+    ))
 }

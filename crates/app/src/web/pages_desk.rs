@@ -52,7 +52,10 @@ async fn tasks(State(state): State<AppState>, o: OfficerUser, Query(filter): Que
     let rows = items
         .into_iter()
         .map(|i| DeskRow {
-            permit: catalog.get(&i.permit_code).map(|p| p.short_name.clone()).unwrap_or_else(|| i.permit_code.clone()),
+            permit: catalog
+                .get(&i.permit_code)
+                .map(|p| p.short_name.clone())
+                .unwrap_or_else(|| i.permit_code.clone()),
             step: i.step_key.replace('_', " "),
             role: crate::roles::role_label(&i.step_role),
             submitted: timestamp_id(&i.submitted_at, office.tz().offset(), office.tz().label()),
@@ -62,7 +65,11 @@ async fn tasks(State(state): State<AppState>, o: OfficerUser, Query(filter): Que
             item: i,
         })
         .collect();
-    let permits = catalog.permit_types.iter().map(|p| (p.code.clone(), p.short_name.clone())).collect();
+    let permits = catalog
+        .permit_types
+        .iter()
+        .map(|p| (p.code.clone(), p.short_name.clone()))
+        .collect();
     Ok(page(&DeskTasksPage {
         ctx: o.visitor.ctx(&state, "Tugas Saya", "petugas"),
         office_name: office.name,
@@ -77,7 +84,10 @@ async fn tasks(State(state): State<AppState>, o: OfficerUser, Query(filter): Que
 async fn summary(State(state): State<AppState>, o: OfficerUser) -> PageResult {
     let officer = officer_of(&o)?;
     let steps = desks::summary(&state, &officer).await?;
-    Ok(page(&DeskSummaryPage { ctx: o.visitor.ctx(&state, "Ringkasan Seksi", "ringkasan"), steps }))
+    Ok(page(&DeskSummaryPage {
+        ctx: o.visitor.ctx(&state, "Ringkasan Seksi", "ringkasan"),
+        steps,
+    }))
 }
 
 pub fn action_label(code: &str) -> String {
@@ -120,14 +130,25 @@ pub fn history_rows_all(f: &DeskFile) -> Vec<HistoryRow> {
         .collect()
 }
 
-async fn file_page(state: &AppState, o: &OfficerUser, id: &str, errors: FieldErrors, notice: String, status: StatusCode) -> PageResult {
+async fn file_page(
+    state: &AppState,
+    o: &OfficerUser,
+    id: &str,
+    errors: FieldErrors,
+    notice: String,
+    status: StatusCode,
+) -> PageResult {
     let officer = officer_of(o)?;
     let f = desks::open_file(state, &officer, id).await?;
     let allowed = f.allowed_actions(&officer);
     let step = f.current_step().cloned();
     let tz = f.view.office.tz();
     let docs = requirement_rows(&f.view, &FieldErrors::new(), &[]);
-    let checks: HashMap<String, (bool, String)> = f.checks.iter().map(|c| (c.requirement_key.clone(), (c.ok, c.note.clone()))).collect();
+    let checks: HashMap<String, (bool, String)> = f
+        .checks
+        .iter()
+        .map(|c| (c.requirement_key.clone(), (c.ok, c.note.clone())))
+        .collect();
     let check_rows = docs
         .iter()
         .filter(|d| d.attached.is_some() || d.needed)
@@ -142,16 +163,28 @@ async fn file_page(state: &AppState, o: &OfficerUser, id: &str, errors: FieldErr
         .collect();
     let mut field_choices: Vec<(String, String)> = applicant_rows(&f.view.app.data)
         .into_iter()
-        .zip(["name", "email", "phone", "address"].iter().chain(std::iter::repeat(&"")))
+        .zip(
+            ["name", "email", "phone", "address"]
+                .iter()
+                .chain(std::iter::repeat(&"")),
+        )
         .filter(|(_, k)| !k.is_empty())
         .map(|(r, k)| (k.to_string(), format!("Tahap 1: {}", r.label)))
         .collect();
     field_choices.push(("facility_name".into(), "Tahap 1: Nama Tempat Praktik".into()));
     field_choices.push(("location_address".into(), "Tahap 1: Detail Alamat Lokasi".into()));
     if let Some(p) = f.view.permit() {
-        field_choices.extend(p.fields.iter().map(|x| (x.key.clone(), format!("Tahap 2: {}", x.label))));
+        field_choices.extend(
+            p.fields
+                .iter()
+                .map(|x| (x.key.clone(), format!("Tahap 2: {}", x.label))),
+        );
     }
-    let doc_choices: Vec<(String, String)> = docs.iter().filter(|d| d.attached.is_some() || d.needed).map(|d| (d.key.clone(), d.label.clone())).collect();
+    let doc_choices: Vec<(String, String)> = docs
+        .iter()
+        .filter(|d| d.attached.is_some() || d.needed)
+        .map(|d| (d.key.clone(), d.label.clone()))
+        .collect();
     let products: Vec<(String, String, String, String)> = f
         .products
         .iter()
@@ -159,23 +192,50 @@ async fn file_page(state: &AppState, o: &OfficerUser, id: &str, errors: FieldErr
             let detail = match p.product {
                 Product::Recommendation => format!(
                     "{} — nomor {}{}",
-                    if p.data.get("approve").and_then(|v| v.as_bool()) == Some(true) { "Terbitkan" } else { "Tolak" },
+                    if p.data.get("approve").and_then(|v| v.as_bool()) == Some(true) {
+                        "Terbitkan"
+                    } else {
+                        "Tolak"
+                    },
                     p.data.get("number").and_then(|v| v.as_str()).unwrap_or(""),
-                    p.data.get("note").and_then(|v| v.as_str()).map(|n| format!(" · {n}")).unwrap_or_default()
+                    p.data
+                        .get("note")
+                        .and_then(|v| v.as_str())
+                        .map(|n| format!(" · {n}"))
+                        .unwrap_or_default()
                 ),
                 Product::BeritaAcara => format!(
                     "Tanggal {} · petugas {} · hasil {}",
                     iso_date_id(p.data.get("date").and_then(|v| v.as_str()).unwrap_or("")),
                     p.data.get("officers").and_then(|v| v.as_str()).unwrap_or(""),
-                    p.data.get("result").and_then(|v| v.as_str()).unwrap_or("").replace('_', " ")
+                    p.data
+                        .get("result")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("")
+                        .replace('_', " ")
                 ),
                 _ => p
                     .data
                     .as_object()
-                    .map(|m| m.iter().map(|(k, v)| format!("{k}: {}", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect::<Vec<_>>().join(" · "))
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| {
+                                format!(
+                                    "{k}: {}",
+                                    v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" · ")
+                    })
                     .unwrap_or_default(),
             };
-            (p.product.label_id().to_string(), detail, p.officer_name.clone(), timestamp_id(&p.at, tz.offset(), tz.label()))
+            (
+                p.product.label_id().to_string(),
+                detail,
+                p.officer_name.clone(),
+                timestamp_id(&p.at, tz.offset(), tz.label()),
+            )
         })
         .collect();
     let draft_defaults: Vec<(String, String, String)> = draft_fields(&f);
@@ -201,27 +261,44 @@ async fn file_page(state: &AppState, o: &OfficerUser, id: &str, errors: FieldErr
         })
         .collect();
     let p = DeskFilePage {
-        ctx: o.visitor.ctx(state, &format!("Berkas {}", f.view.app.registration_number.clone().unwrap_or_default()), "petugas"),
+        ctx: o.visitor.ctx(
+            state,
+            &format!("Berkas {}", f.view.app.registration_number.clone().unwrap_or_default()),
+            "petugas",
+        ),
         app: AppSummary::from_view(&f.view),
         status_officer: f.view.app.status.label_officer().to_string(),
         applicant_rows: applicant_rows(&f.view.app.data),
         form_rows: form_rows(&f.view),
         check_rows,
         history: history_rows_all(&f),
-        internal_notes: f.internal_history.iter().map(|(at, who, note)| (timestamp_id(at, tz.offset(), tz.label()), who.clone(), note.clone())).collect(),
+        internal_notes: f
+            .internal_history
+            .iter()
+            .map(|(at, who, note)| (timestamp_id(at, tz.offset(), tz.label()), who.clone(), note.clone()))
+            .collect(),
         rounds: f
             .rounds
             .iter()
             .map(|r| crate::desks::RevisionRound {
                 asked_at: timestamp_id(&r.asked_at, tz.offset(), tz.label()),
-                resubmitted_at: r.resubmitted_at.as_deref().map(|t| timestamp_id(t, tz.offset(), tz.label())),
+                resubmitted_at: r
+                    .resubmitted_at
+                    .as_deref()
+                    .map(|t| timestamp_id(t, tz.offset(), tz.label())),
                 ..r.clone()
             })
             .collect(),
         products,
         step_name: step.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
-        step_role: step.as_ref().map(|s| crate::roles::role_label(&s.role)).unwrap_or_default(),
-        step_produces: step.as_ref().map(|s| s.produces.iter().map(|p| p.label_id().to_string()).collect()).unwrap_or_default(),
+        step_role: step
+            .as_ref()
+            .map(|s| crate::roles::role_label(&s.role))
+            .unwrap_or_default(),
+        step_produces: step
+            .as_ref()
+            .map(|s| s.produces.iter().map(|p| p.label_id().to_string()).collect())
+            .unwrap_or_default(),
         steps,
         workflow_name: format!("{} (versi {})", f.workflow.definition.name, f.workflow.version),
         can: allowed.iter().map(|a| a.code().to_string()).collect(),
@@ -253,27 +330,94 @@ pub async fn office_officers(state: &AppState, office_id: &str) -> Result<Vec<(S
         .bind(office_id)
         .fetch_all(&state.db.pool)
         .await?;
-    Ok(rows.iter().filter_map(|r| Some((r.try_get("id").ok()?, r.try_get("full_name").ok()?))).collect())
+    Ok(rows
+        .iter()
+        .filter_map(|r| Some((r.try_get("id").ok()?, r.try_get("full_name").ok()?)))
+        .collect())
 }
 
 /// The draft SK's data, prefilled from the application (the numbering and the PDF come at signing).
 fn draft_fields(f: &DeskFile) -> Vec<(String, String, String)> {
-    let existing = f.products.iter().find(|p| p.product == Product::DraftSk).map(|p| p.data.clone());
-    let get = |k: &str, default: String| existing.as_ref().and_then(|d| d.get(k)).and_then(|v| v.as_str()).map(str::to_string).unwrap_or(default);
+    let existing = f
+        .products
+        .iter()
+        .find(|p| p.product == Product::DraftSk)
+        .map(|p| p.data.clone());
+    let get = |k: &str, default: String| {
+        existing
+            .as_ref()
+            .and_then(|d| d.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .unwrap_or(default)
+    };
     let a = &f.view.app;
     let answer = |k: &str| a.answers.get(k).cloned().unwrap_or_default();
     vec![
-        ("nama".into(), "Nama pemegang izin".into(), get("nama", answer("nama_sesuai_ijazah").chars().next().map(|_| answer("nama_sesuai_ijazah")).unwrap_or_else(|| a.data.name.clone()))),
-        ("tempat_praktik".into(), "Tempat praktik".into(), get("tempat_praktik", a.data.facility_name.clone())),
-        ("alamat_praktik".into(), "Alamat tempat praktik".into(), get("alamat_praktik", format!("{}, {}", a.data.location_address, area_label(&a.data.location_village_code)))),
-        ("hari_praktik".into(), "Hari praktik".into(), get("hari_praktik", izinkes_domain::catalog::format_days(&answer("hari_praktik")))),
-        ("jam_praktik".into(), "Jam praktik".into(), get("jam_praktik", izinkes_domain::catalog::format_time_range(&answer("waktu_praktik")))),
-        ("nomor_str".into(), "Nomor STR".into(), get("nomor_str", answer("nomor_str"))),
-        ("masa_berlaku".into(), "Masa berlaku".into(), get("masa_berlaku", "5 (lima) tahun sejak ditetapkan".into())),
+        (
+            "nama".into(),
+            "Nama pemegang izin".into(),
+            get(
+                "nama",
+                answer("nama_sesuai_ijazah")
+                    .chars()
+                    .next()
+                    .map(|_| answer("nama_sesuai_ijazah"))
+                    .unwrap_or_else(|| a.data.name.clone()),
+            ),
+        ),
+        (
+            "tempat_praktik".into(),
+            "Tempat praktik".into(),
+            get("tempat_praktik", a.data.facility_name.clone()),
+        ),
+        (
+            "alamat_praktik".into(),
+            "Alamat tempat praktik".into(),
+            get(
+                "alamat_praktik",
+                format!(
+                    "{}, {}",
+                    a.data.location_address,
+                    area_label(&a.data.location_village_code)
+                ),
+            ),
+        ),
+        (
+            "hari_praktik".into(),
+            "Hari praktik".into(),
+            get(
+                "hari_praktik",
+                izinkes_domain::catalog::format_days(&answer("hari_praktik")),
+            ),
+        ),
+        (
+            "jam_praktik".into(),
+            "Jam praktik".into(),
+            get(
+                "jam_praktik",
+                izinkes_domain::catalog::format_time_range(&answer("waktu_praktik")),
+            ),
+        ),
+        (
+            "nomor_str".into(),
+            "Nomor STR".into(),
+            get("nomor_str", answer("nomor_str")),
+        ),
+        (
+            "masa_berlaku".into(),
+            "Masa berlaku".into(),
+            get("masa_berlaku", "5 (lima) tahun sejak ditetapkan".into()),
+        ),
     ]
 }
 
-async fn file(State(state): State<AppState>, o: OfficerUser, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> PageResult {
+async fn file(
+    State(state): State<AppState>,
+    o: OfficerUser,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> PageResult {
     let notice = match q.get("info").map(String::as_str) {
         Some("ok") => "Tindakan tersimpan.",
         Some("ulang") => "Permintaan yang sama sudah diproses sebelumnya; tidak ada perubahan ganda.",
@@ -287,23 +431,38 @@ fn parse_action(f: &FormBody) -> Result<DeskAction, WebError> {
     Ok(match action.as_str() {
         "claim" => DeskAction::Claim,
         "release" => DeskAction::Release,
-        "reassign" => DeskAction::Reassign { officer_id: f.get("officer_id") },
+        "reassign" => DeskAction::Reassign {
+            officer_id: f.get("officer_id"),
+        },
         "forward" => DeskAction::Forward { note: f.get("note") },
         "send_back" => DeskAction::SendBack { note: f.get("note") },
-        "reject" => DeskAction::Reject { reason: f.get("reason") },
+        "reject" => DeskAction::Reject {
+            reason: f.get("reason"),
+        },
         "paraf" => DeskAction::Paraf { note: f.get("note") },
         "approve" => DeskAction::Approve { note: f.get("note") },
-        "recommend" => DeskAction::Recommend { approve: f.get("approve") == "ya", number: f.get("number"), note: f.get("note") },
+        "recommend" => DeskAction::Recommend {
+            approve: f.get("approve") == "ya",
+            number: f.get("number"),
+            note: f.get("note"),
+        },
         "prepare_draft" => {
-            let fields: BTreeMap<String, String> =
-                f.pairs.iter().filter_map(|(k, v)| k.strip_prefix("sk_").map(|k| (k.to_string(), v.clone()))).collect();
+            let fields: BTreeMap<String, String> = f
+                .pairs
+                .iter()
+                .filter_map(|(k, v)| k.strip_prefix("sk_").map(|k| (k.to_string(), v.clone())))
+                .collect();
             DeskAction::PrepareDraft { fields }
         }
         "checklist" => {
             let mut items = Vec::new();
             for (k, v) in &f.pairs {
                 if let Some(key) = k.strip_prefix("check_") {
-                    items.push(CheckItem { key: key.to_string(), ok: v == "sesuai", note: f.get(&format!("note_{key}")) });
+                    items.push(CheckItem {
+                        key: key.to_string(),
+                        ok: v == "sesuai",
+                        note: f.get(&format!("note_{key}")),
+                    });
                 }
             }
             DeskAction::Checklist { items }
@@ -319,22 +478,41 @@ fn parse_action(f: &FormBody) -> Result<DeskAction, WebError> {
                     continue;
                 };
                 if !v.trim().is_empty() {
-                    items.push(RevisionItem { kind: kind.into(), key: key.into(), label: f.get(&format!("label_{k}")), note: v.clone() });
+                    items.push(RevisionItem {
+                        kind: kind.into(),
+                        key: key.into(),
+                        label: f.get(&format!("label_{k}")),
+                        note: v.clone(),
+                    });
                 }
             }
-            DeskAction::ReturnToApplicant { items, note: f.get("note") }
+            DeskAction::ReturnToApplicant {
+                items,
+                note: f.get("note"),
+            }
         }
         _ => return Err(WebError::BadRequest("Tindakan tidak dikenal.".into())),
     })
 }
 
-async fn run_action(state: &AppState, o: &OfficerUser, id: &str, lock: i64, key: &str, action: DeskAction) -> PageResult {
+async fn run_action(
+    state: &AppState,
+    o: &OfficerUser,
+    id: &str,
+    lock: i64,
+    key: &str,
+    action: DeskAction,
+) -> PageResult {
     let officer = officer_of(o)?;
     match desks::act(state, &officer, id, lock, key, action).await {
         Ok(ActOutcome::Done) => Ok(see_other(&format!("/petugas/berkas/{id}?info=ok"))),
         Ok(ActOutcome::AlreadyDone) => Ok(see_other(&format!("/petugas/berkas/{id}?info=ulang"))),
-        Err(ServiceError::Invalid(errors)) => file_page(state, o, id, errors, String::new(), StatusCode::UNPROCESSABLE_ENTITY).await,
-        Err(ServiceError::Refused(m)) => file_page(state, o, id, FieldErrors::new(), m, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(ServiceError::Invalid(errors)) => {
+            file_page(state, o, id, errors, String::new(), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(ServiceError::Refused(m)) => {
+            file_page(state, o, id, FieldErrors::new(), m, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
         Err(ServiceError::Conflict(m)) => file_page(state, o, id, FieldErrors::new(), m, StatusCode::CONFLICT).await,
         Err(e) => Err(e.into()),
     }
@@ -342,23 +520,44 @@ async fn run_action(state: &AppState, o: &OfficerUser, id: &str, lock: i64, key:
 
 async fn action(State(state): State<AppState>, o: OfficerUser, Path(id): Path<String>, body: Bytes) -> PageResult {
     let f = FormBody::parse(&body);
-    let lock = f.get("lock_version").parse::<i64>().map_err(|_| WebError::BadRequest("Versi berkas tidak ada; muat ulang halaman.".into()))?;
+    let lock = f
+        .get("lock_version")
+        .parse::<i64>()
+        .map_err(|_| WebError::BadRequest("Versi berkas tidak ada; muat ulang halaman.".into()))?;
     let action = parse_action(&f)?;
     run_action(&state, &o, &id, lock, &f.get("request_key"), action).await
 }
 
-async fn inspection(State(state): State<AppState>, o: OfficerUser, Path(id): Path<String>, mp: Multipart) -> PageResult {
+async fn inspection(
+    State(state): State<AppState>,
+    o: OfficerUser,
+    Path(id): Path<String>,
+    mp: Multipart,
+) -> PageResult {
     let (file, fields) = read_file_field(mp).await?;
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
-    let lock = get("lock_version").parse::<i64>().map_err(|_| WebError::BadRequest("Versi berkas tidak ada; muat ulang halaman.".into()))?;
-    let action = DeskAction::RecordInspection { date: get("date"), officers: get("officers"), result: get("result"), file };
+    let lock = get("lock_version")
+        .parse::<i64>()
+        .map_err(|_| WebError::BadRequest("Versi berkas tidak ada; muat ulang halaman.".into()))?;
+    let action = DeskAction::RecordInspection {
+        date: get("date"),
+        officers: get("officers"),
+        result: get("result"),
+        file,
+    };
     run_action(&state, &o, &id, lock, &get("request_key"), action).await
 }
 
 // ---------------------------------------------------------------------------------------------
 // The applicant's side of the revision loop
 
-async fn revision_page(state: &AppState, user: &ApplicantUser, id: &str, errors: FieldErrors, values: Option<Answers>) -> PageResult {
+async fn revision_page(
+    state: &AppState,
+    user: &ApplicantUser,
+    id: &str,
+    errors: FieldErrors,
+    values: Option<Answers>,
+) -> PageResult {
     let v = crate::applications::load_view(state, &user.id, id).await?;
     let Some(round) = revisions::open_round(state, id).await? else {
         return Ok(see_other(&format!("/permohonan/{id}")));
@@ -366,7 +565,10 @@ async fn revision_page(state: &AppState, user: &ApplicantUser, id: &str, errors:
     if v.app.status.code() != "needs_revision" {
         return Ok(see_other(&format!("/permohonan/{id}")));
     }
-    let data = serde_json::to_value(&v.app.data).ok().and_then(|x| x.as_object().cloned()).unwrap_or_default();
+    let data = serde_json::to_value(&v.app.data)
+        .ok()
+        .and_then(|x| x.as_object().cloned())
+        .unwrap_or_default();
     let permit = v.permit().cloned();
     let fields = round
         .items
@@ -374,10 +576,24 @@ async fn revision_page(state: &AppState, user: &ApplicantUser, id: &str, errors:
         .filter(|i| i.kind == "field")
         .map(|i| {
             let current = values.as_ref().and_then(|m| m.get(&i.key).cloned()).unwrap_or_else(|| {
-                data.get(&i.key).and_then(|x| x.as_str()).map(str::to_string).unwrap_or_else(|| v.app.answers.get(&i.key).cloned().unwrap_or_default())
+                data.get(&i.key)
+                    .and_then(|x| x.as_str())
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.app.answers.get(&i.key).cloned().unwrap_or_default())
             });
-            let example = permit.as_ref().and_then(|p| p.fields.iter().find(|f| f.key == i.key)).and_then(|f| f.example.clone()).unwrap_or_default();
-            RevisionFieldRow { key: i.key.clone(), label: i.label.clone(), note: i.note.clone(), value: current, example, error: errors.get(&i.key).cloned().unwrap_or_default() }
+            let example = permit
+                .as_ref()
+                .and_then(|p| p.fields.iter().find(|f| f.key == i.key))
+                .and_then(|f| f.example.clone())
+                .unwrap_or_default();
+            RevisionFieldRow {
+                key: i.key.clone(),
+                label: i.label.clone(),
+                note: i.note.clone(),
+                value: current,
+                example,
+                error: errors.get(&i.key).cloned().unwrap_or_default(),
+            }
         })
         .collect();
     let docs = requirement_rows(&v, &errors, &[]);
@@ -396,7 +612,11 @@ async fn revision_page(state: &AppState, user: &ApplicantUser, id: &str, errors:
             error: d.error.clone(),
         })
         .collect();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(page_with_status(
         status,
         &RevisionPage {
@@ -415,7 +635,12 @@ async fn revision_form(State(state): State<AppState>, user: ApplicantUser, Path(
     revision_page(&state, &user, &id, FieldErrors::new(), None).await
 }
 
-async fn revision_save(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>, body: Bytes) -> PageResult {
+async fn revision_save(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
     let f = FormBody::parse(&body);
     let values: Answers = f.map().into_iter().collect();
     let errors = revisions::save_fields(&state, &user.id, &id, &values).await?;
@@ -425,7 +650,12 @@ async fn revision_save(State(state): State<AppState>, user: ApplicantUser, Path(
     revision_page(&state, &user, &id, errors, Some(values)).await
 }
 
-async fn revision_upload(State(state): State<AppState>, user: ApplicantUser, Path((id, key)): Path<(String, String)>, mp: Multipart) -> PageResult {
+async fn revision_upload(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path((id, key)): Path<(String, String)>,
+    mp: Multipart,
+) -> PageResult {
     let (file, _) = read_file_field(mp).await?;
     let Some((name, bytes)) = file else {
         let mut e = FieldErrors::new();

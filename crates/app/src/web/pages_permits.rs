@@ -48,12 +48,22 @@ fn see_other(to: &str) -> Response {
 
 async fn permit_name(state: &AppState, p: &PermitRow) -> String {
     match state.current_catalog().await {
-        Ok((_, c)) => c.get(&p.permit_code).map(|x| x.name.clone()).unwrap_or_else(|| p.permit_code.clone()),
+        Ok((_, c)) => c
+            .get(&p.permit_code)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| p.permit_code.clone()),
         Err(_) => p.permit_code.clone(),
     }
 }
 
-async fn sign_page(state: &AppState, o: &OfficerUser, officer: &Officer, form: FormState, notice: String, results: Vec<(String, bool, String)>) -> Result<SignListPage, WebError> {
+async fn sign_page(
+    state: &AppState,
+    o: &OfficerUser,
+    officer: &Officer,
+    form: FormState,
+    notice: String,
+    results: Vec<(String, bool, String)>,
+) -> Result<SignListPage, WebError> {
     let mut rows = Vec::new();
     for p in permits::awaiting_signature(state, &officer.office_id).await? {
         let name = permit_name(state, &p).await;
@@ -61,7 +71,14 @@ async fn sign_page(state: &AppState, o: &OfficerUser, officer: &Officer, form: F
     }
     let office = crate::offices::get(state, &officer.office_id).await?;
     let bsre = permits::office_docs(state, &office).await?.signer_kind == "bsre";
-    Ok(SignListPage { ctx: o.visitor.ctx(state, "Penandatanganan Izin", "tandatangan"), rows, form, notice, results, bsre })
+    Ok(SignListPage {
+        ctx: o.visitor.ctx(state, "Penandatanganan Izin", "tandatangan"),
+        rows,
+        form,
+        notice,
+        results,
+        bsre,
+    })
 }
 
 async fn sign_list(State(state): State<AppState>, o: OfficerUser) -> PageResult {
@@ -69,24 +86,42 @@ async fn sign_list(State(state): State<AppState>, o: OfficerUser) -> PageResult 
     if !officer.has("kadis") {
         return Err(WebError::Forbidden);
     }
-    Ok(page(&sign_page(&state, &o, &officer, FormState::default(), String::new(), Vec::new()).await?))
+    Ok(page(
+        &sign_page(&state, &o, &officer, FormState::default(), String::new(), Vec::new()).await?,
+    ))
 }
 
 async fn sign(State(state): State<AppState>, o: OfficerUser, body: Bytes) -> PageResult {
     let officer = officer_of(&o)?;
     let f = FormBody::parse(&body);
     let ids = f.all("permit");
-    let bsre = (!f.get("nik").is_empty()).then(|| permits::BsreCredentials { nik: f.get("nik"), passphrase: f.get("passphrase") });
+    let bsre = (!f.get("nik").is_empty()).then(|| permits::BsreCredentials {
+        nik: f.get("nik"),
+        passphrase: f.get("passphrase"),
+    });
     match permits::sign_batch(&state, &officer, &ids, &f.get("totp"), bsre.as_ref()).await {
         Ok(outcomes) => {
             let ok = outcomes.iter().filter(|x| x.result.is_ok()).count();
-            let results = outcomes.into_iter().map(|x| (x.number, x.result.is_ok(), x.result.err().unwrap_or_default())).collect();
+            let results = outcomes
+                .into_iter()
+                .map(|x| (x.number, x.result.is_ok(), x.result.err().unwrap_or_default()))
+                .collect();
             let notice = format!("{ok} izin ditandatangani.");
-            Ok(page(&sign_page(&state, &o, &officer, FormState::default(), notice, results).await?))
+            Ok(page(
+                &sign_page(&state, &o, &officer, FormState::default(), notice, results).await?,
+            ))
         }
         Err(ServiceError::Invalid(errors)) => Ok(page_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &sign_page(&state, &o, &officer, FormState::new(HashMap::new(), errors), String::new(), Vec::new()).await?,
+            &sign_page(
+                &state,
+                &o,
+                &officer,
+                FormState::new(HashMap::new(), errors),
+                String::new(),
+                Vec::new(),
+            )
+            .await?,
         )),
         Err(ServiceError::Refused(m)) => Ok(page_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -113,10 +148,21 @@ async fn archive(State(state): State<AppState>, o: OfficerUser, Query(q): Query<
         .into_iter()
         .map(|p| {
             let status = p.public_status(today).to_string();
-            (p.id, p.number, p.holder_name, p.practice_place, p.valid_until.as_deref().map(iso_date_id).unwrap_or_default(), status)
+            (
+                p.id,
+                p.number,
+                p.holder_name,
+                p.practice_place,
+                p.valid_until.as_deref().map(iso_date_id).unwrap_or_default(),
+                status,
+            )
         })
         .collect();
-    Ok(page(&PermitsOfficePage { ctx: o.visitor.ctx(&state, "Arsip Izin", "arsip"), q: q.q, rows }))
+    Ok(page(&PermitsOfficePage {
+        ctx: o.visitor.ctx(&state, "Arsip Izin", "arsip"),
+        q: q.q,
+        rows,
+    }))
 }
 
 async fn office_permit_page(state: &AppState, o: &OfficerUser, id: &str, form: FormState, notice: &str) -> PageResult {
@@ -127,7 +173,11 @@ async fn office_permit_page(state: &AppState, o: &OfficerUser, id: &str, form: F
     }
     let office = crate::offices::get(state, &p.office_id).await?;
     let status = p.public_status(crate::calendar::today(&office)).to_string();
-    let status_code = if form.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status_code = if form.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(page_with_status(
         status_code,
         &PermitOfficePage {
@@ -145,7 +195,12 @@ async fn office_permit_page(state: &AppState, o: &OfficerUser, id: &str, form: F
     ))
 }
 
-async fn office_permit(State(state): State<AppState>, o: OfficerUser, Path(id): Path<String>, Query(q): Query<SearchQuery>) -> PageResult {
+async fn office_permit(
+    State(state): State<AppState>,
+    o: OfficerUser,
+    Path(id): Path<String>,
+    Query(q): Query<SearchQuery>,
+) -> PageResult {
     let notice = match q.info.as_str() {
         "cabut" => "Izin dicabut; halaman verifikasi publik sudah menunjukkan Dicabut.",
         "cetak" => "Pencetakan dicatat.",
@@ -179,7 +234,9 @@ async fn revoke(State(state): State<AppState>, o: OfficerUser, Path(id): Path<St
     let f = FormBody::parse(&body);
     match permits::revoke(&state, &officer, &id, &f.get("reason"), &f.get("decree")).await {
         Ok(()) => Ok(see_other(&format!("/petugas/izin/{id}?info=cabut"))),
-        Err(ServiceError::Invalid(errors)) => office_permit_page(&state, &o, &id, FormState::new(f.map(), errors), "").await,
+        Err(ServiceError::Invalid(errors)) => {
+            office_permit_page(&state, &o, &id, FormState::new(f.map(), errors), "").await
+        }
         Err(ServiceError::Refused(m)) => office_permit_page(&state, &o, &id, FormState::default(), &m).await,
         Err(e) => Err(e.into()),
     }
@@ -196,7 +253,9 @@ async fn handover(State(state): State<AppState>, o: OfficerUser, Path(id): Path<
     let f = FormBody::parse(&body);
     match permits::record_handover(&state, &officer, &id, &f.get("received_by")).await {
         Ok(()) => Ok(see_other(&format!("/petugas/izin/{id}?info=serah"))),
-        Err(ServiceError::Invalid(errors)) => office_permit_page(&state, &o, &id, FormState::new(f.map(), errors), "").await,
+        Err(ServiceError::Invalid(errors)) => {
+            office_permit_page(&state, &o, &id, FormState::new(f.map(), errors), "").await
+        }
         Err(ServiceError::Refused(m)) => office_permit_page(&state, &o, &id, FormState::default(), &m).await,
         Err(e) => Err(e.into()),
     }
@@ -216,17 +275,32 @@ async fn mine(State(state): State<AppState>, user: ApplicantUser, Query(q): Quer
             p.valid_until.as_deref().map(iso_date_id).unwrap_or_default(),
             p.token.clone(),
         );
-        if status == "Aktif" { active.push(row) } else { expired.push(row) }
+        if status == "Aktif" {
+            active.push(row)
+        } else {
+            expired.push(row)
+        }
     }
-    let notice = if q.info == "skm" { "Isi Survei Kepuasan Masyarakat (SKM) terlebih dahulu untuk mengunduh izin." } else { "" };
-    Ok(page(&PermitsApplicantPage { ctx: user.ctx(&state, "Izin Saya", "izin"), active, expired, notice: notice.into() }))
+    let notice = if q.info == "skm" {
+        "Isi Survei Kepuasan Masyarakat (SKM) terlebih dahulu untuk mengunduh izin."
+    } else {
+        ""
+    };
+    Ok(page(&PermitsApplicantPage {
+        ctx: user.ctx(&state, "Izin Saya", "izin"),
+        active,
+        expired,
+        notice: notice.into(),
+    }))
 }
 
 async fn download(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
     let subject = user.visitor.subject.clone().ok_or(WebError::Forbidden)?;
     let (p, bytes) = permits::pdf_for(&state, &subject, &id).await?;
     // The office may make the download wait for the satisfaction survey (Bontang); off by default.
-    if crate::calendar::skm_gate(&state, &p.office_id).await? && !crate::calendar::skm_done(&state, &p.application_id).await? {
+    if crate::calendar::skm_gate(&state, &p.office_id).await?
+        && !crate::calendar::skm_done(&state, &p.application_id).await?
+    {
         return Ok(see_other("/izin?info=skm"));
     }
     Ok(pdf_response(&p, bytes))
@@ -255,7 +329,11 @@ async fn verify_page(state: &AppState, v: &Visitor, token: &str, check: Option<b
                 status_class,
                 issued: p.issued_on.as_deref().map(iso_date_id).unwrap_or_default(),
                 until: p.valid_until.as_deref().map(iso_date_id).unwrap_or_default(),
-                signer: format!("{}, {}", p.signer_name.clone().unwrap_or_default(), p.signer_position.clone().unwrap_or_default()),
+                signer: format!(
+                    "{}, {}",
+                    p.signer_name.clone().unwrap_or_default(),
+                    p.signer_position.clone().unwrap_or_default()
+                ),
                 office: office.name,
                 check,
                 permit: Some(p),
@@ -317,10 +395,17 @@ async fn verify(State(state): State<AppState>, v: Visitor, Path(token): Path<Str
 }
 
 /// Checks an uploaded PDF against the stored hash of the issued document.
-async fn verify_upload(State(state): State<AppState>, v: Visitor, Path(token): Path<String>, mp: Multipart) -> PageResult {
+async fn verify_upload(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(token): Path<String>,
+    mp: Multipart,
+) -> PageResult {
     let (file, _) = read_file_field(mp).await?;
     let p = permits::by_token(&state, &token).await?;
-    let same = file.map(|(_, bytes)| crate::ids::sha256_hex(&bytes)).is_some_and(|h| Some(h) == p.pdf_sha256);
+    let same = file
+        .map(|(_, bytes)| crate::ids::sha256_hex(&bytes))
+        .is_some_and(|h| Some(h) == p.pdf_sha256);
     verify_page(&state, &v, &token, Some(same)).await
 }
 
@@ -341,7 +426,11 @@ async fn receipt_pdf(State(state): State<AppState>, user: ApplicantUser, Path(id
     Ok(plain_pdf("bukti-pendaftaran.pdf", bytes))
 }
 
-async fn desk_pdf(State(state): State<AppState>, o: OfficerUser, Path((id, which)): Path<(String, String)>) -> PageResult {
+async fn desk_pdf(
+    State(state): State<AppState>,
+    o: OfficerUser,
+    Path((id, which)): Path<(String, String)>,
+) -> PageResult {
     let officer = officer_of(&o)?;
     let which = which.trim_end_matches(".pdf").to_string();
     let bytes = permits::desk_pdf(&state, &officer, &id, &which).await?;

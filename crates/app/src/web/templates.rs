@@ -87,7 +87,10 @@ fn opts(areas: &[izinkes_domain::wilayah::Area]) -> Vec<Opt> {
     let w = Wilayah::builtin();
     areas
         .iter()
-        .map(|a| Opt { code: a.code.clone(), name: w.display_name(&a.code).unwrap_or_else(|| a.name.clone()) })
+        .map(|a| Opt {
+            code: a.code.clone(),
+            name: w.display_name(&a.code).unwrap_or_else(|| a.name.clone()),
+        })
         .collect()
 }
 
@@ -213,7 +216,12 @@ pub fn need_label(permit: &PermitType, r: &Requirement) -> String {
                 "pemohon.kuasa" => "diajukan oleh kuasa".to_string(),
                 "pemohon.perusahaan" => "permohonan dari perusahaan".to_string(),
                 f => {
-                    let label = permit.fields.iter().find(|x| x.key == f).map(|x| x.label.clone()).unwrap_or_else(|| f.to_string());
+                    let label = permit
+                        .fields
+                        .iter()
+                        .find(|x| x.key == f)
+                        .map(|x| x.label.clone())
+                        .unwrap_or_else(|| f.to_string());
                     format!("{label}: {equals}")
                 }
             };
@@ -224,7 +232,10 @@ pub fn need_label(permit: &PermitType, r: &Requirement) -> String {
 
 pub fn formats_label(r: &Requirement) -> String {
     let f = r.formats.iter().map(|f| f.label()).collect::<Vec<_>>().join("/");
-    format!("{f}, maks. {}", crate::documents::human_size(i64::from(r.max_size_kb) * 1024))
+    format!(
+        "{f}, maks. {}",
+        crate::documents::human_size(i64::from(r.max_size_kb) * 1024)
+    )
 }
 
 pub fn accept_attr(r: &Requirement) -> String {
@@ -377,7 +388,10 @@ impl AppSummary {
     pub fn from_view(v: &ApplicationView) -> AppSummary {
         AppSummary {
             id: v.app.id.clone(),
-            permit_name: v.permit().map(|p| p.name.clone()).unwrap_or_else(|| v.app.permit_code.clone()),
+            permit_name: v
+                .permit()
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| v.app.permit_code.clone()),
             office_name: v.office.name.clone(),
             status_label: v.app.status.label_id().to_string(),
             status_code: v.app.status.code().to_string(),
@@ -414,7 +428,17 @@ pub struct Step2Page {
 impl Step2Page {
     pub fn time_part(&self, key: &str, idx: usize) -> String {
         let v = self.form.v(key);
-        v.replace("s/d", "-").split('-').nth(idx).map(|s| s.trim().chars().filter(|c| c.is_ascii_digit() || *c == ':' || *c == '.').collect::<String>().replace('.', ":")).unwrap_or_default()
+        v.replace("s/d", "-")
+            .split('-')
+            .nth(idx)
+            .map(|s| {
+                s.trim()
+                    .chars()
+                    .filter(|c| c.is_ascii_digit() || *c == ':' || *c == '.')
+                    .collect::<String>()
+                    .replace('.', ":")
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -510,7 +534,6 @@ pub struct DocumentsPage {
     pub notice: String,
 }
 
-
 pub struct DeskRow {
     pub item: crate::desks::DeskItem,
     pub permit: String,
@@ -543,7 +566,9 @@ pub struct DeskSummaryPage {
 
 impl DeskSummaryPage {
     pub fn avg(&self, s: &crate::desks::StepSummary) -> String {
-        s.average_days.map(|d| format!("{d:.1}").replace('.', ",")).unwrap_or_else(|| "—".into())
+        s.average_days
+            .map(|d| format!("{d:.1}").replace('.', ","))
+            .unwrap_or_else(|| "—".into())
     }
     pub fn role(&self, s: &crate::desks::StepSummary) -> String {
         crate::roles::role_label(&s.role)

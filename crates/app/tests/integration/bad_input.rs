@@ -38,47 +38,72 @@ pub async fn quick_applicant(app: &TestApp, nik: &str, email: &str) -> Browser {
     b
 }
 
-dual_test!(registration_explains_each_fault_and_keeps_the_values, |app: TestApp| async move {
-    let b = app.browser();
-    let r = b
-        .post(
-            "/daftar",
-            &[
-                ("full_name", "Putu <script>alert(1)</script>"),
-                ("identity_type", "KTP"),
-                ("identity_number", "5104013203970004"),
-                ("phone", "0361-123456"),
-                ("address", "Jl. Denpasar Gilimanuk"),
-                ("village_code", "99.99.99.9999"),
-                ("email", "putu@"),
-                ("password", "password"),
-                ("password_confirm", "password"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 422);
-    assert!(r.field_error("identity_number").contains("tanggal"), "day 32 is not a date: {}", r.field_error("identity_number"));
-    assert!(r.field_error("phone").contains("08"), "{}", r.field_error("phone"));
-    assert!(r.field_error("email").to_lowercase().contains("email"), "{}", r.field_error("email"));
-    assert!(r.field_error("password").contains("umum"), "{}", r.field_error("password"));
-    assert!(r.body.contains("pemberitahuan privasi"), "consent is required");
-    assert!(!r.field_error("village_code").is_empty(), "unknown area code");
-    // Values kept (escaped, never executed); the password is not sent back.
-    assert_eq!(r.value_of("full_name"), "Putu <script>alert(1)</script>");
-    assert!(!r.body.contains("<script>alert(1)</script>"), "user input is escaped");
-    assert_eq!(r.value_of("password"), "");
-    assert!(r.body.contains("error-summary"), "an error summary links to the fields");
-    // Nothing was written.
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applicants").fetch_one(&app.state.db.pool).await.unwrap();
-    assert_eq!(n, 0);
+dual_test!(
+    registration_explains_each_fault_and_keeps_the_values,
+    |app: TestApp| async move {
+        let b = app.browser();
+        let r = b
+            .post(
+                "/daftar",
+                &[
+                    ("full_name", "Putu <script>alert(1)</script>"),
+                    ("identity_type", "KTP"),
+                    ("identity_number", "5104013203970004"),
+                    ("phone", "0361-123456"),
+                    ("address", "Jl. Denpasar Gilimanuk"),
+                    ("village_code", "99.99.99.9999"),
+                    ("email", "putu@"),
+                    ("password", "password"),
+                    ("password_confirm", "password"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.field_error("identity_number").contains("tanggal"),
+            "day 32 is not a date: {}",
+            r.field_error("identity_number")
+        );
+        assert!(r.field_error("phone").contains("08"), "{}", r.field_error("phone"));
+        assert!(
+            r.field_error("email").to_lowercase().contains("email"),
+            "{}",
+            r.field_error("email")
+        );
+        assert!(
+            r.field_error("password").contains("umum"),
+            "{}",
+            r.field_error("password")
+        );
+        assert!(r.body.contains("pemberitahuan privasi"), "consent is required");
+        assert!(!r.field_error("village_code").is_empty(), "unknown area code");
+        // Values kept (escaped, never executed); the password is not sent back.
+        assert_eq!(r.value_of("full_name"), "Putu <script>alert(1)</script>");
+        assert!(!r.body.contains("<script>alert(1)</script>"), "user input is escaped");
+        assert_eq!(r.value_of("password"), "");
+        assert!(r.body.contains("error-summary"), "an error summary links to the fields");
+        // Nothing was written.
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applicants")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 0);
 
-    // NIK faults each get their own message.
-    for (nik, needle) in [("510401090397", "16 digit"), ("9904010903970004", "provinsi"), ("5104010903970000", "0000"), ("51040109039700a4", "angka")] {
-        let r = b.post("/daftar", &[("identity_type", "KTP"), ("identity_number", nik)]).await;
-        let msg = r.field_error("identity_number");
-        assert!(msg.to_lowercase().contains(needle), "{nik}: {msg}");
+        // NIK faults each get their own message.
+        for (nik, needle) in [
+            ("510401090397", "16 digit"),
+            ("9904010903970004", "provinsi"),
+            ("5104010903970000", "0000"),
+            ("51040109039700a4", "angka"),
+        ] {
+            let r = b
+                .post("/daftar", &[("identity_type", "KTP"), ("identity_number", nik)])
+                .await;
+            let msg = r.field_error("identity_number");
+            assert!(msg.to_lowercase().contains(needle), "{nik}: {msg}");
+        }
     }
-});
+);
 
 dual_test!(one_account_per_identity_number_and_email, |app: TestApp| async move {
     quick_applicant(&app, "5104010903970004", "putu@example.com").await;
@@ -101,13 +126,23 @@ dual_test!(one_account_per_identity_number_and_email, |app: TestApp| async move 
         )
         .await;
     assert_eq!(r.status, 422);
-    assert!(r.field_error("email").contains("sudah terdaftar"), "{}", r.field_error("email"));
-    assert!(r.field_error("identity_number").contains("satu akun"), "{}", r.field_error("identity_number"));
+    assert!(
+        r.field_error("email").contains("sudah terdaftar"),
+        "{}",
+        r.field_error("email")
+    );
+    assert!(
+        r.field_error("identity_number").contains("satu akun"),
+        "{}",
+        r.field_error("identity_number")
+    );
 });
 
 dual_test!(state_changing_forms_need_the_csrf_token, |app: TestApp| async move {
     let b = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
-    let r = b.post_without_csrf("/permohonan/baru", &[("izin", "SIP-DRSP"), ("office", "jembrana")]).await;
+    let r = b
+        .post_without_csrf("/permohonan/baru", &[("izin", "SIP-DRSP"), ("office", "jembrana")])
+        .await;
     assert_eq!(r.status, 403);
     assert!(r.body.contains("Formulir kedaluwarsa"));
     // A cross-site origin is refused even with a token.
@@ -121,102 +156,165 @@ dual_test!(state_changing_forms_need_the_csrf_token, |app: TestApp| async move {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications").fetch_one(&app.state.db.pool).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
 });
 
-dual_test!(login_failures_are_throttled_with_a_clear_message, |app: TestApp| async move {
-    quick_applicant(&app, "5104010903970004", "putu@example.com").await;
-    let b = app.browser();
-    for _ in 0..5 {
-        let r = b.post("/masuk", &[("email", "putu@example.com"), ("password", "salah-sandi-123")]).await;
+dual_test!(
+    login_failures_are_throttled_with_a_clear_message,
+    |app: TestApp| async move {
+        quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+        let b = app.browser();
+        for _ in 0..5 {
+            let r = b
+                .post(
+                    "/masuk",
+                    &[("email", "putu@example.com"), ("password", "salah-sandi-123")],
+                )
+                .await;
+            assert_eq!(r.status, 422);
+            assert!(r.field_error("email").contains("salah"));
+        }
+        // Even the right password waits now.
+        let r = b
+            .post("/masuk", &[("email", "putu@example.com"), ("password", PASSWORD)])
+            .await;
         assert_eq!(r.status, 422);
-        assert!(r.field_error("email").contains("salah"));
+        assert!(
+            r.field_error("email").contains("Terlalu banyak"),
+            "{}",
+            r.field_error("email")
+        );
+        assert_eq!(r.value_of("email"), "putu@example.com");
     }
-    // Even the right password waits now.
-    let r = b.post("/masuk", &[("email", "putu@example.com"), ("password", PASSWORD)]).await;
-    assert_eq!(r.status, 422);
-    assert!(r.field_error("email").contains("Terlalu banyak"), "{}", r.field_error("email"));
-    assert_eq!(r.value_of("email"), "putu@example.com");
-});
+);
 
-dual_test!(wizard_steps_explain_faults_and_keep_what_was_typed, |app: TestApp| async move {
-    let b = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
-    let id = start_drsp(&b).await;
-    // Tahap 1: practice place outside the office's regency (Denpasar, not Jembrana), no facility.
-    let r = b
-        .post(
-            &format!("/permohonan/{id}/tahap-1"),
-            &[
-                ("name", "Ni Made Ayu"),
-                ("email", "putu@example.com"),
-                ("phone", "081234567890"),
-                ("address", "Jl. Ngurah Rai No. 5"),
-                ("village_code", "51.01.03.2004"),
-                ("location_village_code", "51.71.01.1001"),
-                ("location_address", "Jl. Teuku Umar"),
-                ("is_company", "1"),
-                ("company_name", "PT Sehat"),
-                ("company_npwp", "12.345"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 422);
-    assert!(r.field_error("location_village_code").contains("Kabupaten Jembrana"), "{}", r.field_error("location_village_code"));
-    assert!(r.field_error("facility_name").contains("wajib"), "{}", r.field_error("facility_name"));
-    assert!(!r.field_error("company_npwp").is_empty());
-    assert_eq!(r.value_of("company_name"), "PT Sehat");
-    // The draft kept it too: reopening the step shows what was typed.
-    let again = b.get(&format!("/permohonan/{id}/tahap-1")).await;
-    assert_eq!(again.value_of("company_name"), "PT Sehat");
-    assert_eq!(again.value_of("location_address"), "Jl. Teuku Umar");
-    fill_step1(&b, &id).await;
+dual_test!(
+    wizard_steps_explain_faults_and_keep_what_was_typed,
+    |app: TestApp| async move {
+        let b = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+        let id = start_drsp(&b).await;
+        // Tahap 1: practice place outside the office's regency (Denpasar, not Jembrana), no facility.
+        let r = b
+            .post(
+                &format!("/permohonan/{id}/tahap-1"),
+                &[
+                    ("name", "Ni Made Ayu"),
+                    ("email", "putu@example.com"),
+                    ("phone", "081234567890"),
+                    ("address", "Jl. Ngurah Rai No. 5"),
+                    ("village_code", "51.01.03.2004"),
+                    ("location_village_code", "51.71.01.1001"),
+                    ("location_address", "Jl. Teuku Umar"),
+                    ("is_company", "1"),
+                    ("company_name", "PT Sehat"),
+                    ("company_npwp", "12.345"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.field_error("location_village_code").contains("Kabupaten Jembrana"),
+            "{}",
+            r.field_error("location_village_code")
+        );
+        assert!(
+            r.field_error("facility_name").contains("wajib"),
+            "{}",
+            r.field_error("facility_name")
+        );
+        assert!(!r.field_error("company_npwp").is_empty());
+        assert_eq!(r.value_of("company_name"), "PT Sehat");
+        // The draft kept it too: reopening the step shows what was typed.
+        let again = b.get(&format!("/permohonan/{id}/tahap-1")).await;
+        assert_eq!(again.value_of("company_name"), "PT Sehat");
+        assert_eq!(again.value_of("location_address"), "Jl. Teuku Umar");
+        fill_step1(&b, &id).await;
 
-    // Tahap 2: bad date, reversed times, no days.
-    let r = b
-        .post(
-            &format!("/permohonan/{id}/tahap-2"),
-            &[
-                ("tempat_lahir", "Denpasar"),
-                ("tanggal_lahir", "1997-02-30"),
-                ("nama_sesuai_ijazah", "dr. Ayu"),
-                ("waktu_praktik__from", "12:00"),
-                ("waktu_praktik__to", "08:00"),
-                ("permohonan_ke", "7"),
-                ("nomor_str", "5121103318134121"),
-                ("jenis_tempat_praktik", "Fasilitas Pelayanan Kesehatan"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 422);
-    for key in ["tanggal_lahir", "waktu_praktik", "hari_praktik", "permohonan_ke"] {
-        assert!(!r.field_error(key).is_empty(), "{key} has a message");
+        // Tahap 2: bad date, reversed times, no days.
+        let r = b
+            .post(
+                &format!("/permohonan/{id}/tahap-2"),
+                &[
+                    ("tempat_lahir", "Denpasar"),
+                    ("tanggal_lahir", "1997-02-30"),
+                    ("nama_sesuai_ijazah", "dr. Ayu"),
+                    ("waktu_praktik__from", "12:00"),
+                    ("waktu_praktik__to", "08:00"),
+                    ("permohonan_ke", "7"),
+                    ("nomor_str", "5121103318134121"),
+                    ("jenis_tempat_praktik", "Fasilitas Pelayanan Kesehatan"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        for key in ["tanggal_lahir", "waktu_praktik", "hari_praktik", "permohonan_ke"] {
+            assert!(!r.field_error(key).is_empty(), "{key} has a message");
+        }
+        assert_eq!(r.value_of("tempat_lahir"), "Denpasar");
+        fill_step2(&b, &id).await;
+
+        // Tahap 3: a text file named .pdf, a too-large photo, and a PDF as the photo.
+        let r = b
+            .upload(
+                &format!("/permohonan/{id}/syarat/ktp"),
+                "file",
+                "ktp.pdf",
+                b"just text, not a pdf".to_vec(),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("tidak dapat dibaca sebagai PDF"), "{}", r.body);
+        let mut big = samples::jpeg();
+        big.resize(1024 * 1024 + 10, 0);
+        let r = b
+            .upload(
+                &format!("/permohonan/{id}/syarat/pas_foto"),
+                "file",
+                "foto.jpg",
+                big,
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("melebihi batas"), "{}", r.body);
+        let r = b
+            .upload(
+                &format!("/permohonan/{id}/syarat/pas_foto"),
+                "file",
+                "foto.jpg",
+                samples::pdf("x"),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("berformat PDF"), "{}", r.body);
+
+        // Submitting with documents missing lists each one and changes nothing.
+        let r = b.post(&format!("/permohonan/{id}/ajukan"), &[]).await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.body.contains("Scan KTP Pemohon/Penanggung Jawab belum diunggah"),
+            "{}",
+            r.body
+        );
+        let status: String = sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(status, "draft");
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM application_history")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 0);
     }
-    assert_eq!(r.value_of("tempat_lahir"), "Denpasar");
-    fill_step2(&b, &id).await;
-
-    // Tahap 3: a text file named .pdf, a too-large photo, and a PDF as the photo.
-    let r = b.upload(&format!("/permohonan/{id}/syarat/ktp"), "file", "ktp.pdf", b"just text, not a pdf".to_vec(), &[]).await;
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("tidak dapat dibaca sebagai PDF"), "{}", r.body);
-    let mut big = samples::jpeg();
-    big.resize(1024 * 1024 + 10, 0);
-    let r = b.upload(&format!("/permohonan/{id}/syarat/pas_foto"), "file", "foto.jpg", big, &[]).await;
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("melebihi batas"), "{}", r.body);
-    let r = b.upload(&format!("/permohonan/{id}/syarat/pas_foto"), "file", "foto.jpg", samples::pdf("x"), &[]).await;
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("berformat PDF"), "{}", r.body);
-
-    // Submitting with documents missing lists each one and changes nothing.
-    let r = b.post(&format!("/permohonan/{id}/ajukan"), &[]).await;
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("Scan KTP Pemohon/Penanggung Jawab belum diunggah"), "{}", r.body);
-    let status: String = sqlx::query_scalar("SELECT status FROM applications WHERE id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
-    assert_eq!(status, "draft");
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM application_history").fetch_one(&app.state.db.pool).await.unwrap();
-    assert_eq!(n, 0);
-});
+);
 
 dual_test!(a_proxy_filing_needs_the_surat_kuasa, |app: TestApp| async move {
     let b = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
@@ -245,7 +343,15 @@ dual_test!(a_proxy_filing_needs_the_surat_kuasa, |app: TestApp| async move {
     let r = b.post(&format!("/permohonan/{id}/ajukan"), &[]).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("Scan Surat Kuasa Pengurusan Izin"), "{}", r.body);
-    let r = b.upload(&format!("/permohonan/{id}/syarat/surat_kuasa"), "file", "kuasa.pdf", samples::pdf("kuasa"), &[]).await;
+    let r = b
+        .upload(
+            &format!("/permohonan/{id}/syarat/surat_kuasa"),
+            "file",
+            "kuasa.pdf",
+            samples::pdf("kuasa"),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, 303);
     let r = b.post(&format!("/permohonan/{id}/ajukan"), &[]).await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -260,7 +366,12 @@ dual_test!(nobody_sees_another_applicants_files, |app: TestApp| async move {
     assert_eq!(owner.get(&format!("/permohonan/{id}/syarat/ktp")).await.status, 200);
 
     let other = quick_applicant(&app, "5101014505920003", "ayu@example.com").await;
-    for path in [format!("/permohonan/{id}"), format!("/permohonan/{id}/tahap-1"), format!("/permohonan/{id}/syarat/ktp"), format!("/permohonan/{id}/bukti")] {
+    for path in [
+        format!("/permohonan/{id}"),
+        format!("/permohonan/{id}/tahap-1"),
+        format!("/permohonan/{id}/syarat/ktp"),
+        format!("/permohonan/{id}/bukti"),
+    ] {
         let r = other.get(&path).await;
         assert_eq!(r.status, 404, "{path}");
         assert!(r.body.contains("Halaman tidak ditemukan"));
@@ -273,36 +384,82 @@ dual_test!(nobody_sees_another_applicants_files, |app: TestApp| async move {
     assert_eq!(owner.get("/permohonan/..%2F..%2Fetc/syarat/ktp").await.status, 404);
 });
 
-dual_test!(library_files_are_reused_and_submitted_copies_stay, |app: TestApp| async move {
-    let b = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
-    let r = b.upload("/berkas", "file", "ktp-asli.pdf", samples::pdf("KTP lama"), &[("title", "KTP")]).await;
-    assert_eq!(r.status, 303, "{}", r.body);
-    let r = b.upload("/berkas", "file", "x.exe", b"MZ\x90\x00binary".to_vec(), &[("title", "Program")]).await;
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("tidak dapat dibaca"));
-    let docs = izinkes_app::documents::list(&app.state, &owner_id(&app, "putu@example.com").await).await.unwrap();
-    let ktp = docs.iter().find(|d| d.title == "KTP").expect("ktp in library").clone();
+dual_test!(
+    library_files_are_reused_and_submitted_copies_stay,
+    |app: TestApp| async move {
+        let b = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+        let r = b
+            .upload(
+                "/berkas",
+                "file",
+                "ktp-asli.pdf",
+                samples::pdf("KTP lama"),
+                &[("title", "KTP")],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let r = b
+            .upload(
+                "/berkas",
+                "file",
+                "x.exe",
+                b"MZ\x90\x00binary".to_vec(),
+                &[("title", "Program")],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains("tidak dapat dibaca"));
+        let docs = izinkes_app::documents::list(&app.state, &owner_id(&app, "putu@example.com").await)
+            .await
+            .unwrap();
+        let ktp = docs.iter().find(|d| d.title == "KTP").expect("ktp in library").clone();
 
-    let id = start_drsp(&b).await;
-    fill_step1(&b, &id).await;
-    fill_step2(&b, &id).await;
-    upload_all(&b, &id).await;
-    let r = b.post(&format!("/permohonan/{id}/syarat/ktp/pilih"), &[("document_id", &ktp.id)]).await;
-    assert_eq!(r.status, 303, "{}", r.body);
-    let r = b.post(&format!("/permohonan/{id}/ajukan"), &[]).await;
-    assert_eq!(r.status, 303, "{}", r.body);
+        let id = start_drsp(&b).await;
+        fill_step1(&b, &id).await;
+        fill_step2(&b, &id).await;
+        upload_all(&b, &id).await;
+        let r = b
+            .post(
+                &format!("/permohonan/{id}/syarat/ktp/pilih"),
+                &[("document_id", &ktp.id)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let r = b.post(&format!("/permohonan/{id}/ajukan"), &[]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
 
-    // Replace and delete in the library: the submitted application keeps the old file.
-    let r = b.upload(&format!("/berkas/{}/ganti", ktp.id), "file", "ktp-baru.pdf", samples::pdf("KTP baru"), &[]).await;
-    assert_eq!(r.status, 303, "{}", r.body);
-    let r = b.post(&format!("/berkas/{}/hapus", ktp.id), &[]).await;
-    assert_eq!(r.status, 303);
-    let attached = b.client.get(format!("{}/permohonan/{id}/syarat/ktp", b.base)).send().await.unwrap().bytes().await.unwrap();
-    assert_eq!(attached.as_ref(), samples::pdf("KTP lama").as_slice());
-});
+        // Replace and delete in the library: the submitted application keeps the old file.
+        let r = b
+            .upload(
+                &format!("/berkas/{}/ganti", ktp.id),
+                "file",
+                "ktp-baru.pdf",
+                samples::pdf("KTP baru"),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let r = b.post(&format!("/berkas/{}/hapus", ktp.id), &[]).await;
+        assert_eq!(r.status, 303);
+        let attached = b
+            .client
+            .get(format!("{}/permohonan/{id}/syarat/ktp", b.base))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!(attached.as_ref(), samples::pdf("KTP lama").as_slice());
+    }
+);
 
 async fn owner_id(app: &TestApp, email: &str) -> String {
-    sqlx::query_scalar("SELECT id FROM applicants WHERE email = $1").bind(email).fetch_one(&app.state.db.pool).await.unwrap()
+    sqlx::query_scalar("SELECT id FROM applicants WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
 }
 
 dual_test!(pages_not_found_and_errors_speak_indonesian, |app: TestApp| async move {
@@ -316,7 +473,12 @@ dual_test!(pages_not_found_and_errors_speak_indonesian, |app: TestApp| async mov
     assert_eq!(b.get("/healthz").await.status, 200);
     assert_eq!(b.get("/readyz").await.status, 200);
     // Tracking input is checked before any lookup.
-    let r = b.post("/lacak", &[("number", "'; DROP TABLE applications; --"), ("nik4", "12")]).await;
+    let r = b
+        .post(
+            "/lacak",
+            &[("number", "'; DROP TABLE applications; --"), ("nik4", "12")],
+        )
+        .await;
     assert_eq!(r.status, 422);
     assert!(!r.field_error("number").is_empty());
     let _ = app.url("/");
@@ -330,29 +492,52 @@ dual_test!(profile_is_cross_checked_with_the_nik, |app: TestApp| async move {
     let r = b
         .post(
             "/akun/profil",
-            &[("birth_place", "Denpasar"), ("birth_date", "1997-03-10"), ("sex", "P"), ("graduation_year", "20x5"), ("str_kind", "berjangka")],
+            &[
+                ("birth_place", "Denpasar"),
+                ("birth_date", "1997-03-10"),
+                ("sex", "P"),
+                ("graduation_year", "20x5"),
+                ("str_kind", "berjangka"),
+            ],
         )
         .await;
     assert_eq!(r.status, 422);
-    assert!(r.field_error("birth_date").contains("9 Maret 1997"), "{}", r.field_error("birth_date"));
+    assert!(
+        r.field_error("birth_date").contains("9 Maret 1997"),
+        "{}",
+        r.field_error("birth_date")
+    );
     assert!(r.field_error("sex").contains("Laki-laki"), "{}", r.field_error("sex"));
     assert!(!r.field_error("graduation_year").is_empty());
-    assert!(r.field_error("str_expiry").contains("STR berjangka"), "an expiry is asked only for non-lifetime STRs");
+    assert!(
+        r.field_error("str_expiry").contains("STR berjangka"),
+        "an expiry is asked only for non-lifetime STRs"
+    );
     assert_eq!(r.value_of("birth_place"), "Denpasar");
     let r = b
         .post(
             "/akun/profil",
-            &[("birth_place", "Denpasar"), ("birth_date", "1997-03-09"), ("sex", "L"), ("str_number", "5121103318134121"), ("str_kind", "seumur_hidup")],
+            &[
+                ("birth_place", "Denpasar"),
+                ("birth_date", "1997-03-09"),
+                ("sex", "L"),
+                ("str_number", "5121103318134121"),
+                ("str_kind", "seumur_hidup"),
+            ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let r = b.get("/akun/profil").await;
     assert_eq!(r.value_of("str_number"), "5121103318134121");
     // The photo is judged by content.
-    let r = b.upload("/akun/foto", "photo", "foto.jpg", samples::pdf("bukan foto"), &[]).await;
+    let r = b
+        .upload("/akun/foto", "photo", "foto.jpg", samples::pdf("bukan foto"), &[])
+        .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("JPG atau PNG"));
-    let r = b.upload("/akun/foto", "photo", "foto.png", samples::PNG.to_vec(), &[]).await;
+    let r = b
+        .upload("/akun/foto", "photo", "foto.png", samples::PNG.to_vec(), &[])
+        .await;
     assert_eq!(r.status, 303);
     assert_eq!(b.get("/akun/foto").await.status, 200);
     // The STR number now prefills Tahap 2 of a new application.

@@ -29,9 +29,15 @@ pub async fn register_and_login(app: &TestApp, b: &Browser, nik: &str, email: &s
     assert!(r.body.contains("silakan cek email"), "{}", r.body);
 
     // Not verified yet: login is refused with a clear message.
-    let r = b.post("/masuk", &[("email", email), ("password", "Rahasia-Praktik-2026")]).await;
+    let r = b
+        .post("/masuk", &[("email", email), ("password", "Rahasia-Praktik-2026")])
+        .await;
     assert_eq!(r.status, 422);
-    assert!(r.field_error("email").contains("belum dikonfirmasi"), "{}", r.field_error("email"));
+    assert!(
+        r.field_error("email").contains("belum dikonfirmasi"),
+        "{}",
+        r.field_error("email")
+    );
 
     let mail = app.smtp.wait_for(email, "Konfirmasi akun").await;
     let link = extract_link(&mail, &format!("{}/verifikasi?token=", app.base));
@@ -42,7 +48,16 @@ pub async fn register_and_login(app: &TestApp, b: &Browser, nik: &str, email: &s
     // The link is single-use.
     assert_eq!(b.get(path).await.status, 400);
 
-    let r = b.post("/masuk", &[("email", email), ("password", "Rahasia-Praktik-2026"), ("lanjut", "/permohonan")]).await;
+    let r = b
+        .post(
+            "/masuk",
+            &[
+                ("email", email),
+                ("password", "Rahasia-Praktik-2026"),
+                ("lanjut", "/permohonan"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(r.location.as_deref(), Some("/permohonan"));
 }
@@ -53,10 +68,14 @@ pub async fn start_drsp(b: &Browser) -> String {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("Informasi Pengajuan Permohonan"));
     assert!(r.body.contains("Nomor Rekomendasi Organisasi Profesi"));
-    let r = b.post("/permohonan/baru", &[("izin", "SIP-DRSP"), ("office", "jembrana")]).await;
+    let r = b
+        .post("/permohonan/baru", &[("izin", "SIP-DRSP"), ("office", "jembrana")])
+        .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let loc = r.location.expect("redirect");
-    loc.trim_start_matches("/permohonan/").trim_end_matches("/tahap-1").to_string()
+    loc.trim_start_matches("/permohonan/")
+        .trim_end_matches("/tahap-1")
+        .to_string()
 }
 
 pub async fn fill_step1(b: &Browser, id: &str) {
@@ -102,76 +121,108 @@ pub async fn fill_step2(b: &Browser, id: &str) {
 }
 
 pub async fn upload_all(b: &Browser, id: &str) {
-    for key in ["ktp", "rekomendasi_dinkes", "izin_operasional_fasyankes", "bpjs_kesehatan", "str", "keterangan_tempat_praktik"] {
-        let r = b.upload(&format!("/permohonan/{id}/syarat/{key}"), "file", &format!("{key}.pdf"), samples::pdf(key), &[]).await;
+    for key in [
+        "ktp",
+        "rekomendasi_dinkes",
+        "izin_operasional_fasyankes",
+        "bpjs_kesehatan",
+        "str",
+        "keterangan_tempat_praktik",
+    ] {
+        let r = b
+            .upload(
+                &format!("/permohonan/{id}/syarat/{key}"),
+                "file",
+                &format!("{key}.pdf"),
+                samples::pdf(key),
+                &[],
+            )
+            .await;
         assert_eq!(r.status, 303, "{key}: {}", r.body);
     }
-    let r = b.upload(&format!("/permohonan/{id}/syarat/pas_foto"), "file", "foto.jpg", samples::jpeg(), &[]).await;
+    let r = b
+        .upload(
+            &format!("/permohonan/{id}/syarat/pas_foto"),
+            "file",
+            "foto.jpg",
+            samples::jpeg(),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, 303, "{}", r.body);
 }
 
-dual_test!(applicant_registers_applies_and_sees_menunggu_verifikasi, |app: TestApp| async move {
-    let b = app.browser();
-    register_and_login(&app, &b, PUTU_NIK, "putu@example.com").await;
-    let id = start_drsp(&b).await;
+dual_test!(
+    applicant_registers_applies_and_sees_menunggu_verifikasi,
+    |app: TestApp| async move {
+        let b = app.browser();
+        register_and_login(&app, &b, PUTU_NIK, "putu@example.com").await;
+        let id = start_drsp(&b).await;
 
-    // Tahap 1 is prefilled from the account.
-    let r = b.get(&format!("/permohonan/{id}/tahap-1")).await;
-    assert_eq!(r.value_of("name"), "Putu Heri Setiawan");
-    assert_eq!(r.value_of("phone"), "087897893492");
-    fill_step1(&b, &id).await;
+        // Tahap 1 is prefilled from the account.
+        let r = b.get(&format!("/permohonan/{id}/tahap-1")).await;
+        assert_eq!(r.value_of("name"), "Putu Heri Setiawan");
+        assert_eq!(r.value_of("phone"), "087897893492");
+        fill_step1(&b, &id).await;
 
-    let r = b.get(&format!("/permohonan/{id}/tahap-2")).await;
-    assert!(r.body.contains("Contoh : Denpasar"), "examples are shown as in seed 000");
-    assert!(r.body.contains("Contoh : Pukul 08:00 s/d 12:00 WITA"));
-    fill_step2(&b, &id).await;
+        let r = b.get(&format!("/permohonan/{id}/tahap-2")).await;
+        assert!(
+            r.body.contains("Contoh : Denpasar"),
+            "examples are shown as in seed 000"
+        );
+        assert!(r.body.contains("Contoh : Pukul 08:00 s/d 12:00 WITA"));
+        fill_step2(&b, &id).await;
 
-    let r = b.get(&format!("/permohonan/{id}/tahap-3")).await;
-    assert!(r.body.contains("Scan KTP Pemohon/Penanggung Jawab"));
-    assert!(r.body.contains("Pas Foto Berwarna 4 x 6 cm"));
-    assert!(!r.body.contains("Scan Surat Kuasa Pengurusan Izin"), "the proxy letter is asked only for a proxy");
-    upload_all(&b, &id).await;
+        let r = b.get(&format!("/permohonan/{id}/tahap-3")).await;
+        assert!(r.body.contains("Scan KTP Pemohon/Penanggung Jawab"));
+        assert!(r.body.contains("Pas Foto Berwarna 4 x 6 cm"));
+        assert!(
+            !r.body.contains("Scan Surat Kuasa Pengurusan Izin"),
+            "the proxy letter is asked only for a proxy"
+        );
+        upload_all(&b, &id).await;
 
-    let r = b.get(&format!("/permohonan/{id}/periksa")).await;
-    assert_eq!(r.status, 200);
-    assert!(r.body.contains("Senin, Selasa, Rabu"));
-    assert!(r.body.contains("Pukul 08:00 s/d 12:00 WITA"));
-    assert!(!r.body.contains("Masih ada"), "nothing missing: {}", r.body);
+        let r = b.get(&format!("/permohonan/{id}/periksa")).await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("Senin, Selasa, Rabu"));
+        assert!(r.body.contains("Pukul 08:00 s/d 12:00 WITA"));
+        assert!(!r.body.contains("Masih ada"), "nothing missing: {}", r.body);
 
-    let r = b.post(&format!("/permohonan/{id}/ajukan"), &[]).await;
-    assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(r.location.as_deref(), Some(format!("/permohonan/{id}/bukti").as_str()));
-    let receipt = b.get(&format!("/permohonan/{id}/bukti")).await;
-    assert!(receipt.body.contains("Bukti Pendaftaran"));
-    assert!(receipt.body.contains("JBR-"), "registration number of the office");
-    assert!(receipt.body.contains("5104********0004"), "NIK masked on the receipt");
+        let r = b.post(&format!("/permohonan/{id}/ajukan"), &[]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.location.as_deref(), Some(format!("/permohonan/{id}/bukti").as_str()));
+        let receipt = b.get(&format!("/permohonan/{id}/bukti")).await;
+        assert!(receipt.body.contains("Bukti Pendaftaran"));
+        assert!(receipt.body.contains("JBR-"), "registration number of the office");
+        assert!(receipt.body.contains("5104********0004"), "NIK masked on the receipt");
 
-    // Double submit has one effect.
-    let again = b.post(&format!("/permohonan/{id}/ajukan"), &[]).await;
-    assert_eq!(again.status, 303);
+        // Double submit has one effect.
+        let again = b.post(&format!("/permohonan/{id}/ajukan"), &[]).await;
+        assert_eq!(again.status, 303);
 
-    let list = b.get("/permohonan").await;
-    assert!(list.body.contains("Menunggu Verifikasi"), "{}", list.body);
-    assert!(list.body.contains("Surat Izin Praktik Dokter Spesialis"));
+        let list = b.get("/permohonan").await;
+        assert!(list.body.contains("Menunggu Verifikasi"), "{}", list.body);
+        assert!(list.body.contains("Surat Izin Praktik Dokter Spesialis"));
 
-    let mail = app.smtp.wait_for("putu@example.com", "Permohonan diterima").await;
-    assert!(mail.data.contains("JBR-"));
+        let mail = app.smtp.wait_for("putu@example.com", "Permohonan diterima").await;
+        assert!(mail.data.contains("JBR-"));
 
-    // Detail page shows the history step.
-    let detail = b.get(&format!("/permohonan/{id}")).await;
-    assert!(detail.body.contains("Permohonan diajukan"));
+        // Detail page shows the history step.
+        let detail = b.get(&format!("/permohonan/{id}")).await;
+        assert!(detail.body.contains("Permohonan diajukan"));
 
-    // The submitted application can no longer be edited.
-    let r = b.post(&format!("/permohonan/{id}/tahap-1"), &[("name", "X")]).await;
-    assert_eq!(r.status, 303);
-    assert_eq!(r.location.as_deref(), Some(format!("/permohonan/{id}").as_str()));
+        // The submitted application can no longer be edited.
+        let r = b.post(&format!("/permohonan/{id}/tahap-1"), &[("name", "X")]).await;
+        assert_eq!(r.status, 303);
+        assert_eq!(r.location.as_deref(), Some(format!("/permohonan/{id}").as_str()));
 
-    // Public tracking: status only, with the number and the last 4 NIK digits.
-    let number = receipt.text(".big strong");
-    let r = b.post("/lacak", &[("number", &number), ("nik4", "0004")]).await;
-    assert_eq!(r.status, 200);
-    assert!(r.body.contains("Menunggu Verifikasi"));
-    let r = b.post("/lacak", &[("number", &number), ("nik4", "9999")]).await;
-    assert_eq!(r.status, 404);
-    assert!(!r.body.contains("Menunggu Verifikasi"));
-});
+        // Public tracking: status only, with the number and the last 4 NIK digits.
+        let number = receipt.text(".big strong");
+        let r = b.post("/lacak", &[("number", &number), ("nik4", "0004")]).await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("Menunggu Verifikasi"));
+        let r = b.post("/lacak", &[("number", &number), ("nik4", "9999")]).await;
+        assert_eq!(r.status, 404);
+        assert!(!r.body.contains("Menunggu Verifikasi"));
+    }
+);

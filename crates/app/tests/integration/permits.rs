@@ -13,26 +13,63 @@ use std::process::Command;
 const PASSWORD: &str = "petugas-kantor-2026";
 
 async fn staff(app: &TestApp, office: &str) -> String {
-    for role in [Role::FrontOffice, Role::BackOffice, Role::Kasi, Role::Kabid, Role::TimTeknis, Role::Kadis] {
-        izinkes_app::accounts::add_officer(&app.state, office, &format!("{}.{office}@kantor.example.id", role.code().replace('_', "")), &format!("Pejabat {}", role.label_id()), role.label_id(), PASSWORD, &[role])
-            .await
-            .unwrap();
-    }
-    izinkes_app::calendar::save_settings(&app.state, office, &izinkes_app::calendar::OfficeSettings { default_preset: "sepok".into(), ..Default::default() }).await.unwrap();
-    // The head of office has an authenticator enrolled.
-    let secret = izinkes_app::totp::new_secret();
-    sqlx::query("UPDATE officers SET totp_secret = $1, totp_enabled_at = '2026-01-01T00:00:00.000000Z' WHERE email = $2")
-        .bind(&secret)
-        .bind(format!("kadis.{office}@kantor.example.id"))
-        .execute(&app.state.db.pool)
+    for role in [
+        Role::FrontOffice,
+        Role::BackOffice,
+        Role::Kasi,
+        Role::Kabid,
+        Role::TimTeknis,
+        Role::Kadis,
+    ] {
+        izinkes_app::accounts::add_officer(
+            &app.state,
+            office,
+            &format!("{}.{office}@kantor.example.id", role.code().replace('_', "")),
+            &format!("Pejabat {}", role.label_id()),
+            role.label_id(),
+            PASSWORD,
+            &[role],
+        )
         .await
         .unwrap();
+    }
+    izinkes_app::calendar::save_settings(
+        &app.state,
+        office,
+        &izinkes_app::calendar::OfficeSettings {
+            default_preset: "sepok".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // The head of office has an authenticator enrolled.
+    let secret = izinkes_app::totp::new_secret();
+    sqlx::query(
+        "UPDATE officers SET totp_secret = $1, totp_enabled_at = '2026-01-01T00:00:00.000000Z' WHERE email = $2",
+    )
+    .bind(&secret)
+    .bind(format!("kadis.{office}@kantor.example.id"))
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
     secret
 }
 
 async fn login_officer(app: &TestApp, office: &str, role: &str, totp: Option<&str>) -> Browser {
     let b = app.browser();
-    let r = b.post("/petugas/masuk", &[("email", &format!("{}.{office}@kantor.example.id", role.replace('_', ""))), ("password", PASSWORD)]).await;
+    let r = b
+        .post(
+            "/petugas/masuk",
+            &[
+                (
+                    "email",
+                    &format!("{}.{office}@kantor.example.id", role.replace('_', "")),
+                ),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(r.status, 303, "{}", r.body);
     if let Some(secret) = totp {
         let code = izinkes_app::totp::current_code(secret).unwrap();
@@ -59,14 +96,23 @@ async fn ready_to_sign(app: &TestApp, applicant: &Browser) -> String {
     fill_step1(applicant, &id).await;
     fill_step2(applicant, &id).await;
     upload_all(applicant, &id).await;
-    assert_eq!(applicant.post(&format!("/permohonan/{id}/ajukan"), &[]).await.status, 303);
+    assert_eq!(
+        applicant.post(&format!("/permohonan/{id}/ajukan"), &[]).await.status,
+        303
+    );
     let def = WorkflowDefinition::preset("sepok").unwrap();
     for step in &def.steps {
         let b = login_officer(app, "jembrana", &step.role, None).await;
         for p in &step.produces {
             match p {
                 Product::Checklist => {
-                    let keys: Vec<String> = sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1").bind(&id).fetch_all(&app.state.db.pool).await.unwrap();
+                    let keys: Vec<String> = sqlx::query_scalar(
+                        "SELECT requirement_key FROM application_documents WHERE application_id = $1",
+                    )
+                    .bind(&id)
+                    .fetch_all(&app.state.db.pool)
+                    .await
+                    .unwrap();
                     let names: Vec<String> = keys.iter().map(|k| format!("check_{k}")).collect();
                     let mut f: Vec<(&str, &str)> = vec![("action", "checklist")];
                     f.extend(names.iter().map(|n| (n.as_str(), "sesuai")));
@@ -76,12 +122,46 @@ async fn ready_to_sign(app: &TestApp, applicant: &Browser) -> String {
                     let page = b.get(&format!("/petugas/berkas/{id}")).await;
                     let lock = page.value_of("lock_version");
                     let r = b
-                        .upload(&format!("/petugas/berkas/{id}/berita-acara"), "file", "ba.pdf", izinkes_app::samples::pdf("BA"), &[("lock_version", &lock), ("request_key", "ba"), ("date", "2026-01-05"), ("officers", "Tim"), ("result", "sesuai")])
+                        .upload(
+                            &format!("/petugas/berkas/{id}/berita-acara"),
+                            "file",
+                            "ba.pdf",
+                            izinkes_app::samples::pdf("BA"),
+                            &[
+                                ("lock_version", &lock),
+                                ("request_key", "ba"),
+                                ("date", "2026-01-05"),
+                                ("officers", "Tim"),
+                                ("result", "sesuai"),
+                            ],
+                        )
                         .await;
                     assert_eq!(r.status, 303, "{}", r.body);
                 }
-                Product::Recommendation => desk(&b, &id, &[("action", "recommend"), ("approve", "ya"), ("number", "440/7/DINKES/2026")]).await,
-                Product::DraftSk => desk(&b, &id, &[("action", "prepare_draft"), ("sk_nama", "dr. Putu Heri Setiawan, Sp.PD"), ("sk_tempat_praktik", "RSU Negara")]).await,
+                Product::Recommendation => {
+                    desk(
+                        &b,
+                        &id,
+                        &[
+                            ("action", "recommend"),
+                            ("approve", "ya"),
+                            ("number", "440/7/DINKES/2026"),
+                        ],
+                    )
+                    .await
+                }
+                Product::DraftSk => {
+                    desk(
+                        &b,
+                        &id,
+                        &[
+                            ("action", "prepare_draft"),
+                            ("sk_nama", "dr. Putu Heri Setiawan, Sp.PD"),
+                            ("sk_tempat_praktik", "RSU Negara"),
+                        ],
+                    )
+                    .await
+                }
                 Product::Paraf => desk(&b, &id, &[("action", "paraf")]).await,
                 Product::Approval => desk(&b, &id, &[("action", "approve")]).await,
             }
@@ -92,15 +172,26 @@ async fn ready_to_sign(app: &TestApp, applicant: &Browser) -> String {
 }
 
 fn tool(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd} must be installed (poppler-utils, zbar-tools): {e}"));
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} must be installed (poppler-utils, zbar-tools): {e}"));
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 dual_test!(head_of_office_signs_and_anyone_can_verify, |app: TestApp| async move {
     let secret = staff(&app, "jembrana").await;
     let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
     let id = ready_to_sign(&app, &applicant).await;
-    let number: String = sqlx::query_scalar("SELECT number FROM permits WHERE application_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
+    let number: String = sqlx::query_scalar("SELECT number FROM permits WHERE application_id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     assert!(number.starts_with("503/0001/SIP-DRSP/DPMPTSP-JBR/"), "{number}");
 
     // The office documents of the desks render as PDFs, and the receipt too.
@@ -108,8 +199,16 @@ dual_test!(head_of_office_signs_and_anyone_can_verify, |app: TestApp| async move
     let dir0 = tempfile::tempdir().unwrap();
     for (who, path, needle) in [
         (&bo, format!("/petugas/berkas/{id}/dokumen/draf-sk.pdf"), "DRAF"),
-        (&bo, format!("/petugas/berkas/{id}/dokumen/berita-acara.pdf"), "BERITA ACARA"),
-        (&bo, format!("/petugas/berkas/{id}/dokumen/rekomendasi.pdf"), "440/7/DINKES/2026"),
+        (
+            &bo,
+            format!("/petugas/berkas/{id}/dokumen/berita-acara.pdf"),
+            "BERITA ACARA",
+        ),
+        (
+            &bo,
+            format!("/petugas/berkas/{id}/dokumen/rekomendasi.pdf"),
+            "440/7/DINKES/2026",
+        ),
         (&applicant, format!("/permohonan/{id}/bukti.pdf"), "JBR-"),
     ] {
         let r = who.client.get(format!("{}{path}", who.base)).send().await.unwrap();
@@ -123,16 +222,33 @@ dual_test!(head_of_office_signs_and_anyone_can_verify, |app: TestApp| async move
     let kadis = login_officer(&app, "jembrana", "kadis", Some(&secret)).await;
     let list = kadis.get("/petugas/tandatangan").await;
     assert!(list.body.contains(&number));
-    let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
-    let r = kadis.post("/petugas/tandatangan", &[("permit", &permit_id), ("totp", "000000")]).await;
+    let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let r = kadis
+        .post("/petugas/tandatangan", &[("permit", &permit_id), ("totp", "000000")])
+        .await;
     assert_eq!(r.status, 422, "a wrong authenticator code signs nothing");
     let code = izinkes_app::totp::current_code(&secret).unwrap();
-    let r = kadis.post("/petugas/tandatangan", &[("permit", &permit_id), ("totp", &code)]).await;
+    let r = kadis
+        .post("/petugas/tandatangan", &[("permit", &permit_id), ("totp", &code)])
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("1 izin ditandatangani"), "{}", r.body);
 
     // The applicant downloads it.
-    let pdf = applicant.client.get(format!("{}/izin/{permit_id}/unduh", applicant.base)).send().await.unwrap().bytes().await.unwrap().to_vec();
+    let pdf = applicant
+        .client
+        .get(format!("{}/izin/{permit_id}/unduh", applicant.base))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
     assert!(pdf.starts_with(b"%PDF"));
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("izin.pdf");
@@ -143,62 +259,142 @@ dual_test!(head_of_office_signs_and_anyone_can_verify, |app: TestApp| async move
     let text = tool("pdftotext", &[f, "-"]);
     assert!(text.contains(&number), "{text}");
     assert!(text.contains("RSU Negara"), "{text}");
-    tool("pdftoppm", &["-r", "150", "-png", "-f", "1", "-l", "1", f, dir.path().join("page").to_str().unwrap()]);
-    let png = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).find(|p| p.extension().is_some_and(|x| x == "png")).unwrap();
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            f,
+            dir.path().join("page").to_str().unwrap(),
+        ],
+    );
+    let png = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "png"))
+        .unwrap();
     let qr = tool("zbarimg", &["-q", "--raw", png.to_str().unwrap()]);
-    let url = qr.lines().find(|l| l.contains("/v/")).unwrap_or_else(|| panic!("no QR: {qr}")).trim().to_string();
-    let path = url.strip_prefix(&app.base).expect("QR points to this server").to_string();
+    let url = qr
+        .lines()
+        .find(|l| l.contains("/v/"))
+        .unwrap_or_else(|| panic!("no QR: {qr}"))
+        .trim()
+        .to_string();
+    let path = url
+        .strip_prefix(&app.base)
+        .expect("QR points to this server")
+        .to_string();
     let public = app.browser();
     let page = public.get(&path).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Aktif"));
     assert!(page.body.contains("5104********0004"));
-    let json: serde_json::Value = reqwest::get(format!("{}{path}.json", app.base)).await.unwrap().json().await.unwrap();
+    let json: serde_json::Value = reqwest::get(format!("{}{path}.json", app.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(json["status_code"], "active");
     assert_eq!(json["number"], number.as_str());
 
     // Upload check: the same PDF matches, a changed one does not; pdfsig sees the change too.
     let token = path.trim_start_matches("/v/").to_string();
-    let r = public.upload(&format!("/v/{token}/periksa"), "file", "izin.pdf", pdf.clone(), &[]).await;
+    let r = public
+        .upload(&format!("/v/{token}/periksa"), "file", "izin.pdf", pdf.clone(), &[])
+        .await;
     assert!(r.body.contains("Cocok."), "{}", r.body);
     let mut tampered = pdf.clone();
     let i = tampered.len() / 3;
     tampered[i] ^= 0x20;
-    let r = public.upload(&format!("/v/{token}/periksa"), "file", "izin.pdf", tampered.clone(), &[]).await;
+    let r = public
+        .upload(
+            &format!("/v/{token}/periksa"),
+            "file",
+            "izin.pdf",
+            tampered.clone(),
+            &[],
+        )
+        .await;
     assert!(r.body.contains("Tidak cocok."));
     let bad = dir.path().join("ubah.pdf");
     std::fs::write(&bad, &tampered).unwrap();
     let sig = tool("pdfsig", &[bad.to_str().unwrap()]);
     assert!(!sig.contains("Signature is Valid"), "{sig}");
-    assert_eq!(public.get("/v/palsu0000000000000000000000000000000000000000000000").await.status, 404);
+    assert_eq!(
+        public
+            .get("/v/palsu0000000000000000000000000000000000000000000000")
+            .await
+            .status,
+        404
+    );
 
     // Revocation flips the public status at once.
-    let r = kadis.post(&format!("/petugas/izin/{permit_id}/cabut"), &[("reason", "Pelanggaran etik profesi berat."), ("decree", "503/12/DPMPTSP/2026")]).await;
+    let r = kadis
+        .post(
+            &format!("/petugas/izin/{permit_id}/cabut"),
+            &[
+                ("reason", "Pelanggaran etik profesi berat."),
+                ("decree", "503/12/DPMPTSP/2026"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(public.get(&path).await.body.contains("Dicabut"));
-    let json: serde_json::Value = reqwest::get(format!("{}{path}.json", app.base)).await.unwrap().json().await.unwrap();
+    let json: serde_json::Value = reqwest::get(format!("{}{path}.json", app.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(json["status_code"], "revoked");
-    assert!(izinkes_app::audit::verify(&app.state).await.unwrap().findings.is_empty());
+    assert!(
+        izinkes_app::audit::verify(&app.state)
+            .await
+            .unwrap()
+            .findings
+            .is_empty()
+    );
 });
 
-dual_test!(numbers_are_unique_and_gapless_under_parallel_issuance, |app: TestApp| async move {
-    staff(&app, "jembrana").await;
-    // Forty files become ready to sign at once (the automatic approval path assigns numbers too).
-    let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
-    let _ = applicant;
-    let v = {
-        let id = start_drsp(&applicant).await;
-        fill_step1(&applicant, &id).await;
-        fill_step2(&applicant, &id).await;
-        upload_all(&applicant, &id).await;
-        id
-    };
-    let view = izinkes_app::applications::load_view(&app.state, &sqlx::query_scalar::<_, String>("SELECT applicant_id FROM applications WHERE id = $1").bind(&v).fetch_one(&app.state.db.pool).await.unwrap(), &v).await.unwrap();
-    let mut tasks = Vec::new();
-    for _ in 0..40 {
-        let state = app.state.clone();
-        let view = izinkes_app::applications::load_view(&state, &view.app.applicant_id, &view.app.id).await.unwrap();
-        tasks.push(tokio::spawn(async move {
+dual_test!(
+    numbers_are_unique_and_gapless_under_parallel_issuance,
+    |app: TestApp| async move {
+        staff(&app, "jembrana").await;
+        // Forty files become ready to sign at once (the automatic approval path assigns numbers too).
+        let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+        let _ = applicant;
+        let v = {
+            let id = start_drsp(&applicant).await;
+            fill_step1(&applicant, &id).await;
+            fill_step2(&applicant, &id).await;
+            upload_all(&applicant, &id).await;
+            id
+        };
+        let view = izinkes_app::applications::load_view(
+            &app.state,
+            &sqlx::query_scalar::<_, String>("SELECT applicant_id FROM applications WHERE id = $1")
+                .bind(&v)
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap(),
+            &v,
+        )
+        .await
+        .unwrap();
+        let mut tasks = Vec::new();
+        for _ in 0..40 {
+            let state = app.state.clone();
+            let view = izinkes_app::applications::load_view(&state, &view.app.applicant_id, &view.app.id)
+                .await
+                .unwrap();
+            tasks.push(tokio::spawn(async move {
             // Each issuance in its own transaction, as the desks do; the permit row is unique per
             // application, so give each a fresh application id copy.
             let mut tx = state.db.begin().await.unwrap();
@@ -218,15 +414,19 @@ dual_test!(numbers_are_unique_and_gapless_under_parallel_issuance, |app: TestApp
             tx.commit().await.unwrap();
             n
         }));
+        }
+        let mut numbers = Vec::new();
+        for t in tasks {
+            numbers.push(t.await.unwrap());
+        }
+        let mut seqs: Vec<u32> = numbers
+            .iter()
+            .map(|n| n.split('/').nth(1).unwrap().parse().unwrap())
+            .collect();
+        seqs.sort();
+        assert_eq!(seqs, (1..=40).collect::<Vec<u32>>(), "no duplicates, no gaps");
     }
-    let mut numbers = Vec::new();
-    for t in tasks {
-        numbers.push(t.await.unwrap());
-    }
-    let mut seqs: Vec<u32> = numbers.iter().map(|n| n.split('/').nth(1).unwrap().parse().unwrap()).collect();
-    seqs.sort();
-    assert_eq!(seqs, (1..=40).collect::<Vec<u32>>(), "no duplicates, no gaps");
-});
+);
 
 /// A local stand-in for BSrE's hash-signing API (the real one is unreachable here): it signs the
 /// digest it receives with a certificate of its own, and refuses unknown NIKs and wrong passphrases.
@@ -235,7 +435,8 @@ async fn fake_bsre() -> String {
     use axum::http::StatusCode;
     use axum::routing::post;
     use base64ct::{Base64, Encoding};
-    let pki = izinkes_documents::sign::demo_office_ca("Balai Sertifikasi Elektronik (uji)", "Kepala Dinas Uji").unwrap();
+    let pki =
+        izinkes_documents::sign::demo_office_ca("Balai Sertifikasi Elektronik (uji)", "Kepala Dinas Uji").unwrap();
     let signer = std::sync::Arc::new(pki.local_signer().unwrap());
     let app = axum::Router::new().route(
         "/api/v2/sign/hash",
@@ -243,14 +444,26 @@ async fn fake_bsre() -> String {
             let signer = signer.clone();
             async move {
                 if body["nik"] != "5104010903970004" {
-                    return (StatusCode::BAD_REQUEST, Json(serde_json::json!({"error": "NIK Tidak Terdaftar"})));
+                    return (
+                        StatusCode::BAD_REQUEST,
+                        Json(serde_json::json!({"error": "NIK Tidak Terdaftar"})),
+                    );
                 }
                 if body["passphrase"] != "rahasia-bsre" {
-                    return (StatusCode::UNAUTHORIZED, Json(serde_json::json!({"message": "Passphrase anda salah"})));
+                    return (
+                        StatusCode::UNAUTHORIZED,
+                        Json(serde_json::json!({"message": "Passphrase anda salah"})),
+                    );
                 }
-                let digest: [u8; 32] = Base64::decode_vec(body["hash"][0].as_str().unwrap()).unwrap().try_into().unwrap();
+                let digest: [u8; 32] = Base64::decode_vec(body["hash"][0].as_str().unwrap())
+                    .unwrap()
+                    .try_into()
+                    .unwrap();
                 let cms = signer.cms_for_digest(&digest).unwrap();
-                (StatusCode::OK, Json(serde_json::json!({"signatures": [Base64::encode_string(&cms)]})))
+                (
+                    StatusCode::OK,
+                    Json(serde_json::json!({"signatures": [Base64::encode_string(&cms)]})),
+                )
             }
         }),
     );
@@ -260,81 +473,190 @@ async fn fake_bsre() -> String {
     format!("http://{addr}")
 }
 
-dual_test!(bsre_signs_the_hash_with_nik_and_passphrase_typed_at_signing, |app: TestApp| async move {
-    let secret = staff(&app, "jembrana").await;
-    let url = fake_bsre().await;
-    let office = izinkes_app::offices::get(&app.state, "jembrana").await.unwrap();
-    izinkes_app::permits::set_signer(&app.state, &office, "bsre", Some(&url)).await.unwrap();
-    let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
-    let id = ready_to_sign(&app, &applicant).await;
-    let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
-    let kadis = login_officer(&app, "jembrana", "kadis", Some(&secret)).await;
-    let page = kadis.get("/petugas/tandatangan").await;
-    assert!(page.body.contains("Passphrase BSrE"));
-    for (nik, pass, expected) in [("9999999999999999", "rahasia-bsre", "tidak terdaftar"), ("5104010903970004", "salah", "Passphrase salah")] {
+dual_test!(
+    bsre_signs_the_hash_with_nik_and_passphrase_typed_at_signing,
+    |app: TestApp| async move {
+        let secret = staff(&app, "jembrana").await;
+        let url = fake_bsre().await;
+        let office = izinkes_app::offices::get(&app.state, "jembrana").await.unwrap();
+        izinkes_app::permits::set_signer(&app.state, &office, "bsre", Some(&url))
+            .await
+            .unwrap();
+        let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+        let id = ready_to_sign(&app, &applicant).await;
+        let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        let kadis = login_officer(&app, "jembrana", "kadis", Some(&secret)).await;
+        let page = kadis.get("/petugas/tandatangan").await;
+        assert!(page.body.contains("Passphrase BSrE"));
+        for (nik, pass, expected) in [
+            ("9999999999999999", "rahasia-bsre", "tidak terdaftar"),
+            ("5104010903970004", "salah", "Passphrase salah"),
+        ] {
+            let code = izinkes_app::totp::current_code(&secret).unwrap();
+            let r = kadis
+                .post(
+                    "/petugas/tandatangan",
+                    &[
+                        ("permit", &permit_id),
+                        ("totp", &code),
+                        ("nik", nik),
+                        ("passphrase", pass),
+                    ],
+                )
+                .await;
+            assert!(r.body.contains(expected), "{}", r.body);
+            assert!(
+                !r.body.contains(pass) || pass == "salah",
+                "the passphrase is never echoed"
+            );
+        }
         let code = izinkes_app::totp::current_code(&secret).unwrap();
-        let r = kadis.post("/petugas/tandatangan", &[("permit", &permit_id), ("totp", &code), ("nik", nik), ("passphrase", pass)]).await;
-        assert!(r.body.contains(expected), "{}", r.body);
-        assert!(!r.body.contains(pass) || pass == "salah", "the passphrase is never echoed");
+        let r = kadis
+            .post(
+                "/petugas/tandatangan",
+                &[
+                    ("permit", &permit_id),
+                    ("totp", &code),
+                    ("nik", "5104010903970004"),
+                    ("passphrase", "rahasia-bsre"),
+                ],
+            )
+            .await;
+        assert!(r.body.contains("1 izin ditandatangani"), "{}", r.body);
+        let pdf = applicant
+            .client
+            .get(format!("{}/izin/{permit_id}/unduh", applicant.base))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("bsre.pdf");
+        std::fs::write(&f, &pdf).unwrap();
+        let sig = tool("pdfsig", &[f.to_str().unwrap()]);
+        assert!(sig.contains("Signature is Valid"), "{sig}");
+        let text = tool("pdftotext", &[f.to_str().unwrap(), "-"]);
+        assert!(
+            text.contains("Balai Sertifikasi Elektronik"),
+            "the BSrE footer sentence: {text}"
+        );
     }
-    let code = izinkes_app::totp::current_code(&secret).unwrap();
-    let r = kadis.post("/petugas/tandatangan", &[("permit", &permit_id), ("totp", &code), ("nik", "5104010903970004"), ("passphrase", "rahasia-bsre")]).await;
-    assert!(r.body.contains("1 izin ditandatangani"), "{}", r.body);
-    let pdf = applicant.client.get(format!("{}/izin/{permit_id}/unduh", applicant.base)).send().await.unwrap().bytes().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("bsre.pdf");
-    std::fs::write(&f, &pdf).unwrap();
-    let sig = tool("pdfsig", &[f.to_str().unwrap()]);
-    assert!(sig.contains("Signature is Valid"), "{sig}");
-    let text = tool("pdftotext", &[f.to_str().unwrap(), "-"]);
-    assert!(text.contains("Balai Sertifikasi Elektronik"), "the BSrE footer sentence: {text}");
-});
+);
 
-dual_test!(an_office_signs_with_the_pkcs12_its_ca_issued, |app: TestApp| async move {
-    staff(&app, "jembrana").await;
-    let office = izinkes_app::offices::get(&app.state, "jembrana").await.unwrap();
-    let pki = izinkes_documents::sign::demo_office_ca("DPMPTSPTK Kabupaten Jembrana", "Drs. I Nyoman Sutama").unwrap();
-    let wrong = pki.to_pkcs12("bukan-sandinya").unwrap();
-    assert!(izinkes_app::permits::import_pkcs12(&app.state, &office, &wrong, "Drs. I Nyoman Sutama", "Kepala Dinas").await.is_err(), "a wrong password is refused at import");
-    let p12 = pki.to_pkcs12("uji-sandi-p12").unwrap();
-    let subject = izinkes_app::permits::import_pkcs12(&app.state, &office, &p12, "Drs. I Nyoman Sutama", "Kepala Dinas").await.unwrap();
-    assert!(subject.contains("Sutama"), "{subject}");
-    let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
-    let id = ready_to_sign(&app, &applicant).await;
-    let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
-    let kadis_id: String = sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'").fetch_one(&app.state.db.pool).await.unwrap();
-    let kadis = izinkes_app::desks::Officer { id: kadis_id, name: "Kadis".into(), office_id: "jembrana".into(), roles: vec!["kadis".into()] };
-    izinkes_app::permits::sign_one(&app.state, &kadis, &permit_id).await.unwrap();
-    let p = izinkes_app::permits::by_id(&app.state, &permit_id).await.unwrap();
-    let bytes = app.state.store.get(p.pdf_sha256.as_deref().unwrap()).await.unwrap();
-    let report = izinkes_documents::sign::verify_embedded(&bytes).unwrap();
-    assert!(report.is_intact());
-    assert!(report.is_issued_by(&pki.ca_cert_pem).unwrap(), "signed by the imported certificate");
-    // The password is never stored.
-    let stored: String = sqlx::query_scalar("SELECT signer_key_pem FROM office_documents WHERE office_id = 'jembrana'").fetch_one(&app.state.db.pool).await.unwrap();
-    assert!(!stored.contains("uji-sandi-p12"));
-});
+dual_test!(
+    an_office_signs_with_the_pkcs12_its_ca_issued,
+    |app: TestApp| async move {
+        staff(&app, "jembrana").await;
+        let office = izinkes_app::offices::get(&app.state, "jembrana").await.unwrap();
+        let pki =
+            izinkes_documents::sign::demo_office_ca("DPMPTSPTK Kabupaten Jembrana", "Drs. I Nyoman Sutama").unwrap();
+        let wrong = pki.to_pkcs12("bukan-sandinya").unwrap();
+        assert!(
+            izinkes_app::permits::import_pkcs12(&app.state, &office, &wrong, "Drs. I Nyoman Sutama", "Kepala Dinas")
+                .await
+                .is_err(),
+            "a wrong password is refused at import"
+        );
+        let p12 = pki.to_pkcs12("uji-sandi-p12").unwrap();
+        let subject =
+            izinkes_app::permits::import_pkcs12(&app.state, &office, &p12, "Drs. I Nyoman Sutama", "Kepala Dinas")
+                .await
+                .unwrap();
+        assert!(subject.contains("Sutama"), "{subject}");
+        let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+        let id = ready_to_sign(&app, &applicant).await;
+        let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        let kadis_id: String =
+            sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'")
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap();
+        let kadis = izinkes_app::desks::Officer {
+            id: kadis_id,
+            name: "Kadis".into(),
+            office_id: "jembrana".into(),
+            roles: vec!["kadis".into()],
+        };
+        izinkes_app::permits::sign_one(&app.state, &kadis, &permit_id)
+            .await
+            .unwrap();
+        let p = izinkes_app::permits::by_id(&app.state, &permit_id).await.unwrap();
+        let bytes = app.state.store.get(p.pdf_sha256.as_deref().unwrap()).await.unwrap();
+        let report = izinkes_documents::sign::verify_embedded(&bytes).unwrap();
+        assert!(report.is_intact());
+        assert!(
+            report.is_issued_by(&pki.ca_cert_pem).unwrap(),
+            "signed by the imported certificate"
+        );
+        // The password is never stored.
+        let stored: String =
+            sqlx::query_scalar("SELECT signer_key_pem FROM office_documents WHERE office_id = 'jembrana'")
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap();
+        assert!(!stored.contains("uji-sandi-p12"));
+    }
+);
 
 dual_test!(a_renewal_replaces_the_old_permit, |app: TestApp| async move {
     staff(&app, "jembrana").await;
     let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
-    let kadis_id: String = sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'").fetch_one(&app.state.db.pool).await.unwrap();
-    let kadis = izinkes_app::desks::Officer { id: kadis_id, name: "Kadis".into(), office_id: "jembrana".into(), roles: vec!["kadis".into()] };
+    let kadis_id: String =
+        sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let kadis = izinkes_app::desks::Officer {
+        id: kadis_id,
+        name: "Kadis".into(),
+        office_id: "jembrana".into(),
+        roles: vec!["kadis".into()],
+    };
     let first = ready_to_sign(&app, &applicant).await;
-    let old: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(&first).fetch_one(&app.state.db.pool).await.unwrap();
+    let old: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+        .bind(&first)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     izinkes_app::permits::sign_one(&app.state, &kadis, &old).await.unwrap();
     // Perpanjangan: a new application prefilled from the permit.
     let r = applicant.post(&format!("/izin/{old}/perpanjang"), &[]).await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let new_app = r.location.unwrap().trim_start_matches("/permohonan/").trim_end_matches("/tahap-1").to_string();
+    let new_app = r
+        .location
+        .unwrap()
+        .trim_start_matches("/permohonan/")
+        .trim_end_matches("/tahap-1")
+        .to_string();
     let review = applicant.get(&format!("/permohonan/{new_app}/periksa")).await;
     assert!(review.body.contains("RSU Negara"), "prefilled");
-    assert_eq!(applicant.post(&format!("/permohonan/{new_app}/ajukan"), &[]).await.status, 303);
+    assert_eq!(
+        applicant
+            .post(&format!("/permohonan/{new_app}/ajukan"), &[])
+            .await
+            .status,
+        303
+    );
     let def = WorkflowDefinition::preset("sepok").unwrap();
     let _ = def;
     // Walk the renewal through the desks with the same helper flow.
     let fo = login_officer(&app, "jembrana", "front_office", None).await;
-    let keys: Vec<String> = sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1").bind(&new_app).fetch_all(&app.state.db.pool).await.unwrap();
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1")
+            .bind(&new_app)
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
     let names: Vec<String> = keys.iter().map(|k| format!("check_{k}")).collect();
     let mut f: Vec<(&str, &str)> = vec![("action", "checklist")];
     f.extend(names.iter().map(|n| (n.as_str(), "sesuai")));
@@ -343,14 +665,42 @@ dual_test!(a_renewal_replaces_the_old_permit, |app: TestApp| async move {
     let tt = login_officer(&app, "jembrana", "tim_teknis", None).await;
     let page = tt.get(&format!("/petugas/berkas/{new_app}")).await;
     let lock = page.value_of("lock_version");
-    tt.upload(&format!("/petugas/berkas/{new_app}/berita-acara"), "file", "ba.pdf", izinkes_app::samples::pdf("BA"), &[("lock_version", &lock), ("request_key", "ba2"), ("date", "2026-01-05"), ("officers", "Tim"), ("result", "sesuai")]).await;
-    desk(&tt, &new_app, &[("action", "recommend"), ("approve", "ya"), ("number", "440/8/DINKES/2026")]).await;
+    tt.upload(
+        &format!("/petugas/berkas/{new_app}/berita-acara"),
+        "file",
+        "ba.pdf",
+        izinkes_app::samples::pdf("BA"),
+        &[
+            ("lock_version", &lock),
+            ("request_key", "ba2"),
+            ("date", "2026-01-05"),
+            ("officers", "Tim"),
+            ("result", "sesuai"),
+        ],
+    )
+    .await;
+    desk(
+        &tt,
+        &new_app,
+        &[
+            ("action", "recommend"),
+            ("approve", "ya"),
+            ("number", "440/8/DINKES/2026"),
+        ],
+    )
+    .await;
     desk(&tt, &new_app, &[("action", "forward")]).await;
     let bo = login_officer(&app, "jembrana", "back_office", None).await;
     desk(&bo, &new_app, &[("action", "prepare_draft")]).await;
     desk(&bo, &new_app, &[("action", "forward")]).await;
-    let new_permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(&new_app).fetch_one(&app.state.db.pool).await.unwrap();
-    izinkes_app::permits::sign_one(&app.state, &kadis, &new_permit).await.unwrap();
+    let new_permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+        .bind(&new_app)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    izinkes_app::permits::sign_one(&app.state, &kadis, &new_permit)
+        .await
+        .unwrap();
     let old_row = izinkes_app::permits::by_id(&app.state, &old).await.unwrap();
     assert_eq!(old_row.status, "replaced");
     assert_eq!(old_row.replaced_by.as_deref(), Some(new_permit.as_str()));
@@ -358,25 +708,84 @@ dual_test!(a_renewal_replaces_the_old_permit, |app: TestApp| async move {
     assert!(public.body.contains("Diganti"));
 });
 
-dual_test!(holders_are_reminded_before_expiry_and_expired_permits_say_so, |app: TestApp| async move {
-    staff(&app, "jembrana").await;
-    let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
-    let kadis_id: String = sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'").fetch_one(&app.state.db.pool).await.unwrap();
-    let kadis = izinkes_app::desks::Officer { id: kadis_id, name: "Kadis".into(), office_id: "jembrana".into(), roles: vec!["kadis".into()] };
-    let id = ready_to_sign(&app, &applicant).await;
-    let permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1").bind(&id).fetch_one(&app.state.db.pool).await.unwrap();
-    izinkes_app::permits::sign_one(&app.state, &kadis, &permit).await.unwrap();
-    assert_eq!(izinkes_app::permits::remind_expiring(&app.state).await.unwrap(), 0, "five years ahead: nothing yet");
-    let in_days = |d: i64| (chrono::Utc::now() + chrono::Duration::days(d)).format("%Y-%m-%d").to_string();
-    sqlx::query("UPDATE permits SET valid_until = $1 WHERE id = $2").bind(in_days(50)).bind(&permit).execute(&app.state.db.pool).await.unwrap();
-    assert_eq!(izinkes_app::permits::remind_expiring(&app.state).await.unwrap(), 1);
-    assert_eq!(izinkes_app::permits::remind_expiring(&app.state).await.unwrap(), 0, "once per threshold");
-    app.smtp.wait_for("putu@example.com", "berakhir dalam").await;
-    sqlx::query("UPDATE permits SET valid_until = $1 WHERE id = $2").bind(in_days(20)).bind(&permit).execute(&app.state.db.pool).await.unwrap();
-    assert_eq!(izinkes_app::permits::remind_expiring(&app.state).await.unwrap(), 1, "the 30-day reminder");
-    sqlx::query("UPDATE permits SET valid_until = $1 WHERE id = $2").bind(in_days(-1)).bind(&permit).execute(&app.state.db.pool).await.unwrap();
-    let page = applicant.get("/izin").await;
-    assert!(page.body.contains("Kedaluwarsa"), "{}", page.body);
-    let token: String = sqlx::query_scalar("SELECT token FROM permits WHERE id = $1").bind(&permit).fetch_one(&app.state.db.pool).await.unwrap();
-    assert!(app.browser().get(&format!("/v/{token}")).await.body.contains("Kedaluwarsa"));
-});
+dual_test!(
+    holders_are_reminded_before_expiry_and_expired_permits_say_so,
+    |app: TestApp| async move {
+        staff(&app, "jembrana").await;
+        let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+        let kadis_id: String =
+            sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'")
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap();
+        let kadis = izinkes_app::desks::Officer {
+            id: kadis_id,
+            name: "Kadis".into(),
+            office_id: "jembrana".into(),
+            roles: vec!["kadis".into()],
+        };
+        let id = ready_to_sign(&app, &applicant).await;
+        let permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        izinkes_app::permits::sign_one(&app.state, &kadis, &permit)
+            .await
+            .unwrap();
+        assert_eq!(
+            izinkes_app::permits::remind_expiring(&app.state).await.unwrap(),
+            0,
+            "five years ahead: nothing yet"
+        );
+        let in_days = |d: i64| {
+            (chrono::Utc::now() + chrono::Duration::days(d))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        sqlx::query("UPDATE permits SET valid_until = $1 WHERE id = $2")
+            .bind(in_days(50))
+            .bind(&permit)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(izinkes_app::permits::remind_expiring(&app.state).await.unwrap(), 1);
+        assert_eq!(
+            izinkes_app::permits::remind_expiring(&app.state).await.unwrap(),
+            0,
+            "once per threshold"
+        );
+        app.smtp.wait_for("putu@example.com", "berakhir dalam").await;
+        sqlx::query("UPDATE permits SET valid_until = $1 WHERE id = $2")
+            .bind(in_days(20))
+            .bind(&permit)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            izinkes_app::permits::remind_expiring(&app.state).await.unwrap(),
+            1,
+            "the 30-day reminder"
+        );
+        sqlx::query("UPDATE permits SET valid_until = $1 WHERE id = $2")
+            .bind(in_days(-1))
+            .bind(&permit)
+            .execute(&app.state.db.pool)
+            .await
+            .unwrap();
+        let page = applicant.get("/izin").await;
+        assert!(page.body.contains("Kedaluwarsa"), "{}", page.body);
+        let token: String = sqlx::query_scalar("SELECT token FROM permits WHERE id = $1")
+            .bind(&permit)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert!(
+            app.browser()
+                .get(&format!("/v/{token}"))
+                .await
+                .body
+                .contains("Kedaluwarsa")
+        );
+    }
+);

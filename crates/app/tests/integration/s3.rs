@@ -30,8 +30,7 @@ impl Moto {
     /// Starts `moto_server` on a free port and waits until it answers; `None` (the test is
     /// skipped) when the command is not installed and the test is not required.
     async fn start() -> Option<Moto> {
-        let required =
-            std::env::var("IZINKES_REQUIRE_S3_TEST").is_ok_and(|v| !v.is_empty() && v != "0");
+        let required = std::env::var("IZINKES_REQUIRE_S3_TEST").is_ok_and(|v| !v.is_empty() && v != "0");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -66,20 +65,12 @@ impl Moto {
             if let Some(status) = moto.child.try_wait().expect("moto status") {
                 panic!("moto_server exited early: {status}");
             }
-            if client
-                .get(format!("{}/", moto.endpoint))
-                .send()
-                .await
-                .is_ok()
-            {
+            if client.get(format!("{}/", moto.endpoint)).send().await.is_ok() {
                 return Some(moto);
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!(
-            "moto_server did not answer on {} within 30 s",
-            moto.endpoint
-        );
+        panic!("moto_server did not answer on {} within 30 s", moto.endpoint);
     }
 
     /// Creates a bucket (moto takes unsigned requests; object_store cannot create buckets).
@@ -127,10 +118,7 @@ async fn missing_objects_are_missing_and_puts_are_idempotent() {
 
     let missing = "0".repeat(64);
     assert!(matches!(store.get(&missing).await, Err(StoreError::Missing(sha)) if sha == missing));
-    assert!(matches!(
-        store.get("../x").await,
-        Err(StoreError::Missing(_))
-    ));
+    assert!(matches!(store.get("../x").await, Err(StoreError::Missing(_))));
 
     let a = store.put(b"hello").await.expect("put");
     let b = store.put(b"hello").await.expect("put again");
@@ -161,9 +149,7 @@ async fn uploaded_files_live_in_the_bucket() {
 
     // The real server, configured for S3 the way the CLI does it.
     let dir = tempfile::tempdir().expect("tempdir");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let mut config = Config::for_tests(dir.path().to_path_buf(), None);
     config.base_url = format!("http://127.0.0.1:{port}");
@@ -202,37 +188,22 @@ async fn uploaded_files_live_in_the_bucket() {
     )
     .await
     .expect("register");
-    sqlx::query(
-        "UPDATE applicants SET email_verified_at = '2026-01-01T00:00:00.000000Z' WHERE id = $1",
-    )
-    .bind(&applicant)
-    .execute(&state.db.pool)
-    .await
-    .expect("verify");
-    let r = b
-        .post("/masuk", &[("email", email), ("password", PASSWORD)])
-        .await;
+    sqlx::query("UPDATE applicants SET email_verified_at = '2026-01-01T00:00:00.000000Z' WHERE id = $1")
+        .bind(&applicant)
+        .execute(&state.db.pool)
+        .await
+        .expect("verify");
+    let r = b.post("/masuk", &[("email", email), ("password", PASSWORD)]).await;
     assert_eq!(r.status, 303, "{}", r.body);
 
     // Upload to Manajer Berkas, read it back through the page.
     let pdf = samples::pdf("KTP di S3");
     let r = b
-        .upload(
-            "/berkas",
-            "file",
-            "ktp.pdf",
-            pdf.clone(),
-            &[("title", "KTP")],
-        )
+        .upload("/berkas", "file", "ktp.pdf", pdf.clone(), &[("title", "KTP")])
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let docs = izinkes_app::documents::list(&state, &applicant)
-        .await
-        .expect("list");
-    let ktp = docs
-        .iter()
-        .find(|d| d.title == "KTP")
-        .expect("ktp in library");
+    let docs = izinkes_app::documents::list(&state, &applicant).await.expect("list");
+    let ktp = docs.iter().find(|d| d.title == "KTP").expect("ktp in library");
     let got = b
         .client
         .get(format!("{base}/berkas/{}", ktp.id))

@@ -103,12 +103,21 @@ impl SmtpSink {
     /// Waits up to 10 s for a mail to `to` whose text contains `needle`.
     pub async fn wait_for(&self, to: &str, needle: &str) -> Mail {
         for _ in 0..200 {
-            if let Some(m) = self.mails.lock().expect("lock").iter().find(|m| m.to == to && m.data.contains(needle)) {
+            if let Some(m) = self
+                .mails
+                .lock()
+                .expect("lock")
+                .iter()
+                .find(|m| m.to == to && m.data.contains(needle))
+            {
                 return m.clone();
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("no mail to {to} containing {needle:?}; got {:?}", self.mails.lock().expect("lock"));
+        panic!(
+            "no mail to {to} containing {needle:?}; got {:?}",
+            self.mails.lock().expect("lock")
+        );
     }
 }
 
@@ -164,8 +173,13 @@ impl TestApp {
             Backend::Postgres => {
                 let name = format!("izk_test_{}", izinkes_app::ids::new_id());
                 let admin = pg_admin_url();
-                let db = izinkes_app::db::Db::connect(&admin).await.expect("TEST_DATABASE_URL: PostgreSQL must answer");
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&db.pool).await.expect("create db");
+                let db = izinkes_app::db::Db::connect(&admin)
+                    .await
+                    .expect("TEST_DATABASE_URL: PostgreSQL must answer");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&db.pool)
+                    .await
+                    .expect("create db");
                 db.pool.close().await;
                 let url = match admin.rsplit_once('/') {
                     Some((server, _)) => format!("{server}/{name}"),
@@ -192,7 +206,14 @@ impl TestApp {
         tokio::spawn(async move {
             let _ = izinkes_app::serve(serve_state, listener).await;
         });
-        TestApp { base: format!("http://127.0.0.1:{port}"), state, smtp, backend, _dir: dir, pg_db }
+        TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            state,
+            smtp,
+            backend,
+            _dir: dir,
+            pg_db,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -202,13 +223,20 @@ impl TestApp {
     /// A browser-like client: cookies kept, redirects not followed (tests look at them).
     pub fn browser(&self) -> Browser {
         Browser {
-            client: reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client"),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .expect("client"),
             base: self.base.clone(),
         }
     }
 
     pub fn api(&self) -> reqwest::Client {
-        reqwest::Client::builder().redirect(Policy::none()).build().expect("client")
+        reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .expect("client")
     }
 }
 
@@ -221,9 +249,11 @@ impl Drop for TestApp {
                 if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
                     rt.block_on(async move {
                         if let Ok(db) = izinkes_app::db::Db::connect(&admin).await {
-                            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                                .execute(&db.pool)
-                                .await;
+                            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            )))
+                            .execute(&db.pool)
+                            .await;
                         }
                     });
                 }
@@ -238,8 +268,20 @@ async fn seed_offices(state: &izinkes_app::state::AppState) {
     use izinkes_app::offices::{NewOffice, create};
     use izinkes_domain::calendar::OfficeTimeZone;
     for (id, code, name, regency, tz) in [
-        ("jembrana", "JBR", "DPMPTSPTK Kabupaten Jembrana", "51.01", OfficeTimeZone::Wita),
-        ("pontianak", "PTK", "DPMPTSP Kota Pontianak", "61.71", OfficeTimeZone::Wib),
+        (
+            "jembrana",
+            "JBR",
+            "DPMPTSPTK Kabupaten Jembrana",
+            "51.01",
+            OfficeTimeZone::Wita,
+        ),
+        (
+            "pontianak",
+            "PTK",
+            "DPMPTSP Kota Pontianak",
+            "61.71",
+            OfficeTimeZone::Wib,
+        ),
     ] {
         create(
             state,
@@ -274,7 +316,10 @@ impl Response {
     pub fn text(&self, selector: &str) -> String {
         let doc = self.doc();
         let sel = scraper::Selector::parse(selector).expect("selector");
-        doc.select(&sel).next().map(|e| e.text().collect::<String>()).unwrap_or_default()
+        doc.select(&sel)
+            .next()
+            .map(|e| e.text().collect::<String>())
+            .unwrap_or_default()
     }
     /// The error message shown next to a field (`#e-{field}`).
     pub fn field_error(&self, field: &str) -> String {
@@ -283,7 +328,10 @@ impl Response {
     pub fn value_of(&self, field: &str) -> String {
         let doc = self.doc();
         let sel = scraper::Selector::parse(&format!("[name=\"{field}\"]")).expect("selector");
-        doc.select(&sel).next().and_then(|e| e.value().attr("value").map(str::to_string)).unwrap_or_default()
+        doc.select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("value").map(str::to_string))
+            .unwrap_or_default()
     }
 }
 
@@ -294,7 +342,12 @@ pub struct Browser {
 
 impl Browser {
     pub async fn get(&self, path: &str) -> Response {
-        let r = self.client.get(format!("{}{}", self.base, path)).send().await.expect("get");
+        let r = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("get");
         to_response(r).await
     }
 
@@ -310,23 +363,45 @@ impl Browser {
         let token = self.csrf().await;
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("_csrf", &token));
-        let r = self.client.post(format!("{}{}", self.base, path)).form(&form).send().await.expect("post");
+        let r = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .form(&form)
+            .send()
+            .await
+            .expect("post");
         to_response(r).await
     }
 
     /// Posts without the CSRF token (to prove it is required).
     pub async fn post_without_csrf(&self, path: &str, fields: &[(&str, &str)]) -> Response {
-        let r = self.client.post(format!("{}{}", self.base, path)).form(fields).send().await.expect("post");
+        let r = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .form(fields)
+            .send()
+            .await
+            .expect("post");
         to_response(r).await
     }
 
-    pub async fn upload(&self, path: &str, field: &str, filename: &str, bytes: Vec<u8>, extra: &[(&str, &str)]) -> Response {
+    pub async fn upload(
+        &self,
+        path: &str,
+        field: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+        extra: &[(&str, &str)],
+    ) -> Response {
         let token = self.csrf().await;
         let mut form = reqwest::multipart::Form::new();
         for (k, v) in extra {
             form = form.text(k.to_string(), v.to_string());
         }
-        form = form.part(field.to_string(), reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string()));
+        form = form.part(
+            field.to_string(),
+            reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string()),
+        );
         let url = format!("{}{}?_csrf={}", self.base, path, token);
         let r = self.client.post(url).multipart(form).send().await.expect("upload");
         to_response(r).await
@@ -335,7 +410,11 @@ impl Browser {
 
 async fn to_response(r: reqwest::Response) -> Response {
     let status = r.status().as_u16();
-    let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let body = r.text().await.unwrap_or_default();
     Response { status, location, body }
 }
