@@ -643,7 +643,7 @@ test("three Jembrana files through the Cilegon desks, signed in one batch by the
       assert.match(p.href, /^\/izin\/[^/]+\/unduh$/);
       assert.match(p.verify, /^\/v\/[^/]+$/);
     }
-    assert.match(await page.locator("main").innerText(), /Izin Kadaluarsa dan tidak berlaku\s+Tidak ada\./, "nothing expired or revoked");
+    assert.match(await page.locator("main").innerText(), /Izin Kedaluwarsa dan tidak berlaku\s+Tidak ada\./, "nothing expired or revoked");
     await screenshot(applicant, "izin-saya");
     await activate(applicant, nav(applicant).getByRole("link", { name: "Permohonan Saya" }));
     await page.waitForURL("**/permohonan");
