@@ -100,6 +100,10 @@ pub struct Application {
     pub revision_round: i64,
     /// The permit this application renews (perpanjangan).
     pub renewal_of: Option<String>,
+    /// The permit whose practice place or schedule this application changes (perubahan data),
+    /// with the applicant's reason.
+    pub change_of: Option<String>,
+    pub change_reason: Option<String>,
 }
 
 /// An application with what is needed to show it.
@@ -167,11 +171,13 @@ fn app_from_row(r: &sqlx::any::AnyRow) -> Result<Application, ServiceError> {
         lock_version: r.try_get("lock_version")?,
         revision_round: r.try_get("revision_round")?,
         renewal_of: opt_text(r, "renewal_of")?,
+        change_of: opt_text(r, "change_of")?,
+        change_reason: opt_text(r, "change_reason")?,
     })
 }
 
 const APP_COLUMNS: &str = "id, office_id, applicant_id, permit_code, catalog_version, status, registration_number, \
-     applicant_data, answers, step1_done, step2_done, created_at, updated_at, submitted_at, lock_version, revision_round, renewal_of";
+     applicant_data, answers, step1_done, step2_done, created_at, updated_at, submitted_at, lock_version, revision_round, renewal_of, change_of, change_reason";
 
 /// Loads an application the applicant owns (anything else is "not found").
 pub async fn load_owned(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<Application> {
@@ -322,22 +328,24 @@ pub async fn create_draft(
 }
 
 /// A new draft carrying the data and files of an earlier application of the same applicant
-/// (a fresh start after rejection, or a renewal); `renewal_of` links it to the permit it renews.
-pub async fn copy_as_draft(
-    state: &AppState,
-    applicant: &Applicant,
-    from: &Application,
-    renewal_of: Option<&str>,
-) -> ServiceResult<String> {
+/// (a fresh start after rejection, a renewal or a change of data); `from.renewal_of`,
+/// `from.change_of` and `from.change_reason` are carried over as given, linking the copy to
+/// the permit it renews or changes.
+pub async fn copy_as_draft(state: &AppState, applicant: &Applicant, from: &Application) -> ServiceResult<String> {
     let new_id = create_draft(state, applicant, &from.office_id, &from.permit_code).await?;
     let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE applications SET applicant_data = $1, answers = $2, step1_done = 1, step2_done = 1, renewal_of = $3 WHERE id = $4")
-        .bind(serde_json::to_string(&from.data)?)
-        .bind(serde_json::to_string(&from.answers)?)
-        .bind(renewal_of)
-        .bind(&new_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE applications SET applicant_data = $1, answers = $2, step1_done = 1, step2_done = 1, renewal_of = $3, \
+           change_of = $4, change_reason = $5 WHERE id = $6",
+    )
+    .bind(serde_json::to_string(&from.data)?)
+    .bind(serde_json::to_string(&from.answers)?)
+    .bind(from.renewal_of.as_deref())
+    .bind(from.change_of.as_deref())
+    .bind(from.change_reason.as_deref())
+    .bind(&new_id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) \
          SELECT $1, requirement_key, document_id, filename, sha256, mime, size, $2 FROM application_documents WHERE application_id = $3",

@@ -40,6 +40,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "back_office", include_str!("../migrations/0002_back_office.sql")),
     (3, "totp", include_str!("../migrations/0003_totp.sql")),
     (4, "permits", include_str!("../migrations/0004_permits.sql")),
+    (
+        5,
+        "templates_changes",
+        include_str!("../migrations/0005_templates_changes.sql"),
+    ),
 ];
 
 pub fn render_migration(sql: &str, backend: Backend) -> String {

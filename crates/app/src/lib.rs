@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod desks;
+pub mod doc_templates;
 pub mod documents;
 pub mod error;
 pub mod files;

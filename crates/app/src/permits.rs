@@ -7,6 +7,7 @@ use crate::applications::{self, ApplicationView, NewHistory, append_history};
 use crate::calendar;
 use crate::db::{Tx, next_counter, now_text, opt_text};
 use crate::desks::Officer;
+use crate::doc_templates::TemplateKind;
 use crate::error::{ServiceError, ServiceResult};
 use crate::ids::{looks_like_id, new_id, new_token};
 use crate::offices::{self, Office};
@@ -39,6 +40,8 @@ pub struct OfficeDocs {
     pub signer_key_pem: Option<String>,
     pub ca_cert_pem: Option<String>,
     pub bsre_url: Option<String>,
+    /// The office's emblem on the kop surat (PNG or JPEG in the object store).
+    pub logo_sha256: Option<String>,
 }
 
 /// The office's document setup; on first use an office gets a letterhead from its data and a
@@ -69,6 +72,7 @@ pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<Off
             signer_key_pem: opt_text(&r, "signer_key_pem")?,
             ca_cert_pem: opt_text(&r, "ca_cert_pem")?,
             bsre_url: opt_text(&r, "bsre_url")?,
+            logo_sha256: opt_text(&r, "logo_sha256")?,
         });
     }
     let signer_name: String = sqlx::query_scalar(
@@ -113,6 +117,7 @@ pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<Off
         signer_key_pem: Some(pki.signer_key_pem.clone()),
         ca_cert_pem: Some(pki.ca_cert_pem.clone()),
         bsre_url: None,
+        logo_sha256: None,
     };
     sqlx::query(
         "INSERT INTO office_documents (office_id, government, office_title, address, contact, place, layout, signer_kind, signer_name, signer_position, \
@@ -135,6 +140,146 @@ pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<Off
     .execute(&state.db.pool)
     .await?;
     Box::pin(office_docs(state, office)).await
+}
+
+/// What the office admin edits of the office's documents: the kop surat, the layout of its
+/// permits and the signer block printed under them.
+#[derive(Clone, Debug, Default)]
+pub struct LetterheadInput {
+    pub government: String,
+    pub office_title: String,
+    pub address: String,
+    pub contact: String,
+    pub place: String,
+    /// "decree" (Keputusan) or "sip" (Surat Izin Praktik).
+    pub layout: String,
+    pub signer_name: String,
+    pub signer_position: String,
+    pub signer_nip: String,
+}
+
+/// Largest logo accepted, in bytes.
+pub const MAX_LOGO_BYTES: usize = 1_000_000;
+
+/// Saves the kop surat, layout and signer block; every field checked, nothing written on error.
+pub async fn save_letterhead(state: &AppState, officer: &Officer, input: &LetterheadInput) -> ServiceResult<()> {
+    if !officer.has("admin") {
+        return Err(ServiceError::Forbidden);
+    }
+    let clean = |s: &str| crate::accounts::clean_text(s, 300);
+    let mut errors = izinkes_domain::catalog::FieldErrors::new();
+    let mut required = |key: &str, value: &str, label: &str| {
+        if value.is_empty() {
+            errors.insert(key.to_string(), format!("{label} wajib diisi."));
+        }
+    };
+    let v = LetterheadInput {
+        government: clean(&input.government),
+        office_title: clean(&input.office_title),
+        address: clean(&input.address),
+        contact: clean(&input.contact),
+        place: crate::accounts::clean_text(&input.place, 80),
+        layout: input.layout.trim().to_string(),
+        signer_name: crate::accounts::clean_text(&input.signer_name, 120),
+        signer_position: clean(&input.signer_position),
+        signer_nip: input.signer_nip.chars().filter(|c| !c.is_whitespace()).collect(),
+    };
+    required("government", &v.government, "Nama pemerintah daerah");
+    required("office_title", &v.office_title, "Nama dinas");
+    required("address", &v.address, "Alamat kantor");
+    required("place", &v.place, "Tempat penetapan");
+    required("signer_name", &v.signer_name, "Nama penandatangan");
+    required("signer_position", &v.signer_position, "Jabatan penandatangan");
+    if !matches!(v.layout.as_str(), "decree" | "sip") {
+        errors.insert("layout".into(), "Pilih bentuk dokumen izin.".into());
+    }
+    let nip_ok = v.signer_nip.len() == 18 && v.signer_nip.bytes().all(|b| b.is_ascii_digit());
+    if !v.signer_nip.is_empty() && !nip_ok {
+        errors.insert(
+            "signer_nip".into(),
+            "NIP terdiri dari 18 angka (kosongkan bila penandatangan tidak ber-NIP).".into(),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let office = offices::get(state, &officer.office_id).await?;
+    office_docs(state, &office).await?; // creates the row on first use
+    sqlx::query(
+        "UPDATE office_documents SET government = $1, office_title = $2, address = $3, contact = $4, place = $5, layout = $6,            signer_name = $7, signer_position = $8, signer_nip = $9, updated_at = $10 WHERE office_id = $11",
+    )
+    .bind(&v.government)
+    .bind(&v.office_title)
+    .bind(&v.address)
+    .bind(&v.contact)
+    .bind(&v.place)
+    .bind(&v.layout)
+    .bind(&v.signer_name)
+    .bind(&v.signer_position)
+    .bind(Some(v.signer_nip.as_str()).filter(|s| !s.is_empty()))
+    .bind(now_text())
+    .bind(&officer.office_id)
+    .execute(&state.db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Sets (or with `None` removes) the office's emblem. The image must be a PNG or JPEG the renderer
+/// can draw: it is tried on a sample letterhead before it is stored.
+pub async fn set_logo(state: &AppState, officer: &Officer, logo: Option<Vec<u8>>) -> ServiceResult<()> {
+    if !officer.has("admin") {
+        return Err(ServiceError::Forbidden);
+    }
+    let office = offices::get(state, &officer.office_id).await?;
+    let docs = office_docs(state, &office).await?;
+    let sha = match logo {
+        None => None,
+        Some(bytes) => {
+            if bytes.is_empty() {
+                return Err(ServiceError::field("logo", "Pilih berkas logo (PNG atau JPEG)."));
+            }
+            if bytes.len() > MAX_LOGO_BYTES {
+                return Err(ServiceError::field(
+                    "logo",
+                    format!(
+                        "Berkas logo terlalu besar ({} KB); paling besar {} KB.",
+                        bytes.len().div_ceil(1000),
+                        MAX_LOGO_BYTES / 1000
+                    ),
+                ));
+            }
+            let is_png = bytes.starts_with(b"\x89PNG\r\n\x1a\n");
+            let is_jpeg = bytes.starts_with(&[0xFF, 0xD8, 0xFF]);
+            if !is_png && !is_jpeg {
+                return Err(ServiceError::field("logo", "Logo harus berupa gambar PNG atau JPEG."));
+            }
+            let mut letterhead = letterhead_of(state, &docs).await;
+            letterhead.logo_png = Some(bytes.clone());
+            let probe = izinkes_documents::render::ReceiptData {
+                letterhead,
+                registration_number: "CONTOH".into(),
+                ..Default::default()
+            };
+            let drawn = tokio::task::spawn_blocking(move || izinkes_documents::render::render_receipt(&probe))
+                .await
+                .map_err(|e| ServiceError::Internal(format!("join: {e}")))?;
+            if drawn.is_err() {
+                return Err(ServiceError::field(
+                    "logo",
+                    "Gambar logo rusak atau tidak dapat dibaca. Simpan ulang sebagai PNG lalu unggah kembali.",
+                ));
+            }
+            let mime = if is_png { "image/png" } else { "image/jpeg" };
+            Some(crate::documents::store_blob(state, &bytes, mime).await?)
+        }
+    };
+    sqlx::query("UPDATE office_documents SET logo_sha256 = $1, updated_at = $2 WHERE office_id = $3")
+        .bind(sha)
+        .bind(now_text())
+        .bind(&officer.office_id)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
 }
 
 const PKCS12_PREFIX: &str = "pkcs12:";
@@ -241,8 +386,8 @@ pub async fn assign_in_tx(
     let profession = v.permit().map(|p| p.profession.clone()).unwrap_or_default();
     sqlx::query(
         "INSERT INTO permits (id, office_id, application_id, applicant_id, permit_code, profession, number, token, status, holder_name, nik_masked, \
-           practice_place, practice_address, renewal_of, reminders, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'awaiting_signature', $9, $10, $11, $12, $13, '[]', $14)",
+           practice_place, practice_address, renewal_of, change_of, reminders, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'awaiting_signature', $9, $10, $11, $12, $13, $14, '[]', $15)",
     )
     .bind(new_id())
     .bind(&office.id)
@@ -257,6 +402,7 @@ pub async fn assign_in_tx(
     .bind(&v.app.data.facility_name)
     .bind(format!("{}, {}", v.app.data.location_address, crate::web::templates::area_label(&v.app.data.location_village_code)))
     .bind(v.app.renewal_of.as_deref())
+    .bind(v.app.change_of.as_deref())
     .bind(now_text())
     .execute(&mut **tx)
     .await?;
@@ -286,6 +432,8 @@ pub struct PermitRow {
     pub revoke_decree: Option<String>,
     pub replaced_by: Option<String>,
     pub renewal_of: Option<String>,
+    /// The permit this one changes (perubahan data): it replaces it and keeps its validity.
+    pub change_of: Option<String>,
 }
 
 /// The status a person reads: Aktif / Kedaluwarsa / Dicabut / Diganti (or waiting).
@@ -330,6 +478,7 @@ fn permit_from_row(r: &sqlx::any::AnyRow) -> Result<PermitRow, sqlx::Error> {
         revoke_decree: opt_text(r, "revoke_decree")?,
         replaced_by: opt_text(r, "replaced_by")?,
         renewal_of: opt_text(r, "renewal_of")?,
+        change_of: opt_text(r, "change_of")?,
     })
 }
 
@@ -458,6 +607,15 @@ async fn sk_data(
             .unwrap_or(fallback)
     };
     let a = |k: &str| v.app.answers.get(k).cloned().unwrap_or_default();
+    let changed_number: Option<String> = match &v.app.change_of {
+        Some(old) => {
+            sqlx::query_scalar("SELECT number FROM permits WHERE id = $1")
+                .bind(old)
+                .fetch_optional(&state.db.pool)
+                .await?
+        }
+        None => None,
+    };
     let photo = match v.attachment("pas_foto") {
         Some(att) if att.mime.starts_with("image/") => state.store.get(&att.sha256).await.ok(),
         _ => None,
@@ -473,21 +631,22 @@ async fn sk_data(
             .join(", ")
     };
     Ok(SkData {
-        letterhead: Letterhead {
-            office_name: docs.office_title.clone(),
-            government: docs.government.clone(),
-            address: docs.address.clone(),
-            contact: docs.contact.clone(),
-            logo_png: None,
-        },
+        letterhead: letterhead_of(state, docs).await,
         number: p.number.clone(),
         title: permit.name.to_uppercase(),
         layout: docs.layout,
         considerations: vec![
-            format!(
-                "bahwa {} telah mengajukan permohonan {} dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;",
-                p.holder_name, permit.name
-            ),
+            match &changed_number {
+                Some(old) => format!(
+                    "bahwa {} selaku pemegang {} Nomor {} telah mengajukan perubahan data tempat dan/atau jadwal praktik \
+                     dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;",
+                    p.holder_name, permit.name, old
+                ),
+                None => format!(
+                    "bahwa {} telah mengajukan permohonan {} dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;",
+                    p.holder_name, permit.name
+                ),
+            },
             format!(
                 "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan Keputusan tentang {};",
                 permit.name
@@ -527,22 +686,6 @@ async fn sk_data(
         draft: false,
         bsre_footer: docs.signer_kind == "bsre",
     })
-}
-
-/// Renders an SK. A photo that passed the upload checks but that the renderer cannot decode
-/// must not stop the permit: it is rendered without it (the officers saw the photo at the desk).
-fn render_sk_tolerant(
-    data: &SkData,
-) -> Result<(Vec<u8>, izinkes_documents::render::SignaturePlacement), izinkes_documents::render::RenderError> {
-    match izinkes_documents::render::render_sk_with_signature(data) {
-        Err(first) if data.photo.is_some() => {
-            tracing::warn!(error = %first, "SK rendered without the photo");
-            let mut without = data.clone();
-            without.photo = None;
-            izinkes_documents::render::render_sk_with_signature(&without)
-        }
-        other => other,
-    }
 }
 
 /// Checks the head of office's authenticator code again before signing.
@@ -659,20 +802,21 @@ async fn sign_with(
     let str_expiry = (applicant.profile.str_kind == "berjangka")
         .then(|| NaiveDate::parse_from_str(&applicant.profile.str_expiry, "%Y-%m-%d").ok())
         .flatten();
-    let until = valid_until(
-        issued,
-        permit_type.validity.years,
-        str_expiry,
-        permit_type.validity.ends_with_str,
-    );
+    let until = match &p.change_of {
+        // A change of data does not extend the permit: the new SK keeps the old end date.
+        Some(old) => changed_permit_end(state, old).await?,
+        None => valid_until(
+            issued,
+            permit_type.validity.years,
+            str_expiry,
+            permit_type.validity.ends_with_str,
+        ),
+    };
     let data = sk_data(state, &v, &p, &docs, issued, until).await?;
     let reason = format!("Penetapan {}", permit_type.name);
     let location = docs.place.clone();
     let signer_name = docs.signer_name.clone();
-    let (pdf, placement) = tokio::task::spawn_blocking(move || render_sk_tolerant(&data))
-        .await
-        .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
-        .map_err(|e| ServiceError::Internal(format!("render: {e}")))?;
+    let (pdf, placement) = crate::doc_templates::sk_with_signature(state, &office.id, data).await?;
     let req = SignRequest {
         signer_name: &signer_name,
         reason: &reason,
@@ -752,8 +896,8 @@ async fn sign_with(
     .bind(&p.application_id)
     .execute(&mut *tx)
     .await?;
-    // A renewal replaces the permit it renews.
-    if let Some(old) = &p.renewal_of {
+    // A renewal or a change of data replaces the permit it renews or changes.
+    if let Some(old) = p.renewal_of.as_ref().or(p.change_of.as_ref()) {
         sqlx::query("UPDATE permits SET status = 'replaced', replaced_by = $1 WHERE id = $2 AND status = 'active'")
             .bind(&p.id)
             .bind(old)
@@ -972,6 +1116,157 @@ pub async fn prints(state: &AppState, permit_id: &str) -> ServiceResult<Vec<Prin
         .map_err(Into::into)
 }
 
+/// The end date of the permit a change of data replaces (the new SK keeps it).
+async fn changed_permit_end(state: &AppState, old_permit_id: &str) -> ServiceResult<NaiveDate> {
+    let until: Option<String> = sqlx::query_scalar("SELECT valid_until FROM permits WHERE id = $1")
+        .bind(old_permit_id)
+        .fetch_optional(&state.db.pool)
+        .await?
+        .flatten();
+    until
+        .and_then(|u| NaiveDate::parse_from_str(&u, "%Y-%m-%d").ok())
+        .ok_or_else(|| ServiceError::Internal(format!("changed permit {old_permit_id} has no validity")))
+}
+
+/// What a change of data (perubahan data) may change: the practice place, its address and area,
+/// and the practice days and hours (the permit type's schedule fields). Everything else —
+/// identity, profession, STR — needs a new application.
+#[derive(Clone, Debug, Default)]
+pub struct ChangeInput {
+    pub facility_name: String,
+    pub location_address: String,
+    pub location_village_code: String,
+    /// The permit type's schedule answers (Hari Praktik, Waktu Praktik), by field key.
+    pub schedule: izinkes_domain::catalog::Answers,
+    pub reason: String,
+}
+
+/// The form fields of a permit type a change of data may change (days and hours of practice).
+pub fn schedule_fields(permit: &izinkes_domain::catalog::PermitType) -> Vec<&izinkes_domain::catalog::FormField> {
+    use izinkes_domain::catalog::FieldKind;
+    permit
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Days | FieldKind::TimeRange))
+        .collect()
+}
+
+/// An active permit the applicant holds, and the application it was issued from, for a change.
+pub async fn changeable(
+    state: &AppState,
+    applicant_id: &str,
+    permit_id: &str,
+) -> ServiceResult<(PermitRow, applications::ApplicationView)> {
+    let p = by_id(state, permit_id).await?;
+    let owner: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
+        .bind(permit_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    if owner != applicant_id {
+        return Err(ServiceError::NotFound);
+    }
+    let office = offices::get(state, &p.office_id).await?;
+    if p.public_status(calendar::today(&office)) != "Aktif" {
+        return Err(ServiceError::Refused(
+            "Perubahan data hanya untuk izin yang masih aktif. Izin yang kedaluwarsa diperpanjang; izin yang dicabut \
+             atau sudah diganti tidak dapat diubah."
+                .into(),
+        ));
+    }
+    let open: Option<String> = sqlx::query_scalar(
+        "SELECT COALESCE(registration_number, 'draf') FROM applications WHERE (change_of = $1 OR renewal_of = $1) \
+           AND status NOT IN ('draft', 'rejected', 'issued', 'cancelled') LIMIT 1",
+    )
+    .bind(permit_id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    if let Some(number) = open {
+        return Err(ServiceError::Refused(format!(
+            "Permohonan perubahan atau perpanjangan izin ini sedang diproses ({number}). Tunggu sampai selesai."
+        )));
+    }
+    let v = applications::load_view(state, applicant_id, &p.application_id).await?;
+    Ok((p, v))
+}
+
+/// Perubahan data: a new application copied from the permit's own, with the practice place or
+/// schedule changed and the reason, submitted at once into the office's workflow. The permit it
+/// yields replaces the old one and keeps its end date. Returns the new application's id; when it
+/// cannot be submitted as it stands (the permit type's requirements changed since), it stays a
+/// draft for the applicant to complete.
+pub async fn start_change(
+    state: &AppState,
+    applicant_id: &str,
+    permit_id: &str,
+    input: &ChangeInput,
+) -> ServiceResult<String> {
+    let (p, v) = changeable(state, applicant_id, permit_id).await?;
+    let permit_type = v.permit().ok_or(ServiceError::NotFound)?.clone();
+    let mut changed = v.app.clone();
+    changed.data.facility_name = input.facility_name.clone();
+    changed.data.location_address = input.location_address.clone();
+    changed.data.location_village_code = input.location_village_code.trim().to_string();
+    let (data, step1_errors) = applications::check_applicant_data(&changed.data, &v.office);
+    let mut errors = izinkes_domain::catalog::FieldErrors::new();
+    for key in ["facility_name", "location_address", "location_village_code"] {
+        if let Some(e) = step1_errors.get(key) {
+            errors.insert(key.to_string(), e.clone());
+        }
+    }
+    changed.data = data;
+    let fields = schedule_fields(&permit_type);
+    for f in &fields {
+        let value: String = input
+            .schedule
+            .get(&f.key)
+            .map(|s| s.trim().chars().filter(|c| !c.is_control()).take(200).collect())
+            .unwrap_or_default();
+        if value.is_empty() {
+            changed.answers.remove(&f.key);
+        } else {
+            changed.answers.insert(f.key.clone(), value);
+        }
+    }
+    let answer_errors = permit_type.check_answers(&changed.answers);
+    for f in &fields {
+        if let Some(e) = answer_errors.get(&f.key) {
+            errors.insert(f.key.clone(), e.clone());
+        }
+    }
+    let reason = crate::accounts::clean_text(&input.reason, 500);
+    if reason.chars().count() < 10 {
+        errors.insert(
+            "reason".into(),
+            "Tuliskan alasan perubahan, paling sedikit 10 karakter (misalnya: pindah tempat praktik).".into(),
+        );
+    }
+    let same = changed.data.facility_name == v.app.data.facility_name
+        && changed.data.location_address == v.app.data.location_address
+        && changed.data.location_village_code == v.app.data.location_village_code
+        && fields
+            .iter()
+            .all(|f| changed.answers.get(&f.key) == v.app.answers.get(&f.key));
+    if same && errors.is_empty() {
+        errors.insert(
+            "facility_name".into(),
+            "Belum ada data yang diubah. Ubah tempat, alamat atau jadwal praktik.".into(),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    changed.renewal_of = None;
+    changed.change_of = Some(p.id.clone());
+    changed.change_reason = Some(reason);
+    let applicant = crate::accounts::load_applicant(state, applicant_id).await?;
+    let new_id = applications::copy_as_draft(state, &applicant, &changed).await?;
+    match applications::submit(state, applicant_id, &new_id).await {
+        Ok(_) => Ok(new_id),
+        Err(ServiceError::Invalid(_) | ServiceError::Refused(_)) => Ok(new_id),
+        Err(e) => Err(e),
+    }
+}
+
 /// Renewal (perpanjangan): a new application prefilled from the permit's application,
 /// linked to the permit it will replace.
 pub async fn renew(state: &AppState, applicant_id: &str, permit_id: &str) -> ServiceResult<String> {
@@ -988,9 +1283,12 @@ pub async fn renew(state: &AppState, applicant_id: &str, permit_id: &str) -> Ser
             "Hanya izin yang masih tercatat (aktif atau kedaluwarsa, tidak dicabut) yang dapat diperpanjang.".into(),
         ));
     }
-    let app = applications::load_owned(state, applicant_id, &p.application_id).await?;
+    let mut app = applications::load_owned(state, applicant_id, &p.application_id).await?;
     let applicant = crate::accounts::load_applicant(state, applicant_id).await?;
-    let new_id = applications::copy_as_draft(state, &applicant, &app, Some(&p.id)).await?;
+    app.renewal_of = Some(p.id.clone());
+    app.change_of = None;
+    app.change_reason = None;
+    let new_id = applications::copy_as_draft(state, &applicant, &app).await?;
     Ok(new_id)
 }
 
@@ -1054,24 +1352,26 @@ pub async fn remind_expiring(state: &AppState) -> ServiceResult<usize> {
     Ok(sent)
 }
 
-fn letterhead(docs: &OfficeDocs) -> Letterhead {
+/// The office's kop surat with its emblem. A logo that cannot be read from the store is left out
+/// (and logged) rather than stopping the document.
+pub async fn letterhead_of(state: &AppState, docs: &OfficeDocs) -> Letterhead {
+    let logo_png = match &docs.logo_sha256 {
+        Some(sha) => match state.store.get(sha).await {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                tracing::warn!(error = %e, "office logo unreadable; letterhead without it");
+                None
+            }
+        },
+        None => None,
+    };
     Letterhead {
         office_name: docs.office_title.clone(),
         government: docs.government.clone(),
         address: docs.address.clone(),
         contact: docs.contact.clone(),
-        logo_png: None,
+        logo_png,
     }
-}
-
-async fn render_blocking<F>(f: F) -> ServiceResult<Vec<u8>>
-where
-    F: FnOnce() -> Result<Vec<u8>, izinkes_documents::render::RenderError> + Send + 'static,
-{
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
-        .map_err(|e| ServiceError::Internal(format!("render: {e}")))
 }
 
 /// Bukti Pendaftaran as a PDF, with a QR code to the tracking page.
@@ -1094,7 +1394,7 @@ pub async fn receipt_pdf(state: &AppState, applicant_id: &str, app_id: &str) -> 
         })
         .unwrap_or_default();
     let data = izinkes_documents::render::ReceiptData {
-        letterhead: letterhead(&docs),
+        letterhead: letterhead_of(state, &docs).await,
         registration_number: number,
         permit_name: v.permit().map(|p| p.name.clone()).unwrap_or_default(),
         holder_name: v.app.data.name.clone(),
@@ -1115,7 +1415,7 @@ pub async fn receipt_pdf(state: &AppState, applicant_id: &str, app_id: &str) -> 
         sla_days: v.permit().map(|p| p.sla_working_days).unwrap_or(0),
         track_url: format!("{}/lacak", state.config.base_url.trim_end_matches('/')),
     };
-    render_blocking(move || izinkes_documents::render::render_receipt(&data)).await
+    crate::doc_templates::render_for_office(state, &v.office.id, TemplateKind::Receipt, data).await
 }
 
 /// The office documents made at the desks: the Berita Acara from the inspection record, the
@@ -1141,7 +1441,7 @@ pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: 
                 .map(crate::web::fmt::date_long_id)
                 .unwrap_or_default();
             let data = izinkes_documents::render::InspectionData {
-                letterhead: letterhead(&docs),
+                letterhead: letterhead_of(state, &docs).await,
                 number: format!("BA/{}", v.app.registration_number.clone().unwrap_or_default()),
                 date,
                 place: docs.place.clone(),
@@ -1179,7 +1479,7 @@ pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: 
                     "Tidak memenuhi persyaratan".into()
                 },
             };
-            render_blocking(move || izinkes_documents::render::render_inspection(&data)).await
+            crate::doc_templates::render_for_office(state, &v.office.id, TemplateKind::Inspection, data).await
         }
         "rekomendasi" => {
             let d = product(izinkes_domain::workflow::Product::Recommendation).ok_or(ServiceError::NotFound)?;
@@ -1189,10 +1489,7 @@ pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: 
             let data = izinkes_documents::render::RecommendationData {
                 letterhead: Letterhead {
                     office_name: "DINAS KESEHATAN".into(),
-                    government: docs.government.clone(),
-                    address: docs.address.clone(),
-                    contact: docs.contact.clone(),
-                    logo_png: None,
+                    ..letterhead_of(state, &docs).await
                 },
                 number: s(&d, "number"),
                 date: crate::web::fmt::date_id(today),
@@ -1210,7 +1507,7 @@ pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: 
                     nip: None,
                 },
             };
-            render_blocking(move || izinkes_documents::render::render_recommendation(&data)).await
+            crate::doc_templates::render_for_office(state, &v.office.id, TemplateKind::Recommendation, data).await
         }
         "draf-sk" => {
             let p = PermitRow {
@@ -1239,11 +1536,14 @@ pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: 
                 revoke_decree: None,
                 replaced_by: None,
                 renewal_of: None,
+                change_of: None,
             };
             let years = v.permit().map(|x| x.validity.years).unwrap_or(5);
             let mut data = sk_data(state, v, &p, &docs, today, valid_until(today, years, None, false)).await?;
             data.draft = true;
-            render_blocking(move || render_sk_tolerant(&data).map(|x| x.0)).await
+            Ok(crate::doc_templates::sk_with_signature(state, &v.office.id, data)
+                .await?
+                .0)
         }
         _ => Err(ServiceError::NotFound),
     }

@@ -330,6 +330,6 @@ pub async fn restart_from(state: &AppState, applicant_id: &str, id: &str) -> Ser
         ));
     }
     let applicant = crate::accounts::load_applicant(state, applicant_id).await?;
-    let new_id = applications::copy_as_draft(state, &applicant, &app, None).await?;
+    let new_id = applications::copy_as_draft(state, &applicant, &app).await?;
     Ok(new_id)
 }

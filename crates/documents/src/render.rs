@@ -213,7 +213,16 @@ pub fn render_sk(d: &SkData) -> Result<Vec<u8>, RenderError> {
 
 /// Renders the SK/SIP and tells where its signature area was drawn, from one layout.
 pub fn render_sk_with_signature(d: &SkData) -> Result<(Vec<u8>, SignaturePlacement), RenderError> {
-    let world = world_for(SkData::TEMPLATE, d.template_input()?)?;
+    render_sk_with_signature_using(None, d)
+}
+
+/// [`render_sk_with_signature`] with an office's own template (`None`: the default). The template
+/// must mark its signature area with `<izinkes-signature>` metadata, as the default does.
+pub fn render_sk_with_signature_using(
+    template: Option<&str>,
+    d: &SkData,
+) -> Result<(Vec<u8>, SignaturePlacement), RenderError> {
+    let world = world_for(template.unwrap_or(SkData::TEMPLATE), d.template_input()?)?;
     let document = world.compile()?;
     let placement = world::signature_placement(&document)
         .ok_or_else(|| RenderError::Typst("the template has no <izinkes-signature> metadata".to_owned()))?;
@@ -251,7 +260,12 @@ pub fn render_recommendation(d: &RecommendationData) -> Result<Vec<u8>, RenderEr
 
 /// Renders any document with its default template.
 pub fn render_document<D: Document>(d: &D) -> Result<Vec<u8>, RenderError> {
-    let world = world_for(D::TEMPLATE, d.template_input()?)?;
+    render_document_using(None, d)
+}
+
+/// Renders a document with an office's own template, or its default when `template` is `None`.
+pub fn render_document_using<D: Document>(template: Option<&str>, d: &D) -> Result<Vec<u8>, RenderError> {
+    let world = world_for(template.unwrap_or(D::TEMPLATE), d.template_input()?)?;
     world.pdf(&world.compile()?)
 }
 

@@ -134,6 +134,14 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/petugas/admin/alur", ADMIN),
     ("GET", "/petugas/admin/alur/{code}", ADMIN),
     ("POST", "/petugas/admin/alur/{code}", ADMIN),
+    // The office's documents: kop surat, signer block, templates with preview
+    // (web/pages_documents.rs).
+    ("GET", "/petugas/admin/dokumen", ADMIN),
+    ("POST", "/petugas/admin/dokumen", ADMIN),
+    ("POST", "/petugas/admin/dokumen/logo", ADMIN),
+    ("GET", "/petugas/admin/dokumen/templat/{kind}", ADMIN),
+    ("POST", "/petugas/admin/dokumen/templat/{kind}", ADMIN),
+    ("GET", "/petugas/admin/dokumen/pratinjau/{kind}", ADMIN),
     // Issued permits: signing, the office archive, Izin Saya, public verification
     // (web/pages_permits.rs).
     ("GET", "/petugas/tandatangan", KADIS),
@@ -155,6 +163,8 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/izin", Applicant),
     ("GET", "/izin/{id}/unduh", Applicant),
     ("POST", "/izin/{id}/perpanjang", Applicant),
+    ("GET", "/izin/{id}/ubah", Applicant),
+    ("POST", "/izin/{id}/ubah", Applicant),
     ("GET", "/permohonan/{id}/bukti.pdf", Applicant),
     ("GET", "/petugas/berkas/{id}/dokumen/{which}", Officer),
     ("GET", "/v/{token}", Public),
@@ -204,6 +214,10 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/desk/applications/{id}/documents/{key}", Officer),
     ("POST", "/api/v1/desk/applications/{id}/actions", StepRole),
     ("POST", "/api/v1/desk/applications/{id}/inspection", StepRole),
+    ("GET", "/api/v1/permits", Applicant),
+    ("GET", "/api/v1/permits/{id}/pdf", Applicant),
+    ("POST", "/api/v1/permits/{id}/renew", Applicant),
+    ("POST", "/api/v1/permits/{id}/change", Applicant),
 ];
 
 /// Who may call `method path` (the path with `{param}` segments as in [`ACCESS`]).

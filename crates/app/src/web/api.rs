@@ -162,6 +162,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/desk/applications/{id}/documents/{key}"),
     ("POST", "/api/v1/desk/applications/{id}/actions"),
     ("POST", "/api/v1/desk/applications/{id}/inspection"),
+    ("GET", "/api/v1/permits"),
+    ("GET", "/api/v1/permits/{id}/pdf"),
+    ("POST", "/api/v1/permits/{id}/renew"),
+    ("POST", "/api/v1/permits/{id}/change"),
 ];
 
 /// The router, nested under `/api`. Keep [`ROUTES`] and `openapi.json` in step with it.
@@ -211,6 +215,10 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/desk/applications/{id}/documents/{key}", get(desk_document))
         .route("/v1/desk/applications/{id}/actions", post(desk_action))
         .route("/v1/desk/applications/{id}/inspection", post(desk_inspection))
+        .route("/v1/permits", get(list_permits))
+        .route("/v1/permits/{id}/pdf", get(permit_pdf))
+        .route("/v1/permits/{id}/renew", post(renew_permit))
+        .route("/v1/permits/{id}/change", post(change_permit))
         .fallback(no_route)
 }
 
@@ -1141,4 +1149,104 @@ mod tests {
             "in routes() but not ROUTES: {missing:?}; in ROUTES but not routes(): {extra:?}"
         );
     }
+}
+
+// --- Issued permits (Izin Saya) -------------------------------------------------------------------
+
+fn permit_json(state: &AppState, p: &crate::permits::PermitRow, today: chrono::NaiveDate) -> Value {
+    let status = p.public_status(today);
+    json!({
+        "id": p.id,
+        "number": p.number,
+        "permit_code": p.permit_code,
+        "holder_name": p.holder_name,
+        "practice_place": p.practice_place,
+        "practice_address": p.practice_address,
+        "issued_on": p.issued_on,
+        "valid_until": p.valid_until,
+        "status": status,
+        "status_code": match status { "Aktif" => "active", "Kedaluwarsa" => "expired", "Dicabut" => "revoked", "Diganti" => "replaced", _ => "pending" },
+        "replaced_by": p.replaced_by,
+        "renewal_of": p.renewal_of,
+        "change_of": p.change_of,
+        "document_sha256": p.pdf_sha256,
+        "verify_url": format!("{}/v/{}", state.config.base_url.trim_end_matches('/'), p.token),
+    })
+}
+
+async fn list_permits(State(state): State<AppState>, a: ApiApplicant) -> ApiResult {
+    let rows = crate::permits::for_applicant(&state, a.id()).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for p in &rows {
+        let office = crate::offices::get(&state, &p.office_id).await?;
+        out.push(permit_json(&state, p, crate::calendar::today(&office)));
+    }
+    Ok(ok(json!({ "permits": out })))
+}
+
+async fn permit_pdf(State(state): State<AppState>, a: ApiApplicant, Path(id): Path<String>) -> ApiResult {
+    let (p, bytes) = crate::permits::pdf_for(&state, &a.0.subject, &id).await?;
+    if crate::calendar::skm_gate(&state, &p.office_id).await?
+        && !crate::calendar::skm_done(&state, &p.application_id).await?
+    {
+        return Err(ServiceError::Refused(
+            "Isi survei kepuasan masyarakat (SKM) dahulu; setelah itu izin dapat diunduh.".into(),
+        )
+        .into());
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"izin-{}.pdf\"",
+                    p.number.replace(['/', '"', '\\'], "-")
+                ),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn renew_permit(State(state): State<AppState>, a: ApiApplicant, Path(id): Path<String>) -> ApiResult {
+    let new_id = crate::permits::renew(&state, a.id(), &id).await?;
+    let v = applications::load_view(&state, a.id(), &new_id).await?;
+    Ok(created(application_json(&v)))
+}
+
+/// The body of a change of data: what changes and why.
+#[derive(serde::Deserialize)]
+struct ChangeBody {
+    #[serde(default)]
+    facility_name: String,
+    #[serde(default)]
+    location_address: String,
+    #[serde(default)]
+    location_village_code: String,
+    /// The permit type's schedule answers, e.g. `{"hari_praktik": "Senin, Rabu", "waktu_praktik": "16:00-20:00"}`.
+    #[serde(default)]
+    schedule: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn change_permit(
+    State(state): State<AppState>,
+    a: ApiApplicant,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ChangeBody>,
+) -> ApiResult {
+    let input = crate::permits::ChangeInput {
+        facility_name: body.facility_name,
+        location_address: body.location_address,
+        location_village_code: body.location_village_code,
+        schedule: body.schedule.into_iter().collect(),
+        reason: body.reason,
+    };
+    let new_id = crate::permits::start_change(&state, a.id(), &id, &input).await?;
+    let v = applications::load_view(&state, a.id(), &new_id).await?;
+    Ok(created(application_json(&v)))
 }

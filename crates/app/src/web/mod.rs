@@ -11,6 +11,7 @@ pub mod pages;
 pub mod pages_admin;
 pub mod pages_apply;
 pub mod pages_desk;
+pub mod pages_documents;
 pub mod pages_permits;
 pub mod templates;
 
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages_apply::routes())
         .merge(pages_desk::routes())
         .merge(pages_admin::routes())
+        .merge(pages_documents::routes())
         .merge(pages_permits::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf_guard))
         .nest("/api", api::routes())

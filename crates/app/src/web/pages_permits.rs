@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/izin", get(mine))
         .route("/izin/{id}/unduh", get(download))
         .route("/izin/{id}/perpanjang", post(renew))
+        .route("/izin/{id}/ubah", get(change_page).post(change_post))
         .route("/permohonan/{id}/bukti.pdf", get(receipt_pdf))
         .route("/petugas/berkas/{id}/dokumen/{which}", get(desk_pdf))
         .route("/v/{token}", get(verify))
@@ -311,6 +312,101 @@ async fn renew(State(state): State<AppState>, user: ApplicantUser, Path(id): Pat
     Ok(see_other(&format!("/permohonan/{new_id}/tahap-1")))
 }
 
+async fn change_view(
+    state: &AppState,
+    user: &ApplicantUser,
+    p: &PermitRow,
+    v: &crate::applications::ApplicationView,
+    form: FormState,
+) -> PermitChangePage {
+    let fields = v
+        .permit()
+        .map(|t| permits::schedule_fields(t).into_iter().cloned().collect())
+        .unwrap_or_default();
+    PermitChangePage {
+        ctx: user.ctx(state, "Perubahan data izin", "izin"),
+        permit_id: p.id.clone(),
+        number: p.number.clone(),
+        permit_name: permit_name(state, p).await,
+        valid_until: p.valid_until.as_deref().map(iso_date_id).unwrap_or_default(),
+        location: AreaPicker::from_form("location_village_code", "Wilayah tempat praktik", &form),
+        form,
+        fields,
+        days: izinkes_domain::catalog::DAYS.to_vec(),
+    }
+}
+
+async fn change_page(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
+    let (p, v) = permits::changeable(&state, &user.id, &id).await?;
+    let mut values: HashMap<String, String> = HashMap::new();
+    values.insert("facility_name".into(), v.app.data.facility_name.clone());
+    values.insert("location_address".into(), v.app.data.location_address.clone());
+    values.insert("location_village_code".into(), v.app.data.location_village_code.clone());
+    if let Some(t) = v.permit() {
+        for f in permits::schedule_fields(t) {
+            if let Some(a) = v.app.answers.get(&f.key) {
+                values.insert(f.key.clone(), a.clone());
+            }
+        }
+    }
+    let form = FormState::new(values, Default::default());
+    Ok(page(&change_view(&state, &user, &p, &v, form).await))
+}
+
+async fn change_post(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let (p, v) = permits::changeable(&state, &user.id, &id).await?;
+    let f = FormBody::parse(&body);
+    let mut values = f.map();
+    let mut schedule = izinkes_domain::catalog::Answers::new();
+    if let Some(t) = v.permit() {
+        for field in permits::schedule_fields(t) {
+            let value = match field.kind {
+                izinkes_domain::catalog::FieldKind::Days => f.all(&field.key).join(", "),
+                _ => {
+                    let (from, to) = (
+                        f.get(&format!("{}__from", field.key)),
+                        f.get(&format!("{}__to", field.key)),
+                    );
+                    if from.is_empty() && to.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{from}-{to}")
+                    }
+                }
+            };
+            values.insert(field.key.clone(), value.clone());
+            schedule.insert(field.key.clone(), value);
+        }
+    }
+    if f.has("_pilih_wilayah") {
+        let form = FormState::new(values, Default::default());
+        return Ok(page(&change_view(&state, &user, &p, &v, form).await));
+    }
+    let input = permits::ChangeInput {
+        facility_name: f.get("facility_name"),
+        location_address: f.get("location_address"),
+        location_village_code: f.get("location_village_code"),
+        schedule,
+        reason: f.get("reason"),
+    };
+    match permits::start_change(&state, &user.id, &id, &input).await {
+        Ok(new_id) => Ok(see_other(&format!("/permohonan/{new_id}"))),
+        Err(ServiceError::Invalid(errors)) => {
+            let form = FormState::new(values, errors);
+            Ok(page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &change_view(&state, &user, &p, &v, form).await,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 async fn verify_page(state: &AppState, v: &Visitor, token: &str, check: Option<bool>) -> Result<Response, WebError> {
     match permits::by_token(state, token).await {
         Ok(p) => {
@@ -409,7 +505,7 @@ async fn verify_upload(
     verify_page(&state, &v, &token, Some(same)).await
 }
 
-fn plain_pdf(name: &str, bytes: Vec<u8>) -> Response {
+pub(super) fn plain_pdf(name: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

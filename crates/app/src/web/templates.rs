@@ -382,6 +382,8 @@ pub struct AppSummary {
     pub step2_done: bool,
     pub step3_done: bool,
     pub editable: bool,
+    /// "Perpanjangan izin" or "Perubahan data izin — alasan: …"; empty for a new permit.
+    pub purpose: String,
 }
 
 impl AppSummary {
@@ -400,6 +402,14 @@ impl AppSummary {
             step2_done: v.app.step2_done,
             step3_done: v.step3_done(),
             editable: v.app.status.is_editable_by_applicant(),
+            purpose: match (&v.app.renewal_of, &v.app.change_of) {
+                (_, Some(_)) => format!(
+                    "Perubahan data izin (tempat dan/atau jadwal praktik) — alasan: {}",
+                    v.app.change_reason.as_deref().unwrap_or("-")
+                ),
+                (Some(_), None) => "Perpanjangan izin".to_string(),
+                (None, None) => String::new(),
+            },
         }
     }
 }
@@ -427,18 +437,7 @@ pub struct Step2Page {
 
 impl Step2Page {
     pub fn time_part(&self, key: &str, idx: usize) -> String {
-        let v = self.form.v(key);
-        v.replace("s/d", "-")
-            .split('-')
-            .nth(idx)
-            .map(|s| {
-                s.trim()
-                    .chars()
-                    .filter(|c| c.is_ascii_digit() || *c == ':' || *c == '.')
-                    .collect::<String>()
-                    .replace('.', ":")
-            })
-            .unwrap_or_default()
+        time_part(&self.form, key, idx)
     }
 }
 
@@ -806,4 +805,80 @@ pub struct PermitsApplicantPage {
     pub active: Vec<(String, String, String, String, String, String)>,
     pub expired: Vec<(String, String, String, String, String, String)>,
     pub notice: String,
+}
+
+pub struct AdminTemplateRow {
+    pub code: String,
+    pub label: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_documents.html")]
+pub struct AdminDocumentsPage {
+    pub ctx: PageCtx,
+    pub form: FormState,
+    pub has_logo: bool,
+    pub logo_error: String,
+    pub templates: Vec<AdminTemplateRow>,
+    pub signer_kind: String,
+    pub notice: String,
+}
+
+pub struct AdminTemplateVersion {
+    pub version: i64,
+    pub what: String,
+    pub by: String,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_template.html")]
+pub struct AdminTemplatePage {
+    pub ctx: PageCtx,
+    pub code: String,
+    pub label: String,
+    pub fields_doc: String,
+    pub source: String,
+    pub custom: bool,
+    pub error: String,
+    pub notice: String,
+    pub versions: Vec<AdminTemplateVersion>,
+}
+
+/// Perubahan data of an active permit: the practice place, its address and the schedule.
+#[derive(Template)]
+#[template(path = "permit_change.html")]
+pub struct PermitChangePage {
+    pub ctx: PageCtx,
+    pub permit_id: String,
+    pub number: String,
+    pub permit_name: String,
+    pub valid_until: String,
+    pub form: FormState,
+    pub location: AreaPicker,
+    pub fields: Vec<izinkes_domain::catalog::FormField>,
+    pub days: Vec<&'static str>,
+}
+
+impl PermitChangePage {
+    pub fn time_part(&self, key: &str, idx: usize) -> String {
+        time_part(&self.form, key, idx)
+    }
+}
+
+/// One end of a time range answer ("08:00-12:00") for a `<input type="time">`.
+pub fn time_part(form: &FormState, key: &str, idx: usize) -> String {
+    form.v(key)
+        .replace("s/d", "-")
+        .split('-')
+        .nth(idx)
+        .map(|s| {
+            s.trim()
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == ':' || *c == '.')
+                .collect::<String>()
+                .replace('.', ":")
+        })
+        .unwrap_or_default()
 }

@@ -497,7 +497,7 @@ struct Probe {
 fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
     let id = if path.starts_with("/berkas/") || path.starts_with("/api/v1/documents/") {
         fx.doc_id.clone()
-    } else if path.starts_with("/izin/") || path.starts_with("/petugas/izin/") {
+    } else if path.starts_with("/izin/") || path.starts_with("/petugas/izin/") || path.starts_with("/api/v1/permits/") {
         fx.permit_id.clone()
     } else if path.contains("{which}") {
         fx.signed_app_id.clone()
@@ -514,7 +514,8 @@ fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
         .replace("{key}", "ktp")
         .replace("{code}", code)
         .replace("{token}", &fx.permit_token)
-        .replace("{which}", "draf-sk.pdf");
+        .replace("{which}", "draf-sk.pdf")
+        .replace("{kind}", "sk");
     let fresh_document = matches!(
         (method, path),
         ("POST", "/berkas/{id}/hapus") | ("DELETE", "/api/v1/documents/{id}")
@@ -558,6 +559,10 @@ fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
         },
         ("GET", _) => Body::None,
         ("POST", "/akun/foto") => Body::Multipart(vec![], "photo", "foto.png", samples::PNG.to_vec()),
+        // A broken image: refused by the rules once past the guard, nothing stored.
+        ("POST", "/petugas/admin/dokumen/logo") => {
+            Body::Multipart(vec![("what", "unggah".into())], "logo", "logo.jpg", samples::jpeg())
+        }
         ("POST", "/permohonan/{id}/syarat/{key}")
         | ("POST", "/permohonan/{id}/perbaikan/berkas/{key}")
         | ("POST", "/berkas/{id}/ganti")

@@ -9,6 +9,7 @@ mod bad_input;
 mod desk_api;
 mod desks;
 mod journey;
+mod office_documents;
 mod openapi;
 mod permits;
 mod s3;

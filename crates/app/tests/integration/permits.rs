@@ -12,7 +12,7 @@ use std::process::Command;
 
 const PASSWORD: &str = "petugas-kantor-2026";
 
-async fn staff(app: &TestApp, office: &str) -> String {
+pub(crate) async fn staff(app: &TestApp, office: &str) -> String {
     for role in [
         Role::FrontOffice,
         Role::BackOffice,
@@ -56,7 +56,7 @@ async fn staff(app: &TestApp, office: &str) -> String {
     secret
 }
 
-async fn login_officer(app: &TestApp, office: &str, role: &str, totp: Option<&str>) -> Browser {
+pub(crate) async fn login_officer(app: &TestApp, office: &str, role: &str, totp: Option<&str>) -> Browser {
     let b = app.browser();
     let r = b
         .post(
@@ -79,7 +79,7 @@ async fn login_officer(app: &TestApp, office: &str, role: &str, totp: Option<&st
     b
 }
 
-async fn desk(b: &Browser, id: &str, fields: &[(&str, &str)]) {
+pub(crate) async fn desk(b: &Browser, id: &str, fields: &[(&str, &str)]) {
     let page = b.get(&format!("/petugas/berkas/{id}")).await;
     let lock = page.value_of("lock_version");
     let key = format!("{}-{}", page.value_of("request_key"), fields[0].1);
@@ -91,7 +91,7 @@ async fn desk(b: &Browser, id: &str, fields: &[(&str, &str)]) {
 }
 
 /// Through the SEPOK desks to ready-to-sign.
-async fn ready_to_sign(app: &TestApp, applicant: &Browser) -> String {
+pub(crate) async fn ready_to_sign(app: &TestApp, applicant: &Browser) -> String {
     let id = start_drsp(applicant).await;
     fill_step1(applicant, &id).await;
     fill_step2(applicant, &id).await;
@@ -100,6 +100,13 @@ async fn ready_to_sign(app: &TestApp, applicant: &Browser) -> String {
         applicant.post(&format!("/permohonan/{id}/ajukan"), &[]).await.status,
         303
     );
+    walk_to_ready(app, &id).await;
+    id
+}
+
+/// A submitted file of the Jembrana office through every SEPOK desk to ready-to-sign.
+pub(crate) async fn walk_to_ready(app: &TestApp, id: &str) {
+    let id = id.to_string();
     let def = WorkflowDefinition::preset("sepok").unwrap();
     for step in &def.steps {
         let b = login_officer(app, "jembrana", &step.role, None).await;
@@ -121,6 +128,7 @@ async fn ready_to_sign(app: &TestApp, applicant: &Browser) -> String {
                 Product::BeritaAcara => {
                     let page = b.get(&format!("/petugas/berkas/{id}")).await;
                     let lock = page.value_of("lock_version");
+                    let request_key = format!("ba-{id}");
                     let r = b
                         .upload(
                             &format!("/petugas/berkas/{id}/berita-acara"),
@@ -129,7 +137,7 @@ async fn ready_to_sign(app: &TestApp, applicant: &Browser) -> String {
                             izinkes_app::samples::pdf("BA"),
                             &[
                                 ("lock_version", &lock),
-                                ("request_key", "ba"),
+                                ("request_key", &request_key),
                                 ("date", "2026-01-05"),
                                 ("officers", "Tim"),
                                 ("result", "sesuai"),
@@ -168,10 +176,9 @@ async fn ready_to_sign(app: &TestApp, applicant: &Browser) -> String {
         }
         desk(&b, &id, &[("action", "forward")]).await;
     }
-    id
 }
 
-fn tool(cmd: &str, args: &[&str]) -> String {
+pub(crate) fn tool(cmd: &str, args: &[&str]) -> String {
     let out = Command::new(cmd)
         .args(args)
         .output()

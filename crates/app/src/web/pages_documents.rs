@@ -1,0 +1,301 @@
+//! The office admin's documents: the kop surat (letterhead, emblem), the layout of the office's
+//! permits and the signer block, and the office's own templates of every document, each with a
+//! preview rendered from sample data.
+
+use super::ctx::OfficerUser;
+use super::error::WebError;
+use super::pages::{FormBody, PageResult, page, page_with_status, read_file_field};
+use super::templates::*;
+use crate::desks::Officer;
+use crate::doc_templates::{self, TemplateKind};
+use crate::error::ServiceError;
+use crate::permits::{self, LetterheadInput};
+use crate::state::AppState;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/petugas/admin/dokumen", get(documents_page).post(letterhead_save))
+        .route("/petugas/admin/dokumen/logo", post(logo_save))
+        .route(
+            "/petugas/admin/dokumen/templat/{kind}",
+            get(template_page).post(template_post),
+        )
+        .route("/petugas/admin/dokumen/pratinjau/{kind}", get(template_preview))
+}
+
+fn admin(o: &OfficerUser) -> Result<Officer, WebError> {
+    let s = o.visitor.subject.as_ref().ok_or(WebError::OfficerLoginRequired)?;
+    let officer = Officer::from_subject(s)?;
+    if !officer.has("admin") {
+        return Err(WebError::Forbidden);
+    }
+    Ok(officer)
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+fn kind_of(code: &str) -> Result<TemplateKind, WebError> {
+    TemplateKind::from_code(code).ok_or(WebError::NotFound)
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Info {
+    #[serde(default)]
+    info: String,
+}
+
+async fn documents_view(
+    state: &AppState,
+    o: &OfficerUser,
+    officer: &Officer,
+    form: Option<FormState>,
+    logo_error: String,
+    notice: &str,
+) -> Result<AdminDocumentsPage, WebError> {
+    let office = crate::offices::get(state, &officer.office_id).await?;
+    let docs = permits::office_docs(state, &office).await?;
+    let form = form.unwrap_or_else(|| {
+        let values: HashMap<String, String> = [
+            ("government", docs.government.clone()),
+            ("office_title", docs.office_title.clone()),
+            ("address", docs.address.clone()),
+            ("contact", docs.contact.clone()),
+            ("place", docs.place.clone()),
+            (
+                "layout",
+                match docs.layout {
+                    izinkes_documents::render::SkLayout::Decree => "decree",
+                    izinkes_documents::render::SkLayout::Sip => "sip",
+                }
+                .to_string(),
+            ),
+            ("signer_name", docs.signer_name.clone()),
+            ("signer_position", docs.signer_position.clone()),
+            ("signer_nip", docs.signer_nip.clone().unwrap_or_default()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        FormState::new(values, Default::default())
+    });
+    let mut templates = Vec::new();
+    for kind in TemplateKind::ALL {
+        let versions = doc_templates::versions(state, &office.id, kind).await?;
+        let status = match versions.first() {
+            Some(v) if v.custom => format!(
+                "Templat kantor, versi {} ({}, {})",
+                v.version,
+                v.created_by,
+                super::fmt::timestamp_id(&v.created_at, office.tz().offset(), office.tz().label())
+            ),
+            _ => "Templat bawaan".to_string(),
+        };
+        templates.push(AdminTemplateRow {
+            code: kind.code().into(),
+            label: kind.label_id().into(),
+            status,
+        });
+    }
+    Ok(AdminDocumentsPage {
+        ctx: o.visitor.ctx(state, "Dokumen kantor", "admin"),
+        form,
+        has_logo: docs.logo_sha256.is_some(),
+        logo_error,
+        templates,
+        signer_kind: if docs.signer_kind == "bsre" {
+            "BSrE (Balai Sertifikasi Elektronik)".into()
+        } else {
+            "Sertifikat kantor (PKCS#12 / CA kantor)".into()
+        },
+        notice: notice.into(),
+    })
+}
+
+async fn documents_page(State(state): State<AppState>, o: OfficerUser, Query(q): Query<Info>) -> PageResult {
+    let officer = admin(&o)?;
+    let notice = match q.info.as_str() {
+        "kop" => "Kop surat dan penandatangan disimpan. Dokumen berikutnya memakai data ini.",
+        "logo" => "Logo disimpan.",
+        "logo-hapus" => "Logo dihapus.",
+        _ => "",
+    };
+    Ok(page(
+        &documents_view(&state, &o, &officer, None, String::new(), notice).await?,
+    ))
+}
+
+async fn letterhead_save(State(state): State<AppState>, o: OfficerUser, body: Bytes) -> PageResult {
+    let officer = admin(&o)?;
+    let f = FormBody::parse(&body);
+    let input = LetterheadInput {
+        government: f.get("government"),
+        office_title: f.get("office_title"),
+        address: f.get("address"),
+        contact: f.get("contact"),
+        place: f.get("place"),
+        layout: f.get("layout"),
+        signer_name: f.get("signer_name"),
+        signer_position: f.get("signer_position"),
+        signer_nip: f.get("signer_nip"),
+    };
+    match permits::save_letterhead(&state, &officer, &input).await {
+        Ok(()) => Ok(see_other("/petugas/admin/dokumen?info=kop")),
+        Err(ServiceError::Invalid(errors)) => Ok(page_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &documents_view(
+                &state,
+                &o,
+                &officer,
+                Some(FormState::new(f.map(), errors)),
+                String::new(),
+                "",
+            )
+            .await?,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn logo_save(State(state): State<AppState>, o: OfficerUser, mp: Multipart) -> PageResult {
+    let officer = admin(&o)?;
+    let (file, fields) = read_file_field(mp).await?;
+    let remove = fields.get("what").is_some_and(|w| w == "hapus");
+    let logo = if remove {
+        None
+    } else {
+        Some(file.map(|(_, b)| b).unwrap_or_default())
+    };
+    match permits::set_logo(&state, &officer, logo).await {
+        Ok(()) => Ok(see_other(if remove {
+            "/petugas/admin/dokumen?info=logo-hapus"
+        } else {
+            "/petugas/admin/dokumen?info=logo"
+        })),
+        Err(ServiceError::Invalid(errors)) => {
+            let msg = errors.get("logo").cloned().unwrap_or_default();
+            Ok(page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &documents_view(&state, &o, &officer, None, msg, "").await?,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn template_view(
+    state: &AppState,
+    o: &OfficerUser,
+    officer: &Officer,
+    kind: TemplateKind,
+    source: Option<String>,
+    error: String,
+    notice: &str,
+) -> Result<AdminTemplatePage, WebError> {
+    let office_source = doc_templates::in_force(state, &officer.office_id, kind).await?;
+    let custom = office_source.is_some();
+    let versions = doc_templates::versions(state, &officer.office_id, kind).await?;
+    let office = crate::offices::get(state, &officer.office_id).await?;
+    Ok(AdminTemplatePage {
+        ctx: o.visitor.ctx(state, &format!("Templat {}", kind.label_id()), "admin"),
+        code: kind.code().into(),
+        label: kind.label_id().into(),
+        fields_doc: kind.fields_doc().into(),
+        source: source
+            .or(office_source)
+            .unwrap_or_else(|| kind.default_source().to_string()),
+        custom,
+        error,
+        notice: notice.into(),
+        versions: versions
+            .into_iter()
+            .map(|v| AdminTemplateVersion {
+                version: v.version,
+                what: if v.custom {
+                    "templat kantor".into()
+                } else {
+                    "kembali ke bawaan".into()
+                },
+                by: v.created_by,
+                at: super::fmt::timestamp_id(&v.created_at, office.tz().offset(), office.tz().label()),
+            })
+            .collect(),
+    })
+}
+
+async fn template_page(
+    State(state): State<AppState>,
+    o: OfficerUser,
+    Path(code): Path<String>,
+    Query(q): Query<Info>,
+) -> PageResult {
+    let officer = admin(&o)?;
+    let kind = kind_of(&code)?;
+    let notice = match q.info.as_str() {
+        "simpan" => "Templat disimpan dan berlaku untuk dokumen berikutnya. Dokumen yang sudah terbit tidak berubah.",
+        "bawaan" => "Templat bawaan berlaku kembali.",
+        _ => "",
+    };
+    Ok(page(
+        &template_view(&state, &o, &officer, kind, None, String::new(), notice).await?,
+    ))
+}
+
+/// One form, three buttons: preview what is in the editor, save it, or put the default back.
+async fn template_post(
+    State(state): State<AppState>,
+    o: OfficerUser,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let officer = admin(&o)?;
+    let kind = kind_of(&code)?;
+    let f = FormBody::parse(&body);
+    let source = f.get("source");
+    let result = match f.get("what").as_str() {
+        "pratinjau" => match doc_templates::preview(&state, &officer, kind, Some(source.clone())).await {
+            Ok(pdf) => return Ok(super::pages_permits::plain_pdf(&format!("pratinjau-{code}.pdf"), pdf)),
+            Err(e) => Err(e),
+        },
+        "bawaan" => doc_templates::reset(&state, &officer, kind)
+            .await
+            .map(|_| format!("/petugas/admin/dokumen/templat/{code}?info=bawaan")),
+        _ => doc_templates::save(&state, &officer, kind, &source)
+            .await
+            .map(|_| format!("/petugas/admin/dokumen/templat/{code}?info=simpan")),
+    };
+    match result {
+        Ok(to) => Ok(see_other(&to)),
+        Err(ServiceError::Invalid(errors)) => {
+            let msg = errors.get("source").cloned().unwrap_or_default();
+            Ok(page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &template_view(&state, &o, &officer, kind, Some(source), msg, "").await?,
+            ))
+        }
+        Err(ServiceError::Conflict(msg)) => Ok(page_with_status(
+            StatusCode::CONFLICT,
+            &template_view(&state, &o, &officer, kind, Some(source), msg, "").await?,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The sample document rendered with the template in force (shown in the editor page).
+async fn template_preview(State(state): State<AppState>, o: OfficerUser, Path(code): Path<String>) -> PageResult {
+    let officer = admin(&o)?;
+    let kind = kind_of(code.trim_end_matches(".pdf"))?;
+    let pdf = doc_templates::preview(&state, &officer, kind, None).await?;
+    Ok(super::pages_permits::plain_pdf(
+        &format!("pratinjau-{}.pdf", kind.code()),
+        pdf,
+    ))
+}
