@@ -22,6 +22,11 @@
 //   5. The revoked demo permit of Kota Pontianak (Perekam Medis): found by the Pontianak
 //      Pencetakan / Arsip officer in Arsip Izin (status Dicabut); its "Halaman verifikasi
 //      publik" says "Dicabut" with the reason.
+//   6. Putu changes the practice days of his SIP Dokter Gigi (perubahan data): refused without a
+//      reason (the ticked day kept), then submitted at once as a change of that permit.
+//   7. The Jembrana admin enrols the authenticator, opens Dokumen kantor: wrong kop surat input
+//      is refused next to the fields with the values kept, the SK preview is a PDF of the sample,
+//      and a template that does not compile is refused with typst's message, the text kept.
 //
 // Uses the demo data of `izinkes serve --demo` (crates/app/src/demo.rs) on a free port with a
 // fresh data dir, in Debian's Chromium driven by playwright-core; see lib.mjs for the settings.
@@ -757,6 +762,74 @@ test("three Jembrana files through the Cilegon desks, signed in one batch by the
     const j = await (await fetch(`${server.base}${href}.json`)).json();
     assert.equal(j.status, "Dicabut");
     assert.equal(j.status_code, "revoked");
+  });
+
+  await step(t, "Putu changes the schedule of his SIP Dokter Gigi (perubahan data): refused without a reason, then submitted", async () => {
+    current = applicant;
+    const { page } = applicant;
+    const f = FILES[2];
+    await page.goto("/izin");
+    await heading(applicant, "Izin Saya");
+    const card = page.locator("article.panel").filter({ hasText: f.permitNumber });
+    await activate(applicant, card.getByRole("link", { name: "Ubah tempat / jadwal praktik" }));
+    await page.waitForURL(/\/izin\/[^/]+\/ubah$/);
+    await heading(applicant, "Perubahan data izin");
+    assert.equal(await page.getByLabel("Nama tempat praktik / fasilitas").inputValue(), f.place, "prefilled from the permit");
+    assert.ok(await page.getByRole("checkbox", { name: "Sabtu", exact: true }).isChecked(), "the current days are ticked");
+    await page.getByRole("checkbox", { name: "Senin", exact: true }).check();
+    await activate(applicant, page.getByRole("button", { name: "Ajukan perubahan" }));
+    await page.locator("#e-reason").waitFor({ state: "visible" });
+    log(`  no reason: "${(await page.locator("#e-reason").innerText()).trim()}"`);
+    assert.ok(await page.getByRole("checkbox", { name: "Senin", exact: true }).isChecked(), "the new day is kept");
+    await screenshot(applicant, "perubahan-data-alasan");
+    await page.getByLabel("Alasan perubahan").fill("Menambah jadwal praktik pada hari Senin.");
+    await activate(applicant, page.getByRole("button", { name: "Ajukan perubahan" }));
+    await page.waitForURL(/\/permohonan\/[^/]+$/);
+    const main = await page.locator("main").innerText();
+    assert.match(main, /Perubahan data izin[\s\S]*Menambah jadwal praktik pada hari Senin/);
+    assert.match(main, /Menunggu Verifikasi/);
+    await screenshot(applicant, "perubahan-data-diajukan");
+  });
+
+  await step(t, "the Jembrana admin: Dokumen kantor — wrong input kept with its message, SK preview as PDF, a broken template refused", async () => {
+    const admin = await newActor({ who: "admin-jembrana", viewport: DESKTOP, page: null }, { viewport: DESKTOP });
+    current = admin;
+    const { page } = admin;
+    await logIn(admin, "/petugas/masuk", "Masuk Petugas", officerEmail("admin", "jembrana"), OFFICER_PASSWORD, /\/petugas\/keamanan$/);
+    await heading(admin, "Keamanan Akun");
+    const secretAdmin = (await page.locator("#kunci-totp").innerText()).trim().replace(/\s+/g, "");
+    await page.getByLabel("Kode autentikator (6 digit)").fill(totpCode(secretAdmin, totpStepNow()));
+    await activate(admin, page.getByRole("button", { name: "Aktifkan verifikasi dua langkah" }));
+    await heading(admin, /Verifikasi dua langkah aktif/);
+    await activate(admin, page.getByRole("link", { name: /lanjut ke Tugas Saya/ }));
+    await page.waitForURL(/\/petugas$/);
+    await activate(admin, nav(admin).getByRole("link", { name: "Dokumen kantor", exact: true }));
+    await page.waitForURL("**/petugas/admin/dokumen");
+    await heading(admin, "Dokumen kantor");
+    await page.getByLabel("Tempat penetapan").fill("");
+    await page.getByLabel("NIP penandatangan (tidak wajib)").fill("1970-01");
+    await activate(admin, page.getByRole("button", { name: "Simpan kop surat" }));
+    await page.locator("#e-place").waitFor({ state: "visible" });
+    await page.locator("#e-signer_nip").waitFor({ state: "visible" });
+    assert.equal(await page.getByLabel("NIP penandatangan (tidak wajib)").inputValue(), "1970-01", "the value is kept");
+    await screenshot(admin, "dokumen-kantor-salah");
+    const preview = await page.request.get("/petugas/admin/dokumen/pratinjau/sk");
+    assert.equal(preview.status(), 200);
+    assert.match(preview.headers()["content-type"] || "", /^application\/pdf/);
+    const file = path.join(ARTIFACTS, "permit-pratinjau-sk.pdf");
+    fs.writeFileSync(file, await preview.body());
+    const text = (await runTool("pdftotext", [file, "-"])).stdout;
+    assert.match(text, /Contoh Pratinjau/, "the preview is the sample SK");
+    await page.goto("/petugas/admin/dokumen/templat/sk");
+    await heading(admin, /Templat SK/);
+    await page.getByLabel("Templat (typst)").fill('#let d = json("data.json")\n#let x = (\n');
+    await activate(admin, page.getByRole("button", { name: "Periksa dan simpan" }));
+    await page.locator("#e-source").waitFor({ state: "visible" });
+    const message = (await page.locator("#e-source").innerText()).trim();
+    log(`  broken template: "${message.slice(0, 120)}"`);
+    assert.match(message, /Templat tidak dapat dirender/);
+    assert.match(await page.getByLabel("Templat (typst)").inputValue(), /#let x = \(/, "the admin's text is kept");
+    await screenshot(admin, "templat-salah");
   });
 
   await step(
