@@ -20,6 +20,8 @@ pub struct OfficeSettings {
     pub auto_approve_at_deadline: bool,
     /// A step shows the warning state once this share of its days is used.
     pub warning_threshold_pct: i64,
+    /// Downloading a permit waits for the holder's satisfaction survey (SKM); off by default.
+    pub skm_gate: bool,
 }
 
 impl Default for OfficeSettings {
@@ -28,6 +30,7 @@ impl Default for OfficeSettings {
             default_preset: "cilegon".into(),
             count_cuti_bersama: true,
             auto_approve_at_deadline: false,
+            skm_gate: false,
             warning_threshold_pct: 75,
         }
     }
@@ -35,7 +38,7 @@ impl Default for OfficeSettings {
 
 pub async fn settings(state: &AppState, office_id: &str) -> ServiceResult<OfficeSettings> {
     let row = sqlx::query(
-        "SELECT default_preset, count_cuti_bersama, auto_approve_at_deadline, warning_threshold_pct FROM office_settings WHERE office_id = $1",
+        "SELECT default_preset, count_cuti_bersama, auto_approve_at_deadline, warning_threshold_pct, skm_gate FROM office_settings WHERE office_id = $1",
     )
     .bind(office_id)
     .fetch_optional(&state.db.pool)
@@ -47,6 +50,7 @@ pub async fn settings(state: &AppState, office_id: &str) -> ServiceResult<Office
             count_cuti_bersama: r.try_get::<i64, _>("count_cuti_bersama")? == 1,
             auto_approve_at_deadline: r.try_get::<i64, _>("auto_approve_at_deadline")? == 1,
             warning_threshold_pct: r.try_get("warning_threshold_pct")?,
+            skm_gate: r.try_get::<i64, _>("skm_gate")? == 1,
         },
     })
 }
@@ -65,15 +69,16 @@ pub async fn save_settings(state: &AppState, office_id: &str, s: &OfficeSettings
         ));
     }
     sqlx::query(
-        "INSERT INTO office_settings (office_id, default_preset, count_cuti_bersama, auto_approve_at_deadline, warning_threshold_pct, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (office_id) DO UPDATE SET default_preset = $2, count_cuti_bersama = $3, \
-         auto_approve_at_deadline = $4, warning_threshold_pct = $5, updated_at = $6",
+        "INSERT INTO office_settings (office_id, default_preset, count_cuti_bersama, auto_approve_at_deadline, warning_threshold_pct, skm_gate, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (office_id) DO UPDATE SET default_preset = $2, count_cuti_bersama = $3, \
+         auto_approve_at_deadline = $4, warning_threshold_pct = $5, skm_gate = $6, updated_at = $7",
     )
     .bind(office_id)
     .bind(&s.default_preset)
     .bind(i64::from(s.count_cuti_bersama))
     .bind(i64::from(s.auto_approve_at_deadline))
     .bind(s.warning_threshold_pct)
+    .bind(i64::from(s.skm_gate))
     .bind(now_text())
     .execute(&state.db.pool)
     .await?;
@@ -236,10 +241,9 @@ pub async fn skm_gate(state: &AppState, office_id: &str) -> ServiceResult<bool> 
     Ok(v == Some(1))
 }
 
-/// Whether the applicant answered the satisfaction survey for this application. The survey
-/// itself comes with the communication work; until then no answer exists.
-pub async fn skm_done(_state: &AppState, _application_id: &str) -> ServiceResult<bool> {
-    Ok(false)
+/// Whether the applicant answered the satisfaction survey for this application.
+pub async fn skm_done(state: &AppState, application_id: &str) -> ServiceResult<bool> {
+    crate::skm::done(state, application_id).await
 }
 
 /// Today in the office's time zone.

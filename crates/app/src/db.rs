@@ -45,6 +45,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "templates_changes",
         include_str!("../migrations/0005_templates_changes.sql"),
     ),
+    (6, "skm", include_str!("../migrations/0006_skm.sql")),
 ];
 
 pub fn render_migration(sql: &str, backend: Backend) -> String {

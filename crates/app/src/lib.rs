@@ -22,6 +22,7 @@ pub mod permits;
 pub mod revisions;
 pub mod roles;
 pub mod samples;
+pub mod skm;
 pub mod state;
 pub mod totp;
 pub mod web;

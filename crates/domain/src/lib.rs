@@ -10,6 +10,7 @@ pub mod npwp;
 pub mod numbering;
 pub mod password;
 pub mod phone;
+pub mod skm;
 pub mod status;
 pub mod wilayah;
 pub mod workflow;

@@ -165,6 +165,8 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/izin/{id}/perpanjang", Applicant),
     ("GET", "/izin/{id}/ubah", Applicant),
     ("POST", "/izin/{id}/ubah", Applicant),
+    ("GET", "/izin/{id}/survei", Applicant),
+    ("POST", "/izin/{id}/survei", Applicant),
     ("GET", "/permohonan/{id}/bukti.pdf", Applicant),
     ("GET", "/petugas/berkas/{id}/dokumen/{which}", Officer),
     ("GET", "/v/{token}", Public),
@@ -218,6 +220,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/permits/{id}/pdf", Applicant),
     ("POST", "/api/v1/permits/{id}/renew", Applicant),
     ("POST", "/api/v1/permits/{id}/change", Applicant),
+    ("POST", "/api/v1/permits/{id}/survey", Applicant),
 ];
 
 /// Who may call `method path` (the path with `{param}` segments as in [`ACCESS`]).

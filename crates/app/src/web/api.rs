@@ -166,6 +166,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/permits/{id}/pdf"),
     ("POST", "/api/v1/permits/{id}/renew"),
     ("POST", "/api/v1/permits/{id}/change"),
+    ("POST", "/api/v1/permits/{id}/survey"),
 ];
 
 /// The router, nested under `/api`. Keep [`ROUTES`] and `openapi.json` in step with it.
@@ -219,6 +220,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/permits/{id}/pdf", get(permit_pdf))
         .route("/v1/permits/{id}/renew", post(renew_permit))
         .route("/v1/permits/{id}/change", post(change_permit))
+        .route("/v1/permits/{id}/survey", post(survey_permit))
         .fallback(no_route)
 }
 
@@ -1249,4 +1251,36 @@ async fn change_permit(
     let new_id = crate::permits::start_change(&state, a.id(), &id, &input).await?;
     let v = applications::load_view(&state, a.id(), &new_id).await?;
     Ok(created(application_json(&v)))
+}
+
+/// The body of a satisfaction survey: a score 1–4 for each element `u1` … `u9`.
+#[derive(serde::Deserialize)]
+struct SurveyBody {
+    #[serde(default)]
+    answers: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn survey_permit(
+    State(state): State<AppState>,
+    a: ApiApplicant,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SurveyBody>,
+) -> ApiResult {
+    let answers: Answers = body
+        .answers
+        .into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect();
+    crate::skm::submit(&state, a.id(), &id, &answers, &body.comment).await?;
+    Ok(created(
+        json!({"message": "Terima kasih, jawaban survei Anda sudah kami terima."}),
+    ))
 }

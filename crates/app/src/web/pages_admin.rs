@@ -104,6 +104,7 @@ async fn calendar_save(State(state): State<AppState>, o: OfficerUser, body: Byte
             count_cuti_bersama: f.has("count_cuti_bersama"),
             auto_approve_at_deadline: f.has("auto_approve_at_deadline"),
             warning_threshold_pct: f.get("warning_threshold_pct").trim().parse().unwrap_or(0),
+            skm_gate: f.has("skm_gate"),
         };
         calendar::save_settings(&state, &officer.office_id, &settings)
             .await

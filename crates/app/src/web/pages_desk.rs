@@ -84,9 +84,22 @@ async fn tasks(State(state): State<AppState>, o: OfficerUser, Query(filter): Que
 async fn summary(State(state): State<AppState>, o: OfficerUser) -> PageResult {
     let officer = officer_of(&o)?;
     let steps = desks::summary(&state, &officer).await?;
+    let ikm = crate::skm::office_index(&state, &officer.office_id).await?;
     Ok(page(&DeskSummaryPage {
         ctx: o.visitor.ctx(&state, "Ringkasan Seksi", "ringkasan"),
         steps,
+        ikm: ikm.map(|i| {
+            (
+                format!("{:.2}", i.index).replace('.', ","),
+                format!("{} ({})", i.grade.letter(), i.grade.label_id()),
+                i.respondents,
+                izinkes_domain::skm::UNSUR
+                    .iter()
+                    .zip(i.nrr)
+                    .map(|(u, n)| (u.name, format!("{n:.2}").replace('.', ",")))
+                    .collect(),
+            )
+        }),
     }))
 }
 

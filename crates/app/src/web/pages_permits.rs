@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/izin/{id}/unduh", get(download))
         .route("/izin/{id}/perpanjang", post(renew))
         .route("/izin/{id}/ubah", get(change_page).post(change_post))
+        .route("/izin/{id}/survei", get(survey_page).post(survey_post))
         .route("/permohonan/{id}/bukti.pdf", get(receipt_pdf))
         .route("/petugas/berkas/{id}/dokumen/{which}", get(desk_pdf))
         .route("/v/{token}", get(verify))
@@ -275,6 +276,7 @@ async fn mine(State(state): State<AppState>, user: ApplicantUser, Query(q): Quer
             status.clone(),
             p.valid_until.as_deref().map(iso_date_id).unwrap_or_default(),
             p.token.clone(),
+            crate::skm::done(&state, &p.application_id).await?,
         );
         if status == "Aktif" {
             active.push(row)
@@ -282,10 +284,9 @@ async fn mine(State(state): State<AppState>, user: ApplicantUser, Query(q): Quer
             expired.push(row)
         }
     }
-    let notice = if q.info == "skm" {
-        "Isi Survei Kepuasan Masyarakat (SKM) terlebih dahulu untuk mengunduh izin."
-    } else {
-        ""
+    let notice = match q.info.as_str() {
+        "skm" => "Terima kasih, jawaban survei Anda sudah kami terima.",
+        _ => "",
     };
     Ok(page(&PermitsApplicantPage {
         ctx: user.ctx(&state, "Izin Saya", "izin"),
@@ -302,7 +303,7 @@ async fn download(State(state): State<AppState>, user: ApplicantUser, Path(id): 
     if crate::calendar::skm_gate(&state, &p.office_id).await?
         && !crate::calendar::skm_done(&state, &p.application_id).await?
     {
-        return Ok(see_other("/izin?info=skm"));
+        return Ok(see_other(&format!("/izin/{id}/survei?unduh=1")));
     }
     Ok(pdf_response(&p, bytes))
 }
@@ -403,6 +404,96 @@ async fn change_post(
                 &change_view(&state, &user, &p, &v, form).await,
             ))
         }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct SurveyQuery {
+    #[serde(default)]
+    unduh: String,
+}
+
+async fn survey_view(
+    state: &AppState,
+    user: &ApplicantUser,
+    p: &PermitRow,
+    form: FormState,
+    then_download: bool,
+) -> SkmPage {
+    SkmPage {
+        ctx: user.ctx(state, "Survei Kepuasan Masyarakat", "izin"),
+        permit_id: p.id.clone(),
+        permit_title: format!("{} — {}", permit_name(state, p).await, p.number),
+        questions: izinkes_domain::skm::UNSUR
+            .iter()
+            .map(|u| SkmQuestion {
+                key: u.key,
+                name: u.name,
+                question: u.question,
+                answers: u
+                    .answers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| ((i + 1).to_string(), *w))
+                    .collect(),
+            })
+            .collect(),
+        form,
+        then_download,
+    }
+}
+
+/// The holder's own permit (anything else is "not found").
+async fn own_permit(state: &AppState, user: &ApplicantUser, id: &str) -> Result<PermitRow, WebError> {
+    let subject = user.visitor.subject.clone().ok_or(WebError::Forbidden)?;
+    let p = permits::by_id(state, id).await?;
+    let owner: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
+        .bind(&p.id)
+        .fetch_one(&state.db.pool)
+        .await
+        .map_err(ServiceError::from)?;
+    if owner != subject.id || p.status == "awaiting_signature" {
+        return Err(WebError::NotFound);
+    }
+    Ok(p)
+}
+
+async fn survey_page(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path(id): Path<String>,
+    Query(q): Query<SurveyQuery>,
+) -> PageResult {
+    let p = own_permit(&state, &user, &id).await?;
+    if crate::skm::done(&state, &p.application_id).await? {
+        return Ok(see_other("/izin?info=skm"));
+    }
+    Ok(page(
+        &survey_view(&state, &user, &p, FormState::default(), q.unduh == "1").await,
+    ))
+}
+
+async fn survey_post(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let p = own_permit(&state, &user, &id).await?;
+    let f = FormBody::parse(&body);
+    let answers: izinkes_domain::catalog::Answers = f.map().into_iter().collect();
+    let then_download = f.get("unduh") == "1";
+    match crate::skm::submit(&state, &user.id, &id, &answers, &f.get("comment")).await {
+        Ok(()) => Ok(see_other(&if then_download {
+            format!("/izin/{id}/unduh")
+        } else {
+            "/izin?info=skm".to_string()
+        })),
+        Err(ServiceError::Invalid(errors)) => Ok(page_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &survey_view(&state, &user, &p, FormState::new(f.map(), errors), then_download).await,
+        )),
         Err(e) => Err(e.into()),
     }
 }

@@ -561,6 +561,9 @@ pub struct DeskTasksPage {
 pub struct DeskSummaryPage {
     pub ctx: PageCtx,
     pub steps: Vec<crate::desks::StepSummary>,
+    /// The office's satisfaction index: (index, grade, respondents, NRR per element).
+    #[allow(clippy::type_complexity)]
+    pub ikm: Option<(String, String, usize, Vec<(&'static str, String)>)>,
 }
 
 impl DeskSummaryPage {
@@ -801,9 +804,9 @@ pub struct VerifyPage {
 #[template(path = "permits_applicant.html")]
 pub struct PermitsApplicantPage {
     pub ctx: PageCtx,
-    /// (id, permit name + number, place, status, valid until, token)
-    pub active: Vec<(String, String, String, String, String, String)>,
-    pub expired: Vec<(String, String, String, String, String, String)>,
+    /// (id, permit name + number, place, status, valid until, token, survey answered)
+    pub active: Vec<(String, String, String, String, String, String, bool)>,
+    pub expired: Vec<(String, String, String, String, String, String, bool)>,
     pub notice: String,
 }
 
@@ -881,4 +884,25 @@ pub fn time_part(form: &FormState, key: &str, idx: usize) -> String {
                 .replace('.', ":")
         })
         .unwrap_or_default()
+}
+
+/// One element of the SKM form: key, name, question, answers (value, words).
+pub struct SkmQuestion {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub question: &'static str,
+    pub answers: Vec<(String, &'static str)>,
+}
+
+/// The satisfaction survey of one issued permit.
+#[derive(Template)]
+#[template(path = "skm.html")]
+pub struct SkmPage {
+    pub ctx: PageCtx,
+    pub permit_id: String,
+    pub permit_title: String,
+    pub questions: Vec<SkmQuestion>,
+    pub form: FormState,
+    /// Come back to the download after answering.
+    pub then_download: bool,
 }

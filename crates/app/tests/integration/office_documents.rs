@@ -563,3 +563,125 @@ dual_test!(
         assert_eq!(stranger.status, 404);
     }
 );
+
+dual_test!(
+    the_satisfaction_survey_gates_the_download_when_the_office_says_so,
+    |app: TestApp| async move {
+        staff(&app, "jembrana").await;
+        let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+        let id = ready_to_sign(&app, &applicant).await;
+        let permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        let head = kadis(&app, "jembrana").await;
+        izinkes_app::permits::sign_one(&app.state, &head, &permit)
+            .await
+            .unwrap();
+        let mine = applicant.get("/izin").await;
+        assert!(
+            mine.body.contains(&format!("/izin/{permit}/survei")),
+            "Izin Saya offers the survey"
+        );
+
+        // Off by default: the permit downloads without the survey.
+        let (status, ct, _) = get_bytes(&applicant, &format!("/izin/{permit}/unduh")).await;
+        assert_eq!(status, 200);
+        assert!(ct.starts_with("application/pdf"));
+
+        // The admin turns the policy on.
+        let a = admin(&app, "jembrana").await;
+        let r = a
+            .post(
+                "/petugas/admin/kalender",
+                &[
+                    ("what", "settings"),
+                    ("default_preset", "sepok"),
+                    ("count_cuti_bersama", "1"),
+                    ("warning_threshold_pct", "75"),
+                    ("skm_gate", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert!(izinkes_app::calendar::skm_gate(&app.state, "jembrana").await.unwrap());
+        let r = applicant.get(&format!("/izin/{permit}/unduh")).await;
+        assert_eq!(r.status, 303);
+        assert_eq!(
+            r.location.as_deref(),
+            Some(format!("/izin/{permit}/survei?unduh=1").as_str())
+        );
+        let form = applicant.get(&format!("/izin/{permit}/survei?unduh=1")).await;
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("Sarana dan Prasarana"));
+
+        // One element unanswered: its message, the other answers kept, nothing recorded.
+        let mut answers: Vec<(&str, &str)> = vec![
+            ("u1", "4"),
+            ("u2", "3"),
+            ("u3", "4"),
+            ("u4", "4"),
+            ("u5", "3"),
+            ("u6", "4"),
+            ("u7", "4"),
+            ("u8", "3"),
+            ("unduh", "1"),
+            ("comment", "Cepat dan jelas."),
+        ];
+        let r = applicant.post(&format!("/izin/{permit}/survei"), &answers).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.field_error("u9").contains("Sarana dan Prasarana"));
+        let kept = r.doc();
+        let checked = scraper::Selector::parse("input[name=u2][checked]").unwrap();
+        assert_eq!(
+            kept.select(&checked).next().and_then(|e| e.value().attr("value")),
+            Some("3"),
+            "answers kept"
+        );
+        assert!(!izinkes_app::skm::done(&app.state, &id).await.unwrap());
+        answers.push(("u9", "4"));
+        let r = applicant.post(&format!("/izin/{permit}/survei"), &answers).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.location.as_deref(), Some(format!("/izin/{permit}/unduh").as_str()));
+        let (status, ct, _) = get_bytes(&applicant, &format!("/izin/{permit}/unduh")).await;
+        assert_eq!(status, 200, "downloads after the survey");
+        assert!(ct.starts_with("application/pdf"));
+        let again = applicant.post(&format!("/izin/{permit}/survei"), &answers).await;
+        assert_eq!(again.status, 422);
+        assert!(again.body.contains("sudah Anda isi"));
+
+        // The office's index: (4+3+4+4+3+4+4+3+4)/9 × 25 = 91.67, grade A.
+        let kasi = login_officer(&app, "jembrana", "kasi", None).await;
+        let summary = kasi.get("/petugas/ringkasan").await;
+        assert_eq!(summary.status, 200);
+        let ikm = summary.text("#ikm");
+        assert!(
+            ikm.contains("91,67") && ikm.contains("A (Sangat baik)") && ikm.contains("1 responden"),
+            "{ikm}"
+        );
+
+        // Over the API: another applicant's permit is not found; a bad sheet is 422 per element.
+        let other = quick_applicant(&app, "5104010903970012", "made@example.com").await;
+        let _ = other;
+        let api = crate::api::Api::new(&app);
+        let token = crate::api::login(&api, "made@example.com").await;
+        let r = api
+            .with_token(&token)
+            .post(
+                &format!("/api/v1/permits/{permit}/survey"),
+                serde_json::json!({"answers": {"u1": 4}}),
+            )
+            .await;
+        assert_eq!(r.status, 404, "{r:?}");
+        let token = crate::api::login(&api, "putu@example.com").await;
+        let r = api
+            .with_token(&token)
+            .post(
+                &format!("/api/v1/permits/{permit}/survey"),
+                serde_json::json!({"answers": {"u1": 9}}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{r:?}");
+    }
+);
