@@ -1116,6 +1116,19 @@ pub async fn prints(state: &AppState, permit_id: &str) -> ServiceResult<Vec<Prin
         .map_err(Into::into)
 }
 
+/// A permit of the applicant `applicant_id`, signed or not; anyone else's is "not found".
+pub async fn owned_by(state: &AppState, applicant_id: &str, permit_id: &str) -> ServiceResult<PermitRow> {
+    let p = by_id(state, permit_id).await?;
+    let owner: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
+        .bind(permit_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    if owner != applicant_id {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(p)
+}
+
 /// The end date of the permit a change of data replaces (the new SK keeps it).
 async fn changed_permit_end(state: &AppState, old_permit_id: &str) -> ServiceResult<NaiveDate> {
     let until: Option<String> = sqlx::query_scalar("SELECT valid_until FROM permits WHERE id = $1")
@@ -1157,14 +1170,7 @@ pub async fn changeable(
     applicant_id: &str,
     permit_id: &str,
 ) -> ServiceResult<(PermitRow, applications::ApplicationView)> {
-    let p = by_id(state, permit_id).await?;
-    let owner: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
-        .bind(permit_id)
-        .fetch_one(&state.db.pool)
-        .await?;
-    if owner != applicant_id {
-        return Err(ServiceError::NotFound);
-    }
+    let p = owned_by(state, applicant_id, permit_id).await?;
     let office = offices::get(state, &p.office_id).await?;
     if p.public_status(calendar::today(&office)) != "Aktif" {
         return Err(ServiceError::Refused(
@@ -1270,14 +1276,7 @@ pub async fn start_change(
 /// Renewal (perpanjangan): a new application prefilled from the permit's application,
 /// linked to the permit it will replace.
 pub async fn renew(state: &AppState, applicant_id: &str, permit_id: &str) -> ServiceResult<String> {
-    let p = by_id(state, permit_id).await?;
-    let owner: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
-        .bind(permit_id)
-        .fetch_one(&state.db.pool)
-        .await?;
-    if owner != applicant_id {
-        return Err(ServiceError::NotFound);
-    }
+    let p = owned_by(state, applicant_id, permit_id).await?;
     if !matches!(p.status.as_str(), "active") {
         return Err(ServiceError::Refused(
             "Hanya izin yang masih tercatat (aktif atau kedaluwarsa, tidak dicabut) yang dapat diperpanjang.".into(),

@@ -28,12 +28,8 @@ pub async fn submit(
     answers: &Answers,
     comment: &str,
 ) -> ServiceResult<()> {
-    let p = permits::by_id(state, permit_id).await?;
-    let owner: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
-        .bind(permit_id)
-        .fetch_one(&state.db.pool)
-        .await?;
-    if owner != applicant_id || p.status == "awaiting_signature" {
+    let p = permits::owned_by(state, applicant_id, permit_id).await?;
+    if p.status == "awaiting_signature" {
         return Err(ServiceError::NotFound);
     }
     let scores = Scores::parse(answers).map_err(ServiceError::Invalid)?;

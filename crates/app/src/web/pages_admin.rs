@@ -26,7 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/petugas/admin/alur/{code}", get(workflow_edit).post(workflow_publish))
 }
 
-fn admin(o: &OfficerUser) -> Result<Officer, WebError> {
+pub(super) fn admin(o: &OfficerUser) -> Result<Officer, WebError> {
     let s = o.visitor.subject.as_ref().ok_or(WebError::OfficerLoginRequired)?;
     let officer = Officer::from_subject(s)?;
     if !officer.has("admin") {
@@ -35,7 +35,7 @@ fn admin(o: &OfficerUser) -> Result<Officer, WebError> {
     Ok(officer)
 }
 
-fn see_other(to: &str) -> Response {
+pub(super) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 

@@ -5,6 +5,7 @@
 use super::ctx::OfficerUser;
 use super::error::WebError;
 use super::pages::{FormBody, PageResult, page, page_with_status, read_file_field};
+use super::pages_admin::{admin, see_other};
 use super::templates::*;
 use crate::desks::Officer;
 use crate::doc_templates::{self, TemplateKind};
@@ -15,7 +16,6 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use std::collections::HashMap;
 
@@ -28,19 +28,6 @@ pub fn routes() -> Router<AppState> {
             get(template_page).post(template_post),
         )
         .route("/petugas/admin/dokumen/pratinjau/{kind}", get(template_preview))
-}
-
-fn admin(o: &OfficerUser) -> Result<Officer, WebError> {
-    let s = o.visitor.subject.as_ref().ok_or(WebError::OfficerLoginRequired)?;
-    let officer = Officer::from_subject(s)?;
-    if !officer.has("admin") {
-        return Err(WebError::Forbidden);
-    }
-    Ok(officer)
-}
-
-fn see_other(to: &str) -> Response {
-    Redirect::to(to).into_response()
 }
 
 fn kind_of(code: &str) -> Result<TemplateKind, WebError> {

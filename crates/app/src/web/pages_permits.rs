@@ -446,14 +446,8 @@ async fn survey_view(
 
 /// The holder's own permit (anything else is "not found").
 async fn own_permit(state: &AppState, user: &ApplicantUser, id: &str) -> Result<PermitRow, WebError> {
-    let subject = user.visitor.subject.clone().ok_or(WebError::Forbidden)?;
-    let p = permits::by_id(state, id).await?;
-    let owner: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
-        .bind(&p.id)
-        .fetch_one(&state.db.pool)
-        .await
-        .map_err(ServiceError::from)?;
-    if owner != subject.id || p.status == "awaiting_signature" {
+    let p = permits::owned_by(state, &user.id, id).await?;
+    if p.status == "awaiting_signature" {
         return Err(WebError::NotFound);
     }
     Ok(p)
