@@ -353,7 +353,14 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
         DeskAction::Forward { note: String::new() },
     )
     .await?;
-    sign_demo(state, "pontianak", &a).await?;
+    let permit = sign_demo(state, "pontianak", &a).await?;
+    answer_skm(
+        state,
+        &permit,
+        ["4", "3", "4", "4", "4", "3", "4", "3", "4"],
+        "Cepat dan jelas.",
+    )
+    .await?;
     // Issued through the other two presets: Cilegon at Jembrana, Bontang at Pontianak (the
     // latter then revoked, so every public status can be seen).
     let a = submitted(
@@ -366,7 +373,8 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
     )
     .await?;
     walk_to_ready(state, "jembrana", &a, "cilegon").await?;
-    sign_demo(state, "jembrana", &a).await?;
+    let permit = sign_demo(state, "jembrana", &a).await?;
+    answer_skm(state, &permit, ["3", "3", "3", "4", "3", "3", "4", "2", "3"], "").await?;
     let a = submitted(
         state,
         dewi,
@@ -563,6 +571,20 @@ async fn sign_demo(state: &AppState, office: &str, app_id: &str) -> ServiceResul
     let kadis = officer_of(state, office, Role::Kadis).await?;
     crate::permits::sign_one(state, &kadis, &permit).await?;
     Ok(permit)
+}
+
+/// The holder of a demo permit answers the satisfaction survey (so the IKM has data).
+async fn answer_skm(state: &AppState, permit_id: &str, scores: [&str; 9], comment: &str) -> ServiceResult<()> {
+    let holder: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
+        .bind(permit_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    let answers = izinkes_domain::skm::UNSUR
+        .iter()
+        .zip(scores)
+        .map(|(u, v)| (u.key.to_string(), v.to_string()))
+        .collect();
+    crate::skm::submit(state, &holder, permit_id, &answers, comment).await
 }
 
 /// Walks a file through every desk of a preset: what each step must produce, then forward.

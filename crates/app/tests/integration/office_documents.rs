@@ -685,3 +685,38 @@ dual_test!(
         assert_eq!(r.status, 422, "{r:?}");
     }
 );
+
+/// The demo data loads on both stores, with what the README promises to try.
+mod demo_data {
+    use crate::support::{Backend, TestApp};
+
+    async fn check(backend: Backend) {
+        let app = TestApp::spawn_with(backend, true).await;
+        let count = |sql: &'static str| {
+            let pool = app.state.db.pool.clone();
+            async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+        };
+        assert_eq!(count("SELECT COUNT(*) FROM permits WHERE status = 'active'").await, 2);
+        assert_eq!(count("SELECT COUNT(*) FROM permits WHERE status = 'revoked'").await, 1);
+        assert_eq!(count("SELECT COUNT(*) FROM skm_responses").await, 2);
+        let ikm = izinkes_app::skm::office_index(&app.state, "pontianak")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(ikm.respondents, 1);
+        // (4+3+4+4+4+3+4+3+4)/9 × 25 = 91.67
+        assert_eq!(ikm.index, 91.67);
+        let page = app.browser().get("/").await;
+        assert_eq!(page.status, 200);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        check(Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        check(Backend::Postgres).await;
+    }
+}
