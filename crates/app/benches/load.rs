@@ -1,34 +1,54 @@
 //! Load benchmark of the running server: `cargo bench -p izinkes-app --bench load`.
 //!
 //! Starts the real server in-process on 127.0.0.1:0 with a fresh database holding 100,000
-//! applications, logs applicants in over HTTP and drives each scenario with 64 concurrent
-//! keep-alive clients for a fixed time, recording every latency. Writes docs/benchmarks.md.
+//! applications over the two demo offices, logs applicants and officers in over HTTP and drives
+//! each scenario with 64 concurrent keep-alive clients for a fixed time, recording every latency.
+//! Also measures rendering + signing the final SK (CPU only, and the real `permits::sign_one`
+//! path per backend). Writes docs/benchmarks.md.
 //!
 //! Backends: SQLite (fresh temporary data directory) always; PostgreSQL as well when
 //! `BENCH_DATABASE_URL` is an admin URL (`postgres://postgres@127.0.0.1:5432/postgres`): a fresh
 //! database is created and dropped at the end.
 //!
+//! Scenarios (`BENCH_SCENARIOS`, comma-separated; default all):
+//! - `catalog`, `list`, `detail`, `api`: applicant pages and JSON list (≥ 2,000 req/s, p99 ≤ 25 ms);
+//!   `submit`: submitting complete drafts through the API (≥ 300/s).
+//! - `desk` (= `desk-page` + `desk-api`): Tugas Saya, `GET /petugas` as signed-in officers with a
+//!   cookie session and `GET /api/v1/desk/tasks` with officer tokens (≥ 2,000 req/s, p99 ≤ 25 ms).
+//! - `forward`: front office officers forwarding files, `POST /api/v1/desk/applications/{id}/actions`
+//!   with `{"action": "forward", "lock_version", "request_key"}`, a different file each time (≥ 300/s).
+//! - `verify` (= `verify-page` + `verify-json`): the public verification page `GET /v/{token}` and
+//!   `GET /v/{token}.json`, random tokens of issued permits (≥ 5,000 req/s, p99 ≤ 10 ms).
+//! - `sign`: render + sign per final SK (≥ 50 permits/s, p99 ≤ 100 ms warm on 2 cores).
+//!
 //! Environment (all optional):
 //! - `BENCH_SECONDS` (10): measured seconds per scenario (closed loop); `BENCH_WARMUP` (1): unmeasured seconds first.
 //! - `BENCH_PACED_SECONDS` (5): seconds of the open-loop run at the target rate per page scenario (0 = skip).
-//! - `BENCH_SCENARIOS` (`catalog,list,detail,api,submit`): which scenarios to run.
+//! - `BENCH_SCENARIOS` (`catalog,list,detail,api,submit,desk,forward,verify,sign`): which scenarios to run.
 //! - `BENCH_CONCURRENCY` (64): concurrent clients.
 //! - `BENCH_APPLICATIONS` (100000), `BENCH_APPLICANTS` (2000): dataset size.
 //! - `BENCH_SUBMIT_DRAFTS`: complete drafts prepared for the submit scenario (default 1,200 per second run).
+//! - `BENCH_FORWARD_FILES`: files waiting at the front office for the forward scenario (default 1,200 per second run).
+//! - `BENCH_SIGN_PERMITS`: permits awaiting signature for the real signing path (default 150 per second run).
+//! - `BENCH_SIGN_SECONDS` (`BENCH_SECONDS`): measured seconds per signing run (1 worker, then 2).
 //! - `BENCH_BACKENDS` (`sqlite,postgres`): which backends to run (postgres needs `BENCH_DATABASE_URL`).
 //! - `BENCH_GZIP` (1): send `Accept-Encoding: gzip` like a browser does (0 = identity responses).
+//! - `BENCH_TIMELINE` (0): 1 prints per-second latencies of every run (to find stalls).
 //! - `BENCH_OUTPUT` (docs/benchmarks.md of the workspace).
 //!
 //! Seeding: the demo data and one complete template draft per permit type are made through the
 //! service layer (so the data is what the service writes); the bulk applicants, applications,
-//! attachments and history rows are then copied from those with direct multi-row SQL.
+//! attachments, history rows and permits are then copied from those with direct multi-row SQL,
+//! each application placed in its office's workflow as the service published it
+//! (`desks::current_workflow`): desk step, step deadline and SLA clock from the office calendar.
 #![allow(clippy::type_complexity, clippy::too_many_arguments, clippy::manual_checked_ops)] // a load harness: row tuples and long worker signatures are clearer inline
 
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, Utc};
 use izinkes_app::accounts;
-use izinkes_app::applications::{self, ApplicantData, NewHistory};
+use izinkes_app::applications::{self, ApplicantData};
 use izinkes_app::config::Config;
 use izinkes_app::db::{Backend, ts};
+use izinkes_app::desks::Officer;
 use izinkes_app::ids::new_id;
 use izinkes_app::offices::{self, Office};
 use izinkes_app::roles::Role;
@@ -45,6 +65,11 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+#[path = "load/desk.rs"]
+mod desk;
+#[path = "load/sign.rs"]
+mod sign;
 
 /// Domain of the bulk-inserted accounts (the service never makes these).
 const BULK_DOMAIN: &str = "beban.izinkes.id";
@@ -78,13 +103,35 @@ struct Settings {
     applications: usize,
     applicants: usize,
     submit_drafts: usize,
+    forward_files: usize,
+    sign_permits: usize,
+    sign_seconds: u64,
     pg_admin: Option<String>,
     backends: Vec<Kind>,
     gzip: bool,
     output: PathBuf,
     paced_seconds: u64,
     scenarios: Vec<Scenario>,
+    /// Render + sign per final SK (not HTTP).
+    sign: bool,
 }
+
+/// The names `BENCH_SCENARIOS` takes, and what each selects.
+const SCENARIO_NAMES: [(&str, &[Scenario]); 12] = [
+    ("catalog", &[Scenario::Catalog]),
+    ("list", &[Scenario::MyList]),
+    ("detail", &[Scenario::Detail]),
+    ("api", &[Scenario::ApiList]),
+    ("submit", &[Scenario::Submit]),
+    ("desk", &[Scenario::DeskPage, Scenario::DeskApi]),
+    ("desk-page", &[Scenario::DeskPage]),
+    ("desk-api", &[Scenario::DeskApi]),
+    ("forward", &[Scenario::Forward]),
+    ("verify", &[Scenario::VerifyPage, Scenario::VerifyJson]),
+    ("verify-page", &[Scenario::VerifyPage]),
+    ("verify-json", &[Scenario::VerifyJson]),
+];
+const DEFAULT_SCENARIOS: &str = "catalog,list,detail,api,submit,desk,forward,verify,sign";
 
 fn env_num(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
@@ -118,9 +165,14 @@ impl Settings {
                 eprintln!("bench: BENCH_DATABASE_URL is not set: PostgreSQL is skipped");
             }
         }
-        let output = std::env::var("BENCH_OUTPUT")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/benchmarks.md"));
+        let output = std::env::var("BENCH_OUTPUT").map(PathBuf::from).unwrap_or_else(|_| {
+            let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+            crate_dir
+                .ancestors()
+                .nth(2)
+                .unwrap_or(&crate_dir)
+                .join("docs/benchmarks.md")
+        });
         Settings {
             seconds,
             warmup,
@@ -133,23 +185,45 @@ impl Settings {
             gzip: env_num("BENCH_GZIP", 1) != 0,
             output,
             paced_seconds: env_num("BENCH_PACED_SECONDS", 5),
-            scenarios: {
-                let wanted =
-                    std::env::var("BENCH_SCENARIOS").unwrap_or_else(|_| "catalog,list,detail,api,submit".into());
-                let all = [
-                    ("catalog", Scenario::Catalog),
-                    ("list", Scenario::MyList),
-                    ("detail", Scenario::Detail),
-                    ("api", Scenario::ApiList),
-                    ("submit", Scenario::Submit),
-                ];
-                let chosen: Vec<&str> = wanted.split(',').map(str::trim).collect();
-                all.iter()
-                    .filter(|(k, _)| chosen.contains(k))
-                    .map(|(_, v)| *v)
-                    .collect()
-            },
+            forward_files: env_num("BENCH_FORWARD_FILES", 1_200 * (seconds + warmup)) as usize,
+            sign_permits: env_num(
+                "BENCH_SIGN_PERMITS",
+                150 * (2 * env_num("BENCH_SIGN_SECONDS", seconds) + 2 * warmup),
+            ) as usize,
+            sign_seconds: env_num("BENCH_SIGN_SECONDS", seconds).max(1),
+            scenarios: Vec::new(),
+            sign: false,
         }
+        .with_scenarios(&std::env::var("BENCH_SCENARIOS").unwrap_or_else(|_| DEFAULT_SCENARIOS.into()))
+    }
+
+    fn with_scenarios(mut self, wanted: &str) -> Settings {
+        let chosen: Vec<String> = wanted
+            .split(',')
+            .map(|x| x.trim().to_lowercase())
+            .filter(|x| !x.is_empty())
+            .collect();
+        let all = chosen.iter().any(|c| c == "all");
+        for c in &chosen {
+            if c != "all" && c != "sign" && !SCENARIO_NAMES.iter().any(|(n, _)| n == c) {
+                panic!(
+                    "BENCH_SCENARIOS: unknown scenario {c:?}; known: all, sign, {}",
+                    SCENARIO_NAMES.map(|(n, _)| n).join(", ")
+                );
+            }
+        }
+        // Always in the canonical order: the desk lists run before forward moves files on.
+        for sc in Scenario::ALL {
+            if all
+                || SCENARIO_NAMES
+                    .iter()
+                    .any(|(n, list)| list.contains(&sc) && chosen.iter().any(|c| c == n))
+            {
+                self.scenarios.push(sc);
+            }
+        }
+        self.sign = all || chosen.iter().any(|c| c == "sign");
+        self
     }
 }
 
@@ -278,6 +352,7 @@ struct BulkApplicant {
     phone: String,
     address: String,
     office: usize,
+    nik: String,
 }
 
 struct Reader {
@@ -292,9 +367,25 @@ struct Seeded {
     readers: Vec<Reader>,
     /// Per submitter: email and complete drafts.
     submitters: Vec<(String, Vec<String>)>,
+    /// Officers whose desk has files (Tugas Saya scenarios).
+    desk_officers: Vec<DeskOfficer>,
+    /// Per office: files at the front office with the checklist done (forward scenario).
+    forward_ids: Vec<Vec<String>>,
+    /// Per office: permits awaiting signature, and the head of office (id, name) who signs them.
+    sign_queues: Vec<Vec<String>>,
+    kadis: Vec<(String, String)>,
+    /// Tokens of issued permits (verification scenarios).
+    verify_tokens: Vec<String>,
     timings: Vec<(String, Duration)>,
     dataset: Vec<(String, String)>,
     version: String,
+}
+
+struct DeskOfficer {
+    email: String,
+    label: String,
+    /// Files waiting at the officer's role in the office.
+    waiting: i64,
 }
 
 struct Running {
@@ -510,6 +601,41 @@ struct AppRow {
     submitted: Option<DateTime<Utc>>,
     number: Option<String>,
     facility: &'static str,
+    /// The desk step of a file at a desk (0: the first desk, the front office).
+    step: usize,
+    /// The workflow columns (position, step, SLA dates); all NULL for drafts.
+    wf: desk::Wf,
+    lock: i64,
+    /// The permit number of an issued or ready-to-sign file.
+    permit_number: Option<String>,
+}
+
+impl AppRow {
+    fn new(
+        office: usize,
+        applicant: usize,
+        template: usize,
+        status: &'static str,
+        created: DateTime<Utc>,
+        submitted: Option<DateTime<Utc>>,
+        facility: &'static str,
+    ) -> AppRow {
+        AppRow {
+            id: new_id(),
+            office,
+            applicant,
+            template,
+            status,
+            created,
+            submitted,
+            number: None,
+            facility,
+            step: 0,
+            wf: desk::Wf::default(),
+            lock: if status == "draft" { 3 } else { 6 },
+            permit_number: None,
+        }
+    }
 }
 
 struct HistRow {
@@ -520,17 +646,21 @@ struct HistRow {
     actor_kind: &'static str,
     actor_id: Option<String>,
     actor_name: String,
-    actor_role: Option<&'static str>,
-    action: &'static str,
-    from: &'static str,
-    to: &'static str,
-    note: &'static str,
+    actor_role: Option<String>,
+    action: String,
+    from: String,
+    to: String,
+    step: Option<String>,
+    note: Option<String>,
     prev: String,
     hash: String,
 }
 
 fn is_active(status: &str) -> bool {
-    matches!(status, "submitted" | "in_process" | "needs_revision" | "issued")
+    matches!(
+        status,
+        "submitted" | "in_process" | "needs_revision" | "ready_to_sign" | "issued"
+    )
 }
 
 /// A transaction for bulk loading. On PostgreSQL as a superuser the foreign-key triggers are
@@ -555,22 +685,12 @@ async fn bulk_tx(db: &sqlx::AnyPool) -> izinkes_app::db::Tx {
 async fn insert_applicants(db: &sqlx::AnyPool, list: &[BulkApplicant], hash: &str) {
     let now = izinkes_app::db::now_text();
     let mut tx = bulk_tx(db).await;
-    for (chunk_no, chunk) in list.chunks(500).enumerate() {
+    for chunk in list.chunks(500) {
         let mut sql = String::from(
             "INSERT INTO applicants (id, email, password_hash, full_name, identity_type, identity_number, phone, address, \
              village_code, email_verified_at, profile, created_at, updated_at) VALUES ",
         );
         for (i, a) in chunk.iter().enumerate() {
-            let n = chunk_no * 500 + i;
-            let female = n % 2 == 1;
-            let day = 1 + n % 28 + if female { 40 } else { 0 };
-            let nik = format!(
-                "{}{day:02}{:02}{:02}{:04}",
-                if a.office == 0 { "617101" } else { "510103" },
-                1 + (n / 28) % 12,
-                60 + n % 40,
-                n + 1
-            );
             if i > 0 {
                 sql.push(',');
             }
@@ -581,7 +701,7 @@ async fn insert_applicants(db: &sqlx::AnyPool, list: &[BulkApplicant], hash: &st
                 lit(&a.email),
                 lit(hash),
                 lit(&a.name),
-                lit(&nik),
+                lit(&a.nik),
                 lit(&a.phone),
                 lit(&a.address),
                 lit(OFFICES[a.office].2),
@@ -604,10 +724,11 @@ async fn insert_applications(
 ) {
     let mut tx = bulk_tx(db).await;
     for chunk in rows.chunks(500) {
-        let mut sql = String::from(
+        let mut sql = format!(
             "INSERT INTO applications (id, office_id, applicant_id, permit_code, profession, catalog_version, status, \
              registration_number, applicant_data, answers, step1_done, step2_done, holder_name, created_at, updated_at, \
-             submitted_at, lock_version) VALUES ",
+             submitted_at, lock_version, {}) VALUES ",
+            desk::Wf::COLUMNS
         );
         for (i, r) in chunk.iter().enumerate() {
             let t = &templates[r.template];
@@ -623,7 +744,7 @@ async fn insert_applications(
             }
             let _ = write!(
                 sql,
-                "({},{},{},{},{},{version},{},{},{},{},1,1,{},{},{},{},{})",
+                "({},{},{},{},{},{version},{},{},{},{},1,1,{},{},{},{},{},{})",
                 lit(&r.id),
                 lit(OFFICES[r.office].0),
                 lit(&a.id),
@@ -637,7 +758,8 @@ async fn insert_applications(
                 lit(&ts(r.created)),
                 lit(&ts(updated)),
                 opt_lit(r.submitted.map(ts).as_deref()),
-                if r.status == "draft" { 3 } else { 6 }
+                r.lock,
+                r.wf.values()
             );
         }
         exec_tx(&mut tx, sql).await;
@@ -688,8 +810,7 @@ async fn insert_documents<'a>(
     tx.commit().await.expect("commit");
 }
 
-async fn insert_history(db: &sqlx::AnyPool, rows: &[HistRow]) {
-    let mut tx = bulk_tx(db).await;
+async fn insert_history(tx: &mut izinkes_app::db::Tx, rows: &[HistRow]) {
     for chunk in rows.chunks(500) {
         let mut sql = String::from(
             "INSERT INTO application_history (office_id, application_id, seq, at, actor_kind, actor_id, actor_name, actor_role, \
@@ -699,7 +820,6 @@ async fn insert_history(db: &sqlx::AnyPool, rows: &[HistRow]) {
             if i > 0 {
                 sql.push(',');
             }
-            let step = if h.actor_kind == "officer" { h.actor_role } else { None };
             let _ = write!(
                 sql,
                 "({},{},{},{},{},{},{},{},{},{},{},{},{},NULL,{},{})",
@@ -710,134 +830,73 @@ async fn insert_history(db: &sqlx::AnyPool, rows: &[HistRow]) {
                 lit(h.actor_kind),
                 opt_lit(h.actor_id.as_deref()),
                 lit(&h.actor_name),
-                opt_lit(h.actor_role),
-                lit(h.action),
-                lit(h.from),
-                lit(h.to),
-                opt_lit(step),
-                lit(h.note),
+                opt_lit(h.actor_role.as_deref()),
+                lit(&h.action),
+                lit(&h.from),
+                lit(&h.to),
+                opt_lit(h.step.as_deref()),
+                opt_lit(h.note.as_deref()),
                 lit(&h.prev),
                 lit(&h.hash)
             );
         }
-        exec_tx(&mut tx, sql).await;
+        exec_tx(tx, sql).await;
     }
-    tx.commit().await.expect("commit");
 }
 
-/// History of a seeded application as the service and officers would have written it.
-fn history_for(
-    r: &AppRow,
-    applicant: &BulkApplicant,
-    officers: &HashMap<(usize, &'static str), String>,
-    out: &mut Vec<HistRow>,
-) {
-    let Some(submitted) = r.submitted else { return };
-    let fo = Role::FrontOffice;
-    let mut steps: Vec<(
-        &'static str,
-        Option<Role>,
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-    )> = vec![(
-        "applicant",
-        None,
-        "ajukan",
-        "draft",
-        "submitted",
-        "Permohonan diajukan dan menunggu verifikasi kelengkapan oleh Front Office.",
-    )];
-    match r.status {
-        "in_process" => steps.push((
-            "officer",
-            Some(fo),
-            "teruskan",
-            "submitted",
-            "in_process",
-            "Berkas lengkap, diteruskan ke Back Office.",
-        )),
-        "needs_revision" => steps.push((
-            "officer",
-            Some(fo),
-            "kembalikan ke pemohon",
-            "submitted",
-            "needs_revision",
-            "Pas foto buram; unggah ulang pas foto berwarna 4x6 yang jelas.",
-        )),
-        "issued" => {
-            steps.push((
-                "officer",
-                Some(fo),
-                "teruskan",
-                "submitted",
-                "in_process",
-                "Berkas lengkap.",
-            ));
-            steps.push((
-                "officer",
-                Some(Role::Kadis),
-                "terbitkan",
-                "in_process",
-                "issued",
-                "Izin diterbitkan.",
-            ));
+async fn set_counter(db: &sqlx::AnyPool, office: usize, name: &str, period: &str, value: i64) {
+    sqlx::query(
+        "INSERT INTO counters (office_id, name, period, value) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (office_id, name, period) DO UPDATE SET value = excluded.value",
+    )
+    .bind(OFFICES[office].0)
+    .bind(name)
+    .bind(period)
+    .bind(value)
+    .execute(db)
+    .await
+    .expect("counter");
+}
+
+/// Complete files for the write scenarios, owned by their own accounts (3 per profession each,
+/// so the cap of active permits holds), spread over the offices that offer each type.
+fn pool_rows(
+    first_person: usize,
+    accounts: usize,
+    wanted: usize,
+    by_profession: &BTreeMap<String, Vec<usize>>,
+    templates: &[Template],
+    status: &'static str,
+    age_minutes: std::ops::Range<i64>,
+    rng: &mut StdRng,
+    now: DateTime<Utc>,
+) -> Vec<AppRow> {
+    let mut out = Vec::with_capacity(wanted);
+    'accounts: for k in 0..accounts {
+        for (pi, (_, types)) in by_profession.iter().enumerate() {
+            for c in 0..PER_PROFESSION {
+                if out.len() >= wanted {
+                    break 'accounts;
+                }
+                let template = types[(k + c) % types.len()];
+                let tpl = &templates[template];
+                let office = tpl.offices[(k + pi + c) % tpl.offices.len()];
+                let created = now - ChronoDuration::minutes(rng.random_range(age_minutes.clone()));
+                let submitted = (created + ChronoDuration::minutes(rng.random_range(10..60)))
+                    .min(now - ChronoDuration::minutes(30));
+                out.push(AppRow::new(
+                    office,
+                    first_person + k,
+                    template,
+                    status,
+                    created,
+                    Some(submitted),
+                    FACILITIES[rng.random_range(0..FACILITIES.len())],
+                ));
+            }
         }
-        "rejected" => steps.push((
-            "officer",
-            Some(Role::BackOffice),
-            "tolak",
-            "submitted",
-            "rejected",
-            "Ditolak: dokumen rekomendasi tidak sesuai dengan tempat praktik yang dimohonkan.",
-        )),
-        _ => {}
     }
-    let mut prev = "0".repeat(64);
-    for (i, (kind, role, action, from, to, note)) in steps.into_iter().enumerate() {
-        let seq = i as i64 + 1;
-        let at = ts((submitted + ChronoDuration::hours(12 * i as i64)).min(Utc::now()));
-        let (actor_id, actor_name, actor_role) = match role {
-            None => (Some(applicant.id.clone()), applicant.name.clone(), Some("Pemohon")),
-            Some(role) => (
-                officers.get(&(r.office, role.code())).cloned(),
-                format!("{} ({})", role.label_id(), OFFICES[r.office].0),
-                Some(role.label_id()),
-            ),
-        };
-        let h = NewHistory {
-            office_id: OFFICES[r.office].0,
-            application_id: &r.id,
-            actor_kind: kind,
-            actor_id: actor_id.as_deref(),
-            actor_name: &actor_name,
-            actor_role,
-            action,
-            from_status: Some(from),
-            to_status: to,
-            step: if kind == "officer" { actor_role } else { None },
-            public_note: Some(note),
-            internal_note: None,
-        };
-        let hash = applications::history_hash(&prev, seq, &at, &h);
-        out.push(HistRow {
-            office: r.office,
-            app: r.id.clone(),
-            seq,
-            at,
-            actor_kind: kind,
-            actor_id,
-            actor_name,
-            actor_role,
-            action,
-            from,
-            to,
-            note,
-            prev: std::mem::replace(&mut prev, hash.clone()),
-            hash,
-        });
-    }
+    out
 }
 
 async fn bulk_seed(
@@ -864,6 +923,28 @@ async fn bulk_seed(
     let per_worker = s.submit_drafts.div_ceil(s.concurrency).max(1);
     let submitters_per_worker = per_worker.div_ceil(per_submitter);
     let n_submitters = submitters_per_worker * s.concurrency;
+    let n_forwarders = s.forward_files.div_ceil(per_submitter);
+    let n_signees = s.sign_permits.div_ceil(per_submitter);
+
+    // --- the offices' workflows and calendars, through the service
+    let t = Instant::now();
+    let offices_full: Vec<Office> = {
+        let mut v = Vec::new();
+        for o in OFFICES {
+            v.push(offices::get(state, o.0).await.expect("office"));
+        }
+        v
+    };
+    let flows = desk::flows(state, templates).await;
+    let clocks = desk::clocks(state, &offices_full).await;
+    let officers = desk::officers(db).await;
+    timings.push((
+        format!(
+            "{} workflows (office × permit type, `desks::current_workflow`: the office's preset published on first use) and calendars",
+            flows.len()
+        ),
+        t.elapsed(),
+    ));
 
     // --- applicants
     let t = Instant::now();
@@ -872,27 +953,46 @@ async fn bulk_seed(
             .fetch_one(db)
             .await
             .expect("template hash");
-    let mut people = Vec::with_capacity(s.applicants + n_submitters);
-    for n in 0..s.applicants + n_submitters {
+    let first_submitter = s.applicants;
+    let first_forwarder = first_submitter + n_submitters;
+    let first_signee = first_forwarder + n_forwarders;
+    let total_people = first_signee + n_signees;
+    let mut people = Vec::with_capacity(total_people);
+    for n in 0..total_people {
         let name = format!(
             "{} {} {}",
             FIRST[n % FIRST.len()],
             FIRST[(n / FIRST.len()) % FIRST.len()],
             LAST[(n / 7) % LAST.len()]
         );
-        let email = if n < s.applicants {
+        let email = if n < first_submitter {
             format!("pemohon{n}@{BULK_DOMAIN}")
+        } else if n < first_forwarder {
+            format!("pengaju{}@{BULK_DOMAIN}", n - first_submitter)
+        } else if n < first_signee {
+            format!("penerus{}@{BULK_DOMAIN}", n - first_forwarder)
         } else {
-            format!("pengaju{}@{BULK_DOMAIN}", n - s.applicants)
+            format!("penanda{}@{BULK_DOMAIN}", n - first_signee)
         };
         let address = format!("Jl. Melati No. {}, RT {:03}/RW {:03}", 1 + n % 97, 1 + n % 9, 1 + n % 5);
+        let office = n % 2;
+        let female = n % 2 == 1;
+        let day = 1 + n % 28 + if female { 40 } else { 0 };
+        let nik = format!(
+            "{}{day:02}{:02}{:02}{:04}",
+            if office == 0 { "617101" } else { "510103" },
+            1 + (n / 28) % 12,
+            60 + n % 40,
+            (n + 1) % 10_000
+        );
         people.push(BulkApplicant {
             id: new_id(),
             email,
             name,
             phone: format!("+62812{:08}", 10_000_000 + n),
             address,
-            office: n % 2,
+            office,
+            nik,
         });
     }
     insert_applicants(db, &people, &hash).await;
@@ -918,7 +1018,7 @@ async fn bulk_seed(
     ];
     let total_weight: u32 = statuses.iter().map(|s| s.1).sum();
     let per_person = bulk_apps.div_ceil(s.applicants).max(1);
-    'people: for (p, _) in people.iter().enumerate().take(s.applicants) {
+    'people: for p in 0..s.applicants {
         let mut active: HashMap<&str, usize> = HashMap::new();
         let mut created = now - ChronoDuration::days(720) + ChronoDuration::minutes(rng.random_range(0..60 * 24 * 30));
         for j in 0..per_person {
@@ -950,74 +1050,118 @@ async fn bulk_seed(
             let submitted = (status != "draft").then(|| {
                 (created_at + ChronoDuration::minutes(rng.random_range(10..600))).min(now - ChronoDuration::hours(1))
             });
-            rows.push(AppRow {
-                id: new_id(),
+            rows.push(AppRow::new(
                 office,
-                applicant: p,
+                p,
                 template,
                 status,
-                created: created_at,
+                created_at,
                 submitted,
-                number: None,
-                facility: FACILITIES[rng.random_range(0..FACILITIES.len())],
-            });
+                FACILITIES[rng.random_range(0..FACILITIES.len())],
+            ));
         }
     }
+    // The pools of the write scenarios: files at the front office submitted in the last two days
+    // (forward), files that went through every desk in the last weeks (sign).
+    let mut forward = pool_rows(
+        first_forwarder,
+        n_forwarders,
+        s.forward_files,
+        &by_profession,
+        templates,
+        "submitted",
+        60..60 * 48,
+        &mut rng,
+        now,
+    );
+    let mut ready = pool_rows(
+        first_signee,
+        n_signees,
+        s.sign_permits,
+        &by_profession,
+        templates,
+        "ready_to_sign",
+        60 * 24 * 5..60 * 24 * 30,
+        &mut rng,
+        now,
+    );
     // Registration numbers in submission order, continuing the demo's counters, per office and year.
     let mut counters: HashMap<(usize, i32), i64> = HashMap::new();
-    for r in sqlx::query("SELECT office_id, period, value FROM counters WHERE name = 'registration'")
+    let mut sk_counters: HashMap<(usize, String, i32), i64> = HashMap::new();
+    for r in sqlx::query("SELECT office_id, name, period, value FROM counters")
         .fetch_all(db)
         .await
         .expect("counters")
     {
         let office: String = r.try_get("office_id").expect("office");
+        let name: String = r.try_get("name").expect("name");
         let period: String = r.try_get("period").expect("period");
         let value: i64 = r.try_get("value").expect("value");
-        if let (Some(o), Ok(y)) = (OFFICES.iter().position(|x| x.0 == office), period.parse()) {
+        let (Some(o), Ok(y)) = (OFFICES.iter().position(|x| x.0 == office), period.parse()) else {
+            continue;
+        };
+        if name == "registration" {
             counters.insert((o, y), value);
+        } else if let Some(code) = name.strip_prefix("sk:") {
+            sk_counters.insert((o, code.to_string(), y), value);
         }
     }
-    let offices_full: Vec<Office> = {
-        let mut v = Vec::new();
-        for o in OFFICES {
-            v.push(offices::get(state, o.0).await.expect("office"));
+    {
+        let mut order: Vec<&mut AppRow> = rows
+            .iter_mut()
+            .chain(forward.iter_mut())
+            .chain(ready.iter_mut())
+            .filter(|r| r.submitted.is_some())
+            .collect();
+        order.sort_by_key(|r| r.submitted);
+        for r in order {
+            let office = &offices_full[r.office];
+            let year = r
+                .submitted
+                .expect("submitted")
+                .with_timezone(&office.tz().offset())
+                .year();
+            let c = counters.entry((r.office, year)).or_insert(0);
+            *c += 1;
+            r.number = Some(
+                RegistrationNumber::new(OFFICES[r.office].1, year, *c)
+                    .as_str()
+                    .to_string(),
+            );
         }
-        v
+    }
+    // Where each file is in its workflow, then the permit numbers of the files past the desks.
+    let fo = |o: usize| {
+        officers
+            .get(&(o, Role::FrontOffice.code().to_string()))
+            .map(|x| x.id.clone())
+            .unwrap_or_default()
     };
-    let mut order: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].submitted.is_some()).collect();
-    order.sort_by_key(|&i| rows[i].submitted);
-    for i in order {
-        let r = &mut rows[i];
-        let office = &offices_full[r.office];
-        let year = r
-            .submitted
-            .expect("submitted")
-            .with_timezone(&office.tz().offset())
-            .year();
-        let c = counters.entry((r.office, year)).or_insert(0);
-        *c += 1;
-        r.number = Some(
-            RegistrationNumber::new(OFFICES[r.office].1, year, *c)
-                .as_str()
-                .to_string(),
-        );
+    for r in rows.iter_mut().chain(forward.iter_mut()).chain(ready.iter_mut()) {
+        let flow = &flows[&(r.office, templates[r.template].code.clone())];
+        desk::place(r, flow, &clocks[r.office], &fo(r.office), &mut rng, now);
     }
+    for r in forward.iter_mut() {
+        r.lock = desk::FORWARD_LOCK;
+    }
+    desk::number_permits(
+        rows.iter_mut().chain(ready.iter_mut()),
+        &flows,
+        templates,
+        &clocks,
+        &mut sk_counters,
+        now,
+    );
     insert_applications(db, &rows, templates, &people, version).await;
     for ((office, year), value) in &counters {
-        sqlx::query(
-            "INSERT INTO counters (office_id, name, period, value) VALUES ($1, 'registration', $2, $3) \
-             ON CONFLICT (office_id, name, period) DO UPDATE SET value = excluded.value",
-        )
-        .bind(OFFICES[*office].0)
-        .bind(year.to_string())
-        .bind(*value)
-        .execute(db)
-        .await
-        .expect("counter");
+        set_counter(db, *office, "registration", &year.to_string(), *value).await;
+    }
+    for ((office, code, year), value) in &sk_counters {
+        set_counter(db, *office, &format!("sk:{code}"), &year.to_string(), *value).await;
     }
     timings.push((
         format!(
-            "{} applications (multi-row INSERT, 500 rows per statement, one transaction)",
+            "{} applications (multi-row INSERT, 500 rows per statement, one transaction; workflow position and SLA dates as the desks set them)",
             thousands(rows.len() as u64)
         ),
         t.elapsed(),
@@ -1041,26 +1185,24 @@ async fn bulk_seed(
     let mut drafts: Vec<AppRow> = Vec::new();
     let mut submitters: Vec<(String, Vec<String>)> = Vec::new();
     for k in 0..n_submitters {
-        let person = s.applicants + k;
+        let person = first_submitter + k;
         let mut mine = Vec::new();
         for (pi, (_, types)) in by_profession.iter().enumerate() {
             for c in 0..PER_PROFESSION {
                 let template = types[(k + c) % types.len()];
                 let tpl = &templates[template];
                 let office = tpl.offices[(k + pi + c) % tpl.offices.len()];
-                let id = new_id();
-                mine.push(id.clone());
-                drafts.push(AppRow {
-                    id,
+                let row = AppRow::new(
                     office,
-                    applicant: person,
+                    person,
                     template,
-                    status: "draft",
-                    created: now - ChronoDuration::minutes(rng.random_range(5..600)),
-                    submitted: None,
-                    number: None,
-                    facility: FACILITIES[rng.random_range(0..FACILITIES.len())],
-                });
+                    "draft",
+                    now - ChronoDuration::minutes(rng.random_range(5..600)),
+                    None,
+                    FACILITIES[rng.random_range(0..FACILITIES.len())],
+                );
+                mine.push(row.id.clone());
+                drafts.push(row);
             }
         }
         // Interleave professions so consecutive submits of one account do not queue on one row.
@@ -1072,6 +1214,17 @@ async fn bulk_seed(
         format!(
             "{} complete drafts for the submit scenario ({n_submitters} submitter accounts)",
             thousands(drafts.len() as u64)
+        ),
+        t.elapsed(),
+    ));
+    let t = Instant::now();
+    insert_applications(db, &forward, templates, &people, version).await;
+    insert_applications(db, &ready, templates, &people, version).await;
+    timings.push((
+        format!(
+            "{} files at the front office for the forward scenario, {} files ready to sign with their permit numbers for the sign scenario",
+            thousands(forward.len() as u64),
+            thousands(ready.len() as u64)
         ),
         t.elapsed(),
     ));
@@ -1118,37 +1271,100 @@ async fn bulk_seed(
         .await;
         tx.commit().await.expect("commit");
     } else {
-        insert_documents(db, rows.iter().chain(drafts.iter()), &template_docs).await;
+        insert_documents(
+            db,
+            rows.iter()
+                .chain(drafts.iter())
+                .chain(forward.iter())
+                .chain(ready.iter()),
+            &template_docs,
+        )
+        .await;
     }
     let docs = count(db, "SELECT COUNT(*) FROM application_documents").await;
     timings.push((format!("{} application_documents rows (the template's rows: multi-row INSERT on SQLite, INSERT … SELECT on PostgreSQL)", thousands(docs as u64)), t.elapsed()));
 
     // --- history: the hash chain of every submitted application
     let t = Instant::now();
-    let mut officers: HashMap<(usize, &'static str), String> = HashMap::new();
-    for (i, o) in OFFICES.iter().enumerate() {
-        for role in Role::ALL {
-            let id: Option<String> =
-                sqlx::query_scalar("SELECT officer_id FROM officer_roles WHERE office_id = $1 AND role = $2")
-                    .bind(o.0)
-                    .bind(role.code())
-                    .fetch_optional(db)
-                    .await
-                    .expect("officer");
-            if let Some(id) = id {
-                officers.insert((i, role.code()), id);
-            }
+    let mut tx = bulk_tx(db).await;
+    let mut hist = Vec::with_capacity(10_000);
+    let mut hist_n = 0;
+    for r in rows.iter().chain(forward.iter()).chain(ready.iter()) {
+        let flow = &flows[&(r.office, templates[r.template].code.clone())];
+        desk::history(r, &people[r.applicant], flow, &officers, now, &mut hist);
+        if hist.len() >= 5_000 {
+            hist_n += hist.len();
+            insert_history(&mut tx, &hist).await;
+            hist.clear();
         }
     }
-    let mut hist = Vec::new();
-    for r in &rows {
-        history_for(r, &people[r.applicant], &officers, &mut hist);
-    }
-    insert_history(db, &hist).await;
+    hist_n += hist.len();
+    insert_history(&mut tx, &hist).await;
+    drop(hist);
+    tx.commit().await.expect("commit");
     timings.push((
         format!(
-            "{} history rows (hash chain via applications::history_hash)",
-            thousands(hist.len() as u64)
+            "{} history rows (the entries the service writes at each move, hash chain via applications::history_hash)",
+            thousands(hist_n as u64)
+        ),
+        t.elapsed(),
+    ));
+
+    // --- permits of issued files (verification tokens) and of the files awaiting signature;
+    // the desks' products on the pool files
+    let t = Instant::now();
+    let mut sources = Vec::new();
+    for o in &offices_full {
+        let docs = izinkes_app::permits::office_docs(state, o)
+            .await
+            .expect("office documents");
+        let sha: Option<String> = sqlx::query_scalar(
+            "SELECT pdf_sha256 FROM permits WHERE office_id = $1 AND pdf_sha256 IS NOT NULL ORDER BY signed_at LIMIT 1",
+        )
+        .bind(&o.id)
+        .fetch_optional(db)
+        .await
+        .expect("signed demo permit");
+        sources.push(desk::PermitSource {
+            signer_name: docs.signer_name,
+            signer_position: docs.signer_position,
+            pdf_sha256: sha,
+        });
+    }
+    let with_permit: Vec<&AppRow> = rows
+        .iter()
+        .chain(ready.iter())
+        .filter(|r| r.permit_number.is_some())
+        .collect();
+    let mut tx = bulk_tx(db).await;
+    let permits_n = desk::insert_permits(
+        &mut tx,
+        &with_permit,
+        templates,
+        &people,
+        &flows,
+        &clocks,
+        &sources,
+        &mut rng,
+        now,
+    )
+    .await;
+    desk::insert_products(
+        &mut tx,
+        &forward,
+        &ready,
+        templates,
+        &template_docs,
+        &flows,
+        &officers,
+        now,
+    )
+    .await;
+    tx.commit().await.expect("commit");
+    timings.push((
+        format!(
+            "{} permits (issued: active, 1 in 50 revoked, the office's real signed SK as their document; the rest awaiting signature) and the desks' products on the pool files",
+            thousands(permits_n as u64)
         ),
         t.elapsed(),
     ));
@@ -1161,7 +1377,39 @@ async fn bulk_seed(
             "VACUUM ANALYZE (PostgreSQL only: the steady state autovacuum reaches)".into(),
             t.elapsed(),
         ));
+    } else {
+        // The bulk load went through the write-ahead log. Left alone, the next small write would
+        // start checkpointing hundreds of MB in the middle of a scenario, and every page read
+        // would search the huge WAL index meanwhile; a running service has a small WAL.
+        let wal = state.config.data_dir.join("izinkes.db-wal");
+        let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        let t = Instant::now();
+        exec(db, "PRAGMA wal_checkpoint(TRUNCATE)".into()).await;
+        timings.push((
+            format!(
+                "WAL checkpoint (SQLite only: {} MiB of WAL from the bulk load, as a running service would have checkpointed)",
+                size / (1024 * 1024)
+            ),
+            t.elapsed(),
+        ));
     }
+
+    // The server's clock job (escalations, expiry reminders) runs at start and then every
+    // minute, i.e. during the scenarios too: one pass over the seeded data, timed.
+    let t = Instant::now();
+    let escalated = izinkes_app::desks::tick(state).await.expect("desk clock");
+    let tick_time = t.elapsed();
+    let t = Instant::now();
+    let reminded = izinkes_app::permits::remind_expiring(state).await.expect("reminders");
+    let remind_time = t.elapsed();
+    timings.push((
+        format!(
+            "one pass of the server's minute clock: `desks::tick` {} ({escalated} escalated), `permits::remind_expiring` {} ({reminded} reminders) — it also runs during the scenarios",
+            secs(tick_time),
+            secs(remind_time)
+        ),
+        tick_time + remind_time,
+    ));
 
     // Readers: the first applicants, each with ~50 applications of their own.
     let mut readers: Vec<Reader> = people
@@ -1182,6 +1430,139 @@ async fn bulk_seed(
         }
     }
 
+    // The desks: every officer role with files waiting, per office.
+    let mut desk_officers = Vec::new();
+    let mut small_desks: Vec<String> = Vec::new();
+    for (o, office) in OFFICES.iter().enumerate() {
+        for role in [
+            Role::FrontOffice,
+            Role::BackOffice,
+            Role::TimTeknis,
+            Role::Kasi,
+            Role::Kabid,
+        ] {
+            let Some(officer) = officers.get(&(o, role.code().to_string())) else {
+                continue;
+            };
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM applications WHERE office_id = $1 AND status IN ('submitted', 'in_process') AND step_role = $2",
+            )
+            .bind(office.0)
+            .bind(role.code())
+            .fetch_one(db)
+            .await
+            .expect("desk size");
+            if waiting > 0 {
+                desk_officers.push(DeskOfficer {
+                    email: officer.email.clone(),
+                    label: format!("{} {}", role.label_id(), offices_full[o].short_name),
+                    waiting,
+                });
+            }
+        }
+    }
+    // The load runs as the officers whose desk fills the page (Tugas Saya shows 200 files at most):
+    // every request then lists and renders a full desk. Smaller desks are left out (and named).
+    let full = |d: &DeskOfficer| d.waiting >= 200;
+    if desk_officers.iter().any(full) {
+        let (kept, small): (Vec<DeskOfficer>, Vec<DeskOfficer>) = desk_officers.into_iter().partition(full);
+        desk_officers = kept;
+        small_desks = small
+            .iter()
+            .map(|d| format!("{} {}", d.label, thousands(d.waiting as u64)))
+            .collect();
+    }
+    // Where a Tugas Saya request's time goes, measured in-process before any load: the service
+    // call, and its list query alone through sqlx (the query text of `desks::tasks`, copied).
+    let desk_probe = match officers.get(&(0, Role::FrontOffice.code().to_string())) {
+        Some(fo) => {
+            let officer = Officer {
+                id: fo.id.clone(),
+                name: fo.name.clone(),
+                office_id: OFFICES[0].0.to_string(),
+                roles: vec![Role::FrontOffice.code().to_string()],
+            };
+            let calls = 30;
+            let t = Instant::now();
+            let mut shown = 0;
+            for _ in 0..calls {
+                shown = izinkes_app::desks::tasks(state, &officer, &Default::default())
+                    .await
+                    .expect("desks::tasks")
+                    .len();
+            }
+            let service = t.elapsed() / calls;
+            let t = Instant::now();
+            for _ in 0..calls {
+                sqlx::query(
+                    "SELECT a.id, a.registration_number, a.holder_name, a.permit_code, a.step_key, a.step_role, a.status, a.submitted_at, \
+                       a.step_due_on, a.step_entered_at, a.claimed_by, a.claimed_until, o.full_name AS claimer \
+                     FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by \
+                     WHERE a.office_id = $1 AND a.status IN ('submitted', 'in_process') AND a.step_role IN ($2) \
+                     ORDER BY a.step_due_on ASC, a.submitted_at ASC LIMIT 200",
+                )
+                .bind(OFFICES[0].0)
+                .bind(Role::FrontOffice.code())
+                .fetch_all(db)
+                .await
+                .expect("desk query");
+            }
+            let query = t.elapsed() / calls;
+            // The same rows with one column: what the row lookups cost without moving 13 values each.
+            let t = Instant::now();
+            for _ in 0..calls {
+                sqlx::query(
+                    "SELECT a.id FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by \
+                     WHERE a.office_id = $1 AND a.status IN ('submitted', 'in_process') AND a.step_role IN ($2) \
+                     ORDER BY a.step_due_on ASC, a.submitted_at ASC LIMIT 200",
+                )
+                .bind(OFFICES[0].0)
+                .bind(Role::FrontOffice.code())
+                .fetch_all(db)
+                .await
+                .expect("desk query, id only");
+            }
+            let ids_only = t.elapsed() / calls;
+            Some(format!(
+                "one at a time, no HTTP, {calls} calls as the Front Office of {}: `desks::tasks` {:.2} ms per call ({shown} rows), of which \
+                 its list query through sqlx {:.2} ms (200 rows × 13 columns; the same 200 rows with the id column only: {:.2} ms)",
+                offices_full[0].short_name,
+                service.as_secs_f64() * 1000.0,
+                query.as_secs_f64() * 1000.0,
+                ids_only.as_secs_f64() * 1000.0
+            ))
+        }
+        None => None,
+    };
+    let forward_ids: Vec<Vec<String>> = (0..OFFICES.len())
+        .map(|o| forward.iter().filter(|r| r.office == o).map(|r| r.id.clone()).collect())
+        .collect();
+    let mut sign_queues = Vec::new();
+    let mut kadis = Vec::new();
+    for (o, office) in OFFICES.iter().enumerate() {
+        sign_queues.push(
+            sqlx::query_scalar::<_, String>(
+                "SELECT id FROM permits WHERE office_id = $1 AND status = 'awaiting_signature' ORDER BY created_at",
+            )
+            .bind(office.0)
+            .fetch_all(db)
+            .await
+            .expect("permits awaiting signature"),
+        );
+        let k = officers.get(&(o, Role::Kadis.code().to_string())).expect("kadis");
+        kadis.push((k.id.clone(), k.name.clone()));
+    }
+    let mut verify_tokens: Vec<String> =
+        sqlx::query_scalar("SELECT token FROM permits WHERE status <> 'awaiting_signature' ORDER BY id")
+            .fetch_all(db)
+            .await
+            .expect("tokens");
+    // A random sample, the same for both backends' runs of this seed.
+    for i in (1..verify_tokens.len()).rev() {
+        verify_tokens.swap(i, rng.random_range(0..=i));
+    }
+    verify_tokens.truncate(20_000);
+
     let mut dataset = Vec::new();
     dataset.push((
         "applicants".into(),
@@ -1189,11 +1570,30 @@ async fn bulk_seed(
     ));
     let total = count(db, "SELECT COUNT(*) FROM applications").await;
     let drafts_n = drafts.len() as i64;
+    let offices_n =
+        sqlx::query("SELECT office_id, COUNT(*) AS n FROM applications GROUP BY office_id ORDER BY office_id")
+            .fetch_all(db)
+            .await
+            .expect("per office")
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r.try_get::<String, _>("office_id").unwrap_or_default(),
+                    thousands(r.try_get::<i64, _>("n").unwrap_or(0) as u64)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
     dataset.push((
         "applications".into(),
         format!(
-            "{} (+ {} prepared drafts consumed by the submit scenario)",
+            "{} — {} ordinary, {} at the front office for the forward scenario, {} ready to sign for the sign scenario \
+             (+ {} prepared drafts consumed by the submit scenario); per office: {offices_n}",
             thousands((total - drafts_n) as u64),
+            thousands((total - drafts_n) as u64 - forward.len() as u64 - ready.len() as u64),
+            thousands(forward.len() as u64),
+            thousands(ready.len() as u64),
             thousands(drafts_n as u64)
         ),
     ));
@@ -1210,7 +1610,55 @@ async fn bulk_seed(
         }
         parts.push(format!("{st} {}", thousands(n as u64)));
     }
-    dataset.push(("by status (before submit)".into(), parts.join(", ")));
+    dataset.push(("by status (before the write scenarios)".into(), parts.join(", ")));
+    dataset.push((
+        "at a desk step (submitted or in process, with position, step role and step deadline)".into(),
+        format!(
+            "{} — per desk: {}; {} of them past their step deadline (already escalated, as the clock would have done)",
+            thousands(
+                count(
+                    db,
+                    "SELECT COUNT(*) FROM applications WHERE status IN ('submitted', 'in_process') AND step_role IS NOT NULL"
+                )
+                .await as u64
+            ),
+            desk_officers
+                .iter()
+                .map(|d| format!("{} {}", d.label, thousands(d.waiting as u64)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            thousands(count(db, "SELECT COUNT(*) FROM applications WHERE escalated_step IS NOT NULL").await as u64)
+        ),
+    ));
+    if let Some(probe) = desk_probe {
+        dataset.push(("Tugas Saya's service call alone".into(), probe));
+    }
+    if !small_desks.is_empty() {
+        dataset.push((
+            "desks with fewer than 200 files, not used as Tugas Saya workers".into(),
+            small_desks.join(", "),
+        ));
+    }
+    dataset.push((
+        "permits".into(),
+        format!(
+            "{} ({}): the verification scenarios pick among {} tokens at random",
+            thousands(count(db, "SELECT COUNT(*) FROM permits").await as u64),
+            sqlx::query("SELECT status, COUNT(*) AS n FROM permits GROUP BY status ORDER BY status")
+                .fetch_all(db)
+                .await
+                .expect("permits by status")
+                .iter()
+                .map(|r| format!(
+                    "{} {}",
+                    r.try_get::<String, _>("status").unwrap_or_default(),
+                    thousands(r.try_get::<i64, _>("n").unwrap_or(0) as u64)
+                ))
+                .collect::<Vec<_>>()
+                .join(", "),
+            thousands(verify_tokens.len() as u64)
+        ),
+    ));
     dataset.push(("application_documents".into(), thousands(docs as u64)));
     dataset.push((
         "application_history".into(),
@@ -1230,6 +1678,11 @@ async fn bulk_seed(
         base: String::new(),
         readers,
         submitters,
+        desk_officers,
+        forward_ids,
+        sign_queues,
+        kadis,
+        verify_tokens,
         timings: Vec::new(),
         dataset,
         version: String::new(),
@@ -1246,9 +1699,27 @@ enum Scenario {
     Detail,
     ApiList,
     Submit,
+    DeskPage,
+    DeskApi,
+    Forward,
+    VerifyPage,
+    VerifyJson,
 }
 
 impl Scenario {
+    const ALL: [Scenario; 10] = [
+        Scenario::Catalog,
+        Scenario::MyList,
+        Scenario::Detail,
+        Scenario::ApiList,
+        Scenario::Submit,
+        Scenario::DeskPage,
+        Scenario::DeskApi,
+        Scenario::Forward,
+        Scenario::VerifyPage,
+        Scenario::VerifyJson,
+    ];
+
     fn name(self) -> &'static str {
         match self {
             Scenario::Catalog => "Catalog page `GET /`",
@@ -1256,13 +1727,27 @@ impl Scenario {
             Scenario::Detail => "Detail page `GET /permohonan/{id}`",
             Scenario::ApiList => "JSON list `GET /api/v1/applications`",
             Scenario::Submit => "Submit `POST /api/v1/applications/{id}/submit`",
+            Scenario::DeskPage => "Tugas Saya `GET /petugas`",
+            Scenario::DeskApi => "Desk JSON `GET /api/v1/desk/tasks`",
+            Scenario::Forward => "Forward `POST /api/v1/desk/applications/{id}/actions`",
+            Scenario::VerifyPage => "Verification page `GET /v/{token}`",
+            Scenario::VerifyJson => "Verification JSON `GET /v/{token}.json`",
         }
     }
     /// (req/s, p99 ms) targets of the issue.
     fn target(self) -> (f64, Option<f64>) {
         match self {
-            Scenario::Submit => (300.0, None),
+            Scenario::Submit | Scenario::Forward => (300.0, None),
+            Scenario::VerifyPage | Scenario::VerifyJson => (5000.0, Some(10.0)),
             _ => (2000.0, Some(25.0)),
+        }
+    }
+    /// Consumes prepared rows (a request per file): the knob that sizes the pool.
+    fn pool_knob(self) -> Option<&'static str> {
+        match self {
+            Scenario::Submit => Some("BENCH_SUBMIT_DRAFTS"),
+            Scenario::Forward => Some("BENCH_FORWARD_FILES"),
+            _ => None,
         }
     }
 }
@@ -1275,6 +1760,8 @@ struct Session {
 
 struct WorkerOut {
     lat_us: Vec<u32>,
+    /// When each measured request was due/sent, in ms after the window opened (for the timeline).
+    at_ms: Vec<u32>,
     errors: u64,
     samples: Vec<String>,
     bytes: u64,
@@ -1297,6 +1784,8 @@ struct Stats {
     samples: Vec<String>,
     note: String,
     cpu: CpuSplit,
+    /// Resident memory of the process when the scenario ended.
+    rss_kb: u64,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -1326,12 +1815,23 @@ fn client(gzip: bool, cookies: bool) -> reqwest::Client {
         .expect("client")
 }
 
-/// Logs in through the pages (cookie session) and through the API (bearer token).
-async fn login(base: &str, email: &str, gzip: bool, web: bool) -> Session {
+/// Logs in through the pages (cookie session) and through the API (bearer token): applicants at
+/// `/masuk`, officers at `/petugas/masuk` (and `"kind": "officer"` for the API).
+async fn login(base: &str, email: &str, gzip: bool, web: bool, officer: bool) -> Session {
     let browser = client(gzip, true);
+    let password = if officer {
+        izinkes_app::demo::OFFICER_PASSWORD
+    } else {
+        PASSWORD
+    };
     if web {
-        let page = browser.get(format!("{base}/masuk")).send().await.expect("GET /masuk");
-        assert_eq!(page.status(), 200);
+        let form = if officer { "/petugas/masuk" } else { "/masuk" };
+        let page = browser
+            .get(format!("{base}{form}"))
+            .send()
+            .await
+            .expect("GET login page");
+        assert_eq!(page.status(), 200, "GET {form}");
         let csrf = page
             .headers()
             .get_all(reqwest::header::SET_COOKIE)
@@ -1343,29 +1843,43 @@ async fn login(base: &str, email: &str, gzip: bool, web: bool) -> Session {
             })
             .expect("izk_csrf cookie");
         let _ = page.bytes().await;
+        let next = if officer { "/petugas" } else { "/permohonan" };
         let r = browser
-            .post(format!("{base}/masuk"))
+            .post(format!("{base}{form}"))
             .form(&[
                 ("email", email),
-                ("password", PASSWORD),
-                ("lanjut", "/permohonan"),
+                ("password", password),
+                ("lanjut", next),
                 ("_csrf", &csrf),
             ])
             .send()
             .await
-            .expect("POST /masuk");
+            .expect("POST login");
         assert_eq!(r.status(), 303, "web login of {email}");
+        let to = r
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        assert!(to.ends_with(next), "web login of {email} went to {to:?}, not {next}");
         let _ = r.bytes().await;
     }
+    let body = if officer {
+        serde_json::json!({"email": email, "password": password, "kind": "officer"})
+    } else {
+        serde_json::json!({"email": email, "password": password})
+    };
     let r = browser
         .post(format!("{base}/api/v1/auth/login"))
         .header("accept-encoding", "identity")
-        .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+        .json(&body)
         .send()
         .await
         .expect("API login");
-    assert_eq!(r.status(), 200, "API login of {email}");
-    let v: serde_json::Value = r.json().await.expect("json");
+    let status = r.status();
+    let v: serde_json::Value = r.json().await.unwrap_or_default();
+    assert_eq!(status, 200, "API login of {email}: {v}");
     let token = v["token"].as_str().expect("token").to_string();
     Session { browser, token }
 }
@@ -1384,6 +1898,7 @@ async fn worker(
 ) -> WorkerOut {
     let mut out = WorkerOut {
         lat_us: Vec::with_capacity(32_768),
+        at_ms: Vec::with_capacity(32_768),
         errors: 0,
         samples: Vec::new(),
         bytes: 0,
@@ -1438,6 +1953,23 @@ async fn worker(
                 next += 1;
                 client.post(format!("{base}{p}")).bearer_auth(&tokens[*tok])
             }
+            Scenario::DeskPage => client.get(format!("{base}/petugas")),
+            Scenario::DeskApi => client.get(format!("{base}/api/v1/desk/tasks")).bearer_auth(&tokens[0]),
+            Scenario::Forward => {
+                let Some((tok, p)) = paths.get(next) else {
+                    out.exhausted_at = Some(t0.duration_since(measure_from));
+                    break;
+                };
+                next += 1;
+                client
+                    .post(format!("{base}{p}"))
+                    .bearer_auth(&tokens[*tok])
+                    .json(&forward_body())
+            }
+            Scenario::VerifyPage | Scenario::VerifyJson => {
+                let (_, p) = &paths[rng.random_range(0..paths.len())];
+                client.get(format!("{base}{p}"))
+            }
         };
         let result = match req.send().await {
             Ok(r) => {
@@ -1455,6 +1987,7 @@ async fn worker(
         }
         out.last_done = Some(Instant::now());
         out.lat_us.push(elapsed.as_micros().min(u32::MAX as u128) as u32);
+        out.at_ms.push(t0.duration_since(measure_from).as_millis() as u32);
         match result {
             Ok((status, body)) => {
                 out.bytes += body.len() as u64;
@@ -1598,11 +2131,25 @@ fn cpu_split(a: &CpuSnap, b: &CpuSnap, tck: f64) -> CpuSplit {
     }
 }
 
+/// A write scenario's worker: its client, its accounts' tokens, and (token index, path) per request.
+type WritePlan = (reqwest::Client, Vec<String>, Vec<(usize, String)>);
+
 struct Plans<'a> {
     readers: &'a [Session],
     anonymous: &'a [reqwest::Client],
-    submit: &'a [(reqwest::Client, Vec<String>, Vec<(usize, String)>)],
+    submit: &'a [WritePlan],
     reader_paths: &'a [Vec<(usize, String)>],
+    /// One officer session per worker (the desk officers in turn).
+    desk: &'a [Session],
+    forward: &'a [WritePlan],
+    /// Per worker: `/v/{token}` paths (the JSON scenario appends `.json`).
+    verify_paths: &'a [Vec<(usize, String)>],
+    verify_json_paths: &'a [Vec<(usize, String)>],
+}
+
+/// The forward action as a desk client sends it: the version it saw, a fresh idempotency key.
+fn forward_body() -> serde_json::Value {
+    serde_json::json!({"action": "forward", "lock_version": desk::FORWARD_LOCK, "request_key": new_id()})
 }
 
 /// Runs one scenario: closed loop (`rate` None: every client sends its next request as soon as
@@ -1638,6 +2185,19 @@ async fn run_scenario(
                 Vec::new(),
             ),
             Scenario::Submit => plans.submit[w].clone(),
+            Scenario::DeskPage => (plans.desk[w].browser.clone(), Vec::new(), Vec::new()),
+            Scenario::DeskApi => (
+                plans.desk[w].browser.clone(),
+                vec![plans.desk[w].token.clone()],
+                Vec::new(),
+            ),
+            Scenario::Forward => plans.forward[w].clone(),
+            Scenario::VerifyPage => (plans.anonymous[w].clone(), Vec::new(), plans.verify_paths[w].clone()),
+            Scenario::VerifyJson => (
+                plans.anonymous[w].clone(),
+                Vec::new(),
+                plans.verify_json_paths[w].clone(),
+            ),
         };
         let pace = rate.map(|r| {
             let interval = Duration::from_secs_f64(s.concurrency as f64 / r);
@@ -1661,8 +2221,10 @@ async fn run_scenario(
     tokio::time::sleep_until(end.into()).await;
     let after = cpu_snapshot(pg_db);
     let mut lat = Vec::new();
+    let mut timeline: Vec<(u32, u32)> = Vec::new();
     let mut stats = Stats {
         cpu: cpu_split(&before, &after, tck),
+        rss_kb: vm_rss_kb(),
         ..Stats::default()
     };
     let mut bytes = 0;
@@ -1675,6 +2237,7 @@ async fn run_scenario(
         if let Some(t) = o.last_done {
             last_done = last_done.max(t);
         }
+        timeline.extend(o.at_ms.iter().copied().zip(o.lat_us.iter().copied()));
         lat.extend(o.lat_us);
         stats.errors += o.errors;
         bytes += o.bytes;
@@ -1685,6 +2248,23 @@ async fn run_scenario(
         }
         if let Some(t) = o.exhausted_at {
             exhausted.push(t);
+        }
+    }
+    if std::env::var("BENCH_TIMELINE").is_ok_and(|v| v == "1") {
+        // Per second of the window: requests, p50, p99, max — to see stalls (debugging aid).
+        let mut per_second: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (at, l) in &timeline {
+            per_second.entry(at / 1000).or_default().push(*l);
+        }
+        for (sec, mut v) in per_second {
+            v.sort_unstable();
+            eprintln!(
+                "bench:     t={sec:>3}s {:>6} req  p50 {:>7.2}  p99 {:>7.2}  max {:>7.2} ms",
+                v.len(),
+                percentile(&v, 0.5),
+                percentile(&v, 0.99),
+                v.last().copied().unwrap_or(0) as f64 / 1000.0
+            );
         }
     }
     lat.sort_unstable();
@@ -1711,10 +2291,11 @@ async fn run_scenario(
     if !exhausted.is_empty() {
         let first = exhausted.iter().min().copied().unwrap_or_default();
         stats.note = format!(
-            "{} of {} workers ran out of prepared drafts (first after {:.1} s of the measured window): req/s is a lower bound; raise BENCH_SUBMIT_DRAFTS",
+            "{} of {} workers ran out of prepared files (first after {:.1} s of the measured window): req/s is a lower bound; raise {}",
             exhausted.len(),
             s.concurrency,
-            first.as_secs_f64()
+            first.as_secs_f64(),
+            scenario.pool_knob().unwrap_or("the pool")
         );
     }
     stats
@@ -1722,7 +2303,7 @@ async fn run_scenario(
 
 fn log_stats(label: &str, st: &Stats) {
     eprintln!(
-        "bench:   {label:<58} {:>7} req {:>4} err {:>6.0} req/s  p50 {:>6.2}  p90 {:>6.2}  p99 {:>7.2}  max {:>7.2} ms | cpu srv {:.0}% load {:.0}% pg {:.0}% machine {:.0}%",
+        "bench:   {label:<58} {:>7} req {:>4} err {:>6.0} req/s  p50 {:>6.2}  p90 {:>6.2}  p99 {:>7.2}  max {:>7.2} ms | cpu srv {:.0}% load {:.0}% pg {:.0}% machine {:.0}% | rss {} MiB",
         st.requests,
         st.errors,
         st.rps,
@@ -1733,7 +2314,8 @@ fn log_stats(label: &str, st: &Stats) {
         st.cpu.server,
         st.cpu.load,
         st.cpu.postgres,
-        st.cpu.machine_busy
+        st.cpu.machine_busy,
+        st.rss_kb / 1024
     );
     for smp in &st.samples {
         eprintln!("bench:     error sample: {smp}");
@@ -1752,6 +2334,11 @@ struct BackendReport {
     login: Duration,
     logins: usize,
     results: Vec<(Scenario, Stats, Option<Stats>)>,
+    /// Render + sign through `permits::sign_one` (1 worker, 2 workers) and the check of its output.
+    sign: Vec<sign::RunStats>,
+    sign_check: Result<String, String>,
+    /// Tugas Saya as each desk officer sees it: (label, files waiting, rows the page shows).
+    desks: Vec<(String, i64, usize)>,
     peak_seed_kb: u64,
     rss_after_seed_kb: u64,
     peak_load_kb: u64,
@@ -1805,113 +2392,256 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
     let tck = clk_tck();
 
     let report = client_rt.block_on(async {
-        // Log in: readers through the login page (cookie) and the API (token); submitters through the API.
+        let has = |sc: Scenario| s.scenarios.contains(&sc);
+        let need_readers = has(Scenario::MyList) || has(Scenario::Detail) || has(Scenario::ApiList);
+        // Log in: readers through the login page (cookie) and the API (token); submitters through
+        // the API; desk officers both ways (in turn over the desks, one session per worker);
+        // front office officers through the API for the forward scenario.
         let t = Instant::now();
         let sem = Arc::new(tokio::sync::Semaphore::new(cores * 2));
-        let mut jobs = Vec::new();
-        for r in &seeded.readers {
-            let (base, email, sem, gzip) = (seeded.base.clone(), r.email.clone(), sem.clone(), s.gzip);
-            jobs.push(tokio::spawn(async move {
+        let spawn_login = |email: String, web: bool, officer: bool| {
+            let (base, sem, gzip) = (seeded.base.clone(), sem.clone(), s.gzip);
+            tokio::spawn(async move {
                 let _p = sem.acquire().await.expect("sem");
-                login(&base, &email, gzip, true).await
-            }));
+                login(&base, &email, gzip, web, officer).await
+            })
+        };
+        let mut jobs = Vec::new();
+        if need_readers {
+            for r in &seeded.readers {
+                jobs.push(spawn_login(r.email.clone(), true, false));
+            }
         }
         let mut readers = Vec::new();
         for j in jobs {
             readers.push(j.await.expect("login"));
         }
         let mut jobs = Vec::new();
-        for (email, _) in &seeded.submitters {
-            let (base, email, sem, gzip) = (seeded.base.clone(), email.clone(), sem.clone(), s.gzip);
-            jobs.push(tokio::spawn(async move {
-                let _p = sem.acquire().await.expect("sem");
-                login(&base, &email, gzip, false).await.token
-            }));
+        if has(Scenario::Submit) {
+            for (email, _) in &seeded.submitters {
+                jobs.push(spawn_login(email.clone(), false, false));
+            }
         }
         let mut submit_tokens = Vec::new();
         for j in jobs {
-            submit_tokens.push(j.await.expect("login"));
+            submit_tokens.push(j.await.expect("login").token);
+        }
+        let mut jobs = Vec::new();
+        if (has(Scenario::DeskPage) || has(Scenario::DeskApi)) && !seeded.desk_officers.is_empty() {
+            for w in 0..s.concurrency {
+                let o = &seeded.desk_officers[w % seeded.desk_officers.len()];
+                jobs.push(spawn_login(o.email.clone(), true, true));
+            }
+        }
+        let mut desk_sessions = Vec::new();
+        for j in jobs {
+            desk_sessions.push(j.await.expect("login"));
+        }
+        // Forward: each worker is a front office officer of one office, with its own slice of
+        // that office's files; the last file of each office is kept for the pre-flight check.
+        let fo_email = |o: usize| format!("frontoffice.{}@demo.izinkes.id", OFFICES[o].0);
+        let mut jobs = Vec::new();
+        if has(Scenario::Forward) {
+            for w in 0..s.concurrency {
+                jobs.push(spawn_login(fo_email(w % OFFICES.len()), false, true));
+            }
+        }
+        let mut forward_tokens = Vec::new();
+        for j in jobs {
+            forward_tokens.push(j.await.expect("login").token);
         }
         let login_time = t.elapsed();
-        let logins = readers.len() * 2 + submit_tokens.len();
+        let logins = readers.len() * 2 + submit_tokens.len() + desk_sessions.len() * 2 + forward_tokens.len();
         eprintln!("bench:   {:>7}  {logins} logins over HTTP (argon2)", secs(login_time));
 
         // Each submit worker owns whole accounts, so two workers never submit for one person.
-        let per_worker = seeded.submitters.len() / s.concurrency;
         let mut submit_plans = Vec::new();
-        for w in 0..s.concurrency {
-            let mut tokens = Vec::new();
-            let mut lists = Vec::new();
-            for k in 0..per_worker {
-                let idx = w * per_worker + k;
-                tokens.push(submit_tokens[idx].clone());
-                lists.push(seeded.submitters[idx].1.clone());
-            }
-            // Round-robin over the worker's accounts.
-            let mut paths = Vec::new();
-            let longest = lists.iter().map(Vec::len).max().unwrap_or(0);
-            for i in 0..longest {
-                for (k, l) in lists.iter().enumerate() {
-                    if let Some(id) = l.get(i) {
-                        paths.push((k, format!("/api/v1/applications/{id}/submit")));
+        if has(Scenario::Submit) {
+            let per_worker = seeded.submitters.len() / s.concurrency;
+            for w in 0..s.concurrency {
+                let mut tokens = Vec::new();
+                let mut lists = Vec::new();
+                for k in 0..per_worker {
+                    let idx = w * per_worker + k;
+                    tokens.push(submit_tokens[idx].clone());
+                    lists.push(seeded.submitters[idx].1.clone());
+                }
+                // Round-robin over the worker's accounts.
+                let mut paths = Vec::new();
+                let longest = lists.iter().map(Vec::len).max().unwrap_or(0);
+                for i in 0..longest {
+                    for (k, l) in lists.iter().enumerate() {
+                        if let Some(id) = l.get(i) {
+                            paths.push((k, format!("/api/v1/applications/{id}/submit")));
+                        }
                     }
                 }
+                submit_plans.push((client(s.gzip, false), tokens, paths));
             }
-            submit_plans.push((client(s.gzip, false), tokens, paths));
+        }
+        let mut preflight_forward: Vec<String> = Vec::new();
+        let mut forward_plans = Vec::new();
+        if has(Scenario::Forward) {
+            let mut pools: Vec<Vec<String>> = seeded.forward_ids.clone();
+            for p in pools.iter_mut() {
+                if let Some(id) = p.pop() {
+                    preflight_forward.push(id);
+                }
+            }
+            let per_office = s.concurrency.div_ceil(OFFICES.len());
+            for (w, token) in forward_tokens.iter().enumerate() {
+                let (o, k) = (w % OFFICES.len(), w / OFFICES.len());
+                let pool = &pools[o];
+                let chunk = pool.len() / per_office;
+                let paths = pool[k * chunk..(k + 1) * chunk]
+                    .iter()
+                    .map(|id| (0, format!("/api/v1/desk/applications/{id}/actions")))
+                    .collect();
+                forward_plans.push((client(s.gzip, false), vec![token.clone()], paths));
+            }
         }
         let reader_paths: Vec<Vec<(usize, String)>> = seeded
             .readers
             .iter()
             .map(|r| r.detail_ids.iter().map(|id| (0, format!("/permohonan/{id}"))).collect())
             .collect();
+        let verify_paths: Vec<Vec<(usize, String)>> = (0..s.concurrency)
+            .map(|w| {
+                seeded
+                    .verify_tokens
+                    .iter()
+                    .skip(w)
+                    .step_by(s.concurrency)
+                    .map(|t| (0, format!("/v/{t}")))
+                    .collect()
+            })
+            .collect();
+        let verify_json_paths: Vec<Vec<(usize, String)>> = verify_paths
+            .iter()
+            .map(|l| l.iter().map(|(i, p)| (*i, format!("{p}.json"))).collect())
+            .collect();
         let anonymous: Vec<reqwest::Client> = (0..s.concurrency).map(|_| client(s.gzip, true)).collect();
 
         // Pre-flight: every scenario answers as expected before it is loaded.
+        let identity = |req: reqwest::RequestBuilder| req.header("accept-encoding", "identity");
         let r = anonymous[0]
             .get(format!("{}/", seeded.base))
             .send()
             .await
             .expect("GET /");
         assert_eq!(r.status(), 200, "catalog page");
-        let r = readers[0]
-            .browser
-            .get(format!("{}/permohonan", seeded.base))
-            .header("accept-encoding", "identity")
-            .send()
-            .await
-            .expect("list");
-        assert_eq!(r.status(), 200, "Permohonan Saya");
-        let body = r.text().await.unwrap_or_default();
-        assert!(
-            body.contains("PTK-") || body.contains("JBR-"),
-            "Permohonan Saya shows registration numbers"
-        );
-        let r = readers[0]
-            .browser
-            .get(format!("{}{}", seeded.base, reader_paths[0][0].1))
-            .header("accept-encoding", "identity")
+        if need_readers {
+            let r = identity(readers[0].browser.get(format!("{}/permohonan", seeded.base)))
+                .send()
+                .await
+                .expect("list");
+            assert_eq!(r.status(), 200, "Permohonan Saya");
+            let body = r.text().await.unwrap_or_default();
+            assert!(
+                body.contains("PTK-") || body.contains("JBR-"),
+                "Permohonan Saya shows registration numbers"
+            );
+            let r = identity(
+                readers[0]
+                    .browser
+                    .get(format!("{}{}", seeded.base, reader_paths[0][0].1)),
+            )
             .send()
             .await
             .expect("detail");
-        assert_eq!(r.status(), 200, "detail page");
-        let r = readers[0]
-            .browser
-            .get(format!("{}/api/v1/applications", seeded.base))
-            .header("accept-encoding", "identity")
-            .bearer_auth(&readers[0].token)
-            .send()
-            .await
-            .expect("api");
-        assert_eq!(r.status(), 200, "JSON list");
-        let v: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default();
-        let n = v["applications"].as_array().map(Vec::len).unwrap_or(0);
-        assert!(n >= 40, "JSON list has the reader's applications ({n})");
+            assert_eq!(r.status(), 200, "detail page");
+            let r = identity(readers[0].browser.get(format!("{}/api/v1/applications", seeded.base)))
+                .bearer_auth(&readers[0].token)
+                .send()
+                .await
+                .expect("api");
+            assert_eq!(r.status(), 200, "JSON list");
+            let v: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default();
+            let n = v["applications"].as_array().map(Vec::len).unwrap_or(0);
+            let own = seeded.readers[0].own_applications.min(40);
+            assert!(n >= own, "JSON list has the reader's applications ({n} of {own})");
+        }
+        // Tugas Saya: every desk officer's page lists files (so the scenario cannot pass on an
+        // empty desk), and the JSON lists as many.
+        let mut desks = Vec::new();
+        for (i, o) in seeded.desk_officers.iter().enumerate() {
+            let Some(session) = desk_sessions.get(i) else { break };
+            let r = identity(session.browser.get(format!("{}/petugas", seeded.base)))
+                .send()
+                .await
+                .expect("Tugas Saya");
+            assert_eq!(r.status(), 200, "Tugas Saya of {}", o.label);
+            let body = r.text().await.unwrap_or_default();
+            let rows = body.matches("href=\"/petugas/berkas/").count();
+            assert!(
+                rows > 0,
+                "Tugas Saya of {} lists no file ({} waiting)",
+                o.label,
+                o.waiting
+            );
+            let r = identity(session.browser.get(format!("{}/api/v1/desk/tasks", seeded.base)))
+                .bearer_auth(&session.token)
+                .send()
+                .await
+                .expect("desk tasks");
+            assert_eq!(r.status(), 200, "desk JSON of {}", o.label);
+            let v: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default();
+            let n = v["tasks"].as_array().map(Vec::len).unwrap_or(0);
+            assert_eq!(n, rows, "desk JSON and Tugas Saya of {} list the same files", o.label);
+            eprintln!(
+                "bench:   Tugas Saya of {}: {rows} rows shown of {} waiting",
+                o.label, o.waiting
+            );
+            desks.push((o.label.clone(), o.waiting, rows));
+        }
+        // Forward: one file per office through the API as the scenario will, answered `done`.
+        for (w, id) in preflight_forward.iter().enumerate() {
+            let r = client(false, false)
+                .post(format!("{}/api/v1/desk/applications/{id}/actions", seeded.base))
+                .bearer_auth(&forward_tokens[w])
+                .json(&forward_body())
+                .send()
+                .await
+                .expect("forward");
+            let status = r.status();
+            let v: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default();
+            assert_eq!(status, 200, "forward pre-flight: {v}");
+            assert_eq!(v["outcome"], "done", "forward pre-flight: {v}");
+            assert_eq!(v["application"]["status"], "in_process", "forward pre-flight: {v}");
+        }
+        if has(Scenario::VerifyPage) || has(Scenario::VerifyJson) {
+            assert!(!verify_paths[0].is_empty(), "issued permits with tokens");
+            let r = identity(anonymous[0].get(format!("{}{}", seeded.base, verify_paths[0][0].1)))
+                .send()
+                .await
+                .expect("verify");
+            assert_eq!(r.status(), 200, "verification page");
+            let body = r.text().await.unwrap_or_default();
+            assert!(
+                body.contains("/DPMPTSP-PTK/") || body.contains("/DPMPTSP-JBR/"),
+                "the verification page shows the permit number"
+            );
+            let r = identity(anonymous[0].get(format!("{}{}", seeded.base, verify_json_paths[0][0].1)))
+                .send()
+                .await
+                .expect("verify json");
+            assert_eq!(r.status(), 200, "verification JSON");
+            let v: serde_json::Value = r.json().await.unwrap_or_default();
+            assert!(
+                matches!(v["status_code"].as_str(), Some("active" | "revoked" | "expired")),
+                "verification JSON: {v}"
+            );
+        }
 
         let plans = Plans {
             readers: &readers,
             anonymous: &anonymous,
             submit: &submit_plans,
             reader_paths: &reader_paths,
+            desk: &desk_sessions,
+            forward: &forward_plans,
+            verify_paths: &verify_paths,
+            verify_json_paths: &verify_json_paths,
         };
         let pg_db = running.pg_db.as_deref();
         let mut results = Vec::new();
@@ -1919,6 +2649,16 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
             let st = run_scenario(scenario, s, &seeded.base, &plans, None, s.warmup, s.seconds, tck, pg_db).await;
             log_stats(&format!("{} (closed loop)", scenario.name()), &st);
             let paced = match scenario.target() {
+                // Pacing at a rate the server reached not even half of only builds a queue for
+                // seconds: skipped, and reported as such.
+                (rate, Some(_)) if s.paced_seconds > 0 && st.rps < rate * 0.5 => {
+                    eprintln!(
+                        "bench:   {} (open loop at {rate:.0}/s) skipped: the closed loop reached {:.0} req/s",
+                        scenario.name(),
+                        st.rps
+                    );
+                    None
+                }
                 (rate, Some(_)) if s.paced_seconds > 0 => {
                     let st = run_scenario(
                         scenario,
@@ -1939,8 +2679,47 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
             };
             results.push((scenario, st, paced));
         }
-        (login_time, logins, results)
+        (login_time, logins, results, desks)
     });
+
+    // Render + sign through the service, on the server's runtime, with no HTTP load running.
+    let (sign_runs, sign_check) = if s.sign {
+        let kadis: Vec<Officer> = seeded
+            .kadis
+            .iter()
+            .enumerate()
+            .map(|(o, (id, name))| Officer {
+                id: id.clone(),
+                name: name.clone(),
+                office_id: OFFICES[o].0.to_string(),
+                roles: vec![Role::Kadis.code().to_string()],
+            })
+            .collect();
+        let queues: Vec<Arc<std::sync::Mutex<std::collections::VecDeque<String>>>> = seeded
+            .sign_queues
+            .iter()
+            .map(|q| Arc::new(std::sync::Mutex::new(q.iter().cloned().collect())))
+            .collect();
+        let runs: Vec<sign::RunStats> = [1, 2]
+            .into_iter()
+            .map(|workers| {
+                server_rt.block_on(sign::real_path(
+                    &running.state,
+                    &kadis,
+                    &queues,
+                    workers,
+                    s.warmup.max(1),
+                    s.sign_seconds,
+                    tck,
+                    running.pg_db.as_deref(),
+                ))
+            })
+            .collect();
+        let check = server_rt.block_on(sign::check_signed(&running.state));
+        (runs, check)
+    } else {
+        (Vec::new(), Err("not run".into()))
+    };
 
     let peak_load = vm_hwm_kb();
     let after = server_rt.block_on(async {
@@ -1952,6 +2731,30 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
                     sqlx::query_scalar::<_, i64>(
                         "SELECT COUNT(*) FROM applications a JOIN applicants p ON p.id = a.applicant_id \
                      WHERE p.email LIKE 'pengaju%' AND a.status = 'submitted'",
+                    )
+                    .fetch_one(db)
+                    .await
+                    .unwrap_or(0) as u64,
+                ),
+            ),
+            (
+                "forwarded through the desk API in this run (front office → next desk)".to_string(),
+                thousands(
+                    sqlx::query_scalar::<_, i64>(
+                        "SELECT COUNT(*) FROM applications a JOIN applicants p ON p.id = a.applicant_id \
+                     WHERE p.email LIKE 'penerus%' AND a.status = 'in_process'",
+                    )
+                    .fetch_one(db)
+                    .await
+                    .unwrap_or(0) as u64,
+                ),
+            ),
+            (
+                "signed through `permits::sign_one` in this run".to_string(),
+                thousands(
+                    sqlx::query_scalar::<_, i64>(
+                        "SELECT COUNT(*) FROM applications a JOIN applicants p ON p.id = a.applicant_id \
+                     WHERE p.email LIKE 'penanda%' AND a.status = 'issued'",
                     )
                     .fetch_one(db)
                     .await
@@ -1990,7 +2793,7 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
         });
     }
     drop(_dir);
-    let (login, logins, results) = report;
+    let (login, logins, results, desks) = report;
     BackendReport {
         kind,
         version: seeded.version,
@@ -2000,6 +2803,9 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
         login,
         logins,
         results,
+        sign: sign_runs,
+        sign_check,
+        desks,
         peak_seed_kb: peak_seed,
         rss_after_seed_kb: rss_after_seed,
         peak_load_kb: peak_load,
@@ -2095,11 +2901,53 @@ fn pass(ok: bool) -> &'static str {
     if ok { "PASS" } else { "**FAIL**" }
 }
 
+/// Where the time of a scenario that missed its target went, from its CPU split.
+fn diagnosis(st: &Stats, cores: usize, postgres: bool) -> String {
+    let c = st.cpu;
+    let capacity = cores as f64 * 100.0;
+    let used = c.server + c.load + c.postgres;
+    let other = (c.machine_busy - used).max(0.0);
+    let per_req = if st.rps > 0.0 {
+        (c.server + c.postgres) / 100.0 / st.rps * 1e6
+    } else {
+        0.0
+    };
+    if c.machine_busy >= capacity * 0.85 {
+        let ceiling = if per_req > 0.0 {
+            (capacity - c.load) / 100.0 / (per_req / 1e6)
+        } else {
+            0.0
+        };
+        format!(
+            "CPU-bound: the cores were {:.0}% busy (server {:.0}%{}, load generator {:.0}%, other work {:.0}%); at {per_req:.0} µs of server{} CPU \
+             per request the {cores} cores minus the load generator give at most ≈ {} req/s",
+            c.machine_busy / capacity * 100.0,
+            c.server,
+            if postgres {
+                format!(", PostgreSQL {:.0}%", c.postgres)
+            } else {
+                String::new()
+            },
+            c.load,
+            other,
+            if postgres { " + PostgreSQL" } else { "" },
+            thousands(ceiling as u64)
+        )
+    } else {
+        format!(
+            "not CPU-bound (cores {:.0}% busy): requests wait — on the database (one SQLite writer at a time, the connection pool) or on locks — \
+             rather than compute",
+            c.machine_busy / capacity * 100.0
+        )
+    }
+}
+
 fn render(
     s: &Settings,
     started: DateTime<Utc>,
     machine: &[(String, String)],
     reports: &[BackendReport],
+    cpu_sign: Option<&sign::CpuOnly>,
     commit: &str,
 ) -> String {
     let cores = machine_cores();
@@ -2135,14 +2983,21 @@ fn render(
     let _ = writeln!(md, "## Targets (issue)\n");
     let _ = writeln!(
         md,
-        "On 2 cores at 64 concurrent: list/detail pages ≥ 2,000 req/s with p99 ≤ 25 ms; submit ≥ 300/s. Any error fails a scenario.\n\n\
-         Two measurements per page, because the two halves of the target pull against each other with 64 clients sending back to back: \
-         by Little's law the mean latency of a closed loop is 64 / throughput, i.e. 32 ms at exactly 2,000 req/s, so a closed-loop p99 ≤ 25 ms \
-         needs well over 2,560 req/s.\n\n\
+        "On 2 cores at 64 concurrent clients. Any error fails a scenario.\n\n\
+         | Scenario | Target |\n|---|---|\n\
+         | Applicant pages and JSON list (catalog, Permohonan Saya, detail, `GET /api/v1/applications`) | ≥ 2,000 req/s, p99 ≤ 25 ms |\n\
+         | Submit | ≥ 300/s |\n\
+         | Tugas Saya with 100,000 applications across two offices (`GET /petugas`, `GET /api/v1/desk/tasks`) | ≥ 2,000 req/s, p99 ≤ 25 ms |\n\
+         | A forward action (`teruskan`) through the desk API | ≥ 300/s |\n\
+         | Public verification `GET /v/{{token}}` (and `GET /v/{{token}}.json`) | ≥ 5,000 req/s, p99 ≤ 10 ms |\n\
+         | Render + sign per final SK (not HTTP) | ≥ 50 permits/s and p99 ≤ 100 ms, warm, 2 cores |\n\n\
+         Two measurements per read scenario, because the two halves of a target pull against each other with 64 clients sending back to back: \
+         by Little's law the mean latency of a closed loop is 64 / throughput, i.e. 32 ms at exactly 2,000 req/s (12.8 ms at 5,000 req/s), so a \
+         closed-loop p99 within the target needs well over the target rate.\n\n\
          - **Closed loop** — every client sends its next request as soon as the last answer is read: the most the server does (req/s) and \
          the latency when saturated. PASS = req/s and p99 targets both met, as the issue reads literally.\n\
-         - **Open loop at the target rate** — {} s at 2,000 req/s spread evenly over the same 64 connections; latency counted from when each \
-         request was due, so queueing is not hidden. PASS = p99 ≤ 25 ms and the rate was kept.\n",
+         - **Open loop at the target rate** — {} s at the scenario's target rate spread evenly over the same 64 connections; latency counted from \
+         when each request was due, so queueing is not hidden. PASS = p99 within the target and the rate was kept.\n",
         s.paced_seconds
     );
 
@@ -2173,23 +3028,35 @@ fn render(
         if r.results.iter().any(|(_, _, p)| p.is_some()) {
             let _ = writeln!(
                 md,
-                "\n### Open loop at 2,000 req/s over {} connections\n",
+                "\n### Open loop at the target rate over {} connections\n",
                 s.concurrency
             );
             let _ = writeln!(
                 md,
-                "| Scenario | Requests | Errors | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | Target | Result |"
+                "| Scenario | Rate | Requests | Errors | achieved req/s | p50 ms | p90 ms | p99 ms | max ms | Target | Result |"
             );
-            let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
-            for (sc, _, paced) in &r.results {
-                let Some(st) = paced else { continue };
+            let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+            for (sc, closed, paced) in &r.results {
+                let Some(st) = paced else {
+                    if let (rate, Some(p99)) = sc.target() {
+                        let _ = writeln!(
+                            md,
+                            "| {} | {} | — | — | — | — | — | — | — | p99 ≤ {p99:.0} ms | **FAIL** (not run: the closed loop reached {} req/s, under half the rate) |",
+                            sc.name(),
+                            thousands(rate as u64),
+                            thousands(closed.rps.round() as u64)
+                        );
+                    }
+                    continue;
+                };
                 let (rate, p99) = sc.target();
                 let p99 = p99.unwrap_or(f64::MAX);
                 let ok = st.errors == 0 && st.p99 <= p99 && st.rps >= rate * 0.97;
                 let _ = writeln!(
                     md,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | p99 ≤ {p99:.0} ms | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | p99 ≤ {p99:.0} ms | {} |",
                     sc.name(),
+                    thousands(rate as u64),
                     thousands(st.requests),
                     thousands(st.errors),
                     thousands(st.rps.round() as u64),
@@ -2202,6 +3069,36 @@ fn render(
             }
         }
         let _ = writeln!(md);
+        // Where the time went when a target was missed (closed loop).
+        let mut wrote = false;
+        for (sc, st, _) in &r.results {
+            if !verdict(*sc, st).1 {
+                let _ = writeln!(
+                    md,
+                    "- {} **FAIL**: {}.",
+                    sc.name(),
+                    diagnosis(st, cores, r.kind == Kind::Postgres)
+                );
+                wrote = true;
+            }
+        }
+        if !r.desks.is_empty() {
+            let _ = writeln!(
+                md,
+                "- Tugas Saya lists at most 200 files (`desks::tasks`: `LIMIT 200`, the most pressing first; no pagination); the workers are \
+                 the officers of the desks that fill the page (≥ 200 files waiting), in turn, one session each. Files waiting / rows shown per desk: {}.",
+                r.desks
+                    .iter()
+                    .map(|(label, waiting, shown)| format!("{label} {} / {shown}", thousands(*waiting as u64)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            wrote = true;
+        }
+        if wrote {
+            let _ = writeln!(md);
+        }
+        sign::render_real(&mut md, &r.sign, &r.sign_check, cores, r.kind == Kind::Postgres);
         let _ = writeln!(
             md,
             "### Where the CPU went (closed loop)\n\n100% = one core; {cores} cores in total. \"other\" is everything else on the machine \
@@ -2209,9 +3106,9 @@ fn render(
         );
         let _ = writeln!(
             md,
-            "| Scenario | server (this process) | load generator | PostgreSQL | other | server CPU per request | avg response bytes |"
+            "| Scenario | server (this process) | load generator | PostgreSQL | other | server CPU per request | avg response bytes | process RSS after |"
         );
-        let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|");
         for (sc, st, _) in &r.results {
             let c = st.cpu;
             let other = (c.machine_busy - c.server - c.load - c.postgres).max(0.0);
@@ -2222,7 +3119,7 @@ fn render(
             };
             let _ = writeln!(
                 md,
-                "| {} | {:.0}% | {:.0}% | {} | {:.0}% | {:.0} µs{} | {} |",
+                "| {} | {:.0}% | {:.0}% | {} | {:.0}% | {:.0} µs{} | {} | {:.0} MiB |",
                 sc.name(),
                 c.server,
                 c.load,
@@ -2238,7 +3135,8 @@ fn render(
                 } else {
                     ""
                 },
-                thousands(st.avg_bytes)
+                thousands(st.avg_bytes),
+                st.rss_kb as f64 / 1024.0
             );
         }
         let _ = writeln!(md);
@@ -2292,6 +3190,9 @@ fn render(
         let _ = writeln!(md);
     }
 
+    if let Some(c) = cpu_sign {
+        sign::render_cpu_only(&mut md, c, s.sign_seconds, s.warmup.max(1), cores);
+    }
     let _ = writeln!(md, "## How to read these numbers\n");
     let _ = writeln!(
         md,
@@ -2315,8 +3216,34 @@ fn render(
     );
     let _ = writeln!(
         md,
+        "- The desks: every submitted application sits where its office's workflow puts it — Pontianak runs SEPOK (3 desks; Perekam Medis \
+         on Bontang's 8), Jembrana Cilegon's 6 desks, as the demo publishes them — with the step deadline and SLA clock computed from the \
+         office calendar, and the history the desks write at each move. Files in process are spread over the later desks. Steps already past \
+         their deadline carry the escalation mark, as the minute clock would have set it. Tugas Saya runs as the officers of every desk that \
+         fills the page (no TOTP: kepala dinas and admin must use a second factor and have no desk)."
+    );
+    let _ = writeln!(
+        md,
+        "- Forward: each worker is a front office officer (the two offices alternate, one API token per worker) forwarding its own slice of \
+         files that were submitted in the last two days with the checklist product and checks recorded, sending the `lock_version` it saw \
+         and a fresh `request_key`. Each forward loads the file (three times: the handler, the action, the answer), writes the idempotency \
+         key, the position, the history row, and the applicant's mail \"Berkas … lengkap\" to the outbox."
+    );
+    let _ = writeln!(
+        md,
+        "- Verification: every issued application has its permit row (number from the `sk:<code>` counters, a random token, the office's \
+         real signed SK as its document hash); the clients are anonymous browsers picking tokens at random."
+    );
+    let _ = writeln!(
+        md,
         "- SQLite runs with the service's settings (WAL, synchronous=NORMAL, pool of 8) in a temporary directory on the local disk. PostgreSQL \
-         runs with the service's pool of 16 against the local server, after `VACUUM ANALYZE` of the freshly loaded tables."
+         runs with the service's pool of 16 against the local server, after `VACUUM ANALYZE` of the freshly loaded tables; its connections use \
+         TLS when the server offers it (sqlx's default `sslmode=prefer`; append `?sslmode=disable` to `BENCH_DATABASE_URL` to measure without)."
+    );
+    let _ = writeln!(
+        md,
+        "- Numbers on these shared cores move by ±30% from run to run when other work starts; a run whose \"other\" column is high \
+         is not comparable. For a decision, run twice and compare *server CPU per request*."
     );
     let _ = writeln!(md);
     let _ = writeln!(md, "## How to run\n");
@@ -2334,8 +3261,13 @@ fn render(
     let _ = writeln!(
         md,
         "Knobs (environment): `BENCH_SECONDS` (10), `BENCH_WARMUP` (1), `BENCH_PACED_SECONDS` (5; 0 skips the open-loop runs), \
-         `BENCH_CONCURRENCY` (64), `BENCH_APPLICATIONS` (100000), `BENCH_APPLICANTS` (2000), `BENCH_SUBMIT_DRAFTS`, \
-         `BENCH_BACKENDS` (sqlite,postgres), `BENCH_SCENARIOS` (catalog,list,detail,api,submit), `BENCH_GZIP` (1), `BENCH_OUTPUT`."
+         `BENCH_CONCURRENCY` (64), `BENCH_APPLICATIONS` (100000), `BENCH_APPLICANTS` (2000), `BENCH_SUBMIT_DRAFTS`, `BENCH_FORWARD_FILES`, \
+         `BENCH_SIGN_PERMITS`, `BENCH_SIGN_SECONDS` (`BENCH_SECONDS`), `BENCH_BACKENDS` (sqlite,postgres), `BENCH_GZIP` (1), \
+         `BENCH_TIMELINE` (0), `BENCH_OUTPUT`.\n\n\
+         `BENCH_SCENARIOS` picks scenarios, comma-separated (default `{DEFAULT_SCENARIOS}`; `all` is everything): `catalog`, `list`, \
+         `detail`, `api`, `submit`, `desk` (= `desk-page` + `desk-api`), `forward`, `verify` (= `verify-page` + `verify-json`), `sign` \
+         (render + sign: CPU only once, `permits::sign_one` per backend). For example \
+         `BENCH_SCENARIOS=desk,forward,verify,sign BENCH_BACKENDS=sqlite cargo bench -p izinkes-app --bench load`."
     );
     md
 }
@@ -2362,11 +3294,16 @@ fn main() {
         .enable_all()
         .build()
         .expect("client runtime");
+    // Render + sign without the database first: the first render of the process is the cold one.
+    let cpu_sign = s.sign.then(|| {
+        eprintln!("bench: render + sign per final SK, CPU only …");
+        sign::cpu_only(s.sign_seconds, s.warmup.max(1), &[1, 2], clk_tck())
+    });
     let mut reports = Vec::new();
     for kind in s.backends.clone() {
         reports.push(run_backend(kind, &s, cores, &client_rt));
     }
-    let md = render(&s, started, &machine, &reports, &commit);
+    let md = render(&s, started, &machine, &reports, cpu_sign.as_ref(), &commit);
     if let Some(dir) = s.output.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
