@@ -862,9 +862,29 @@ async fn sign_with(
             }
         };
         let signer = local_signer(state, &chain, &key)?;
-        signer
-            .sign_pdf(&pdf, &req)
-            .map_err(|e| ServiceError::Internal(format!("sign: {e}")))?
+        // RSA signing is CPU work: off the async workers.
+        let (reason, location, signer_name, rect, page) = (
+            reason.clone(),
+            location.clone(),
+            signer_name.clone(),
+            req.rect,
+            req.page,
+        );
+        let signing_time = req.signing_time;
+        tokio::task::spawn_blocking(move || {
+            let req = SignRequest {
+                signer_name: &signer_name,
+                reason: &reason,
+                location: &location,
+                signing_time,
+                rect,
+                page,
+            };
+            signer.sign_pdf(&pdf, &req)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
+        .map_err(|e| ServiceError::Internal(format!("sign: {e}")))?
     };
     let sha = crate::documents::store_blob(state, &signed.bytes, "application/pdf").await?;
     let now = now_text();
@@ -1294,15 +1314,31 @@ pub async fn renew(state: &AppState, applicant_id: &str, permit_id: &str) -> Ser
 /// The daily job: reminders to holders 90, 60 and 30 days before expiry, through the outbox.
 /// (Expiry itself needs no write: the status is read from the validity date.)
 pub async fn remind_expiring(state: &AppState) -> ServiceResult<usize> {
+    // Only permits ending within the largest threshold can be due (a day of margin either side
+    // for the offices' time zones): the clock runs every minute over an archive of thousands.
+    let utc_today = Utc::now().date_naive();
+    let horizon = utc_today + chrono::Days::new(REMINDER_DAYS[0].unsigned_abs() + 1);
+    let since = utc_today - chrono::Days::new(1);
     let rows = sqlx::query(
         "SELECT p.id, p.office_id, p.number, p.valid_until, p.reminders, a.email, a.full_name FROM permits p JOIN applicants a ON a.id = p.applicant_id \
-         WHERE p.status = 'active' AND p.valid_until IS NOT NULL",
+         WHERE p.status = 'active' AND p.valid_until IS NOT NULL AND p.valid_until >= $1 AND p.valid_until <= $2",
     )
+    .bind(since.format("%Y-%m-%d").to_string())
+    .bind(horizon.format("%Y-%m-%d").to_string())
     .fetch_all(&state.db.pool)
     .await?;
     let mut sent = 0;
+    let mut offices_seen: std::collections::HashMap<String, Office> = std::collections::HashMap::new();
     for r in rows {
-        let office = offices::get(state, &r.try_get::<String, _>("office_id")?).await?;
+        let office_id: String = r.try_get("office_id")?;
+        let office = match offices_seen.get(&office_id) {
+            Some(o) => o.clone(),
+            None => {
+                let o = offices::get(state, &office_id).await?;
+                offices_seen.insert(office_id, o.clone());
+                o
+            }
+        };
         let today = calendar::today(&office);
         let Some(until) = NaiveDate::parse_from_str(&r.try_get::<String, _>("valid_until")?, "%Y-%m-%d").ok() else {
             continue;
