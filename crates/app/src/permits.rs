@@ -453,6 +453,17 @@ impl PermitRow {
             },
         }
     }
+
+    /// [`PermitRow::public_status`] for machines: active / expired / revoked / replaced / pending.
+    pub fn public_status_code(&self, today: NaiveDate) -> &'static str {
+        match self.public_status(today) {
+            "Aktif" => "active",
+            "Kedaluwarsa" => "expired",
+            "Dicabut" => "revoked",
+            "Diganti" => "replaced",
+            _ => "pending",
+        }
+    }
 }
 
 fn permit_from_row(r: &sqlx::any::AnyRow) -> Result<PermitRow, sqlx::Error> {

@@ -1167,7 +1167,7 @@ fn permit_json(state: &AppState, p: &crate::permits::PermitRow, today: chrono::N
         "issued_on": p.issued_on,
         "valid_until": p.valid_until,
         "status": status,
-        "status_code": match status { "Aktif" => "active", "Kedaluwarsa" => "expired", "Dicabut" => "revoked", "Diganti" => "replaced", _ => "pending" },
+        "status_code": p.public_status_code(today),
         "replaced_by": p.replaced_by,
         "renewal_of": p.renewal_of,
         "change_of": p.change_of,

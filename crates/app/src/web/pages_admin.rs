@@ -76,10 +76,11 @@ async fn calendar_view(
     })
 }
 
+/// The `?info=` of a page shown after a successful form.
 #[derive(serde::Deserialize, Default)]
-struct Info {
+pub(super) struct Info {
     #[serde(default)]
-    info: String,
+    pub(super) info: String,
 }
 
 async fn calendar_page(State(state): State<AppState>, o: OfficerUser, Query(q): Query<Info>) -> PageResult {

@@ -5,7 +5,7 @@
 use super::ctx::OfficerUser;
 use super::error::WebError;
 use super::pages::{FormBody, PageResult, page, page_with_status, read_file_field};
-use super::pages_admin::{admin, see_other};
+use super::pages_admin::{Info, admin, see_other};
 use super::templates::*;
 use crate::desks::Officer;
 use crate::doc_templates::{self, TemplateKind};
@@ -32,12 +32,6 @@ pub fn routes() -> Router<AppState> {
 
 fn kind_of(code: &str) -> Result<TemplateKind, WebError> {
     TemplateKind::from_code(code).ok_or(WebError::NotFound)
-}
-
-#[derive(serde::Deserialize, Default)]
-struct Info {
-    #[serde(default)]
-    info: String,
 }
 
 async fn documents_view(

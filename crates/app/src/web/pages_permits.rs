@@ -563,7 +563,7 @@ async fn verify(State(state): State<AppState>, v: Visitor, Path(token): Path<Str
                         "office": office.name,
                         "document_sha256": p.pdf_sha256,
                         "status": status,
-                        "status_code": match status { "Aktif" => "active", "Kedaluwarsa" => "expired", "Dicabut" => "revoked", "Diganti" => "replaced", _ => "pending" },
+                        "status_code": p.public_status_code(crate::calendar::today(&office)),
                     })),
                 )
                     .into_response())

@@ -4,7 +4,7 @@
 
 use crate::bad_input::quick_applicant;
 use crate::dual_test;
-use crate::permits::{login_officer, ready_to_sign, staff, tool, walk_to_ready};
+use crate::permits::{enrol_totp, login_officer, ready_to_sign, staff, tool, walk_to_ready};
 use crate::support::{Browser, TestApp};
 use izinkes_app::roles::Role;
 
@@ -23,15 +23,7 @@ async fn admin(app: &TestApp, office: &str) -> Browser {
     )
     .await
     .unwrap();
-    let secret = izinkes_app::totp::new_secret();
-    sqlx::query(
-        "UPDATE officers SET totp_secret = $1, totp_enabled_at = '2026-01-01T00:00:00.000000Z' WHERE email = $2",
-    )
-    .bind(&secret)
-    .bind(format!("admin.{office}@kantor.example.id"))
-    .execute(&app.state.db.pool)
-    .await
-    .unwrap();
+    let secret = enrol_totp(app, &format!("admin.{office}@kantor.example.id")).await;
     login_officer(app, office, "admin", Some(&secret)).await
 }
 

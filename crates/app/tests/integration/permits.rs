@@ -44,12 +44,17 @@ pub(crate) async fn staff(app: &TestApp, office: &str) -> String {
     .await
     .unwrap();
     // The head of office has an authenticator enrolled.
+    enrol_totp(app, &format!("kadis.{office}@kantor.example.id")).await
+}
+
+/// Gives the officer `email` an enrolled authenticator; returns its secret.
+pub(crate) async fn enrol_totp(app: &TestApp, email: &str) -> String {
     let secret = izinkes_app::totp::new_secret();
     sqlx::query(
         "UPDATE officers SET totp_secret = $1, totp_enabled_at = '2026-01-01T00:00:00.000000Z' WHERE email = $2",
     )
     .bind(&secret)
-    .bind(format!("kadis.{office}@kantor.example.id"))
+    .bind(email)
     .execute(&app.state.db.pool)
     .await
     .unwrap();
