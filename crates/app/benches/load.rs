@@ -1461,8 +1461,8 @@ async fn bulk_seed(
             }
         }
     }
-    // The load runs as the officers whose desk fills the page (Tugas Saya shows 200 files at most):
-    // every request then lists and renders a full desk. Smaller desks are left out (and named).
+    // The load runs as the officers whose desk holds at least 200 files: every request then counts
+    // a large desk and renders a full page. Smaller desks are left out (and named).
     let full = |d: &DeskOfficer| d.waiting >= 200;
     if desk_officers.iter().any(full) {
         let (kept, small): (Vec<DeskOfficer>, Vec<DeskOfficer>) = desk_officers.into_iter().partition(full);
@@ -1473,7 +1473,8 @@ async fn bulk_seed(
             .collect();
     }
     // Where a Tugas Saya request's time goes, measured in-process before any load: the service
-    // call, and its list query alone through sqlx (the query text of `desks::tasks`, copied).
+    // call (count + one page), and its two queries alone through sqlx (the query texts of
+    // `desks::tasks`, copied).
     let desk_probe = match officers.get(&(0, Role::FrontOffice.code().to_string())) {
         Some(fo) => {
             let officer = Officer {
@@ -1485,22 +1486,37 @@ async fn bulk_seed(
             let calls = 30;
             let t = Instant::now();
             let mut shown = 0;
+            let mut total = 0;
             for _ in 0..calls {
-                shown = izinkes_app::desks::tasks(state, &officer, &Default::default())
+                let page = izinkes_app::desks::tasks(state, &officer, &Default::default())
                     .await
-                    .expect("desks::tasks")
-                    .len();
+                    .expect("desks::tasks");
+                shown = page.tasks.len();
+                total = page.total;
             }
             let service = t.elapsed() / calls;
+            let cond = "a.office_id = $1 AND a.status IN ('submitted', 'in_process') AND a.step_role IN ($2)";
             let t = Instant::now();
             for _ in 0..calls {
-                sqlx::query(
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
+                    "SELECT COUNT(*) FROM applications a WHERE {cond}"
+                )))
+                .bind(OFFICES[0].0)
+                .bind(Role::FrontOffice.code())
+                .fetch_one(db)
+                .await
+                .expect("desk count");
+            }
+            let count = t.elapsed() / calls;
+            let t = Instant::now();
+            for _ in 0..calls {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT a.id, a.registration_number, a.holder_name, a.permit_code, a.step_key, a.step_role, a.status, a.submitted_at, \
                        a.step_due_on, a.step_entered_at, a.claimed_by, a.claimed_until, o.full_name AS claimer \
-                     FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by \
-                     WHERE a.office_id = $1 AND a.status IN ('submitted', 'in_process') AND a.step_role IN ($2) \
-                     ORDER BY a.step_due_on ASC, a.submitted_at ASC LIMIT 200",
-                )
+                     FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by WHERE {cond} \
+                     ORDER BY a.step_due_on ASC, a.submitted_at ASC, a.id ASC LIMIT {} OFFSET 0",
+                    izinkes_app::desks::DESK_PAGE_SIZE
+                )))
                 .bind(OFFICES[0].0)
                 .bind(Role::FrontOffice.code())
                 .fetch_all(db)
@@ -1508,28 +1524,14 @@ async fn bulk_seed(
                 .expect("desk query");
             }
             let query = t.elapsed() / calls;
-            // The same rows with one column: what the row lookups cost without moving 13 values each.
-            let t = Instant::now();
-            for _ in 0..calls {
-                sqlx::query(
-                    "SELECT a.id FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by \
-                     WHERE a.office_id = $1 AND a.status IN ('submitted', 'in_process') AND a.step_role IN ($2) \
-                     ORDER BY a.step_due_on ASC, a.submitted_at ASC LIMIT 200",
-                )
-                .bind(OFFICES[0].0)
-                .bind(Role::FrontOffice.code())
-                .fetch_all(db)
-                .await
-                .expect("desk query, id only");
-            }
-            let ids_only = t.elapsed() / calls;
             Some(format!(
-                "one at a time, no HTTP, {calls} calls as the Front Office of {}: `desks::tasks` {:.2} ms per call ({shown} rows), of which \
-                 its list query through sqlx {:.2} ms (200 rows × 13 columns; the same 200 rows with the id column only: {:.2} ms)",
+                "one at a time, no HTTP, {calls} calls as the Front Office of {}: `desks::tasks` {:.2} ms per call (page 1: {shown} rows of {}), of which \
+                 the count {:.2} ms and the page query {:.2} ms through sqlx",
                 offices_full[0].short_name,
                 service.as_secs_f64() * 1000.0,
+                thousands(total as u64),
+                count.as_secs_f64() * 1000.0,
                 query.as_secs_f64() * 1000.0,
-                ids_only.as_secs_f64() * 1000.0
             ))
         }
         None => None,
@@ -2588,6 +2590,12 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
             let v: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default();
             let n = v["tasks"].as_array().map(Vec::len).unwrap_or(0);
             assert_eq!(n, rows, "desk JSON and Tugas Saya of {} list the same files", o.label);
+            assert_eq!(
+                v["total"].as_u64(),
+                Some(o.waiting as u64),
+                "desk JSON of {} counts every file waiting",
+                o.label
+            );
             eprintln!(
                 "bench:   Tugas Saya of {}: {rows} rows shown of {} waiting",
                 o.label, o.waiting
@@ -3085,8 +3093,10 @@ fn render(
         if !r.desks.is_empty() {
             let _ = writeln!(
                 md,
-                "- Tugas Saya lists at most 200 files (`desks::tasks`: `LIMIT 200`, the most pressing first; no pagination); the workers are \
-                 the officers of the desks that fill the page (≥ 200 files waiting), in turn, one session each. Files waiting / rows shown per desk: {}.",
+                "- Tugas Saya shows {} files a page, the most pressing first, with the count of the whole desk (`desks::tasks`: a COUNT and one \
+                 page, both read from the partial index `applications_desk_open`); the requests ask for page 1. The workers are the officers \
+                 of the desks holding ≥ 200 files, in turn, one session each. Files waiting / rows shown per desk: {}.",
+                izinkes_app::desks::DESK_PAGE_SIZE,
                 r.desks
                     .iter()
                     .map(|(label, waiting, shown)| format!("{label} {} / {shown}", thousands(*waiting as u64)))

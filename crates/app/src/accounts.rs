@@ -592,14 +592,24 @@ pub async fn resolve_any_session(state: &AppState, token: &str) -> ServiceResult
     }
     let hash = sha256_hex(token.as_bytes());
     let now = Utc::now();
-    let row = sqlx::query(
+    // One query per request: the session, its person and (for an officer) the roles, joined
+    // with commas (role codes have none).
+    let roles_of = match state.db.backend {
+        crate::db::Backend::Sqlite => {
+            "(SELECT group_concat(r.role, ',') FROM officer_roles r WHERE r.officer_id = o.id)"
+        }
+        crate::db::Backend::Postgres => {
+            "(SELECT string_agg(r.role, ',') FROM officer_roles r WHERE r.officer_id = o.id)"
+        }
+    };
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT s.kind, s.subject_kind, s.subject_id, s.office_id, s.last_seen_at, s.expires_at, s.mfa_pending, \
-                COALESCE(a.full_name, o.full_name) AS name \
+                COALESCE(a.full_name, o.full_name) AS name, {roles_of} AS roles \
          FROM sessions s \
          LEFT JOIN applicants a ON s.subject_kind = 'applicant' AND a.id = s.subject_id \
          LEFT JOIN officers o ON s.subject_kind = 'officer' AND o.id = s.subject_id AND o.active = 1 \
-         WHERE s.id_hash = $1",
-    )
+         WHERE s.id_hash = $1"
+    )))
     .bind(&hash)
     .fetch_optional(&state.db.pool)
     .await?;
@@ -639,14 +649,13 @@ pub async fn resolve_any_session(state: &AppState, token: &str) -> ServiceResult
             .await?;
     }
     let id: String = row.try_get("subject_id")?;
-    let roles = if subject_kind == SubjectKind::Officer {
-        sqlx::query_scalar("SELECT role FROM officer_roles WHERE officer_id = $1 ORDER BY role")
-            .bind(&id)
-            .fetch_all(&state.db.pool)
-            .await?
-    } else {
-        Vec::new()
+    let mut roles: Vec<String> = match crate::db::opt_text(&row, "roles")? {
+        Some(list) if subject_kind == SubjectKind::Officer => {
+            list.split(',').filter(|r| !r.is_empty()).map(str::to_string).collect()
+        }
+        _ => Vec::new(),
     };
+    roles.sort();
     Ok(Some(SessionSubject {
         kind: subject_kind,
         id,

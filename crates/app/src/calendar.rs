@@ -36,7 +36,17 @@ impl Default for OfficeSettings {
     }
 }
 
+/// The office's settings (cached for [`crate::state::CACHE_TTL`]; saving forgets them).
 pub async fn settings(state: &AppState, office_id: &str) -> ServiceResult<OfficeSettings> {
+    if let Some(s) = state.settings.get(office_id) {
+        return Ok(s);
+    }
+    let s = load_settings(state, office_id).await?;
+    state.settings.put(office_id, s.clone());
+    Ok(s)
+}
+
+async fn load_settings(state: &AppState, office_id: &str) -> ServiceResult<OfficeSettings> {
     let row = sqlx::query(
         "SELECT default_preset, count_cuti_bersama, auto_approve_at_deadline, warning_threshold_pct, skm_gate FROM office_settings WHERE office_id = $1",
     )
@@ -82,7 +92,7 @@ pub async fn save_settings(state: &AppState, office_id: &str, s: &OfficeSettings
     .bind(now_text())
     .execute(&state.db.pool)
     .await?;
-    state.forget_calendar(office_id);
+    state.forget_office(office_id);
     Ok(())
 }
 
@@ -197,7 +207,7 @@ pub async fn add(
     .bind(now_text())
     .execute(&state.db.pool)
     .await?;
-    state.forget_calendar(office_id);
+    state.forget_office(office_id);
     Ok(())
 }
 
@@ -208,13 +218,13 @@ pub async fn remove(state: &AppState, office_id: &str, id: i64) -> ServiceResult
         .bind(office_id)
         .execute(&state.db.pool)
         .await?;
-    state.forget_calendar(office_id);
+    state.forget_office(office_id);
     Ok(())
 }
 
 /// The office's working calendar (cached briefly; changed holidays invalidate it).
 pub async fn for_office(state: &AppState, office_id: &str) -> ServiceResult<Arc<WorkingCalendar>> {
-    if let Some(c) = state.cached_calendar(office_id) {
+    if let Some(c) = state.calendars.get(office_id) {
         return Ok(c);
     }
     let s = settings(state, office_id).await?;
@@ -228,17 +238,13 @@ pub async fn for_office(state: &AppState, office_id: &str) -> ServiceResult<Arc<
         })
     });
     let cal = Arc::new(WorkingCalendar::new(holidays, s.count_cuti_bersama));
-    state.cache_calendar(office_id, cal.clone());
+    state.calendars.put(office_id, cal.clone());
     Ok(cal)
 }
 
 /// Whether downloading a permit waits for the SKM survey (an office setting, off by default).
 pub async fn skm_gate(state: &AppState, office_id: &str) -> ServiceResult<bool> {
-    let v: Option<i64> = sqlx::query_scalar("SELECT skm_gate FROM office_settings WHERE office_id = $1")
-        .bind(office_id)
-        .fetch_optional(&state.db.pool)
-        .await?;
-    Ok(v == Some(1))
+    Ok(settings(state, office_id).await?.skm_gate)
 }
 
 /// Whether the applicant answered the satisfaction survey for this application.

@@ -46,6 +46,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0005_templates_changes.sql"),
     ),
     (6, "skm", include_str!("../migrations/0006_skm.sql")),
+    (7, "desk_index", include_str!("../migrations/0007_desk_index.sql")),
 ];
 
 pub fn render_migration(sql: &str, backend: Backend) -> String {

@@ -302,6 +302,55 @@ pub struct DeskFilter {
     pub sampai: String,
     #[serde(default)]
     pub q: String,
+    /// Page number, from 1 (anything else reads as 1).
+    #[serde(default)]
+    pub halaman: String,
+}
+
+/// Files shown per page of Tugas Saya.
+pub const DESK_PAGE_SIZE: i64 = 50;
+
+impl DeskFilter {
+    /// The page asked for, 1 when absent or not a number.
+    pub fn page(&self) -> i64 {
+        self.halaman
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=100_000).contains(p))
+            .unwrap_or(1)
+    }
+
+    /// The query string of this filter on another page (`izin=…&…&halaman=N`), for pager links.
+    pub fn query_for_page(&self, page: i64) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &self.q),
+            ("izin", &self.izin),
+            ("status", &self.status),
+            ("dari", &self.dari),
+            ("sampai", &self.sampai),
+        ] {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        }
+        if page > 1 {
+            q.append_pair("halaman", &page.to_string());
+        }
+        q.finish()
+    }
+}
+
+/// One page of Tugas Saya.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeskPage {
+    pub tasks: Vec<DeskItem>,
+    /// Files matching the filter, over all pages.
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub per_page: i64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -323,41 +372,47 @@ pub struct DeskItem {
     pub claimed_by_me: bool,
 }
 
-/// The files waiting at steps of the officer's roles, the most pressing first.
-pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> ServiceResult<Vec<DeskItem>> {
+/// The files waiting at steps of the officer's roles, the most pressing first, one page of
+/// [`DESK_PAGE_SIZE`] at a time. The list query reads the partial index `applications_desk_open`
+/// in its order (office, step role, deadline), so a page costs the same at 100 files or 100,000.
+pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> ServiceResult<DeskPage> {
+    let page = filter.page();
     if officer.roles.is_empty() {
-        return Ok(Vec::new());
+        return Ok(DeskPage {
+            tasks: Vec::new(),
+            total: 0,
+            page: 1,
+            pages: 1,
+            per_page: DESK_PAGE_SIZE,
+        });
     }
-    let mut sql = String::from(
-        "SELECT a.id, a.registration_number, a.holder_name, a.permit_code, a.step_key, a.step_role, a.status, a.submitted_at, \
-           a.step_due_on, a.step_entered_at, a.claimed_by, a.claimed_until, o.full_name AS claimer \
-         FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by \
-         WHERE a.office_id = $1 AND a.status IN ('submitted', 'in_process') AND a.step_role IN (",
-    );
+    // `status IN ('submitted', 'in_process')` is written out literally: it is the condition of
+    // the partial index, which the planners use only when the query repeats it.
+    let mut cond = String::from("a.office_id = $1 AND a.status IN ('submitted', 'in_process') AND a.step_role IN (");
     let mut binds: Vec<String> = vec![officer.office_id.clone()];
     for (i, role) in officer.roles.iter().enumerate() {
         if i > 0 {
-            sql.push_str(", ");
+            cond.push_str(", ");
         }
         binds.push(role.clone());
-        sql.push_str(&format!("${}", binds.len()));
+        cond.push_str(&format!("${}", binds.len()));
     }
-    sql.push(')');
+    cond.push(')');
     if !filter.izin.is_empty() {
         binds.push(filter.izin.clone());
-        sql.push_str(&format!(" AND a.permit_code = ${}", binds.len()));
+        cond.push_str(&format!(" AND a.permit_code = ${}", binds.len()));
     }
     if matches!(filter.status.as_str(), "submitted" | "in_process") {
         binds.push(filter.status.clone());
-        sql.push_str(&format!(" AND a.status = ${}", binds.len()));
+        cond.push_str(&format!(" AND a.status = ${}", binds.len()));
     }
     if parse_date(&filter.dari).is_some() {
         binds.push(format!("{}T00:00:00", filter.dari));
-        sql.push_str(&format!(" AND a.submitted_at >= ${}", binds.len()));
+        cond.push_str(&format!(" AND a.submitted_at >= ${}", binds.len()));
     }
     if parse_date(&filter.sampai).is_some() {
         binds.push(format!("{}T23:59:59.999999Z", filter.sampai));
-        sql.push_str(&format!(" AND a.submitted_at <= ${}", binds.len()));
+        cond.push_str(&format!(" AND a.submitted_at <= ${}", binds.len()));
     }
     let q = filter.q.trim().to_lowercase();
     if !q.is_empty() {
@@ -365,13 +420,27 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
         binds.push(format!("%{escaped}%"));
         let n = binds.len();
         binds.push(format!("%{}%", escaped.to_uppercase()));
-        sql.push_str(&format!(
+        cond.push_str(&format!(
             " AND (a.holder_name LIKE ${n} OR a.registration_number LIKE ${})",
             binds.len()
         ));
     }
-    sql.push_str(" ORDER BY a.step_due_on ASC, a.submitted_at ASC LIMIT 200");
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    let count_sql = format!("SELECT COUNT(*) FROM applications a WHERE {cond}");
+    let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
+    for b in &binds {
+        count = count.bind(b);
+    }
+    let total = count.fetch_one(&state.db.pool).await?;
+    let pages = ((total + DESK_PAGE_SIZE - 1) / DESK_PAGE_SIZE).max(1);
+    let page = page.min(pages);
+    let list_sql = format!(
+        "SELECT a.id, a.registration_number, a.holder_name, a.permit_code, a.step_key, a.step_role, a.status, a.submitted_at, \
+           a.step_due_on, a.step_entered_at, a.claimed_by, a.claimed_until, o.full_name AS claimer \
+         FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by WHERE {cond} \
+         ORDER BY a.step_due_on ASC, a.submitted_at ASC, a.id ASC LIMIT {DESK_PAGE_SIZE} OFFSET {}",
+        (page - 1) * DESK_PAGE_SIZE
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(list_sql));
     for b in &binds {
         query = query.bind(b);
     }
@@ -418,9 +487,13 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
             claimed_by: claimed_by.and(opt_text(&r, "claimer")?),
         });
     }
-    // Newest SLA pressure first: overdue, then fewest days left.
-    out.sort_by_key(|i| (i.remaining_days, i.submitted_at.clone()));
-    Ok(out)
+    Ok(DeskPage {
+        tasks: out,
+        total,
+        page,
+        pages,
+        per_page: DESK_PAGE_SIZE,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -49,13 +49,19 @@ pub async fn list(state: &AppState) -> ServiceResult<Vec<Office>> {
     Ok(rows.iter().map(office_from_row).collect::<Result<_, _>>()?)
 }
 
+/// One office (cached for [`crate::state::CACHE_TTL`]: an office's row does not change after it is created).
 pub async fn get(state: &AppState, id: &str) -> ServiceResult<Office> {
+    if let Some(o) = state.offices.get(id) {
+        return Ok(Office::clone(&o));
+    }
     let row = sqlx::query("SELECT * FROM offices WHERE id = $1")
         .bind(id)
         .fetch_optional(&state.db.pool)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    Ok(office_from_row(&row)?)
+    let office = office_from_row(&row)?;
+    state.offices.put(id, std::sync::Arc::new(office.clone()));
+    Ok(office)
 }
 
 pub struct NewOffice<'a> {
@@ -174,6 +180,7 @@ pub async fn import_catalog(state: &AppState, catalog: &Catalog) -> ServiceResul
                 .bind(now_text())
                 .execute(&state.db.pool)
                 .await?;
+            state.forget_catalog_version();
             Ok(true)
         }
     }

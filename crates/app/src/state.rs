@@ -1,9 +1,11 @@
 //! Shared service state, cloned into every handler.
 
+use crate::calendar::OfficeSettings;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::ObjectStore;
+use crate::offices::Office;
 use izinkes_domain::calendar::WorkingCalendar;
 use izinkes_domain::catalog::Catalog;
 use std::collections::HashMap;
@@ -18,14 +20,49 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub outbox_wake: Arc<Notify>,
     catalogs: Arc<RwLock<HashMap<i64, Arc<Catalog>>>>,
-    calendars: Arc<RwLock<HashMap<String, CachedCalendar>>>,
+    /// Per office: what almost every request reads and an admin rarely changes.
+    pub(crate) calendars: Arc<TtlMap<Arc<WorkingCalendar>>>,
+    pub(crate) offices: Arc<TtlMap<Arc<Office>>>,
+    pub(crate) settings: Arc<TtlMap<OfficeSettings>>,
+    /// The newest catalog version (one key).
+    catalog_version: Arc<TtlMap<i64>>,
 }
 
-/// An office calendar and when it was loaded.
-type CachedCalendar = (Instant, Arc<WorkingCalendar>);
+/// How long a cached office row, office setting, calendar or catalog version is trusted. This
+/// server forgets an entry the moment it changes it; another server behind the same database
+/// sees the change within this time.
+pub const CACHE_TTL: Duration = Duration::from_secs(30);
 
-/// How long a cached office calendar is trusted (another server may have changed it).
-const CALENDAR_TTL: Duration = Duration::from_secs(60);
+/// A small map whose entries are trusted for [`CACHE_TTL`].
+pub(crate) struct TtlMap<V> {
+    map: RwLock<HashMap<String, (Instant, V)>>,
+}
+
+impl<V: Clone> TtlMap<V> {
+    fn new() -> Self {
+        TtlMap {
+            map: RwLock::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<V> {
+        let map = self.map.read().ok()?;
+        let (at, value) = map.get(key)?;
+        (at.elapsed() < CACHE_TTL).then(|| value.clone())
+    }
+
+    pub(crate) fn put(&self, key: &str, value: V) {
+        if let Ok(mut m) = self.map.write() {
+            m.insert(key.to_string(), (Instant::now(), value));
+        }
+    }
+
+    pub(crate) fn forget(&self, key: &str) {
+        if let Ok(mut m) = self.map.write() {
+            m.remove(key);
+        }
+    }
+}
 
 impl AppState {
     pub fn new(db: Db, store: ObjectStore, config: Config) -> AppState {
@@ -35,7 +72,10 @@ impl AppState {
             config: Arc::new(config),
             outbox_wake: Arc::new(Notify::new()),
             catalogs: Arc::new(RwLock::new(HashMap::new())),
-            calendars: Arc::new(RwLock::new(HashMap::new())),
+            calendars: Arc::new(TtlMap::new()),
+            offices: Arc::new(TtlMap::new()),
+            settings: Arc::new(TtlMap::new()),
+            catalog_version: Arc::new(TtlMap::new()),
         }
     }
 
@@ -46,11 +86,23 @@ impl AppState {
 
     /// The newest imported catalog version.
     pub async fn current_catalog(&self) -> ServiceResult<(i64, Arc<Catalog>)> {
-        let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM catalog_versions")
-            .fetch_one(&self.db.pool)
-            .await?;
-        let version = version.ok_or_else(|| ServiceError::Internal("no catalog imported".into()))?;
+        let version = match self.catalog_version.get("") {
+            Some(v) => v,
+            None => {
+                let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM catalog_versions")
+                    .fetch_one(&self.db.pool)
+                    .await?;
+                let version = version.ok_or_else(|| ServiceError::Internal("no catalog imported".into()))?;
+                self.catalog_version.put("", version);
+                version
+            }
+        };
         Ok((version, self.catalog(version).await?))
+    }
+
+    /// Forgets the newest catalog version (after an import).
+    pub fn forget_catalog_version(&self) {
+        self.catalog_version.forget("");
     }
 
     /// A catalog version, cached: versions are immutable once imported.
@@ -71,21 +123,10 @@ impl AppState {
         Ok(catalog)
     }
 
-    pub fn cached_calendar(&self, office_id: &str) -> Option<Arc<WorkingCalendar>> {
-        let map = self.calendars.read().ok()?;
-        let (at, cal) = map.get(office_id)?;
-        (at.elapsed() < CALENDAR_TTL).then(|| cal.clone())
-    }
-
-    pub fn cache_calendar(&self, office_id: &str, cal: Arc<WorkingCalendar>) {
-        if let Ok(mut m) = self.calendars.write() {
-            m.insert(office_id.to_string(), (Instant::now(), cal));
-        }
-    }
-
-    pub fn forget_calendar(&self, office_id: &str) {
-        if let Ok(mut m) = self.calendars.write() {
-            m.remove(office_id);
-        }
+    /// Forgets everything cached about an office (after this server changed its settings or calendar).
+    pub fn forget_office(&self, office_id: &str) {
+        self.calendars.forget(office_id);
+        self.offices.forget(office_id);
+        self.settings.forget(office_id);
     }
 }

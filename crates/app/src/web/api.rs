@@ -724,7 +724,7 @@ use izinkes_domain::workflow::Position;
 use std::collections::BTreeMap;
 
 async fn desk_tasks(State(state): State<AppState>, o: ApiOfficer, Query(filter): Query<DeskFilter>) -> ApiResult {
-    Ok(ok(json!({"tasks": crate::desks::tasks(&state, &o.0, &filter).await?})))
+    Ok(ok(json!(crate::desks::tasks(&state, &o.0, &filter).await?)))
 }
 
 async fn desk_summary(State(state): State<AppState>, o: ApiOfficer) -> ApiResult {

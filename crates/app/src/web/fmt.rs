@@ -63,6 +63,22 @@ pub fn now_utc() -> DateTime<Utc> {
     Utc::now()
 }
 
+/// 13114 → "13.114" (the Indonesian thousands separator).
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +94,15 @@ mod tests {
             "17 Maret 2026 09.30 WITA"
         );
         assert_eq!(iso_date_id("1997-03-09"), "9 Maret 1997");
+    }
+
+    #[test]
+    fn thousands_use_dots() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1.000");
+        assert_eq!(thousands(13114), "13.114");
+        assert_eq!(thousands(1234567), "1.234.567");
+        assert_eq!(thousands(-4200), "-4.200");
     }
 }

@@ -52,7 +52,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found);
     app.layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
-        .layer(CompressionLayer::new())
+        // Pages are small and repetitive: the fastest gzip level keeps ~all of the saving for a
+        // fraction of the CPU (docs/benchmarks.md).
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN")))

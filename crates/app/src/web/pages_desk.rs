@@ -47,9 +47,19 @@ fn see_other(to: &str) -> Response {
 async fn tasks(State(state): State<AppState>, o: OfficerUser, Query(filter): Query<DeskFilter>) -> PageResult {
     let officer = officer_of(&o)?;
     let office = crate::offices::get(&state, &officer.office_id).await?;
-    let items = desks::tasks(&state, &officer, &filter).await?;
+    let listing = desks::tasks(&state, &officer, &filter).await?;
     let (_, catalog) = state.current_catalog().await?;
-    let rows = items
+    let pager = DeskPager {
+        total: super::fmt::thousands(listing.total),
+        first: (listing.page - 1) * listing.per_page + 1,
+        last: (listing.page - 1) * listing.per_page + listing.tasks.len() as i64,
+        page: listing.page,
+        pages: listing.pages,
+        prev: (listing.page > 1).then(|| filter.query_for_page(listing.page - 1)),
+        next: (listing.page < listing.pages).then(|| filter.query_for_page(listing.page + 1)),
+    };
+    let rows = listing
+        .tasks
         .into_iter()
         .map(|i| DeskRow {
             permit: catalog
@@ -77,6 +87,7 @@ async fn tasks(State(state): State<AppState>, o: OfficerUser, Query(filter): Que
         rows,
         filter,
         permits,
+        pager,
         supervisor: officer.is_supervisor(),
     }))
 }

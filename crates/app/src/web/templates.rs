@@ -553,7 +553,19 @@ pub struct DeskTasksPage {
     pub rows: Vec<DeskRow>,
     pub filter: crate::desks::DeskFilter,
     pub permits: Vec<(String, String)>,
+    pub pager: DeskPager,
     pub supervisor: bool,
+}
+
+/// "Berkas 51–100 dari 13.114" and the links to the pages beside this one (query strings).
+pub struct DeskPager {
+    pub total: String,
+    pub first: i64,
+    pub last: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }
 
 #[derive(Template)]

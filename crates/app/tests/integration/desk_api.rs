@@ -626,3 +626,109 @@ dual_test!(
         assert_eq!(f["status"], "ready_to_sign");
     }
 );
+
+dual_test!(
+    tugas_saya_shows_fifty_files_a_page_with_the_count_of_the_desk,
+    |app: TestApp| async move {
+        let (_, fo) = officer(&app, "jembrana", "frontoffice", Role::FrontOffice).await;
+        let waiting = izinkes_app::desks::DESK_PAGE_SIZE as usize + 2;
+        let mut submitted_ids = Vec::new();
+        for i in 1..=waiting {
+            // One doctor each (a doctor holds at most three SIP).
+            let nik = format!("51040109039700{i:02}");
+            let (applicant_id, token) = quick_applicant(&app.state, &nik, &format!("dokter{i}@example.com")).await;
+            let id = ready_draft(&app.state, &applicant_id, "RSU Negara", 1).await;
+            let r = Api::new(&app)
+                .with_token(&token)
+                .post(&format!("/api/v1/applications/{id}/submit"), json!({}))
+                .await;
+            assert_eq!(r.status, 200, "{r:?}");
+            submitted_ids.push(id);
+        }
+
+        let ids = |r: &Reply| -> Vec<String> {
+            r.body["tasks"]
+                .as_array()
+                .expect("tasks")
+                .iter()
+                .map(|t| t["id"].as_str().unwrap_or_default().to_string())
+                .collect()
+        };
+        let first = fo.get("/api/v1/desk/tasks").await;
+        assert_eq!(first.status, 200, "{first:?}");
+        assert_eq!(first.body["total"], waiting, "{first:?}");
+        assert_eq!(
+            (&first.body["page"], &first.body["pages"], &first.body["per_page"]),
+            (&json!(1), &json!(2), &json!(50))
+        );
+        let second = fo.get("/api/v1/desk/tasks?halaman=2").await;
+        assert_eq!(second.body["page"], 2, "{second:?}");
+        let (a, b) = (ids(&first), ids(&second));
+        assert_eq!((a.len(), b.len()), (50, 2));
+        // Together the two pages are the desk, each file once, the most pressing first.
+        let mut all: Vec<String> = a.iter().chain(&b).cloned().collect();
+        let dues: Vec<String> = first.body["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(second.body["tasks"].as_array().unwrap())
+            .map(|t| {
+                format!(
+                    "{}{}",
+                    t["step_due_on"].as_str().unwrap_or(""),
+                    t["submitted_at"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        assert!(dues.windows(2).all(|w| w[0] <= w[1]), "{dues:?}");
+        all.sort();
+        all.dedup();
+        submitted_ids.sort();
+        assert_eq!(all, submitted_ids);
+        // A page past the end shows the last page; anything that is not a page number, the first.
+        assert_eq!(fo.get("/api/v1/desk/tasks?halaman=99").await.body["page"], 2);
+        assert_eq!(fo.get("/api/v1/desk/tasks?halaman=dua").await.body["page"], 1);
+        assert_eq!(fo.get("/api/v1/desk/tasks?halaman=-3").await.body["page"], 1);
+        // A filter counts only what it matches.
+        let number = first.body["tasks"][0]["registration_number"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let one = fo.get(&format!("/api/v1/desk/tasks?q={number}")).await;
+        assert_eq!(
+            (one.body["total"].clone(), one.body["pages"].clone()),
+            (json!(1), json!(1)),
+            "{one:?}"
+        );
+
+        // The page in the browser: the count, fifty rows, a link to the next page keeping the filter.
+        let b = crate::permits::login_officer(&app, "jembrana", "front_office", None).await;
+        let page = b.get("/petugas?izin=SIP-DRSP").await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains(&format!("Berkas 1–50 dari {waiting}")),
+            "{}",
+            page.body
+        );
+        assert_eq!(page.body.matches("href=\"/petugas/berkas/").count(), 50);
+        assert!(page.body.contains("Halaman 1 dari 2"));
+        assert!(
+            page.body
+                .contains("href=\"/petugas?izin=SIP-DRSP&#38;halaman=2\" rel=\"next\""),
+            "{}",
+            page.body
+        );
+        let page = b.get("/petugas?izin=SIP-DRSP&halaman=2").await;
+        assert!(
+            page.body.contains(&format!("Berkas 51–{waiting} dari {waiting}")),
+            "{}",
+            page.body
+        );
+        assert_eq!(page.body.matches("href=\"/petugas/berkas/").count(), 2);
+        assert!(
+            page.body.contains("href=\"/petugas?izin=SIP-DRSP\" rel=\"prev\""),
+            "{}",
+            page.body
+        );
+    }
+);
