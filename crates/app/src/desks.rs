@@ -310,6 +310,11 @@ pub struct DeskFilter {
 /// Files shown per page of Tugas Saya.
 pub const DESK_PAGE_SIZE: i64 = 50;
 
+/// Tugas Saya counts a desk exactly up to this many files (past the page asked for) and says
+/// "more than" beyond: counting a backlog of 13,000 files on every page view would cost more
+/// than the page itself. The supervisors' summary counts every step exactly.
+pub const DESK_COUNT_LIMIT: i64 = 1000;
+
 impl DeskFilter {
     /// The page asked for, 1 when absent or not a number.
     pub fn page(&self) -> i64 {
@@ -346,10 +351,14 @@ impl DeskFilter {
 #[derive(Clone, Debug, Serialize)]
 pub struct DeskPage {
     pub tasks: Vec<DeskItem>,
-    /// Files matching the filter, over all pages.
+    /// Files matching the filter over all pages: exact when `total_exact`, else a lower bound
+    /// (there are more than this many).
     pub total: i64,
+    pub total_exact: bool,
     pub page: i64,
-    pub pages: i64,
+    /// Number of pages, when the count is exact.
+    pub pages: Option<i64>,
+    pub has_next: bool,
     pub per_page: i64,
 }
 
@@ -372,6 +381,32 @@ pub struct DeskItem {
     pub claimed_by_me: bool,
 }
 
+/// Where a page of Tugas Saya stands, from the page asked for and the count of matching files
+/// taken up to `limit` (exclusive bound: `counted == limit` means "at least that many").
+#[derive(Debug, PartialEq)]
+struct Paging {
+    total: i64,
+    total_exact: bool,
+    page: i64,
+    pages: Option<i64>,
+    has_next: bool,
+}
+
+fn paging(asked: i64, counted: i64, limit: i64) -> Paging {
+    let total_exact = counted < limit;
+    let total = counted.min(limit - 1);
+    let pages = total_exact.then(|| ((total + DESK_PAGE_SIZE - 1) / DESK_PAGE_SIZE).max(1));
+    // Past the end shows the last page; with an inexact count the asked page is known to be full.
+    let page = pages.map_or(asked, |pages| asked.min(pages));
+    Paging {
+        total,
+        total_exact,
+        page,
+        pages,
+        has_next: pages.is_none_or(|pages| page < pages),
+    }
+}
+
 /// The files waiting at steps of the officer's roles, the most pressing first, one page of
 /// [`DESK_PAGE_SIZE`] at a time. The list query reads the partial index `applications_desk_open`
 /// in its order (office, step role, deadline), so a page costs the same at 100 files or 100,000.
@@ -381,8 +416,10 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
         return Ok(DeskPage {
             tasks: Vec::new(),
             total: 0,
+            total_exact: true,
             page: 1,
-            pages: 1,
+            pages: Some(1),
+            has_next: false,
             per_page: DESK_PAGE_SIZE,
         });
     }
@@ -425,26 +462,44 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
             binds.len()
         ));
     }
-    let count_sql = format!("SELECT COUNT(*) FROM applications a WHERE {cond}");
-    let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
-    for b in &binds {
-        count = count.bind(b);
-    }
-    let total = count.fetch_one(&state.db.pool).await?;
-    let pages = ((total + DESK_PAGE_SIZE - 1) / DESK_PAGE_SIZE).max(1);
-    let page = page.min(pages);
-    let list_sql = format!(
-        "SELECT a.id, a.registration_number, a.holder_name, a.permit_code, a.step_key, a.step_role, a.status, a.submitted_at, \
-           a.step_due_on, a.step_entered_at, a.claimed_by, a.claimed_until, o.full_name AS claimer \
-         FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by WHERE {cond} \
-         ORDER BY a.step_due_on ASC, a.submitted_at ASC, a.id ASC LIMIT {DESK_PAGE_SIZE} OFFSET {}",
-        (page - 1) * DESK_PAGE_SIZE
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(list_sql));
-    for b in &binds {
-        query = query.bind(b);
-    }
-    let rows = query.fetch_all(&state.db.pool).await?;
+    // One round trip: the count (up to the limit, or far enough to know the page asked for is
+    // full) joined to the page, so an empty page still returns the count in one row. A page past
+    // the end is asked again as the last page.
+    let mut asked = page;
+    let (rows, paging) = loop {
+        let limit = DESK_COUNT_LIMIT.max(asked * DESK_PAGE_SIZE) + 1;
+        let sql = format!(
+            "SELECT c.n AS desk_total, p.* FROM \
+               (SELECT COUNT(*) AS n FROM (SELECT 1 FROM applications a WHERE {cond} LIMIT {limit}) AS x) AS c \
+             LEFT JOIN (SELECT a.id, a.registration_number, a.holder_name, a.permit_code, a.step_key, a.step_role, a.status, \
+                 a.submitted_at, a.step_due_on, a.step_entered_at, a.claimed_by, a.claimed_until, o.full_name AS claimer \
+               FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by WHERE {cond} \
+               ORDER BY a.step_due_on ASC, a.submitted_at ASC, a.id ASC LIMIT {DESK_PAGE_SIZE} OFFSET {}) AS p ON 1 = 1 \
+             ORDER BY p.step_due_on ASC, p.submitted_at ASC, p.id ASC",
+            (asked - 1) * DESK_PAGE_SIZE
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in &binds {
+            query = query.bind(b);
+        }
+        let rows = query.fetch_all(&state.db.pool).await?;
+        let counted: i64 = match rows.first() {
+            Some(r) => r.try_get("desk_total")?,
+            None => 0,
+        };
+        let p = paging(asked, counted, limit);
+        if p.page == asked {
+            break (rows, p);
+        }
+        asked = p.page;
+    };
+    let Paging {
+        total,
+        total_exact,
+        page,
+        pages,
+        has_next,
+    } = paging;
     let office = offices::get(state, &officer.office_id).await?;
     let cal = calendar::for_office(state, &office.id).await?;
     let settings = calendar::settings(state, &office.id).await?;
@@ -452,6 +507,8 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
     let now = Utc::now();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
+        // The count's row when the page is empty.
+        let Some(id) = opt_text(&r, "id")? else { continue };
         let due = opt_text(&r, "step_due_on")?.unwrap_or_default();
         let (remaining, warning) = match parse_date(&due) {
             Some(d) => {
@@ -469,12 +526,12 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
             .and_then(|s| parse_ts(&s))
             .is_some_and(|t| t > now);
         let claimed_by = opt_text(&r, "claimed_by")?.filter(|_| claim_valid);
-        let status: String = r.try_get("status")?;
+        let status = opt_text(&r, "status")?.unwrap_or_default();
         out.push(DeskItem {
-            id: r.try_get("id")?,
+            id,
             registration_number: opt_text(&r, "registration_number")?.unwrap_or_default(),
-            holder: r.try_get::<String, _>("holder_name")?.to_uppercase(),
-            permit_code: r.try_get("permit_code")?,
+            holder: opt_text(&r, "holder_name")?.unwrap_or_default().to_uppercase(),
+            permit_code: opt_text(&r, "permit_code")?.unwrap_or_default(),
             step_key: opt_text(&r, "step_key")?.unwrap_or_default(),
             step_role: opt_text(&r, "step_role")?.unwrap_or_default(),
             status: ApplicationStatus::from_code(&status).unwrap_or(ApplicationStatus::InProcess),
@@ -490,8 +547,10 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
     Ok(DeskPage {
         tasks: out,
         total,
+        total_exact,
         page,
         pages,
+        has_next,
         per_page: DESK_PAGE_SIZE,
     })
 }
@@ -1599,5 +1658,53 @@ async fn auto_approve(state: &AppState, office: &Office, today: &str) -> Service
 impl ApplicationView {
     fn app_round(&self) -> i64 {
         self.app.revision_round
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(asked: i64, counted: i64) -> Paging {
+        paging(asked, counted, DESK_COUNT_LIMIT.max(asked * DESK_PAGE_SIZE) + 1)
+    }
+
+    #[test]
+    fn an_empty_desk_is_one_empty_page() {
+        let p = at(1, 0);
+        assert_eq!(
+            (p.total, p.total_exact, p.page, p.pages, p.has_next),
+            (0, true, 1, Some(1), false)
+        );
+    }
+
+    #[test]
+    fn a_desk_under_the_limit_is_counted_exactly_and_past_the_end_shows_the_last_page() {
+        let p = at(1, 52);
+        assert_eq!((p.total, p.total_exact, p.pages, p.has_next), (52, true, Some(2), true));
+        let p = at(2, 52);
+        assert_eq!((p.page, p.has_next), (2, false));
+        let p = at(9, 52);
+        assert_eq!((p.page, p.pages, p.has_next), (2, Some(2), false));
+        let p = at(1, 1000);
+        assert_eq!((p.total, p.total_exact, p.pages), (1000, true, Some(20)));
+    }
+
+    #[test]
+    fn a_desk_over_the_limit_says_more_than_and_always_has_a_next_page() {
+        // 13,114 files: the count stops at 1,001.
+        let p = at(1, 1001);
+        assert_eq!((p.total, p.total_exact, p.pages, p.has_next), (1000, false, None, true));
+        // Page 30 counts to 1,501: still more, page 30 is full.
+        let p = at(30, 1501);
+        assert_eq!((p.total, p.total_exact, p.page, p.has_next), (1500, false, 30, true));
+        // Page 30 of a desk of 1,480: the count is exact and shows the last page, 30.
+        let p = at(30, 1480);
+        assert_eq!(
+            (p.total, p.total_exact, p.page, p.pages, p.has_next),
+            (1480, true, 30, Some(30), false)
+        );
+        let p = at(31, 1480);
+        assert_eq!(p.page, 30);
     }
 }

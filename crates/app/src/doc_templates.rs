@@ -86,7 +86,8 @@ impl TemplateKind {
                 "letterhead {government, office_name, address, contact, logo}, number, title, layout (\"decree\" | \"sip\"), \
                  considerations [..], legal_basis [..], holder {name, birth, address, profession, str_number}, \
                  practice {place, address, days, hours}, valid_from, valid_until, photo, show_photo, place_and_date, place, \
-                 date, signer {name, position, nip}, verify_url, qr, draft, bsre_footer. Gambar: logo.png/logo.jpg, \
+                 date, signer {name, position, nip}, verify_url, qr, draft, bsre_footer, body_size (ukuran huruf isi dalam pt: \
+                 11, lalu 10,5, 10 atau 9,5 bila dokumen tidak muat satu halaman). Gambar: logo.png/logo.jpg, \
                  photo.png/photo.jpg, qr.svg. Area tanda tangan wajib ditandai dengan \
                  #metadata((width: .., height: ..)) <izinkes-signature>."
             }

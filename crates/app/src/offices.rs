@@ -42,11 +42,17 @@ fn office_from_row(r: &sqlx::any::AnyRow) -> Result<Office, sqlx::Error> {
     })
 }
 
+/// Every office, by name (cached for [`crate::state::CACHE_TTL`]; creating an office forgets it).
 pub async fn list(state: &AppState) -> ServiceResult<Vec<Office>> {
+    if let Some(all) = state.office_list.get("") {
+        return Ok(Vec::clone(&all));
+    }
     let rows = sqlx::query("SELECT * FROM offices ORDER BY name")
         .fetch_all(&state.db.pool)
         .await?;
-    Ok(rows.iter().map(office_from_row).collect::<Result<_, _>>()?)
+    let all: Vec<Office> = rows.iter().map(office_from_row).collect::<Result<_, _>>()?;
+    state.office_list.put("", std::sync::Arc::new(all.clone()));
+    Ok(all)
 }
 
 /// One office (cached for [`crate::state::CACHE_TTL`]: an office's row does not change after it is created).
@@ -114,6 +120,7 @@ pub async fn create(state: &AppState, o: &NewOffice<'_>) -> ServiceResult<()> {
     .bind(now_text())
     .execute(&state.db.pool)
     .await?;
+    state.office_list.forget("");
     Ok(())
 }
 

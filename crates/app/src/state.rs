@@ -23,6 +23,8 @@ pub struct AppState {
     /// Per office: what almost every request reads and an admin rarely changes.
     pub(crate) calendars: Arc<TtlMap<Arc<WorkingCalendar>>>,
     pub(crate) offices: Arc<TtlMap<Arc<Office>>>,
+    /// Every office (one key).
+    pub(crate) office_list: Arc<TtlMap<Arc<Vec<Office>>>>,
     pub(crate) settings: Arc<TtlMap<OfficeSettings>>,
     /// The newest catalog version (one key).
     catalog_version: Arc<TtlMap<i64>>,
@@ -74,6 +76,7 @@ impl AppState {
             catalogs: Arc::new(RwLock::new(HashMap::new())),
             calendars: Arc::new(TtlMap::new()),
             offices: Arc::new(TtlMap::new()),
+            office_list: Arc::new(TtlMap::new()),
             settings: Arc::new(TtlMap::new()),
             catalog_version: Arc::new(TtlMap::new()),
         }

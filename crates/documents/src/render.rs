@@ -18,6 +18,7 @@ mod world;
 use chrono::Utc;
 use serde_json::{Value, json};
 use typst::foundations::Bytes;
+use typst_layout::PagedDocument;
 
 use self::world::{DocWorld, file_id};
 
@@ -204,6 +205,62 @@ pub trait Document {
     const TEMPLATE: &'static str;
     /// The data and images handed to the template.
     fn template_input(&self) -> Result<TemplateInput, RenderError>;
+
+    /// Body text sizes (points) to try, largest first: the document is laid out with
+    /// `data.body_size` at each until it fits on one page. Empty: laid out once, as it comes.
+    fn body_sizes(&self) -> &'static [f64] {
+        &[]
+    }
+}
+
+/// The SK's body sizes: a long Mengingat gets smaller type rather than a second page.
+const SK_BODY_SIZES: [f64; 4] = [11.0, 10.5, 10.0, 9.5];
+
+/// Lays a document out at the largest of its body sizes at which it fits on one page (see
+/// [`Document::body_sizes`]), by bisection: the usual SK (photo and signer block under a full
+/// decree) is found in two layouts. When no size fits, the smallest is used. A template that
+/// ignores `body_size` fits at every size or at none, so it costs two layouts at most.
+fn compile_fitting<D: Document>(template: Option<&str>, d: &D) -> Result<(DocWorld, PagedDocument), RenderError> {
+    let input = d.template_input()?;
+    let template = template.unwrap_or(D::TEMPLATE);
+    let sizes = d.body_sizes();
+    if sizes.is_empty() {
+        let world = world_for(template, input)?;
+        let document = world.compile()?;
+        return Ok((world, document));
+    }
+    // Sizes run from large to small, so "fits" is false up to some index and true after it:
+    // find the first index that fits.
+    let (mut lo, mut hi) = (0, sizes.len());
+    let mut fitting = None;
+    let mut smallest = None;
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let laid_out = compile_at(template, &input, sizes[mid])?;
+        if laid_out.1.pages().len() <= 1 {
+            hi = mid;
+            fitting = Some(laid_out);
+        } else {
+            lo = mid + 1;
+            if mid == sizes.len() - 1 {
+                smallest = Some(laid_out);
+            }
+        }
+    }
+    match fitting.or(smallest) {
+        Some(laid_out) => Ok(laid_out),
+        None => compile_at(template, &input, sizes[sizes.len() - 1]),
+    }
+}
+
+fn compile_at(template: &str, input: &TemplateInput, size: f64) -> Result<(DocWorld, PagedDocument), RenderError> {
+    let mut input = input.clone();
+    if let Value::Object(map) = &mut input.data {
+        map.insert("body_size".to_owned(), Value::from(size));
+    }
+    let world = world_for(template, input)?;
+    let document = world.compile()?;
+    Ok((world, document))
 }
 
 /// Renders the final or draft SK/SIP with the default template.
@@ -222,8 +279,7 @@ pub fn render_sk_with_signature_using(
     template: Option<&str>,
     d: &SkData,
 ) -> Result<(Vec<u8>, SignaturePlacement), RenderError> {
-    let world = world_for(template.unwrap_or(SkData::TEMPLATE), d.template_input()?)?;
-    let document = world.compile()?;
+    let (world, document) = compile_fitting(template, d)?;
     let placement = world::signature_placement(&document)
         .ok_or_else(|| RenderError::Typst("the template has no <izinkes-signature> metadata".to_owned()))?;
     Ok((world.pdf(&document)?, placement))
@@ -234,12 +290,9 @@ pub fn render_sk_with_signature_using(
 /// [`render_sk_with_signature`], which also gives the page, when rendering anyway. Returns an empty
 /// rectangle at the origin (an invisible widget) if the SK cannot be laid out, which `render_sk` reports.
 pub fn sk_signature_rect(d: &SkData) -> [f32; 4] {
-    let placement = d
-        .template_input()
-        .and_then(|input| world_for(SkData::TEMPLATE, input))
-        .and_then(|world| world.compile())
+    let placement = compile_fitting(None, d)
         .ok()
-        .and_then(|document| world::signature_placement(&document));
+        .and_then(|(_, document)| world::signature_placement(&document));
     placement.map_or([0.0; 4], |p| p.rect)
 }
 
@@ -265,8 +318,8 @@ pub fn render_document<D: Document>(d: &D) -> Result<Vec<u8>, RenderError> {
 
 /// Renders a document with an office's own template, or its default when `template` is `None`.
 pub fn render_document_using<D: Document>(template: Option<&str>, d: &D) -> Result<Vec<u8>, RenderError> {
-    let world = world_for(template.unwrap_or(D::TEMPLATE), d.template_input()?)?;
-    world.pdf(&world.compile()?)
+    let (world, document) = compile_fitting(template, d)?;
+    world.pdf(&document)
 }
 
 /// Renders `template` (typst markup, e.g. an office's own version of a default template) with `data` as
@@ -379,12 +432,17 @@ fn split_place_and_date(s: &str) -> (&str, &str) {
 impl Document for SkData {
     const TEMPLATE: &'static str = SK_TEMPLATE;
 
+    fn body_sizes(&self) -> &'static [f64] {
+        &SK_BODY_SIZES
+    }
+
     /// `data.json` of the SK template:
     /// `{ letterhead: {government, office_name, address, contact, logo}, number, title, layout: "decree"|"sip",
     ///    considerations: [str], legal_basis: [str], holder: {name, birth, address, profession, str_number},
     ///    practice: {place, address, days, hours}, valid_from, valid_until, photo, show_photo,
-    ///    place_and_date, place, date, signer: {name, position, nip}, verify_url, qr, draft, bsre_footer }`
-    /// where `logo`, `photo` and `qr` are file names or null and `bsre_footer` is the sentence or null.
+    ///    place_and_date, place, date, signer: {name, position, nip}, verify_url, qr, draft, bsre_footer, body_size }`
+    /// where `logo`, `photo` and `qr` are file names or null, `bsre_footer` is the sentence or null and
+    /// `body_size` is the body text size in points (11, then smaller until the sheet fits one page).
     fn template_input(&self) -> Result<TemplateInput, RenderError> {
         let d = self;
         let mut images = Images::default();

@@ -388,6 +388,55 @@ fn final_decree_sk_shows_everything_and_its_qr_opens_the_verification_page() {
     assert!(fonts.iter().any(|(name, _)| name.contains("Libertinus")), "{fonts:?}");
 }
 
+/// The default SK template at one fixed body size, as an office template that ignores `body_size`.
+fn sk_template_at(size: &str) -> String {
+    let fixed = izinkes_documents::render::SK_TEMPLATE.replace(
+        "#sheet(d.at(\"body_size\", default: 11) * 1pt)",
+        &format!("#sheet({size})"),
+    );
+    assert_ne!(fixed, izinkes_documents::render::SK_TEMPLATE);
+    fixed
+}
+
+#[test]
+fn a_full_decree_gets_smaller_type_not_a_second_page() {
+    use izinkes_documents::render::render_sk_with_signature_using as render_using;
+    // The full decree with photo and signer block runs onto a second page at 11 pt…
+    let d = sk();
+    let (_, at_11) = render_using(Some(&sk_template_at("11pt")), &d).unwrap();
+    assert_eq!(at_11.page, 2, "at 11 pt the signer block falls on page 2");
+    // …so the renderer sets it smaller, on one page, exactly as at 9.5 pt.
+    let (pdf, placement) = render_sk_with_signature(&d).unwrap();
+    assert_eq!(placement.page, 1, "the signature is on page 1");
+    let (_, at_9_5) = render_using(Some(&sk_template_at("9.5pt")), &d).unwrap();
+    assert_eq!(placement, at_9_5);
+    // A shorter permit (the SIP layout) keeps the full 11 pt.
+    let mut short = sk();
+    short.layout = SkLayout::Sip;
+    let (_, short_at_11) = render_using(Some(&sk_template_at("11pt")), &short).unwrap();
+    assert_eq!(short_at_11.page, 1, "the SIP fits at 11 pt");
+    assert_eq!(render_sk_with_signature(&short).unwrap().1, short_at_11);
+    // Longer than fits even at the smallest size: the smallest size, and a second page.
+    let mut long = sk();
+    long.legal_basis = (0..3).flat_map(|_| sk().legal_basis).collect();
+    assert_eq!(render_sk_with_signature(&long).unwrap().1.page, 2);
+    if !have_all() {
+        return;
+    }
+    let path = write_pdf(&pdf, "sk-fitted");
+    let out = run(Command::new("pdfinfo").arg(&path));
+    let info = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.trim_end().ends_with(" 1")),
+        "{info}"
+    );
+    contains_all(
+        &text_of(&path),
+        &["Pendelegasian Kewenangan", "MEMUTUSKAN", "KEEMPAT", "NIP"],
+    );
+}
+
 #[test]
 fn the_signature_rect_is_where_the_qr_code_is_drawn() {
     let d = sk();

@@ -50,13 +50,20 @@ async fn tasks(State(state): State<AppState>, o: OfficerUser, Query(filter): Que
     let listing = desks::tasks(&state, &officer, &filter).await?;
     let (_, catalog) = state.current_catalog().await?;
     let pager = DeskPager {
-        total: super::fmt::thousands(listing.total),
+        total: if listing.total_exact {
+            super::fmt::thousands(listing.total)
+        } else {
+            format!("lebih dari {}", super::fmt::thousands(listing.total))
+        },
         first: (listing.page - 1) * listing.per_page + 1,
         last: (listing.page - 1) * listing.per_page + listing.tasks.len() as i64,
         page: listing.page,
-        pages: listing.pages,
+        pages: listing
+            .pages
+            .map(|p| format!(" dari {}", super::fmt::thousands(p)))
+            .unwrap_or_default(),
         prev: (listing.page > 1).then(|| filter.query_for_page(listing.page - 1)),
-        next: (listing.page < listing.pages).then(|| filter.query_for_page(listing.page + 1)),
+        next: listing.has_next.then(|| filter.query_for_page(listing.page + 1)),
     };
     let rows = listing
         .tasks

@@ -557,13 +557,15 @@ pub struct DeskTasksPage {
     pub supervisor: bool,
 }
 
-/// "Berkas 51–100 dari 13.114" and the links to the pages beside this one (query strings).
+/// "Berkas 51–100 dari 713" (or "dari lebih dari 1.000") and the links to the pages beside this
+/// one (query strings).
 pub struct DeskPager {
     pub total: String,
     pub first: i64,
     pub last: i64,
     pub page: i64,
-    pub pages: i64,
+    /// " dari 15" when the number of pages is known, else empty.
+    pub pages: String,
     pub prev: Option<String>,
     pub next: Option<String>,
 }

@@ -658,11 +658,18 @@ dual_test!(
         assert_eq!(first.status, 200, "{first:?}");
         assert_eq!(first.body["total"], waiting, "{first:?}");
         assert_eq!(
-            (&first.body["page"], &first.body["pages"], &first.body["per_page"]),
-            (&json!(1), &json!(2), &json!(50))
+            (
+                &first.body["page"],
+                &first.body["pages"],
+                &first.body["per_page"],
+                &first.body["total_exact"],
+                &first.body["has_next"]
+            ),
+            (&json!(1), &json!(2), &json!(50), &json!(true), &json!(true))
         );
         let second = fo.get("/api/v1/desk/tasks?halaman=2").await;
         assert_eq!(second.body["page"], 2, "{second:?}");
+        assert_eq!(second.body["has_next"], false, "{second:?}");
         let (a, b) = (ids(&first), ids(&second));
         assert_eq!((a.len(), b.len()), (50, 2));
         // Together the two pages are the desk, each file once, the most pressing first.
