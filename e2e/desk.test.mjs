@@ -247,6 +247,12 @@ test("officer views the documents inline and returns the file; the applicant fix
     assert.match(href || "", /^\/petugas\/berkas\/[^/?#]+$/);
     fileId = href.split("/").pop();
     log(`  file ${fileId} (${registrationNumber})`);
+    // The count of the desk above the list (the demo desk fits one page of 50).
+    const rows = await page.locator("table.desk tbody tr").count();
+    assert.equal(
+      (await page.locator("#desk-count").innerText()).trim(),
+      `Berkas 1–${rows} dari ${rows}, yang paling mendesak lebih dulu.`,
+    );
     await screenshot(officer, "tugas-saya");
     await activate(officer, link);
     await page.waitForURL(`**/petugas/berkas/${fileId}`);

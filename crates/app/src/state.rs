@@ -28,6 +28,8 @@ pub struct AppState {
     pub(crate) settings: Arc<TtlMap<OfficeSettings>>,
     /// The newest catalog version (one key).
     catalog_version: Arc<TtlMap<i64>>,
+    /// Per office: the parsed local signer and the hash of the stored material it came from.
+    pub(crate) signers: Arc<TtlMap<(String, Arc<izinkes_documents::sign::LocalSigner>)>>,
 }
 
 /// How long a cached office row, office setting, calendar or catalog version is trusted. This
@@ -79,6 +81,7 @@ impl AppState {
             office_list: Arc::new(TtlMap::new()),
             settings: Arc::new(TtlMap::new()),
             catalog_version: Arc::new(TtlMap::new()),
+            signers: Arc::new(TtlMap::new()),
         }
     }
 
@@ -128,6 +131,7 @@ impl AppState {
 
     /// Forgets everything cached about an office (after this server changed its settings or calendar).
     pub fn forget_office(&self, office_id: &str) {
+        self.signers.forget(office_id);
         self.calendars.forget(office_id);
         self.offices.forget(office_id);
         self.settings.forget(office_id);

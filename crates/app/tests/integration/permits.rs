@@ -568,6 +568,46 @@ dual_test!(
         let office = izinkes_app::offices::get(&app.state, "jembrana").await.unwrap();
         let pki =
             izinkes_documents::sign::demo_office_ca("DPMPTSPTK Kabupaten Jembrana", "Drs. I Nyoman Sutama").unwrap();
+        let kadis_id: String =
+            sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'")
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap();
+        let kadis = izinkes_app::desks::Officer {
+            id: kadis_id,
+            name: "Kadis".into(),
+            office_id: "jembrana".into(),
+            roles: vec!["kadis".into()],
+        };
+        let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+        let permit_of = |id: String| {
+            let app = &app;
+            async move {
+                let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+                    .bind(&id)
+                    .fetch_one(&app.state.db.pool)
+                    .await
+                    .unwrap();
+                permit_id
+            }
+        };
+        let signed_report = |permit_id: String| {
+            let app = &app;
+            async move {
+                let p = izinkes_app::permits::by_id(&app.state, &permit_id).await.unwrap();
+                let bytes = app.state.store.get(p.pdf_sha256.as_deref().unwrap()).await.unwrap();
+                izinkes_documents::sign::verify_embedded(&bytes).unwrap()
+            }
+        };
+        // Before the import the office signs with its demo certificate (the signer is now cached).
+        let before = permit_of(ready_to_sign(&app, &applicant).await).await;
+        izinkes_app::permits::sign_one(&app.state, &kadis, &before)
+            .await
+            .unwrap();
+        let report = signed_report(before).await;
+        assert!(report.is_intact());
+        assert!(!report.is_issued_by(&pki.ca_cert_pem).unwrap());
+
         let wrong = pki.to_pkcs12("bukan-sandinya").unwrap();
         assert!(
             izinkes_app::permits::import_pkcs12(&app.state, &office, &wrong, "Drs. I Nyoman Sutama", "Kepala Dinas")
@@ -581,30 +621,12 @@ dual_test!(
                 .await
                 .unwrap();
         assert!(subject.contains("Sutama"), "{subject}");
-        let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
-        let id = ready_to_sign(&app, &applicant).await;
-        let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
-            .bind(&id)
-            .fetch_one(&app.state.db.pool)
+        // The next permit is signed with the imported certificate, not the cached demo one.
+        let after = permit_of(ready_to_sign(&app, &applicant).await).await;
+        izinkes_app::permits::sign_one(&app.state, &kadis, &after)
             .await
             .unwrap();
-        let kadis_id: String =
-            sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'")
-                .fetch_one(&app.state.db.pool)
-                .await
-                .unwrap();
-        let kadis = izinkes_app::desks::Officer {
-            id: kadis_id,
-            name: "Kadis".into(),
-            office_id: "jembrana".into(),
-            roles: vec!["kadis".into()],
-        };
-        izinkes_app::permits::sign_one(&app.state, &kadis, &permit_id)
-            .await
-            .unwrap();
-        let p = izinkes_app::permits::by_id(&app.state, &permit_id).await.unwrap();
-        let bytes = app.state.store.get(p.pdf_sha256.as_deref().unwrap()).await.unwrap();
-        let report = izinkes_documents::sign::verify_embedded(&bytes).unwrap();
+        let report = signed_report(after).await;
         assert!(report.is_intact());
         assert!(
             report.is_issued_by(&pki.ca_cert_pem).unwrap(),
