@@ -775,23 +775,30 @@ pub async fn sign_batch(
         ));
     }
     check_code(state, officer, code).await?;
-    let mut out = Vec::new();
-    for id in permit_ids {
-        let result = sign_with(state, officer, id, bsre).await;
-        let number = by_id(state, id).await.map(|p| p.number).unwrap_or_default();
-        let result = result.map_err(|e| match e {
-            ServiceError::Internal(detail) => format!(
-                "kesalahan sistem; sebutkan nomor referensi {} kepada admin",
-                crate::web::error::log_internal(&detail)
-            ),
-            other => other.to_string(),
-        });
-        out.push(SignOutcome {
-            permit_id: id.clone(),
-            number,
-            result,
-        });
-    }
+    // Several permits at once (one per core, at least two: rendering is CPU work, a BSrE call
+    // waits on the network); each is its own transaction, the outcomes keep the order asked.
+    use futures_util::StreamExt;
+    let at_once = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
+    let out = futures_util::stream::iter(permit_ids.iter().cloned())
+        .map(|id: String| async move {
+            let result = sign_with(state, officer, &id, bsre).await;
+            let number = by_id(state, &id).await.map(|p| p.number).unwrap_or_default();
+            let result = result.map_err(|e| match e {
+                ServiceError::Internal(detail) => format!(
+                    "kesalahan sistem; sebutkan nomor referensi {} kepada admin",
+                    crate::web::error::log_internal(&detail)
+                ),
+                other => other.to_string(),
+            });
+            SignOutcome {
+                permit_id: id,
+                number,
+                result,
+            }
+        })
+        .buffered(at_once)
+        .collect::<Vec<_>>()
+        .await;
     Ok(out)
 }
 

@@ -823,3 +823,70 @@ dual_test!(
         );
     }
 );
+
+dual_test!(
+    a_batch_signs_several_permits_at_once_and_answers_in_the_order_asked,
+    |app: TestApp| async move {
+        let secret = staff(&app, "jembrana").await;
+        let kadis_id: String =
+            sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'")
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap();
+        let kadis = izinkes_app::desks::Officer {
+            id: kadis_id,
+            name: "Kadis".into(),
+            office_id: "jembrana".into(),
+            roles: vec!["kadis".into()],
+        };
+        let mut ids = Vec::new();
+        for (i, nik) in ["5104010903970004", "5104010903970005", "5104010903970006"]
+            .iter()
+            .enumerate()
+        {
+            let applicant = quick_applicant(&app, nik, &format!("dokter{i}@example.com")).await;
+            let id = ready_to_sign(&app, &applicant).await;
+            let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+                .bind(&id)
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap();
+            ids.push(permit_id);
+        }
+        // The middle one is signed already.
+        izinkes_app::permits::sign_one(&app.state, &kadis, &ids[1])
+            .await
+            .unwrap();
+        let code = izinkes_app::totp::current_code(&secret).unwrap();
+        let out = izinkes_app::permits::sign_batch(&app.state, &kadis, &ids, &code, None)
+            .await
+            .unwrap();
+        assert_eq!(out.iter().map(|o| o.permit_id.clone()).collect::<Vec<_>>(), ids);
+        assert!(out[0].result.is_ok(), "{:?}", out[0].result);
+        assert!(
+            out[1]
+                .result
+                .as_ref()
+                .is_err_and(|e| e.contains("sudah ditandatangani")),
+            "{:?}",
+            out[1].result
+        );
+        assert!(out[2].result.is_ok(), "{:?}", out[2].result);
+        for (o, id) in out.iter().zip(&ids) {
+            let p = izinkes_app::permits::by_id(&app.state, id).await.unwrap();
+            assert_eq!(p.status, "active");
+            assert_eq!(o.number, p.number);
+            let bytes = app.state.store.get(p.pdf_sha256.as_deref().unwrap()).await.unwrap();
+            assert!(izinkes_documents::sign::verify_embedded(&bytes).unwrap().is_intact());
+        }
+        // Each permit has one number and one signed document.
+        let numbers: Vec<String> = sqlx::query_scalar("SELECT number FROM permits WHERE office_id = 'jembrana'")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+        let mut unique = numbers.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), numbers.len());
+    }
+);
