@@ -47,6 +47,21 @@ pub(crate) async fn staff(app: &TestApp, office: &str) -> String {
     enrol_totp(app, &format!("kadis.{office}@kantor.example.id")).await
 }
 
+/// The head of office of `office` (added by [`staff`]) as the service layer sees an officer.
+pub(crate) async fn kadis_officer(app: &TestApp, office: &str) -> izinkes_app::desks::Officer {
+    let id: String = sqlx::query_scalar("SELECT id FROM officers WHERE email = $1")
+        .bind(format!("kadis.{office}@kantor.example.id"))
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    izinkes_app::desks::Officer {
+        id,
+        name: "Kadis".into(),
+        office_id: office.into(),
+        roles: vec!["kadis".into()],
+    }
+}
+
 /// Gives the officer `email` an enrolled authenticator; returns its secret.
 pub(crate) async fn enrol_totp(app: &TestApp, email: &str) -> String {
     let secret = izinkes_app::totp::new_secret();
@@ -568,17 +583,7 @@ dual_test!(
         let office = izinkes_app::offices::get(&app.state, "jembrana").await.unwrap();
         let pki =
             izinkes_documents::sign::demo_office_ca("DPMPTSPTK Kabupaten Jembrana", "Drs. I Nyoman Sutama").unwrap();
-        let kadis_id: String =
-            sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'")
-                .fetch_one(&app.state.db.pool)
-                .await
-                .unwrap();
-        let kadis = izinkes_app::desks::Officer {
-            id: kadis_id,
-            name: "Kadis".into(),
-            office_id: "jembrana".into(),
-            roles: vec!["kadis".into()],
-        };
+        let kadis = kadis_officer(&app, "jembrana").await;
         let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
         let permit_of = |id: String| {
             let app = &app;
@@ -645,17 +650,7 @@ dual_test!(
 dual_test!(a_renewal_replaces_the_old_permit, |app: TestApp| async move {
     staff(&app, "jembrana").await;
     let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
-    let kadis_id: String =
-        sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-    let kadis = izinkes_app::desks::Officer {
-        id: kadis_id,
-        name: "Kadis".into(),
-        office_id: "jembrana".into(),
-        roles: vec!["kadis".into()],
-    };
+    let kadis = kadis_officer(&app, "jembrana").await;
     let first = ready_to_sign(&app, &applicant).await;
     let old: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
         .bind(&first)
@@ -747,17 +742,7 @@ dual_test!(
     |app: TestApp| async move {
         staff(&app, "jembrana").await;
         let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
-        let kadis_id: String =
-            sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'")
-                .fetch_one(&app.state.db.pool)
-                .await
-                .unwrap();
-        let kadis = izinkes_app::desks::Officer {
-            id: kadis_id,
-            name: "Kadis".into(),
-            office_id: "jembrana".into(),
-            roles: vec!["kadis".into()],
-        };
+        let kadis = kadis_officer(&app, "jembrana").await;
         let id = ready_to_sign(&app, &applicant).await;
         let permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
             .bind(&id)
@@ -828,17 +813,7 @@ dual_test!(
     a_batch_signs_several_permits_at_once_and_answers_in_the_order_asked,
     |app: TestApp| async move {
         let secret = staff(&app, "jembrana").await;
-        let kadis_id: String =
-            sqlx::query_scalar("SELECT id FROM officers WHERE email = 'kadis.jembrana@kantor.example.id'")
-                .fetch_one(&app.state.db.pool)
-                .await
-                .unwrap();
-        let kadis = izinkes_app::desks::Officer {
-            id: kadis_id,
-            name: "Kadis".into(),
-            office_id: "jembrana".into(),
-            roles: vec!["kadis".into()],
-        };
+        let kadis = kadis_officer(&app, "jembrana").await;
         let mut ids = Vec::new();
         for (i, nik) in ["5104010903970004", "5104010903970005", "5104010903970006"]
             .iter()
