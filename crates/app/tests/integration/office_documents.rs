@@ -4,7 +4,7 @@
 
 use crate::bad_input::quick_applicant;
 use crate::dual_test;
-use crate::permits::{enrol_totp, login_officer, ready_to_sign, staff, tool, walk_to_ready};
+use crate::permits::{enrol_totp, kadis_officer, login_officer, ready_to_sign, staff, tool, walk_to_ready};
 use crate::support::{Browser, TestApp};
 use izinkes_app::roles::Role;
 
@@ -25,20 +25,6 @@ async fn admin(app: &TestApp, office: &str) -> Browser {
     .unwrap();
     let secret = enrol_totp(app, &format!("admin.{office}@kantor.example.id")).await;
     login_officer(app, office, "admin", Some(&secret)).await
-}
-
-async fn kadis(app: &TestApp, office: &str) -> izinkes_app::desks::Officer {
-    let id: String = sqlx::query_scalar("SELECT id FROM officers WHERE email = $1")
-        .bind(format!("kadis.{office}@kantor.example.id"))
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    izinkes_app::desks::Officer {
-        id,
-        name: "Kadis".into(),
-        office_id: office.into(),
-        roles: vec!["kadis".into()],
-    }
 }
 
 /// Posts a form and returns (status, content type, body bytes): for PDF answers.
@@ -313,7 +299,7 @@ dual_test!(
             .fetch_one(&app.state.db.pool)
             .await
             .unwrap();
-        let head = kadis(&app, "jembrana").await;
+        let head = kadis_officer(&app, "jembrana").await;
         izinkes_app::permits::sign_one(&app.state, &head, &permit)
             .await
             .unwrap();
@@ -364,7 +350,7 @@ dual_test!(
             .fetch_one(&app.state.db.pool)
             .await
             .unwrap();
-        let head = kadis(&app, "jembrana").await;
+        let head = kadis_officer(&app, "jembrana").await;
         izinkes_app::permits::sign_one(&app.state, &head, &old).await.unwrap();
         let old_row = izinkes_app::permits::by_id(&app.state, &old).await.unwrap();
 
@@ -567,7 +553,7 @@ dual_test!(
             .fetch_one(&app.state.db.pool)
             .await
             .unwrap();
-        let head = kadis(&app, "jembrana").await;
+        let head = kadis_officer(&app, "jembrana").await;
         izinkes_app::permits::sign_one(&app.state, &head, &permit)
             .await
             .unwrap();
