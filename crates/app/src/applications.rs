@@ -57,7 +57,8 @@ impl ApplicantData {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// Field order is the column order of `view`'s JSON rows.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Attachment {
     pub requirement_key: String,
     pub document_id: Option<String>,
@@ -68,7 +69,8 @@ pub struct Attachment {
     pub attached_at: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// Field order is the column order of `view`'s JSON rows.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub seq: i64,
     pub at: String,
@@ -197,46 +199,26 @@ pub async fn load_owned(state: &AppState, applicant_id: &str, id: &str) -> Servi
 pub async fn view(state: &AppState, app: Application) -> ServiceResult<ApplicationView> {
     let office = offices::get(state, &app.office_id).await?;
     let catalog = state.catalog(app.catalog_version).await?;
-    let rows = sqlx::query(
-        "SELECT requirement_key, document_id, filename, mime, size, sha256, attached_at FROM application_documents WHERE application_id = $1",
-    )
+    // Both lists in one row (`Backend::json_rows`), each JSON row in the field order of
+    // `Attachment` and `HistoryEntry`.
+    let (agg, array) = state.db.backend.json_rows();
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT (SELECT CAST({agg}({array}(requirement_key, document_id, filename, mime, size, sha256, attached_at) \
+                  ORDER BY requirement_key) AS TEXT) FROM application_documents WHERE application_id = $1) AS attachments, \
+                (SELECT CAST({agg}({array}(seq, at, actor_name, actor_role, action, to_status, public_note) ORDER BY seq) AS TEXT) \
+                  FROM application_history WHERE application_id = $1) AS history"
+    )))
     .bind(&app.id)
-    .fetch_all(&state.db.pool)
+    .fetch_one(&state.db.pool)
     .await?;
-    let attachments = rows
-        .iter()
-        .map(|r| {
-            Ok(Attachment {
-                requirement_key: r.try_get("requirement_key")?,
-                document_id: opt_text(r, "document_id")?,
-                filename: r.try_get("filename")?,
-                mime: r.try_get("mime")?,
-                size: r.try_get("size")?,
-                sha256: r.try_get("sha256")?,
-                attached_at: r.try_get("attached_at")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let rows = sqlx::query(
-        "SELECT seq, at, actor_name, actor_role, action, to_status, public_note FROM application_history WHERE application_id = $1 ORDER BY seq",
-    )
-    .bind(&app.id)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let history = rows
-        .iter()
-        .map(|r| {
-            Ok(HistoryEntry {
-                seq: r.try_get("seq")?,
-                at: r.try_get("at")?,
-                actor_name: r.try_get("actor_name")?,
-                actor_role: opt_text(r, "actor_role")?,
-                action: r.try_get("action")?,
-                to_status: r.try_get("to_status")?,
-                public_note: opt_text(r, "public_note")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let attachments: Vec<Attachment> = match opt_text(&row, "attachments")? {
+        Some(json) => serde_json::from_str(&json)?,
+        None => Vec::new(),
+    };
+    let history: Vec<HistoryEntry> = match opt_text(&row, "history")? {
+        Some(json) => serde_json::from_str(&json)?,
+        None => Vec::new(),
+    };
     Ok(ApplicationView {
         app,
         office,
@@ -1052,35 +1034,56 @@ pub struct ListItem {
     pub submitted_at: Option<String>,
 }
 
-/// Permohonan Saya: newest first.
+/// One row of Permohonan Saya as the database aggregates it (`list_for_applicant`): a JSON
+/// array in this order.
+#[derive(Deserialize)]
+struct ListRowJson {
+    id: String,
+    permit_code: String,
+    catalog_version: i64,
+    status: String,
+    registration_number: Option<String>,
+    facility_name: Option<String>,
+    created_at: String,
+    submitted_at: Option<String>,
+    office_name: String,
+}
+
+/// Permohonan Saya: newest first, read as one row (`Backend::json_rows`).
 pub async fn list_for_applicant(state: &AppState, applicant_id: &str) -> ServiceResult<Vec<ListItem>> {
-    let rows = sqlx::query(
-        "SELECT a.id, a.permit_code, a.catalog_version, a.status, a.registration_number, a.applicant_data, a.created_at, a.submitted_at, o.name AS office_name \
-         FROM applications a JOIN offices o ON o.id = a.office_id WHERE a.applicant_id = $1 ORDER BY a.created_at DESC LIMIT 500",
-    )
+    let (agg, array) = state.db.backend.json_rows();
+    let facility = state.db.backend.json_text("a.applicant_data", "facility_name");
+    let list: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT CAST({agg}({array}(x.id, x.permit_code, x.catalog_version, x.status, x.registration_number, \
+             x.facility_name, x.created_at, x.submitted_at, x.office_name) ORDER BY x.created_at DESC, x.id DESC) AS TEXT) \
+         FROM (SELECT a.id, a.permit_code, a.catalog_version, a.status, a.registration_number, {facility} AS facility_name, \
+                 a.created_at, a.submitted_at, o.name AS office_name \
+               FROM applications a JOIN offices o ON o.id = a.office_id WHERE a.applicant_id = $1 \
+               ORDER BY a.created_at DESC, a.id DESC LIMIT 500) AS x"
+    )))
     .bind(applicant_id)
-    .fetch_all(&state.db.pool)
+    .fetch_one(&state.db.pool)
     .await?;
+    let rows: Vec<ListRowJson> = match list {
+        Some(json) => serde_json::from_str(&json)?,
+        None => Vec::new(),
+    };
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let version: i64 = r.try_get("catalog_version")?;
-        let code: String = r.try_get("permit_code")?;
-        let catalog = state.catalog(version).await?;
-        let status: String = r.try_get("status")?;
-        let data: ApplicantData = serde_json::from_str(&r.try_get::<String, _>("applicant_data")?).unwrap_or_default();
+        let catalog = state.catalog(r.catalog_version).await?;
         out.push(ListItem {
-            id: r.try_get("id")?,
             permit_name: catalog
-                .get(&code)
+                .get(&r.permit_code)
                 .map(|p| p.name.clone())
-                .unwrap_or_else(|| code.clone()),
-            permit_code: code,
-            office_name: r.try_get("office_name")?,
-            facility_name: data.facility_name,
-            status: ApplicationStatus::from_code(&status).unwrap_or(ApplicationStatus::Draft),
-            registration_number: opt_text(&r, "registration_number")?,
-            created_at: r.try_get("created_at")?,
-            submitted_at: opt_text(&r, "submitted_at")?,
+                .unwrap_or_else(|| r.permit_code.clone()),
+            id: r.id,
+            permit_code: r.permit_code,
+            office_name: r.office_name,
+            facility_name: r.facility_name.unwrap_or_default(),
+            status: ApplicationStatus::from_code(&r.status).unwrap_or(ApplicationStatus::Draft),
+            registration_number: r.registration_number,
+            created_at: r.created_at,
+            submitted_at: r.submitted_at,
         });
     }
     Ok(out)

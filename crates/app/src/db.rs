@@ -28,6 +28,28 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The SQL of a list read as one row: `(aggregate, array)` such that
+    /// `CAST(aggregate(array(col, …) ORDER BY …) AS TEXT)` is a JSON array of the rows, each an
+    /// array of its columns in order. sqlx hands every row of a result across the SQLite worker
+    /// thread and converts every value of the `Any` driver one by one, which on the busiest lists
+    /// cost more than the query (docs/benchmarks.md); one JSON text is one value.
+    pub fn json_rows(self) -> (&'static str, &'static str) {
+        match self {
+            Backend::Sqlite => ("json_group_array", "json_array"),
+            Backend::Postgres => ("json_agg", "json_build_array"),
+        }
+    }
+
+    /// A text field of a JSON text column, as SQL: `json_extract` on SQLite, `->>` on PostgreSQL.
+    pub fn json_text(self, column: &str, key: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("json_extract({column}, '$.{key}')"),
+            Backend::Postgres => format!("(CAST({column} AS json) ->> '{key}')"),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
