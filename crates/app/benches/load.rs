@@ -29,8 +29,9 @@
 //! - `BENCH_APPLICATIONS` (100000), `BENCH_APPLICANTS` (2000): dataset size.
 //! - `BENCH_SUBMIT_DRAFTS`: complete drafts prepared for the submit scenario (default 1,200 per second run).
 //! - `BENCH_FORWARD_FILES`: files waiting at the front office for the forward scenario (default 1,200 per second run).
-//! - `BENCH_SIGN_PERMITS`: permits awaiting signature for the real signing path (default 150 per second run).
-//! - `BENCH_SIGN_SECONDS` (`BENCH_SECONDS`): measured seconds per signing run (1 worker, then 2).
+//! - `BENCH_SIGN_PERMITS`: permits awaiting signature for the real signing path (default 150 per second of three runs).
+//! - `BENCH_SIGN_SECONDS` (`BENCH_SECONDS`): measured seconds per signing run.
+//! - `BENCH_SIGN_WORKERS` (`1,2,` and `permits::batch_parallelism`): the signing runs, by their number of workers.
 //! - `BENCH_BACKENDS` (`sqlite,postgres`): which backends to run (postgres needs `BENCH_DATABASE_URL`).
 //! - `BENCH_GZIP` (1): send `Accept-Encoding: gzip` like a browser does (0 = identity responses).
 //! - `BENCH_TIMELINE` (0): 1 prints per-second latencies of every run (to find stalls).
@@ -192,7 +193,7 @@ impl Settings {
             forward_files: env_num("BENCH_FORWARD_FILES", 1_200 * (seconds + warmup)) as usize,
             sign_permits: env_num(
                 "BENCH_SIGN_PERMITS",
-                150 * (2 * env_num("BENCH_SIGN_SECONDS", seconds) + 2 * warmup),
+                150 * 3 * (env_num("BENCH_SIGN_SECONDS", seconds) + warmup),
             ) as usize,
             sign_seconds: env_num("BENCH_SIGN_SECONDS", seconds).max(1),
             scenarios: Vec::new(),
@@ -2341,7 +2342,7 @@ struct BackendReport {
     login: Duration,
     logins: usize,
     results: Vec<(Scenario, Stats, Option<Stats>)>,
-    /// Render + sign through `permits::sign_one` (1 worker, 2 workers) and the check of its output.
+    /// Render + sign through `permits::sign_one` (1 worker, 2, and as many as a batch signs at once) and the check of its output.
     sign: Vec<sign::RunStats>,
     sign_check: Result<String, String>,
     /// Tugas Saya as each desk officer sees it: (label, files waiting, rows the page shows).
@@ -2714,7 +2715,20 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
             .iter()
             .map(|q| Arc::new(std::sync::Mutex::new(q.iter().cloned().collect())))
             .collect();
-        let runs: Vec<sign::RunStats> = [1, 2]
+        // One worker, two, and as many at once as a batch signs (the target's run), unless
+        // BENCH_SIGN_WORKERS lists others.
+        let mut counts: Vec<usize> = std::env::var("BENCH_SIGN_WORKERS")
+            .ok()
+            .map(|v| {
+                v.split(',')
+                    .filter_map(|n| n.trim().parse().ok())
+                    .filter(|n| *n > 0)
+                    .collect()
+            })
+            .unwrap_or_else(|| vec![1, 2, izinkes_app::permits::batch_parallelism()]);
+        counts.sort_unstable();
+        counts.dedup();
+        let runs: Vec<sign::RunStats> = counts
             .into_iter()
             .map(|workers| {
                 server_rt.block_on(sign::real_path(
@@ -3280,7 +3294,7 @@ fn render(
         md,
         "Knobs (environment): `BENCH_SECONDS` (10), `BENCH_WARMUP` (1), `BENCH_PACED_SECONDS` (5; 0 skips the open-loop runs), \
          `BENCH_CONCURRENCY` (64), `BENCH_APPLICATIONS` (100000), `BENCH_APPLICANTS` (2000), `BENCH_SUBMIT_DRAFTS`, `BENCH_FORWARD_FILES`, \
-         `BENCH_SIGN_PERMITS`, `BENCH_SIGN_SECONDS` (`BENCH_SECONDS`), `BENCH_BACKENDS` (sqlite,postgres), `BENCH_GZIP` (1), \
+         `BENCH_SIGN_PERMITS`, `BENCH_SIGN_SECONDS` (`BENCH_SECONDS`), `BENCH_SIGN_WORKERS` (`1,2,` and the batch's concurrency), `BENCH_BACKENDS` (sqlite,postgres), `BENCH_GZIP` (1), \
          `BENCH_TIMELINE` (0), `BENCH_OUTPUT`.\n\n\
          `BENCH_SCENARIOS` picks scenarios, comma-separated (default `{DEFAULT_SCENARIOS}`; `all` is everything): `catalog`, `list`, \
          `detail`, `api`, `submit`, `desk` (= `desk-page` + `desk-api`), `forward`, `verify` (= `verify-page` + `verify-json`), `sign` \

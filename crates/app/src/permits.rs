@@ -775,10 +775,9 @@ pub async fn sign_batch(
         ));
     }
     check_code(state, officer, code).await?;
-    // Several permits at once (one per core, at least two: rendering is CPU work, a BSrE call
-    // waits on the network); each is its own transaction, the outcomes keep the order asked.
+    // Several permits at once; each is its own transaction, the outcomes keep the order asked.
     use futures_util::StreamExt;
-    let at_once = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8);
+    let at_once = batch_parallelism();
     let out = futures_util::stream::iter(permit_ids.iter().cloned())
         .map(|id: String| async move {
             let result = sign_with(state, officer, &id, bsre).await;
@@ -800,6 +799,17 @@ pub async fn sign_batch(
         .collect::<Vec<_>>()
         .await;
     Ok(out)
+}
+
+/// How many permits a batch signs at once: one more than the cores (at least two, at most
+/// eight). Each signing alternates CPU work (rendering, RSA) with waits (the database, the
+/// signed PDF synced to the blob store, a BSrE call over the network): with one per core the
+/// cores stood idle a fifth of a batch; one more keeps them busy, more only lengthens each
+/// signing (docs/benchmarks.md, "the real path").
+pub fn batch_parallelism() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get().saturating_add(1))
+        .clamp(2, 8)
 }
 
 /// Renders and signs one permit with the office's own certificate (demo loader, tests).
