@@ -217,9 +217,10 @@ pub trait Document {
 const SK_BODY_SIZES: [f64; 4] = [11.0, 10.5, 10.0, 9.5];
 
 /// Lays a document out at the largest of its body sizes at which it fits on one page (see
-/// [`Document::body_sizes`]), by bisection: the usual SK (photo and signer block under a full
-/// decree) is found in two layouts. When no size fits, the smallest is used. A template that
-/// ignores `body_size` fits at every size or at none, so it costs two layouts at most.
+/// [`Document::body_sizes`]). The search starts at the size the same template needed last time
+/// and checks the size above it ([`first_fitting`]): an office's SKs of one layout almost always
+/// need the same size, so the SIP that fits at 11 pt costs one layout and the full decree at
+/// 9.5 pt two. The first render of a template bisects. When no size fits, the smallest is used.
 fn compile_fitting<D: Document>(template: Option<&str>, d: &D) -> Result<(DocWorld, PagedDocument), RenderError> {
     let input = d.template_input()?;
     let template = template.unwrap_or(D::TEMPLATE);
@@ -229,28 +230,76 @@ fn compile_fitting<D: Document>(template: Option<&str>, d: &D) -> Result<(DocWor
         let document = world.compile()?;
         return Ok((world, document));
     }
-    // Sizes run from large to small, so "fits" is false up to some index and true after it:
-    // find the first index that fits.
-    let (mut lo, mut hi) = (0, sizes.len());
-    let mut fitting = None;
-    let mut smallest = None;
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        let laid_out = compile_at(template, &input, sizes[mid])?;
-        if laid_out.1.pages().len() <= 1 {
-            hi = mid;
-            fitting = Some(laid_out);
-        } else {
-            lo = mid + 1;
-            if mid == sizes.len() - 1 {
-                smallest = Some(laid_out);
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        template.hash(&mut h);
+        h.finish()
+    };
+    let hint = FIT_HINTS
+        .lock()
+        .ok()
+        .and_then(|hints| hints.get(&key).copied())
+        .unwrap_or(sizes.len() / 2);
+    let found = first_fitting(sizes.len(), hint, |i| {
+        let laid_out = compile_at(template, &input, sizes[i])?;
+        Ok::<_, RenderError>((laid_out.1.pages().len() <= 1, laid_out))
+    })?;
+    match found {
+        Some((i, laid_out)) => {
+            if let Ok(mut hints) = FIT_HINTS.lock() {
+                // Templates are few; edited ones in the admin's preview each add a key.
+                if hints.len() >= 256 {
+                    hints.clear();
+                }
+                hints.insert(key, i);
             }
+            Ok(laid_out)
         }
-    }
-    match fitting.or(smallest) {
-        Some(laid_out) => Ok(laid_out),
         None => compile_at(template, &input, sizes[sizes.len() - 1]),
     }
+}
+
+/// The index of the body size each template needed last (by a hash of its text).
+static FIT_HINTS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<u64, usize>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// The first index of `0..n` at which `probe` says "fits", for answers that are false up to some
+/// index and true from there on; when none fits, the last index. Probes `hint` first and, when it
+/// fits, the index right above it, then bisects what is left: a right hint costs two probes (one
+/// at index 0). Returns the index with what `probe` gave there; `None` only when `n` is 0.
+fn first_fitting<T, E>(
+    n: usize,
+    hint: usize,
+    mut probe: impl FnMut(usize) -> Result<(bool, T), E>,
+) -> Result<Option<(usize, T)>, E> {
+    if n == 0 {
+        return Ok(None);
+    }
+    let hint = hint.min(n - 1);
+    // Every index below `lo` does not fit; `hi` fits (or is `n`), and `found` is its outcome.
+    let (mut lo, mut hi) = (0, n);
+    let (mut found, mut last) = (None, None);
+    let mut next = hint;
+    while lo < hi {
+        let at = next;
+        let (fits, out) = probe(at)?;
+        if fits {
+            hi = at;
+            found = Some((at, out));
+        } else {
+            lo = at + 1;
+            if at == n - 1 {
+                last = Some((at, out));
+            }
+        }
+        next = if fits && at == hint && hint > lo {
+            hint - 1
+        } else {
+            lo + (hi - lo) / 2
+        };
+    }
+    Ok(found.or(last))
 }
 
 fn compile_at(template: &str, input: &TemplateInput, size: f64) -> Result<(DocWorld, PagedDocument), RenderError> {
@@ -586,6 +635,45 @@ impl Document for RecommendationData {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every answer, every hint: the right index, its own outcome, no index probed twice, and a
+    /// right hint costs one probe at index 0 (or when nothing fits) and two elsewhere.
+    #[test]
+    fn first_fitting_finds_the_first_fitting_size_from_any_hint() {
+        for n in 1..=6usize {
+            // `answer`: the first index that fits; `n` means none does.
+            for answer in 0..=n {
+                for hint in 0..=n + 1 {
+                    let mut probed = Vec::new();
+                    let found = first_fitting(n, hint, |i| {
+                        probed.push(i);
+                        Ok::<_, ()>((i >= answer, i))
+                    })
+                    .expect("no error");
+                    let want = answer.min(n - 1);
+                    assert_eq!(found, Some((want, want)), "n {n} answer {answer} hint {hint}");
+                    let mut unique = probed.clone();
+                    unique.sort_unstable();
+                    unique.dedup();
+                    assert_eq!(
+                        unique.len(),
+                        probed.len(),
+                        "n {n} answer {answer} hint {hint}: {probed:?}"
+                    );
+                    assert!(probed.len() <= 2 + n.ilog2() as usize + 1, "{probed:?}");
+                    if hint == want {
+                        let cheapest = if want == 0 || answer == n { 1 } else { 2 };
+                        assert_eq!(probed.len(), cheapest, "n {n} answer {answer} hint {hint}: {probed:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(first_fitting(0, 0, |i| Ok::<_, ()>((true, i))), Ok(None));
+        assert_eq!(
+            first_fitting(3, 1, |_| Err::<(bool, usize), _>("broken")),
+            Err("broken")
+        );
+    }
 
     #[test]
     fn place_and_date_split_at_the_first_comma() {
