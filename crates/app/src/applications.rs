@@ -1034,8 +1034,7 @@ pub struct ListItem {
     pub submitted_at: Option<String>,
 }
 
-/// One row of Permohonan Saya as the database aggregates it (`list_for_applicant`): a JSON
-/// array in this order.
+/// One row of Permohonan Saya (`list_for_applicant`); on SQLite a JSON array in this order.
 #[derive(Deserialize)]
 struct ListRowJson {
     id: String,
@@ -1049,24 +1048,57 @@ struct ListRowJson {
     office_name: String,
 }
 
-/// Permohonan Saya: newest first, read as one row (`Backend::json_rows`).
+/// Permohonan Saya: newest first. On SQLite read as one row (`Backend::json_rows`); on
+/// PostgreSQL row by row, where rows are cheap and taking the facility out of the applicant's
+/// data in SQL (a JSON parse per row in the server) cost more than the whole list
+/// (docs/benchmarks.md).
 pub async fn list_for_applicant(state: &AppState, applicant_id: &str) -> ServiceResult<Vec<ListItem>> {
-    let (agg, array) = state.db.backend.json_rows();
-    let facility = state.db.backend.json_text("a.applicant_data", "facility_name");
-    let list: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT CAST({agg}({array}(x.id, x.permit_code, x.catalog_version, x.status, x.registration_number, \
-             x.facility_name, x.created_at, x.submitted_at, x.office_name) ORDER BY x.created_at DESC, x.id DESC) AS TEXT) \
-         FROM (SELECT a.id, a.permit_code, a.catalog_version, a.status, a.registration_number, {facility} AS facility_name, \
-                 a.created_at, a.submitted_at, o.name AS office_name \
-               FROM applications a JOIN offices o ON o.id = a.office_id WHERE a.applicant_id = $1 \
-               ORDER BY a.created_at DESC, a.id DESC LIMIT 500) AS x"
-    )))
-    .bind(applicant_id)
-    .fetch_one(&state.db.pool)
-    .await?;
-    let rows: Vec<ListRowJson> = match list {
-        Some(json) => serde_json::from_str(&json)?,
-        None => Vec::new(),
+    const FROM: &str = "FROM applications a JOIN offices o ON o.id = a.office_id WHERE a.applicant_id = $1 \
+                        ORDER BY a.created_at DESC, a.id DESC LIMIT 500";
+    let rows: Vec<ListRowJson> = match state.db.backend {
+        crate::db::Backend::Sqlite => {
+            let (agg, array) = state.db.backend.json_rows();
+            let facility = state.db.backend.json_text("a.applicant_data", "facility_name");
+            let list: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT CAST({agg}({array}(x.id, x.permit_code, x.catalog_version, x.status, x.registration_number, \
+                     x.facility_name, x.created_at, x.submitted_at, x.office_name) ORDER BY x.created_at DESC, x.id DESC) AS TEXT) \
+                 FROM (SELECT a.id, a.permit_code, a.catalog_version, a.status, a.registration_number, {facility} AS facility_name, \
+                         a.created_at, a.submitted_at, o.name AS office_name {FROM}) AS x"
+            )))
+            .bind(applicant_id)
+            .fetch_one(&state.db.pool)
+            .await?;
+            match list {
+                Some(json) => serde_json::from_str(&json)?,
+                None => Vec::new(),
+            }
+        }
+        crate::db::Backend::Postgres => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT a.id, a.permit_code, a.catalog_version, a.status, a.registration_number, a.applicant_data, \
+                        a.created_at, a.submitted_at, o.name AS office_name {FROM}"
+            )))
+            .bind(applicant_id)
+            .fetch_all(&state.db.pool)
+            .await?;
+            let mut list = Vec::with_capacity(rows.len());
+            for r in rows {
+                let data: ApplicantData =
+                    serde_json::from_str(&r.try_get::<String, _>("applicant_data")?).unwrap_or_default();
+                list.push(ListRowJson {
+                    id: r.try_get("id")?,
+                    permit_code: r.try_get("permit_code")?,
+                    catalog_version: r.try_get("catalog_version")?,
+                    status: r.try_get("status")?,
+                    registration_number: opt_text(&r, "registration_number")?,
+                    facility_name: Some(data.facility_name),
+                    created_at: r.try_get("created_at")?,
+                    submitted_at: opt_text(&r, "submitted_at")?,
+                    office_name: r.try_get("office_name")?,
+                });
+            }
+            list
+        }
     };
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
