@@ -381,8 +381,7 @@ pub struct DeskItem {
     pub claimed_by_me: bool,
 }
 
-/// One file of a page of Tugas Saya as the database aggregates it (`tasks`): a JSON array in
-/// this order.
+/// One file of a page of Tugas Saya (`tasks`); on SQLite a JSON array in this order.
 #[derive(serde::Deserialize)]
 struct DeskRowJson {
     id: String,
@@ -481,37 +480,78 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
             binds.len()
         ));
     }
-    // One round trip and one row: the count (up to the limit, or far enough to know the page
-    // asked for is full) and the page as a JSON array of rows (`Backend::json_rows`: fifty rows
-    // one by one were most of the cost of the desk). A page past the end is asked again as the
-    // last page.
-    let (agg, array) = state.db.backend.json_rows();
+    // One round trip: the count (up to the limit, or far enough to know the page asked for is
+    // full) with the page. On SQLite as one row, the page a JSON array (`Backend::json_rows`:
+    // fifty rows one by one were most of the cost of the desk); on PostgreSQL, where rows are
+    // cheap and building the JSON cost the server more, the count joined to each row of the page
+    // (an empty page still brings the count). A page past the end is asked again as the last page.
     let mut asked = page;
     let (rows, paging) = loop {
         let limit = DESK_COUNT_LIMIT.max(asked * DESK_PAGE_SIZE) + 1;
-        let sql = format!(
-            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM applications a WHERE {cond} LIMIT {limit}) AS x) AS desk_total, \
-               (SELECT CAST({agg}({array}(p.id, p.registration_number, p.holder_name, p.permit_code, p.step_key, \
-                   p.step_role, p.status, p.submitted_at, p.step_due_on, p.step_entered_at, p.claimed_by, \
-                   p.claimed_until, p.claimer) ORDER BY p.step_due_on ASC, p.submitted_at ASC, p.id ASC) AS TEXT) FROM \
-                 (SELECT a.id, a.registration_number, a.holder_name, a.permit_code, a.step_key, a.step_role, a.status, \
-                     a.submitted_at, a.step_due_on, a.step_entered_at, a.claimed_by, a.claimed_until, o.full_name AS claimer \
-                   FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by WHERE {cond} \
-                   ORDER BY a.step_due_on ASC, a.submitted_at ASC, a.id ASC LIMIT {DESK_PAGE_SIZE} OFFSET {}) AS p) AS desk_page",
+        let count = format!("SELECT COUNT(*) FROM (SELECT 1 FROM applications a WHERE {cond} LIMIT {limit}) AS x");
+        let page_sql = format!(
+            "SELECT a.id, a.registration_number, a.holder_name, a.permit_code, a.step_key, a.step_role, a.status, \
+                 a.submitted_at, a.step_due_on, a.step_entered_at, a.claimed_by, a.claimed_until, o.full_name AS claimer \
+             FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by WHERE {cond} \
+             ORDER BY a.step_due_on ASC, a.submitted_at ASC, a.id ASC LIMIT {DESK_PAGE_SIZE} OFFSET {}",
             (asked - 1) * DESK_PAGE_SIZE
         );
+        const ORDER: &str = "p.step_due_on ASC, p.submitted_at ASC, p.id ASC";
+        let sql = match state.db.backend {
+            crate::db::Backend::Sqlite => {
+                let (agg, array) = state.db.backend.json_rows();
+                format!(
+                    "SELECT ({count}) AS desk_total, \
+                       (SELECT CAST({agg}({array}(p.id, p.registration_number, p.holder_name, p.permit_code, p.step_key, \
+                           p.step_role, p.status, p.submitted_at, p.step_due_on, p.step_entered_at, p.claimed_by, \
+                           p.claimed_until, p.claimer) ORDER BY {ORDER}) AS TEXT) FROM ({page_sql}) AS p) AS desk_page"
+                )
+            }
+            crate::db::Backend::Postgres => format!(
+                "SELECT c.n AS desk_total, p.* FROM (SELECT ({count}) AS n) AS c \
+                 LEFT JOIN ({page_sql}) AS p ON 1 = 1 ORDER BY {ORDER}"
+            ),
+        };
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in &binds {
             query = query.bind(b);
         }
-        let row = query.fetch_one(&state.db.pool).await?;
-        let counted: i64 = row.try_get("desk_total")?;
+        let found = query.fetch_all(&state.db.pool).await?;
+        let counted: i64 = match found.first() {
+            Some(r) => r.try_get("desk_total")?,
+            None => 0,
+        };
         let p = paging(asked, counted, limit);
         if p.page == asked {
-            let rows: Vec<DeskRowJson> = match opt_text(&row, "desk_page")? {
-                Some(json) => serde_json::from_str(&json)?,
-                None => Vec::new(),
-            };
+            let mut rows: Vec<DeskRowJson> = Vec::new();
+            for r in &found {
+                match state.db.backend {
+                    crate::db::Backend::Sqlite => {
+                        if let Some(json) = opt_text(r, "desk_page")? {
+                            rows = serde_json::from_str(&json)?;
+                        }
+                    }
+                    crate::db::Backend::Postgres => {
+                        // The count's row when the page is empty.
+                        let Some(id) = opt_text(r, "id")? else { continue };
+                        rows.push(DeskRowJson {
+                            id,
+                            registration_number: opt_text(r, "registration_number")?,
+                            holder_name: opt_text(r, "holder_name")?,
+                            permit_code: opt_text(r, "permit_code")?,
+                            step_key: opt_text(r, "step_key")?,
+                            step_role: opt_text(r, "step_role")?,
+                            status: opt_text(r, "status")?,
+                            submitted_at: opt_text(r, "submitted_at")?,
+                            step_due_on: opt_text(r, "step_due_on")?,
+                            step_entered_at: opt_text(r, "step_entered_at")?,
+                            claimed_by: opt_text(r, "claimed_by")?,
+                            claimed_until: opt_text(r, "claimed_until")?,
+                            claimer: opt_text(r, "claimer")?,
+                        });
+                    }
+                }
+            }
             break (rows, p);
         }
         asked = p.page;
