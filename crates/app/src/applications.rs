@@ -1058,11 +1058,10 @@ pub async fn list_for_applicant(state: &AppState, applicant_id: &str) -> Service
     let rows: Vec<ListRowJson> = match state.db.backend {
         crate::db::Backend::Sqlite => {
             let (agg, array) = state.db.backend.json_rows();
-            let facility = state.db.backend.json_text("a.applicant_data", "facility_name");
             let list: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "SELECT CAST({agg}({array}(x.id, x.permit_code, x.catalog_version, x.status, x.registration_number, \
                      x.facility_name, x.created_at, x.submitted_at, x.office_name) ORDER BY x.created_at DESC, x.id DESC) AS TEXT) \
-                 FROM (SELECT a.id, a.permit_code, a.catalog_version, a.status, a.registration_number, {facility} AS facility_name, \
+                 FROM (SELECT a.id, a.permit_code, a.catalog_version, a.status, a.registration_number, json_extract(a.applicant_data, '$.facility_name') AS facility_name, \
                          a.created_at, a.submitted_at, o.name AS office_name {FROM}) AS x"
             )))
             .bind(applicant_id)

@@ -40,14 +40,6 @@ impl Backend {
             Backend::Postgres => ("json_agg", "json_build_array"),
         }
     }
-
-    /// A text field of a JSON text column, as SQL: `json_extract` on SQLite, `->>` on PostgreSQL.
-    pub fn json_text(self, column: &str, key: &str) -> String {
-        match self {
-            Backend::Sqlite => format!("json_extract({column}, '$.{key}')"),
-            Backend::Postgres => format!("(CAST({column} AS json) ->> '{key}')"),
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
