@@ -1013,6 +1013,7 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
     )
     .await?;
     tx.commit().await?;
+    state.desks_changed(&v.office.id);
     state.wake_outbox();
     Ok(SubmitOutcome::Submitted(number))
 }

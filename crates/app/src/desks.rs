@@ -382,8 +382,8 @@ pub struct DeskItem {
 }
 
 /// One file of a page of Tugas Saya (`tasks`); on SQLite a JSON array in this order.
-#[derive(serde::Deserialize)]
-struct DeskRowJson {
+#[derive(Clone, serde::Deserialize)]
+pub(crate) struct DeskRowJson {
     id: String,
     registration_number: Option<String>,
     holder_name: Option<String>,
@@ -401,7 +401,7 @@ struct DeskRowJson {
 
 /// Where a page of Tugas Saya stands, from the page asked for and the count of matching files
 /// taken up to `limit` (exclusive bound: `counted == limit` means "at least that many").
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Paging {
     total: i64,
     total_exact: bool,
@@ -422,6 +422,92 @@ fn paging(asked: i64, counted: i64, limit: i64) -> Paging {
         page,
         pages,
         has_next: pages.is_none_or(|pages| page < pages),
+    }
+}
+
+/// What the database says of one page of a desk: its rows and where the page stands.
+pub(crate) struct DeskRead {
+    rows: Vec<DeskRowJson>,
+    paging: Paging,
+}
+
+/// Reads one page of a desk and the bounded count of its files, in one round trip: the count
+/// (up to the limit, or far enough to know the page asked for is full) with the page. On SQLite
+/// as one row, the page a JSON array (`Backend::json_rows`: fifty rows one by one were most of
+/// the cost of the desk); on PostgreSQL, where rows are cheap and building the JSON cost the
+/// server more, the count joined to each row of the page (an empty page still brings the count).
+/// A page past the end is asked again as the last page.
+async fn read_desk(state: &AppState, page: i64, cond: &str, binds: &[String]) -> ServiceResult<DeskRead> {
+    let mut asked = page;
+    loop {
+        let limit = DESK_COUNT_LIMIT.max(asked * DESK_PAGE_SIZE) + 1;
+        let count = format!("SELECT COUNT(*) FROM (SELECT 1 FROM applications a WHERE {cond} LIMIT {limit}) AS x");
+        let page_sql = format!(
+            "SELECT a.id, a.registration_number, a.holder_name, a.permit_code, a.step_key, a.step_role, a.status, \
+                 a.submitted_at, a.step_due_on, a.step_entered_at, a.claimed_by, a.claimed_until, o.full_name AS claimer \
+             FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by WHERE {cond} \
+             ORDER BY a.step_due_on ASC, a.submitted_at ASC, a.id ASC LIMIT {DESK_PAGE_SIZE} OFFSET {}",
+            (asked - 1) * DESK_PAGE_SIZE
+        );
+        const ORDER: &str = "p.step_due_on ASC, p.submitted_at ASC, p.id ASC";
+        let sql = match state.db.backend {
+            crate::db::Backend::Sqlite => {
+                let (agg, array) = state.db.backend.json_rows();
+                format!(
+                    "SELECT ({count}) AS desk_total, \
+                       (SELECT CAST({agg}({array}(p.id, p.registration_number, p.holder_name, p.permit_code, p.step_key, \
+                           p.step_role, p.status, p.submitted_at, p.step_due_on, p.step_entered_at, p.claimed_by, \
+                           p.claimed_until, p.claimer) ORDER BY {ORDER}) AS TEXT) FROM ({page_sql}) AS p) AS desk_page"
+                )
+            }
+            crate::db::Backend::Postgres => format!(
+                "SELECT c.n AS desk_total, p.* FROM (SELECT ({count}) AS n) AS c \
+                 LEFT JOIN ({page_sql}) AS p ON 1 = 1 ORDER BY {ORDER}"
+            ),
+        };
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in binds {
+            query = query.bind(b);
+        }
+        let found = query.fetch_all(&state.db.pool).await?;
+        let counted: i64 = match found.first() {
+            Some(r) => r.try_get("desk_total")?,
+            None => 0,
+        };
+        let p = paging(asked, counted, limit);
+        if p.page == asked {
+            let mut rows: Vec<DeskRowJson> = Vec::new();
+            for r in &found {
+                match state.db.backend {
+                    crate::db::Backend::Sqlite => {
+                        if let Some(json) = opt_text(r, "desk_page")? {
+                            rows = serde_json::from_str(&json)?;
+                        }
+                    }
+                    crate::db::Backend::Postgres => {
+                        // The count's row when the page is empty.
+                        let Some(id) = opt_text(r, "id")? else { continue };
+                        rows.push(DeskRowJson {
+                            id,
+                            registration_number: opt_text(r, "registration_number")?,
+                            holder_name: opt_text(r, "holder_name")?,
+                            permit_code: opt_text(r, "permit_code")?,
+                            step_key: opt_text(r, "step_key")?,
+                            step_role: opt_text(r, "step_role")?,
+                            status: opt_text(r, "status")?,
+                            submitted_at: opt_text(r, "submitted_at")?,
+                            step_due_on: opt_text(r, "step_due_on")?,
+                            step_entered_at: opt_text(r, "step_entered_at")?,
+                            claimed_by: opt_text(r, "claimed_by")?,
+                            claimed_until: opt_text(r, "claimed_until")?,
+                            claimer: opt_text(r, "claimer")?,
+                        });
+                    }
+                }
+            }
+            return Ok(DeskRead { rows, paging: p });
+        }
+        asked = p.page;
     }
 }
 
@@ -480,81 +566,29 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
             binds.len()
         ));
     }
-    // One round trip: the count (up to the limit, or far enough to know the page asked for is
-    // full) with the page. On SQLite as one row, the page a JSON array (`Backend::json_rows`:
-    // fifty rows one by one were most of the cost of the desk); on PostgreSQL, where rows are
-    // cheap and building the JSON cost the server more, the count joined to each row of the page
-    // (an empty page still brings the count). A page past the end is asked again as the last page.
-    let mut asked = page;
-    let (rows, paging) = loop {
-        let limit = DESK_COUNT_LIMIT.max(asked * DESK_PAGE_SIZE) + 1;
-        let count = format!("SELECT COUNT(*) FROM (SELECT 1 FROM applications a WHERE {cond} LIMIT {limit}) AS x");
-        let page_sql = format!(
-            "SELECT a.id, a.registration_number, a.holder_name, a.permit_code, a.step_key, a.step_role, a.status, \
-                 a.submitted_at, a.step_due_on, a.step_entered_at, a.claimed_by, a.claimed_until, o.full_name AS claimer \
-             FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by WHERE {cond} \
-             ORDER BY a.step_due_on ASC, a.submitted_at ASC, a.id ASC LIMIT {DESK_PAGE_SIZE} OFFSET {}",
-            (asked - 1) * DESK_PAGE_SIZE
-        );
-        const ORDER: &str = "p.step_due_on ASC, p.submitted_at ASC, p.id ASC";
-        let sql = match state.db.backend {
-            crate::db::Backend::Sqlite => {
-                let (agg, array) = state.db.backend.json_rows();
-                format!(
-                    "SELECT ({count}) AS desk_total, \
-                       (SELECT CAST({agg}({array}(p.id, p.registration_number, p.holder_name, p.permit_code, p.step_key, \
-                           p.step_role, p.status, p.submitted_at, p.step_due_on, p.step_entered_at, p.claimed_by, \
-                           p.claimed_until, p.claimer) ORDER BY {ORDER}) AS TEXT) FROM ({page_sql}) AS p) AS desk_page"
-                )
-            }
-            crate::db::Backend::Postgres => format!(
-                "SELECT c.n AS desk_total, p.* FROM (SELECT ({count}) AS n) AS c \
-                 LEFT JOIN ({page_sql}) AS p ON 1 = 1 ORDER BY {ORDER}"
-            ),
-        };
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for b in &binds {
-            query = query.bind(b);
+    // Officers of a desk refreshing it share one read (crate::desk_cache).
+    let mut roles = officer.roles.clone();
+    roles.sort_unstable();
+    let key = [
+        officer.office_id.as_str(),
+        &roles.join(","),
+        &filter.izin,
+        &filter.status,
+        &filter.dari,
+        &filter.sampai,
+        &q,
+        &page.to_string(),
+    ]
+    .join("\u{1f}");
+    let cached = state.desk_pages.get(&officer.office_id, &key);
+    let generation = state.desk_pages.generation(&officer.office_id);
+    let read = match cached {
+        Some(c) => c,
+        None => {
+            let read = Arc::new(read_desk(state, page, &cond, &binds).await?);
+            state.desk_pages.put(key, generation, read.clone());
+            read
         }
-        let found = query.fetch_all(&state.db.pool).await?;
-        let counted: i64 = match found.first() {
-            Some(r) => r.try_get("desk_total")?,
-            None => 0,
-        };
-        let p = paging(asked, counted, limit);
-        if p.page == asked {
-            let mut rows: Vec<DeskRowJson> = Vec::new();
-            for r in &found {
-                match state.db.backend {
-                    crate::db::Backend::Sqlite => {
-                        if let Some(json) = opt_text(r, "desk_page")? {
-                            rows = serde_json::from_str(&json)?;
-                        }
-                    }
-                    crate::db::Backend::Postgres => {
-                        // The count's row when the page is empty.
-                        let Some(id) = opt_text(r, "id")? else { continue };
-                        rows.push(DeskRowJson {
-                            id,
-                            registration_number: opt_text(r, "registration_number")?,
-                            holder_name: opt_text(r, "holder_name")?,
-                            permit_code: opt_text(r, "permit_code")?,
-                            step_key: opt_text(r, "step_key")?,
-                            step_role: opt_text(r, "step_role")?,
-                            status: opt_text(r, "status")?,
-                            submitted_at: opt_text(r, "submitted_at")?,
-                            step_due_on: opt_text(r, "step_due_on")?,
-                            step_entered_at: opt_text(r, "step_entered_at")?,
-                            claimed_by: opt_text(r, "claimed_by")?,
-                            claimed_until: opt_text(r, "claimed_until")?,
-                            claimer: opt_text(r, "claimer")?,
-                        });
-                    }
-                }
-            }
-            break (rows, p);
-        }
-        asked = p.page;
     };
     let Paging {
         total,
@@ -562,7 +596,8 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
         page,
         pages,
         has_next,
-    } = paging;
+    } = read.paging;
+    let rows = &read.rows;
     let office = offices::get(state, &officer.office_id).await?;
     let cal = calendar::for_office(state, &office.id).await?;
     let settings = calendar::settings(state, &office.id).await?;
@@ -585,23 +620,24 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
             None => (0, false),
         };
         let claim_valid = r.claimed_until.as_deref().and_then(parse_ts).is_some_and(|t| t > now);
-        let claimed_by = r.claimed_by.filter(|_| claim_valid);
-        let status = r.status.unwrap_or_default();
+        let claimed_by = r.claimed_by.as_deref().filter(|_| claim_valid);
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
         out.push(DeskItem {
-            id: r.id,
-            registration_number: r.registration_number.unwrap_or_default(),
-            holder: r.holder_name.unwrap_or_default().to_uppercase(),
-            permit_code: r.permit_code.unwrap_or_default(),
-            step_key: r.step_key.unwrap_or_default(),
-            step_role: r.step_role.unwrap_or_default(),
-            status: ApplicationStatus::from_code(&status).unwrap_or(ApplicationStatus::InProcess),
-            submitted_at: r.submitted_at.unwrap_or_default(),
-            step_due_on: r.step_due_on.unwrap_or_default(),
+            id: r.id.clone(),
+            registration_number: text(&r.registration_number),
+            holder: r.holder_name.as_deref().unwrap_or_default().to_uppercase(),
+            permit_code: text(&r.permit_code),
+            step_key: text(&r.step_key),
+            step_role: text(&r.step_role),
+            status: ApplicationStatus::from_code(r.status.as_deref().unwrap_or_default())
+                .unwrap_or(ApplicationStatus::InProcess),
+            submitted_at: text(&r.submitted_at),
+            step_due_on: text(&r.step_due_on),
             remaining_days: remaining,
             overdue: remaining < 0,
             warning,
-            claimed_by_me: claimed_by.as_deref() == Some(officer.id.as_str()),
-            claimed_by: claimed_by.and(r.claimer),
+            claimed_by_me: claimed_by == Some(officer.id.as_str()),
+            claimed_by: claimed_by.and(r.claimer.clone()),
         });
     }
     Ok(DeskPage {
@@ -928,6 +964,20 @@ fn product_text(data: &BTreeMap<&str, String>) -> String {
 /// changed since, nothing happens and the officer gets a clear message. `request_key` makes a
 /// repeated request (double click, network retry) a no-op.
 pub async fn act(
+    state: &AppState,
+    officer: &Officer,
+    app_id: &str,
+    lock_version: i64,
+    request_key: &str,
+    action: DeskAction,
+) -> ServiceResult<ActOutcome> {
+    let outcome = act_once(state, officer, app_id, lock_version, request_key, action).await;
+    // Whatever happened has committed or rolled back: the desks of the office read afresh.
+    state.desks_changed(&officer.office_id);
+    outcome
+}
+
+async fn act_once(
     state: &AppState,
     officer: &Officer,
     app_id: &str,
@@ -1594,6 +1644,12 @@ pub async fn summary(state: &AppState, officer: &Officer) -> ServiceResult<Vec<S
 // ---------------------------------------------------------------------------------------------
 // The clock: escalation and fiktif positif
 
+/// The files of an office (`$1`) past their step deadline (before `$2`) whose supervisors have
+/// not been told yet; read from the partial index `applications_clock`.
+pub const OVERDUE_NOT_ESCALATED: &str = "SELECT id, registration_number, step_key, step_role, step_due_on, due_on, lock_version \
+     FROM applications WHERE office_id = $1 AND status IN ('submitted', 'in_process') AND step_due_on < $2 \
+     AND (escalated_step IS NULL OR escalated_step <> step_key)";
+
 /// Run periodically by the worker: queues an escalation notice to the supervisors of every
 /// overdue step (once per step visit), and, where the office has switched it on, approves files
 /// past their deadline automatically (fiktif positif) with a system actor in the history.
@@ -1602,15 +1658,11 @@ pub async fn tick(state: &AppState) -> ServiceResult<usize> {
     for office in offices::list(state).await? {
         let settings = calendar::settings(state, &office.id).await?;
         let today = date_text(calendar::today(&office));
-        let overdue = sqlx::query(
-            "SELECT id, registration_number, step_key, step_role, step_due_on, due_on, lock_version FROM applications \
-             WHERE office_id = $1 AND status IN ('submitted', 'in_process') AND step_due_on < $2 \
-             AND (escalated_step IS NULL OR escalated_step <> step_key)",
-        )
-        .bind(&office.id)
-        .bind(&today)
-        .fetch_all(&state.db.pool)
-        .await?;
+        let overdue = sqlx::query(OVERDUE_NOT_ESCALATED)
+            .bind(&office.id)
+            .bind(&today)
+            .fetch_all(&state.db.pool)
+            .await?;
         for r in overdue {
             let id: String = r.try_get("id")?;
             let role = opt_text(&r, "step_role")?.unwrap_or_default();
@@ -1711,6 +1763,9 @@ async fn auto_approve(state: &AppState, office: &Office, today: &str) -> Service
             n += 1;
         }
         tx.commit().await?;
+    }
+    if n > 0 {
+        state.desks_changed(&office.id);
     }
     Ok(n)
 }

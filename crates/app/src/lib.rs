@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod desk_cache;
 pub mod desks;
 pub mod doc_templates;
 pub mod documents;

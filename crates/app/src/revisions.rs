@@ -316,6 +316,7 @@ pub async fn resubmit(state: &AppState, applicant_id: &str, id: &str) -> Service
         .await?;
     }
     tx.commit().await?;
+    state.desks_changed(&v.office.id);
     state.wake_outbox();
     let _ = parse_ts;
     Ok(Ok(()))

@@ -3,6 +3,7 @@
 use crate::calendar::OfficeSettings;
 use crate::config::Config;
 use crate::db::Db;
+use crate::desk_cache::DeskCache;
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::ObjectStore;
 use crate::offices::Office;
@@ -30,6 +31,8 @@ pub struct AppState {
     catalog_version: Arc<TtlMap<i64>>,
     /// Per office: the parsed local signer and the hash of the stored material it came from.
     pub(crate) signers: Arc<TtlMap<(String, Arc<izinkes_documents::sign::LocalSigner>)>>,
+    /// Pages of Tugas Saya, shared by the officers of a desk (`crate::desk_cache`).
+    pub(crate) desk_pages: Arc<DeskCache<crate::desks::DeskRead>>,
 }
 
 /// How long a cached office row, office setting, calendar or catalog version is trusted. This
@@ -82,7 +85,14 @@ impl AppState {
             settings: Arc::new(TtlMap::new()),
             catalog_version: Arc::new(TtlMap::new()),
             signers: Arc::new(TtlMap::new()),
+            desk_pages: Arc::new(DeskCache::default()),
         }
+    }
+
+    /// Marks the office's cached desk pages stale: call after a transaction that moved, added
+    /// or claimed files at its desks has committed.
+    pub fn desks_changed(&self, office_id: &str) {
+        self.desk_pages.changed(office_id);
     }
 
     /// Wakes the outbox worker after a transaction that queued messages has committed.

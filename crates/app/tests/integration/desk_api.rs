@@ -739,3 +739,79 @@ dual_test!(
         );
     }
 );
+
+dual_test!(
+    tugas_saya_shows_each_change_at_once_and_another_servers_within_seconds,
+    |app: TestApp| async move {
+        use_preset(&app, "jembrana", "cilegon").await;
+        let (_, fo) = officer(&app, "jembrana", "fo", Role::FrontOffice).await;
+        let (fo2_id, fo2) = officer(&app, "jembrana", "fo2", Role::FrontOffice).await;
+        let (_, bo) = officer(&app, "jembrana", "bo", Role::BackOffice).await;
+        let task = |r: &Reply, id: &str| -> Option<Value> {
+            r.body["tasks"]
+                .as_array()
+                .expect("tasks")
+                .iter()
+                .find(|t| t["id"] == id)
+                .cloned()
+        };
+        // Both Front Office officers have read the (empty) desk: whatever is kept of it must
+        // not hide what happens next.
+        assert_eq!(fo.get("/api/v1/desk/tasks").await.body["total"], 0);
+        assert_eq!(fo2.get("/api/v1/desk/tasks").await.body["total"], 0);
+        let (id, _) = submitted(&app).await;
+        let r = fo.get("/api/v1/desk/tasks").await;
+        assert_eq!(r.body["total"], 1, "a submitted file is on the desk at once: {r:?}");
+        assert!(task(&r, &id).is_some_and(|t| t["claimed_by"].is_null()));
+
+        // One officer takes it: the other sees who at once.
+        act(&fo2, &id, json!({"action": "claim"})).await;
+        let r = fo.get("/api/v1/desk/tasks").await;
+        let t = task(&r, &id).expect("still on the desk");
+        assert!(t["claimed_by"].as_str().is_some_and(|n| n.contains("fo2")), "{t}");
+        assert_eq!(t["claimed_by_me"], false);
+        assert_eq!(
+            task(&fo2.get("/api/v1/desk/tasks").await, &id).expect("on the desk")["claimed_by_me"],
+            true
+        );
+
+        // Forwarded: gone from the Front Office, at the Back Office.
+        let f = file(&fo2, &id).await;
+        let checks: Vec<Value> = f["requirements"]
+            .as_array()
+            .expect("requirements")
+            .iter()
+            .filter(|r| !r["attached"].is_null())
+            .map(|r| json!({"key": r["key"], "ok": true}))
+            .collect();
+        act(&fo2, &id, json!({"action": "checklist", "checks": checks})).await;
+        act(&fo2, &id, json!({"action": "forward"})).await;
+        assert!(task(&fo.get("/api/v1/desk/tasks").await, &id).is_none());
+        assert!(task(&bo.get("/api/v1/desk/tasks").await, &id).is_some());
+
+        // Another server behind the same database (here: SQL past this server) takes the file
+        // off the Back Office desk: this server shows it within the cache's lifetime.
+        assert!(task(&bo.get("/api/v1/desk/tasks").await, &id).is_some());
+        sqlx::query("UPDATE applications SET claimed_by = $1, claimed_until = $2, lock_version = lock_version + 1 WHERE id = $3")
+            .bind(&fo2_id)
+            .bind("2999-01-01T00:00:00Z")
+            .bind(&id)
+            .execute(&app.state.db.pool)
+            .await
+            .expect("claim behind the server's back");
+        let started = std::time::Instant::now();
+        let limit = izinkes_app::desk_cache::DESK_CACHE_TTL + std::time::Duration::from_secs(2);
+        loop {
+            let t = task(&bo.get("/api/v1/desk/tasks").await, &id).expect("still at the Back Office");
+            if t["claimed_by"].as_str().is_some_and(|n| n.contains("fo2")) {
+                break;
+            }
+            assert!(
+                started.elapsed() < limit,
+                "another server's change not shown after {:?}",
+                started.elapsed()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+);
