@@ -638,3 +638,27 @@ dual_test!(
         );
     }
 );
+
+/// The minute clock reads the overdue files from its own narrow index, not the application rows
+/// (SQLite's plan; PostgreSQL picks by its statistics).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clock_finds_overdue_files_from_its_index() {
+    let app = TestApp::spawn(crate::support::Backend::Sqlite).await;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "EXPLAIN QUERY PLAN {}",
+        izinkes_app::desks::OVERDUE_NOT_ESCALATED
+    )))
+    .bind("jembrana")
+    .bind("2026-11-30")
+    .fetch_all(&app.state.db.pool)
+    .await
+    .expect("plan");
+    let plan: Vec<String> = rows
+        .iter()
+        .map(|r| sqlx::Row::try_get::<String, _>(r, "detail").unwrap_or_default())
+        .collect();
+    assert!(
+        plan.iter().any(|d| d.contains("USING INDEX applications_clock")),
+        "plan: {plan:?}"
+    );
+}
