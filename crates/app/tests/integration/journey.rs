@@ -226,3 +226,34 @@ dual_test!(
         assert!(!r.body.contains("Menunggu Verifikasi"));
     }
 );
+
+/// Pages go out gzip-compressed when the browser accepts it; answers that fit one packet
+/// anyway (a health check, a short JSON) go out as they are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_answers_are_compressed_small_ones_are_not() {
+    let app = TestApp::spawn(crate::support::Backend::Sqlite).await;
+    let client = reqwest::Client::new();
+    let get = |path: &str| {
+        client
+            .get(format!("{}{path}", app.base))
+            .header(reqwest::header::ACCEPT_ENCODING, "gzip")
+            .send()
+    };
+    let encoding = |r: &reqwest::Response| {
+        r.headers()
+            .get(reqwest::header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let page = get("/").await.expect("catalog");
+    assert_eq!(page.status(), 200);
+    assert_eq!(encoding(&page), "gzip", "{:?}", page.headers());
+    let body = page.bytes().await.expect("body");
+    assert!(body.starts_with(&[0x1f, 0x8b]), "a gzip stream");
+    let small = get("/healthz").await.expect("healthz");
+    assert_eq!(small.status(), 200);
+    assert_eq!(encoding(&small), "");
+    let body = small.bytes().await.expect("body");
+    assert!(body.len() <= usize::from(izinkes_app::web::COMPRESS_ABOVE_BYTES));
+}
