@@ -49,6 +49,15 @@ pub struct OfficeDocs {
 /// generated office CA with a signer certificate (the demo setup; production imports the
 /// certificate issued by its CA).
 pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<OfficeDocs> {
+    if let Some(docs) = state.office_docs.get(&office.id) {
+        return Ok(OfficeDocs::clone(&docs));
+    }
+    let docs = load_office_docs(state, office).await?;
+    state.office_docs.put(&office.id, Arc::new(docs.clone()));
+    Ok(docs)
+}
+
+async fn load_office_docs(state: &AppState, office: &Office) -> ServiceResult<OfficeDocs> {
     let row = sqlx::query("SELECT * FROM office_documents WHERE office_id = $1")
         .bind(&office.id)
         .fetch_optional(&state.db.pool)
@@ -140,7 +149,7 @@ pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<Off
     .bind(now_text())
     .execute(&state.db.pool)
     .await?;
-    Box::pin(office_docs(state, office)).await
+    Box::pin(load_office_docs(state, office)).await
 }
 
 /// What the office admin edits of the office's documents: the kop surat, the layout of its
@@ -222,6 +231,7 @@ pub async fn save_letterhead(state: &AppState, officer: &Officer, input: &Letter
     .bind(&officer.office_id)
     .execute(&state.db.pool)
     .await?;
+    state.forget_office(&officer.office_id);
     Ok(())
 }
 
@@ -280,6 +290,7 @@ pub async fn set_logo(state: &AppState, officer: &Officer, logo: Option<Vec<u8>>
         .bind(&officer.office_id)
         .execute(&state.db.pool)
         .await?;
+    state.forget_office(&officer.office_id);
     Ok(())
 }
 
@@ -351,6 +362,7 @@ pub async fn import_pkcs12(
     .bind(&office.id)
     .execute(&state.db.pool)
     .await?;
+    state.forget_office(&office.id);
     Ok(signer.signer_subject())
 }
 
@@ -369,6 +381,7 @@ pub async fn set_signer(state: &AppState, office: &Office, kind: &str, bsre_url:
         .bind(&office.id)
         .execute(&state.db.pool)
         .await?;
+    state.forget_office(&office.id);
     Ok(())
 }
 
@@ -430,6 +443,9 @@ pub struct PermitRow {
     pub id: String,
     pub office_id: String,
     pub application_id: String,
+    /// The holder's account (not shown: the holder is named by `holder_name`).
+    #[serde(skip)]
+    pub applicant_id: String,
     pub permit_code: String,
     pub number: String,
     pub token: String,
@@ -487,6 +503,7 @@ fn permit_from_row(r: &sqlx::any::AnyRow) -> Result<PermitRow, sqlx::Error> {
         id: r.try_get("id")?,
         office_id: r.try_get("office_id")?,
         application_id: r.try_get("application_id")?,
+        applicant_id: r.try_get("applicant_id")?,
         permit_code: r.try_get("permit_code")?,
         number: r.try_get("number")?,
         token: r.try_get("token")?,
@@ -835,10 +852,7 @@ async fn sign_with(
     }
     let office = offices::get(state, &p.office_id).await?;
     let docs = office_docs(state, &office).await?;
-    let applicant_id: String = sqlx::query_scalar("SELECT applicant_id FROM applications WHERE id = $1")
-        .bind(&p.application_id)
-        .fetch_one(&state.db.pool)
-        .await?;
+    let applicant_id = p.applicant_id.clone();
     let v = applications::load_view(state, &applicant_id, &p.application_id).await?;
     let permit_type = v.permit().ok_or(ServiceError::NotFound)?.clone();
     let applicant = crate::accounts::load_applicant(state, &applicant_id).await?;
@@ -1018,12 +1032,8 @@ pub async fn pdf_for(
     permit_id: &str,
 ) -> ServiceResult<(PermitRow, Vec<u8>)> {
     let p = by_id(state, permit_id).await?;
-    let applicant_id: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
-        .bind(permit_id)
-        .fetch_one(&state.db.pool)
-        .await?;
     let allowed = match viewer.kind {
-        crate::accounts::SubjectKind::Applicant => viewer.id == applicant_id,
+        crate::accounts::SubjectKind::Applicant => viewer.id == p.applicant_id,
         crate::accounts::SubjectKind::Officer => viewer.office_id.as_deref() == Some(p.office_id.as_str()),
     };
     if !allowed {
@@ -1183,11 +1193,7 @@ pub async fn prints(state: &AppState, permit_id: &str) -> ServiceResult<Vec<Prin
 /// A permit of the applicant `applicant_id`, signed or not; anyone else's is "not found".
 pub async fn owned_by(state: &AppState, applicant_id: &str, permit_id: &str) -> ServiceResult<PermitRow> {
     let p = by_id(state, permit_id).await?;
-    let owner: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
-        .bind(permit_id)
-        .fetch_one(&state.db.pool)
-        .await?;
-    if owner != applicant_id {
+    if p.applicant_id != applicant_id {
         return Err(ServiceError::NotFound);
     }
     Ok(p)
@@ -1593,6 +1599,7 @@ pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: 
                 id: String::new(),
                 office_id: v.office.id.clone(),
                 application_id: v.app.id.clone(),
+                applicant_id: v.app.applicant_id.clone(),
                 permit_code: v.app.permit_code.clone(),
                 number: String::new(),
                 token: String::new(),

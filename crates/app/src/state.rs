@@ -31,6 +31,8 @@ pub struct AppState {
     catalog_version: Arc<TtlMap<i64>>,
     /// Per office: the parsed local signer and the hash of the stored material it came from.
     pub(crate) signers: Arc<TtlMap<(String, Arc<izinkes_documents::sign::LocalSigner>)>>,
+    /// Per office: the letterhead and signing setup of its documents.
+    pub(crate) office_docs: Arc<TtlMap<Arc<crate::permits::OfficeDocs>>>,
     /// Pages of Tugas Saya, shared by the officers of a desk (`crate::desk_cache`).
     pub(crate) desk_pages: Arc<DeskCache<crate::desks::DeskRead>>,
 }
@@ -85,6 +87,7 @@ impl AppState {
             settings: Arc::new(TtlMap::new()),
             catalog_version: Arc::new(TtlMap::new()),
             signers: Arc::new(TtlMap::new()),
+            office_docs: Arc::new(TtlMap::new()),
             desk_pages: Arc::new(DeskCache::default()),
         }
     }
@@ -142,6 +145,7 @@ impl AppState {
     /// Forgets everything cached about an office (after this server changed its settings or calendar).
     pub fn forget_office(&self, office_id: &str) {
         self.signers.forget(office_id);
+        self.office_docs.forget(office_id);
         self.calendars.forget(office_id);
         self.offices.forget(office_id);
         self.settings.forget(office_id);
