@@ -16,6 +16,7 @@
 //! working days, whose claim is still valid, "claimed by me") is worked out on every request.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -36,6 +37,9 @@ struct Entry<V> {
 pub struct DeskCache<V> {
     generations: RwLock<HashMap<String, u64>>,
     pages: RwLock<HashMap<String, Entry<V>>>,
+    /// Pages served from the cache and read from the database, since start.
+    hits: AtomicU64,
+    reads: AtomicU64,
 }
 
 impl<V> Default for DeskCache<V> {
@@ -43,6 +47,8 @@ impl<V> Default for DeskCache<V> {
         DeskCache {
             generations: RwLock::new(HashMap::new()),
             pages: RwLock::new(HashMap::new()),
+            hits: AtomicU64::new(0),
+            reads: AtomicU64::new(0),
         }
     }
 }
@@ -68,9 +74,18 @@ impl<V> DeskCache<V> {
     /// and it is younger than [`DESK_CACHE_TTL`].
     pub fn get(&self, office_id: &str, key: &str) -> Option<Arc<V>> {
         let current = self.generation(office_id);
-        let pages = self.pages.read().ok()?;
-        let e = pages.get(key)?;
-        (e.generation == current && e.at.elapsed() < DESK_CACHE_TTL).then(|| e.value.clone())
+        let found = self.pages.read().ok().and_then(|pages| {
+            let e = pages.get(key)?;
+            (e.generation == current && e.at.elapsed() < DESK_CACHE_TTL).then(|| e.value.clone())
+        });
+        let counter = if found.is_some() { &self.hits } else { &self.reads };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// (pages served from the cache, pages read from the database) since start.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.hits.load(Ordering::Relaxed), self.reads.load(Ordering::Relaxed))
     }
 
     /// Keeps a value read from the database at `generation` (taken before the read).
@@ -108,6 +123,7 @@ mod tests {
         assert_eq!(c.get("a", "a|fo").as_deref(), Some(&1));
         c.changed("a");
         assert_eq!(c.get("a", "a|fo"), None);
+        assert_eq!(c.counts(), (2, 1));
     }
 
     #[test]

@@ -98,6 +98,11 @@ impl AppState {
         self.desk_pages.changed(office_id);
     }
 
+    /// Tugas Saya pages (served from the shared read, read from the database) since start.
+    pub fn desk_page_counts(&self) -> (u64, u64) {
+        self.desk_pages.counts()
+    }
+
     /// Wakes the outbox worker after a transaction that queued messages has committed.
     pub fn wake_outbox(&self) {
         self.outbox_wake.notify_one();
