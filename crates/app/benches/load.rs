@@ -3217,7 +3217,8 @@ fn render(
         let _ = writeln!(
             md,
             "- Memory of the benchmark process (server *and* load generator{}): {:.0} MiB of its own memory (RssAnon) after seeding \
-             (the allocator keeps what seeding used); peak RSS (VmHWM, which also counts mapped file pages) {:.0} MiB while seeding, \
+             (the allocator keeps what seeding used); peak RSS (VmHWM, which also counts mapped file pages, once per connection that \
+             mapped them) {:.0} MiB while seeding, \
              {:.0} MiB by the end of the load{}.",
             if r.kind == Kind::Postgres {
                 "; PostgreSQL's processes not included"

@@ -23,9 +23,9 @@ use std::time::{Duration, Instant};
 /// How long a cached desk page is trusted when this server has not changed the office since.
 pub const DESK_CACHE_TTL: Duration = Duration::from_secs(2);
 
-/// Most pages kept (every filter and page number is its own entry); past this the oldest half
-/// is dropped.
-const MAX_PAGES: usize = 4096;
+/// Most pages kept (every filter and page number is its own entry; a page of 50 rows is about
+/// 20 KiB, so at most about 20 MiB); past this the oldest half is dropped.
+const MAX_PAGES: usize = 1024;
 
 struct Entry<V> {
     at: Instant,
