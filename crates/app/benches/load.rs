@@ -3139,7 +3139,7 @@ fn render(
                 "- Tugas Saya shows {} files a page, the most pressing first, with the count of the desk, exact up to {} files and \"more than\" \
                  beyond (`desks::tasks`: a bounded COUNT and one page, both from the covering partial index `applications_desk_open`); the \
                  requests ask for page 1. The workers are the officers of the desks holding ≥ 200 files, in turn, one session each. Files \
-                 waiting / rows shown per desk: {}. Officers of one desk share a read of its page (`desk_cache`: trusted until this server \
+                 waiting / rows shown per desk: {}. Officers of one desk share a read of its page (`read_cache`: trusted until this server \
                  changes a file of the office, at most {} s): of the {} page views of the Tugas Saya scenarios, {} read the database.",
                 izinkes_app::desks::DESK_PAGE_SIZE,
                 thousands(izinkes_app::desks::DESK_COUNT_LIMIT as u64),
@@ -3148,7 +3148,7 @@ fn render(
                     .map(|(label, waiting, shown)| format!("{label} {} / {shown}", thousands(*waiting as u64)))
                     .collect::<Vec<_>>()
                     .join(", "),
-                izinkes_app::desk_cache::DESK_CACHE_TTL.as_secs(),
+                izinkes_app::read_cache::DESK_CACHE_TTL.as_secs(),
                 thousands(r.desk_views.0 + r.desk_views.1),
                 thousands(r.desk_views.1)
             );

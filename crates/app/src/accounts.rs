@@ -585,6 +585,30 @@ pub async fn resolve_session(state: &AppState, token: &str) -> ServiceResult<Opt
     Ok(resolve_any_session(state, token).await?.filter(|s| !s.mfa_pending))
 }
 
+/// How long this server trusts a session it resolved, unless it changed sessions since (every
+/// logout, password reset, second-factor step or reset of an officer's authenticator marks them
+/// all stale). A session ended by another server stops working here within this time.
+pub const SESSION_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Most sessions kept resolved (a few hundred bytes each).
+pub const MAX_CACHED_SESSIONS: usize = 20_000;
+
+/// The cache's one group: any change to any session marks every cached one stale.
+const SESSIONS: &str = "sessions";
+
+/// A resolved session and the clock values it is checked against on each use.
+pub(crate) struct CachedSession {
+    subject: SessionSubject,
+    last_seen: chrono::DateTime<Utc>,
+    expires: chrono::DateTime<Utc>,
+    idle_limit: Option<Duration>,
+}
+
+/// Marks every session this server resolved stale: call after a session was ended or changed.
+fn sessions_changed(state: &AppState) {
+    state.sessions.changed(SESSIONS);
+}
+
 /// Resolves a session token including sessions with `mfa_pending` set (for the 2FA pages).
 pub async fn resolve_any_session(state: &AppState, token: &str) -> ServiceResult<Option<SessionSubject>> {
     if token.len() != 52 {
@@ -592,6 +616,14 @@ pub async fn resolve_any_session(state: &AppState, token: &str) -> ServiceResult
     }
     let hash = sha256_hex(token.as_bytes());
     let now = Utc::now();
+    if let Some(c) = state.sessions.get(SESSIONS, &hash) {
+        let idle_ok = c.idle_limit.is_none_or(|limit| now - c.last_seen <= limit);
+        // Past a minute the idle clock is due a refresh: that takes the database path.
+        if c.expires > now && idle_ok && now - c.last_seen <= Duration::minutes(1) {
+            return Ok(Some(c.subject.clone()));
+        }
+    }
+    let generation = state.sessions.generation(SESSIONS);
     // One query per request: the session, its person and (for an officer) the roles, joined
     // with commas (role codes have none).
     let roles_of = match state.db.backend {
@@ -632,9 +664,12 @@ pub async fn resolve_any_session(state: &AppState, token: &str) -> ServiceResult
             .bind(&hash)
             .execute(&state.db.pool)
             .await?;
+        sessions_changed(state);
         return Ok(None);
     }
+    let mut seen = last_seen;
     if now - last_seen > Duration::minutes(1) {
+        seen = now;
         // Applicant web sessions slide; officer sessions keep their absolute end.
         let new_expiry = if subject_kind == SubjectKind::Applicant && kind == "web" {
             ts(now + Duration::hours(APPLICANT_SESSION_HOURS))
@@ -656,14 +691,25 @@ pub async fn resolve_any_session(state: &AppState, token: &str) -> ServiceResult
         _ => Vec::new(),
     };
     roles.sort();
-    Ok(Some(SessionSubject {
+    let subject = SessionSubject {
         kind: subject_kind,
         id,
         office_id: crate::db::opt_text(&row, "office_id")?,
         name,
         roles,
         mfa_pending: subject_kind == SubjectKind::Officer && row.try_get::<i64, _>("mfa_pending")? != 0,
-    }))
+    };
+    state.sessions.put(
+        hash,
+        generation,
+        std::sync::Arc::new(CachedSession {
+            subject: subject.clone(),
+            last_seen: seen,
+            expires,
+            idle_limit,
+        }),
+    );
+    Ok(Some(subject))
 }
 
 pub async fn logout(state: &AppState, token: &str) -> ServiceResult<()> {
@@ -671,6 +717,7 @@ pub async fn logout(state: &AppState, token: &str) -> ServiceResult<()> {
         .bind(sha256_hex(token.as_bytes()))
         .execute(&state.db.pool)
         .await?;
+    sessions_changed(state);
     Ok(())
 }
 
@@ -743,6 +790,7 @@ pub async fn reset_password(state: &AppState, token: &str, password: &str, confi
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    sessions_changed(state);
     Ok(())
 }
 
@@ -1307,6 +1355,7 @@ async fn promote_session(state: &AppState, pending_token: &str, s: &SessionSubje
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    sessions_changed(state);
     Ok(token)
 }
 
@@ -1527,5 +1576,6 @@ pub async fn reset_officer_totp(state: &AppState, email: &str) -> ServiceResult<
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    sessions_changed(state);
     Ok(true)
 }

@@ -566,7 +566,7 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
             binds.len()
         ));
     }
-    // Officers of a desk refreshing it share one read (crate::desk_cache).
+    // Officers of a desk refreshing it share one read (crate::read_cache).
     let mut roles = officer.roles.clone();
     roles.sort_unstable();
     let key = [

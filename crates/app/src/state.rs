@@ -3,10 +3,10 @@
 use crate::calendar::OfficeSettings;
 use crate::config::Config;
 use crate::db::Db;
-use crate::desk_cache::DeskCache;
 use crate::error::{ServiceError, ServiceResult};
 use crate::files::ObjectStore;
 use crate::offices::Office;
+use crate::read_cache::ReadCache;
 use izinkes_domain::calendar::WorkingCalendar;
 use izinkes_domain::catalog::Catalog;
 use std::collections::HashMap;
@@ -14,8 +14,20 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
+/// The service's shared state: one `Arc`, so the clone every handler and extractor takes is one
+/// reference count, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     pub store: ObjectStore,
     pub config: Arc<Config>,
@@ -33,8 +45,10 @@ pub struct AppState {
     pub(crate) signers: Arc<TtlMap<(String, Arc<izinkes_documents::sign::LocalSigner>)>>,
     /// Per office: the letterhead and signing setup of its documents.
     pub(crate) office_docs: Arc<TtlMap<Arc<crate::permits::OfficeDocs>>>,
-    /// Pages of Tugas Saya, shared by the officers of a desk (`crate::desk_cache`).
-    pub(crate) desk_pages: Arc<DeskCache<crate::desks::DeskRead>>,
+    /// Pages of Tugas Saya, shared by the officers of a desk (`crate::read_cache`).
+    pub(crate) desk_pages: Arc<ReadCache<crate::desks::DeskRead>>,
+    /// Resolved sessions by token hash (`crate::accounts::resolve_any_session`).
+    pub(crate) sessions: Arc<ReadCache<crate::accounts::CachedSession>>,
 }
 
 /// How long a cached office row, office setting, calendar or catalog version is trusted. This
@@ -75,7 +89,7 @@ impl<V: Clone> TtlMap<V> {
 
 impl AppState {
     pub fn new(db: Db, store: ObjectStore, config: Config) -> AppState {
-        AppState {
+        AppState(Arc::new(Shared {
             db,
             store,
             config: Arc::new(config),
@@ -88,8 +102,15 @@ impl AppState {
             catalog_version: Arc::new(TtlMap::new()),
             signers: Arc::new(TtlMap::new()),
             office_docs: Arc::new(TtlMap::new()),
-            desk_pages: Arc::new(DeskCache::default()),
-        }
+            desk_pages: Arc::new(ReadCache::new(
+                crate::read_cache::DESK_CACHE_TTL,
+                crate::read_cache::MAX_DESK_PAGES,
+            )),
+            sessions: Arc::new(ReadCache::new(
+                crate::accounts::SESSION_CACHE_TTL,
+                crate::accounts::MAX_CACHED_SESSIONS,
+            )),
+        }))
     }
 
     /// Marks the office's cached desk pages stale: call after a transaction that moved, added

@@ -1011,3 +1011,41 @@ dual_test!(
         assert_eq!(stored, sorted);
     }
 );
+
+dual_test!(
+    a_session_ends_at_once_here_and_within_seconds_when_ended_elsewhere,
+    |app: TestApp| async move {
+        // Ended on this server (logout): the very next request is refused.
+        let (_, token) = quick_applicant(&app.state, PUTU_NIK, "putu@example.com").await;
+        let api = Api::new(&app).with_token(&token);
+        assert_eq!(api.get("/api/v1/me").await.status, 200);
+        assert_eq!(
+            api.get("/api/v1/me").await.status,
+            200,
+            "resolved twice (the second from the cache)"
+        );
+        let r = api.post("/api/v1/auth/logout", json!({})).await;
+        assert!(r.status < 300, "{r:?}");
+        assert_eq!(api.get("/api/v1/me").await.status, 401);
+
+        // Ended by another server behind the same database (here: SQL past this server).
+        let (id, token) = quick_applicant(&app.state, "5104010903970005", "made@example.com").await;
+        let api = Api::new(&app).with_token(&token);
+        assert_eq!(api.get("/api/v1/me").await.status, 200);
+        sqlx::query("DELETE FROM sessions WHERE subject_id = $1")
+            .bind(&id)
+            .execute(&app.state.db.pool)
+            .await
+            .expect("end the session elsewhere");
+        let started = std::time::Instant::now();
+        let limit = izinkes_app::accounts::SESSION_CACHE_TTL + std::time::Duration::from_secs(2);
+        while api.get("/api/v1/me").await.status != 401 {
+            assert!(
+                started.elapsed() < limit,
+                "still signed in after {:?}",
+                started.elapsed()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+);

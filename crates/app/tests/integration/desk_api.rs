@@ -800,7 +800,7 @@ dual_test!(
             .await
             .expect("claim behind the server's back");
         let started = std::time::Instant::now();
-        let limit = izinkes_app::desk_cache::DESK_CACHE_TTL + std::time::Duration::from_secs(2);
+        let limit = izinkes_app::read_cache::DESK_CACHE_TTL + std::time::Duration::from_secs(2);
         loop {
             let t = task(&bo.get("/api/v1/desk/tasks").await, &id).expect("still at the Back Office");
             if t["claimed_by"].as_str().is_some_and(|n| n.contains("fo2")) {
