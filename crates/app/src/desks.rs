@@ -431,6 +431,50 @@ pub(crate) struct DeskRead {
     paging: Paging,
 }
 
+/// The WHERE clause of a desk and its binds: the office, the officer's roles and the filter
+/// (`q` already trimmed and lowercased).
+fn desk_condition(officer: &Officer, filter: &DeskFilter, q: &str) -> (String, Vec<String>) {
+    // `status IN ('submitted', 'in_process')` is written out literally: it is the condition of
+    // the partial index, which the planners use only when the query repeats it.
+    let mut cond = String::from("a.office_id = $1 AND a.status IN ('submitted', 'in_process') AND a.step_role IN (");
+    let mut binds: Vec<String> = vec![officer.office_id.clone()];
+    for (i, role) in officer.roles.iter().enumerate() {
+        if i > 0 {
+            cond.push_str(", ");
+        }
+        binds.push(role.clone());
+        cond.push_str(&format!("${}", binds.len()));
+    }
+    cond.push(')');
+    if !filter.izin.is_empty() {
+        binds.push(filter.izin.clone());
+        cond.push_str(&format!(" AND a.permit_code = ${}", binds.len()));
+    }
+    if matches!(filter.status.as_str(), "submitted" | "in_process") {
+        binds.push(filter.status.clone());
+        cond.push_str(&format!(" AND a.status = ${}", binds.len()));
+    }
+    if parse_date(&filter.dari).is_some() {
+        binds.push(format!("{}T00:00:00", filter.dari));
+        cond.push_str(&format!(" AND a.submitted_at >= ${}", binds.len()));
+    }
+    if parse_date(&filter.sampai).is_some() {
+        binds.push(format!("{}T23:59:59.999999Z", filter.sampai));
+        cond.push_str(&format!(" AND a.submitted_at <= ${}", binds.len()));
+    }
+    if !q.is_empty() {
+        let escaped: String = q.chars().filter(|c| !matches!(c, '%' | '_' | '\\')).take(60).collect();
+        binds.push(format!("%{escaped}%"));
+        let n = binds.len();
+        binds.push(format!("%{}%", escaped.to_uppercase()));
+        cond.push_str(&format!(
+            " AND (a.holder_name LIKE ${n} OR a.registration_number LIKE ${})",
+            binds.len()
+        ));
+    }
+    (cond, binds)
+}
+
 /// Reads one page of a desk and the bounded count of its files, in one round trip: the count
 /// (up to the limit, or far enough to know the page asked for is full) with the page. On SQLite
 /// as one row, the page a JSON array (`Backend::json_rows`: fifty rows one by one were most of
@@ -476,16 +520,18 @@ async fn read_desk(state: &AppState, page: i64, cond: &str, binds: &[String]) ->
         };
         let p = paging(asked, counted, limit);
         if p.page == asked {
-            let mut rows: Vec<DeskRowJson> = Vec::new();
-            for r in &found {
-                match state.db.backend {
-                    crate::db::Backend::Sqlite => {
-                        if let Some(json) = opt_text(r, "desk_page")? {
-                            rows = serde_json::from_str(&json)?;
-                        }
+            let rows: Vec<DeskRowJson> = match state.db.backend {
+                // One row; the page a JSON array (absent when the page is empty).
+                crate::db::Backend::Sqlite => {
+                    match found.first().map(|r| opt_text(r, "desk_page")).transpose()?.flatten() {
+                        Some(json) => serde_json::from_str(&json)?,
+                        None => Vec::new(),
                     }
-                    crate::db::Backend::Postgres => {
-                        // The count's row when the page is empty.
+                }
+                // A row per file; the count's lone row (no id) when the page is empty.
+                crate::db::Backend::Postgres => {
+                    let mut rows = Vec::with_capacity(found.len());
+                    for r in &found {
                         let Some(id) = opt_text(r, "id")? else { continue };
                         rows.push(DeskRowJson {
                             id,
@@ -503,8 +549,9 @@ async fn read_desk(state: &AppState, page: i64, cond: &str, binds: &[String]) ->
                             claimer: opt_text(r, "claimer")?,
                         });
                     }
+                    rows
                 }
-            }
+            };
             return Ok(DeskRead { rows, paging: p });
         }
         asked = p.page;
@@ -527,45 +574,7 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
             per_page: DESK_PAGE_SIZE,
         });
     }
-    // `status IN ('submitted', 'in_process')` is written out literally: it is the condition of
-    // the partial index, which the planners use only when the query repeats it.
-    let mut cond = String::from("a.office_id = $1 AND a.status IN ('submitted', 'in_process') AND a.step_role IN (");
-    let mut binds: Vec<String> = vec![officer.office_id.clone()];
-    for (i, role) in officer.roles.iter().enumerate() {
-        if i > 0 {
-            cond.push_str(", ");
-        }
-        binds.push(role.clone());
-        cond.push_str(&format!("${}", binds.len()));
-    }
-    cond.push(')');
-    if !filter.izin.is_empty() {
-        binds.push(filter.izin.clone());
-        cond.push_str(&format!(" AND a.permit_code = ${}", binds.len()));
-    }
-    if matches!(filter.status.as_str(), "submitted" | "in_process") {
-        binds.push(filter.status.clone());
-        cond.push_str(&format!(" AND a.status = ${}", binds.len()));
-    }
-    if parse_date(&filter.dari).is_some() {
-        binds.push(format!("{}T00:00:00", filter.dari));
-        cond.push_str(&format!(" AND a.submitted_at >= ${}", binds.len()));
-    }
-    if parse_date(&filter.sampai).is_some() {
-        binds.push(format!("{}T23:59:59.999999Z", filter.sampai));
-        cond.push_str(&format!(" AND a.submitted_at <= ${}", binds.len()));
-    }
     let q = filter.q.trim().to_lowercase();
-    if !q.is_empty() {
-        let escaped: String = q.chars().filter(|c| !matches!(c, '%' | '_' | '\\')).take(60).collect();
-        binds.push(format!("%{escaped}%"));
-        let n = binds.len();
-        binds.push(format!("%{}%", escaped.to_uppercase()));
-        cond.push_str(&format!(
-            " AND (a.holder_name LIKE ${n} OR a.registration_number LIKE ${})",
-            binds.len()
-        ));
-    }
     // Officers of a desk refreshing it share one read (crate::read_cache).
     let mut roles = officer.roles.clone();
     roles.sort_unstable();
@@ -585,6 +594,7 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
     let read = match cached {
         Some(c) => c,
         None => {
+            let (cond, binds) = desk_condition(officer, filter, &q);
             let read = Arc::new(read_desk(state, page, &cond, &binds).await?);
             state.desk_pages.put(key, generation, read.clone());
             read
