@@ -418,3 +418,17 @@ async fn to_response(r: reqwest::Response) -> Response {
     let body = r.text().await.unwrap_or_default();
     Response { status, location, body }
 }
+
+/// Asks `check` every 100 ms until it says yes; fails the test if that takes longer than
+/// `limit` (what another server changed must show within a cache's lifetime).
+pub async fn within<F, Fut>(limit: std::time::Duration, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = std::time::Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < limit, "{what}: not after {:?}", started.elapsed());
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
