@@ -217,10 +217,9 @@ pub trait Document {
 const SK_BODY_SIZES: [f64; 4] = [11.0, 10.5, 10.0, 9.5];
 
 /// Lays a document out at the largest of its body sizes at which it fits on one page (see
-/// [`Document::body_sizes`]). The search starts at the size the same template needed last time
-/// and checks the size above it ([`first_fitting`]): an office's SKs of one layout almost always
-/// need the same size, so the SIP that fits at 11 pt costs one layout and the full decree at
-/// 9.5 pt two. The first render of a template bisects. When no size fits, the smallest is used.
+/// [`Document::body_sizes`]), remembering per template and shape of data what the last ones
+/// needed ([`FitMemory`]): an office's SKs of one layout almost always need the same size, so
+/// after the first few each costs one layout. When no size fits, the smallest is used.
 fn compile_fitting<D: Document>(template: Option<&str>, d: &D) -> Result<(DocWorld, PagedDocument), RenderError> {
     let input = d.template_input()?;
     let template = template.unwrap_or(D::TEMPLATE);
@@ -230,55 +229,152 @@ fn compile_fitting<D: Document>(template: Option<&str>, d: &D) -> Result<(DocWor
         let document = world.compile()?;
         return Ok((world, document));
     }
+    compile_fitting_with(&FIT_MEMORY, template, &input, sizes, compile_at).map(|(_, laid_out)| laid_out)
+}
+
+/// What the size search remembers for one template and one shape of its data (the same lists
+/// with the same number of items, the same images present: see [`shape_of`]).
+#[derive(Debug, Default, Clone, PartialEq)]
+struct FitMemory {
+    /// The size index the last document of this shape needed.
+    hint: usize,
+    /// Per size index: the least text (in characters, [`text_chars`]) seen not to fit at that
+    /// size. A document with at least as much text is taken not to fit there either, so the
+    /// larger sizes are not laid out again just to see them overflow. Text longer in characters
+    /// could wrap into fewer lines only by chance; the cost of such a mistake is an SK set half a
+    /// point smaller than it had to be, never one that does not fit.
+    not_fitting_from: Vec<Option<usize>>,
+}
+
+type FitMemories = std::sync::Mutex<std::collections::HashMap<u64, FitMemory>>;
+
+/// Per (template, shape of data): a few templates times the offices' layouts; edited templates
+/// in the admin's preview each add one, so the map is emptied when it grows past 256.
+static FIT_MEMORY: std::sync::LazyLock<FitMemories> = std::sync::LazyLock::new(Default::default);
+
+/// The size search over `layout(template, input, size)`, with `memory` (see [`FitMemory`]).
+/// Returns the index of the size used and its layout.
+fn compile_fitting_with<T>(
+    memory: &FitMemories,
+    template: &str,
+    input: &TemplateInput,
+    sizes: &[f64],
+    mut layout: impl FnMut(&str, &TemplateInput, f64) -> Result<T, RenderError>,
+) -> Result<(usize, T), RenderError>
+where
+    T: FitsOnePage,
+{
     let key = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         template.hash(&mut h);
+        shape_of(&input.data, &mut h);
+        input.images.len().hash(&mut h);
         h.finish()
     };
-    let hint = FIT_HINTS
-        .lock()
-        .ok()
-        .and_then(|hints| hints.get(&key).copied())
-        .unwrap_or(sizes.len() / 2);
-    let found = first_fitting(sizes.len(), hint, |i| {
-        let laid_out = compile_at(template, &input, sizes[i])?;
-        Ok::<_, RenderError>((laid_out.1.pages().len() <= 1, laid_out))
-    })?;
-    match found {
-        Some((i, laid_out)) => {
-            if let Ok(mut hints) = FIT_HINTS.lock() {
-                // Templates are few; edited ones in the admin's preview each add a key.
-                if hints.len() >= 256 {
-                    hints.clear();
-                }
-                hints.insert(key, i);
-            }
-            Ok(laid_out)
+    let chars = text_chars(&input.data);
+    let known = memory.lock().ok().and_then(|m| m.get(&key).cloned());
+    // The first document of its shape starts in the middle and bisects.
+    let hint = known.as_ref().map_or(sizes.len() / 2, |k| k.hint);
+    let known = known.unwrap_or_default();
+    // Every size below `known_lo` is known to be too large for this much text.
+    let known_lo = known
+        .not_fitting_from
+        .iter()
+        .enumerate()
+        .filter(|(_, least)| least.is_some_and(|least| least <= chars))
+        .map(|(i, _)| i + 1)
+        .max()
+        .unwrap_or(0);
+    let mut overflowed = Vec::new();
+    let found = first_fitting(sizes.len(), known_lo, hint, |i| {
+        let laid_out = layout(template, input, sizes[i])?;
+        let fits = laid_out.fits_one_page();
+        if !fits {
+            overflowed.push(i);
         }
-        None => compile_at(template, &input, sizes[sizes.len() - 1]),
+        Ok::<_, RenderError>((fits, laid_out))
+    })?;
+    let out = match found {
+        Some(found) => found,
+        None => (sizes.len() - 1, layout(template, input, sizes[sizes.len() - 1])?),
+    };
+    if let Ok(mut m) = memory.lock() {
+        if m.len() >= 256 {
+            m.clear();
+        }
+        let entry = m.entry(key).or_default();
+        entry.hint = out.0;
+        entry.not_fitting_from.resize(sizes.len(), None);
+        for i in overflowed {
+            let least = &mut entry.not_fitting_from[i];
+            *least = Some(least.map_or(chars, |l| l.min(chars)));
+        }
+    }
+    Ok(out)
+}
+
+/// A layout that can tell whether it fits on one page.
+trait FitsOnePage {
+    fn fits_one_page(&self) -> bool;
+}
+
+impl FitsOnePage for (DocWorld, PagedDocument) {
+    fn fits_one_page(&self) -> bool {
+        self.1.pages().len() <= 1
     }
 }
 
-/// The index of the body size each template needed last (by a hash of its text).
-static FIT_HINTS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<u64, usize>>> =
-    std::sync::LazyLock::new(Default::default);
+/// Hashes what of the data decides the layout apart from the length of its text: the keys,
+/// the number of items of every list, flags, numbers and which values are empty.
+fn shape_of(v: &Value, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    match v {
+        Value::Null => 0u8.hash(h),
+        Value::Bool(b) => (1u8, *b).hash(h),
+        Value::Number(n) => (2u8, n.to_string()).hash(h),
+        Value::String(s) => (3u8, s.is_empty()).hash(h),
+        Value::Array(items) => {
+            (4u8, items.len()).hash(h);
+            items.iter().for_each(|i| shape_of(i, h));
+        }
+        Value::Object(map) => {
+            (5u8, map.len()).hash(h);
+            for (k, v) in map {
+                k.hash(h);
+                shape_of(v, h);
+            }
+        }
+    }
+}
 
-/// The first index of `0..n` at which `probe` says "fits", for answers that are false up to some
-/// index and true from there on; when none fits, the last index. Probes `hint` first and, when it
-/// fits, the index right above it, then bisects what is left: a right hint costs two probes (one
-/// at index 0). Returns the index with what `probe` gave there; `None` only when `n` is 0.
+/// The characters of every text in the data.
+fn text_chars(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.chars().count(),
+        Value::Array(items) => items.iter().map(text_chars).sum(),
+        Value::Object(map) => map.values().map(text_chars).sum(),
+        _ => 0,
+    }
+}
+
+/// The first index of `lo..n` at which `probe` says "fits", for answers that are false up to
+/// some index and true from there on (every index below `lo` is known not to fit); when none
+/// fits, the last index. Probes `hint` first and, when it fits and is above `lo`, the index
+/// right above it, then bisects what is left: a right hint costs two probes, one when it is
+/// `lo`. Returns the index with what `probe` gave there; `None` when `n` is 0 or `lo` ≥ `n`.
 fn first_fitting<T, E>(
     n: usize,
+    lo: usize,
     hint: usize,
     mut probe: impl FnMut(usize) -> Result<(bool, T), E>,
 ) -> Result<Option<(usize, T)>, E> {
-    if n == 0 {
+    if n == 0 || lo >= n {
         return Ok(None);
     }
-    let hint = hint.min(n - 1);
+    let hint = hint.clamp(lo, n - 1);
     // Every index below `lo` does not fit; `hi` fits (or is `n`), and `found` is its outcome.
-    let (mut lo, mut hi) = (0, n);
+    let (mut lo, mut hi) = (lo, n);
     let (mut found, mut last) = (None, None);
     let mut next = hint;
     while lo < hi {
@@ -636,43 +732,97 @@ impl Document for RecommendationData {
 mod tests {
     use super::*;
 
-    /// Every answer, every hint: the right index, its own outcome, no index probed twice, and a
-    /// right hint costs one probe at index 0 (or when nothing fits) and two elsewhere.
+    /// Every answer, every known lower bound at or below it, every hint: the right index, its own
+    /// outcome, no index probed twice, and a right hint costs one probe at the lower bound (or
+    /// when nothing fits) and two elsewhere.
     #[test]
     fn first_fitting_finds_the_first_fitting_size_from_any_hint() {
         for n in 1..=6usize {
             // `answer`: the first index that fits; `n` means none does.
             for answer in 0..=n {
-                for hint in 0..=n + 1 {
-                    let mut probed = Vec::new();
-                    let found = first_fitting(n, hint, |i| {
-                        probed.push(i);
-                        Ok::<_, ()>((i >= answer, i))
-                    })
-                    .expect("no error");
-                    let want = answer.min(n - 1);
-                    assert_eq!(found, Some((want, want)), "n {n} answer {answer} hint {hint}");
-                    let mut unique = probed.clone();
-                    unique.sort_unstable();
-                    unique.dedup();
-                    assert_eq!(
-                        unique.len(),
-                        probed.len(),
-                        "n {n} answer {answer} hint {hint}: {probed:?}"
-                    );
-                    assert!(probed.len() <= 2 + n.ilog2() as usize + 1, "{probed:?}");
-                    if hint == want {
-                        let cheapest = if want == 0 || answer == n { 1 } else { 2 };
-                        assert_eq!(probed.len(), cheapest, "n {n} answer {answer} hint {hint}: {probed:?}");
+                for lo in 0..=answer.min(n - 1) {
+                    for hint in 0..=n + 1 {
+                        let what = format!("n {n} answer {answer} lo {lo} hint {hint}");
+                        let mut probed = Vec::new();
+                        let found = first_fitting(n, lo, hint, |i| {
+                            probed.push(i);
+                            Ok::<_, ()>((i >= answer, i))
+                        })
+                        .expect("no error");
+                        let want = answer.min(n - 1);
+                        assert_eq!(found, Some((want, want)), "{what}");
+                        assert!(probed.iter().all(|&i| i >= lo), "{what}: {probed:?}");
+                        let mut unique = probed.clone();
+                        unique.sort_unstable();
+                        unique.dedup();
+                        assert_eq!(unique.len(), probed.len(), "{what}: {probed:?}");
+                        assert!(probed.len() <= 2 + n.ilog2() as usize + 1, "{probed:?}");
+                        if hint == want {
+                            let cheapest = if want == lo || answer == n { 1 } else { 2 };
+                            assert_eq!(probed.len(), cheapest, "{what}: {probed:?}");
+                        }
                     }
                 }
             }
         }
-        assert_eq!(first_fitting(0, 0, |i| Ok::<_, ()>((true, i))), Ok(None));
+        assert_eq!(first_fitting(0, 0, 0, |i| Ok::<_, ()>((true, i))), Ok(None));
+        assert_eq!(first_fitting(3, 3, 0, |i| Ok::<_, ()>((true, i))), Ok(None));
         assert_eq!(
-            first_fitting(3, 1, |_| Err::<(bool, usize), _>("broken")),
+            first_fitting(3, 0, 1, |_| Err::<(bool, usize), _>("broken")),
             Err("broken")
         );
+    }
+
+    /// A stand-in layout: the text takes `chars × size` of a page of `PAGE`.
+    struct Fake(bool);
+    impl FitsOnePage for Fake {
+        fn fits_one_page(&self) -> bool {
+            self.0
+        }
+    }
+    const PAGE: f64 = 10_000.0;
+
+    fn input(text: &str, items: usize) -> TemplateInput {
+        TemplateInput {
+            data: serde_json::json!({ "text": text, "list": vec!["x"; items], "photo": null }),
+            images: Vec::new(),
+        }
+    }
+
+    /// Lays `input` out with `memory`; returns the size index used and how many layouts it took.
+    fn fit(memory: &FitMemories, input: &TemplateInput) -> (usize, usize) {
+        let mut layouts = 0;
+        let (i, _) = compile_fitting_with(memory, "template", input, &SK_BODY_SIZES, |_, input, size| {
+            layouts += 1;
+            Ok(Fake(text_chars(&input.data) as f64 * size <= PAGE))
+        })
+        .expect("laid out");
+        (i, layouts)
+    }
+
+    #[test]
+    fn the_size_search_remembers_what_did_not_fit() {
+        let memory = FitMemories::default();
+        // 960 characters fit at 10 pt (index 2), not at 10.5.
+        let long = input(&"a".repeat(958), 2);
+        let (i, first) = fit(&memory, &long);
+        assert_eq!(i, 2);
+        assert!(first >= 2, "the first of its shape searches: {first}");
+        // The same shape with as much text or more: one layout, at the size found before.
+        assert_eq!(fit(&memory, &long), (2, 1));
+        assert_eq!(fit(&memory, &input(&"b".repeat(960), 2)), (2, 1));
+        // Less text is tried one size larger, and gets it when it fits.
+        assert_eq!(fit(&memory, &input(&"c".repeat(930), 2)).0, 1);
+        // …and the largest size is checked again for still less text.
+        assert_eq!(fit(&memory, &input(&"d".repeat(500), 2)).0, 0);
+        // More text than fits anywhere: the smallest size, once the memory knows.
+        let huge = input(&"e".repeat(5_000), 2);
+        assert_eq!(fit(&memory, &huge).0, 3);
+        assert_eq!(fit(&memory, &huge), (3, 1));
+        // Another shape (one more list item) has its own memory and searches afresh.
+        let (i, layouts) = fit(&memory, &input(&"f".repeat(957), 3));
+        assert_eq!(i, 2);
+        assert!(layouts >= 2, "{layouts}");
     }
 
     #[test]
