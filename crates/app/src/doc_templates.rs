@@ -18,6 +18,7 @@ use izinkes_documents::render::{
     self, Document, InspectionData, ReceiptData, RecommendationData, RenderError, Signer, SkData, SkLayout,
 };
 use sqlx::Row;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Largest template accepted, in bytes.
@@ -118,7 +119,13 @@ pub struct TemplateVersion {
 }
 
 /// The office's own template of `kind` in force, or `None` when the default applies.
-pub async fn in_force(state: &AppState, office_id: &str, kind: TemplateKind) -> ServiceResult<Option<String>> {
+pub async fn in_force(state: &AppState, office_id: &str, kind: TemplateKind) -> ServiceResult<Option<Arc<str>>> {
+    // Read for every document rendered (each permit of a batch): cached like the office's other
+    // settings, forgotten by this server when a version is saved.
+    let key = template_key(office_id, kind);
+    if let Some(source) = state.templates.get(&key) {
+        return Ok(source);
+    }
     let row: Option<Option<String>> = sqlx::query_scalar(
         "SELECT source FROM document_templates WHERE office_id = $1 AND kind = $2 ORDER BY version DESC LIMIT 1",
     )
@@ -126,7 +133,14 @@ pub async fn in_force(state: &AppState, office_id: &str, kind: TemplateKind) -> 
     .bind(kind.code())
     .fetch_optional(&state.db.pool)
     .await?;
-    Ok(row.flatten())
+    let source: Option<Arc<str>> = row.flatten().map(Arc::from);
+    state.templates.put(&key, source.clone());
+    Ok(source)
+}
+
+/// The cache key of an office's template of one kind.
+pub(crate) fn template_key(office_id: &str, kind: TemplateKind) -> String {
+    format!("{office_id}/{}", kind.code())
 }
 
 /// Every saved version of the office's template of `kind`, newest first.
@@ -200,7 +214,7 @@ pub async fn preview(
     let docs = permits::office_docs(state, &office).await?;
     let source = match source {
         Some(s) => Some(s.replace("\r\n", "\n")),
-        None => in_force(state, &office.id, kind).await?,
+        None => in_force(state, &office.id, kind).await?.map(|s| s.to_string()),
     };
     let samples = Samples::new(state, &office, &docs).await?;
     let result = with_time_limit(move || match kind {
@@ -254,6 +268,7 @@ async fn insert_version(
         ));
     }
     tx.commit().await?;
+    state.templates.forget(&template_key(&officer.office_id, kind));
     Ok(version)
 }
 

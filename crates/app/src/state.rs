@@ -45,6 +45,9 @@ pub struct Shared {
     pub(crate) signers: Arc<TtlMap<(String, Arc<izinkes_documents::sign::LocalSigner>)>>,
     /// Per office: the letterhead and signing setup of its documents.
     pub(crate) office_docs: Arc<TtlMap<Arc<crate::permits::OfficeDocs>>>,
+    /// Per office and kind of document (`crate::doc_templates::in_force`): the source of the
+    /// office's own template in force, `None` for the default.
+    pub(crate) templates: Arc<TtlMap<Option<Arc<str>>>>,
     /// Pages of Tugas Saya, shared by the officers of a desk (`crate::read_cache`).
     pub(crate) desk_pages: Arc<ReadCache<crate::desks::DeskRead>>,
     /// Resolved sessions by token hash (`crate::accounts::resolve_any_session`).
@@ -102,6 +105,7 @@ impl AppState {
             catalog_version: Arc::new(TtlMap::new()),
             signers: Arc::new(TtlMap::new()),
             office_docs: Arc::new(TtlMap::new()),
+            templates: Arc::new(TtlMap::new()),
             desk_pages: Arc::new(ReadCache::new(
                 crate::read_cache::DESK_CACHE_TTL,
                 crate::read_cache::MAX_DESK_PAGES,
@@ -172,6 +176,10 @@ impl AppState {
     pub fn forget_office(&self, office_id: &str) {
         self.signers.forget(office_id);
         self.office_docs.forget(office_id);
+        for kind in crate::doc_templates::TemplateKind::ALL {
+            self.templates
+                .forget(&crate::doc_templates::template_key(office_id, kind));
+        }
         self.calendars.forget(office_id);
         self.offices.forget(office_id);
         self.settings.forget(office_id);

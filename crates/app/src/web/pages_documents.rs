@@ -191,7 +191,7 @@ async fn template_view(
         label: kind.label_id().into(),
         fields_doc: kind.fields_doc().into(),
         source: source
-            .or(office_source)
+            .or(office_source.map(|s| s.to_string()))
             .unwrap_or_else(|| kind.default_source().to_string()),
         custom,
         error,
