@@ -3307,8 +3307,9 @@ fn render(
     let _ = writeln!(
         md,
         "- SQLite runs with the service's settings (WAL, synchronous=NORMAL, pool of 8) in a temporary directory on the local disk. PostgreSQL \
-         runs with the service's pool of 16 against the local server, after `VACUUM ANALYZE` of the freshly loaded tables; its connections use \
-         TLS when the server offers it (sqlx's default `sslmode=prefer`; append `?sslmode=disable` to `BENCH_DATABASE_URL` to measure without)."
+         runs with the service's pool of 16 against the local server, after `VACUUM ANALYZE` of the freshly loaded tables; its connections go \
+         as the service's would: without TLS to a server on this machine unless `BENCH_DATABASE_URL` asks for an `sslmode` (`db::pg_url_for_connect`; \
+         append `?sslmode=prefer` to measure with TLS)."
     );
     let _ = writeln!(
         md,

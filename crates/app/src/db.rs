@@ -76,6 +76,34 @@ pub fn render_migration(sql: &str, backend: Backend) -> String {
 /// memory: the kernel's page cache holds the pages, shared by every connection).
 pub const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 
+/// The PostgreSQL URL the pool connects with: as given, except that a server on this machine
+/// (a loopback address or `localhost`) with no `sslmode` asked for, in the URL or `PGSSLMODE`,
+/// is reached without TLS. The traffic never leaves the machine, and sqlx's default (`prefer`)
+/// otherwise encrypts every statement both ways: on the signing path that was a fifth of
+/// PostgreSQL's CPU per permit (docs/benchmarks.md). An explicit `sslmode` is always kept.
+pub fn pg_url_for_connect(url: &str, sslmode_in_env: bool) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return url.to_string();
+    };
+    let asked = parsed
+        .query_pairs()
+        .any(|(k, _)| k == "sslmode" || k == "ssl-mode" || k == "host");
+    let local = match parsed.host() {
+        // A `postgres:` URL is not a special scheme: its IPv4 hosts come as text.
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if asked || sslmode_in_env || !local {
+        return url.to_string();
+    }
+    parsed.query_pairs_mut().append_pair("sslmode", "disable");
+    parsed.to_string()
+}
+
 impl Db {
     pub async fn connect(url: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
@@ -114,7 +142,11 @@ impl Db {
         } else {
             options
         };
-        let pool = options.connect(url).await?;
+        let url = match backend {
+            Backend::Postgres => pg_url_for_connect(url, std::env::var_os("PGSSLMODE").is_some()),
+            Backend::Sqlite => url.to_string(),
+        };
+        let pool = options.connect(&url).await?;
         Ok(Db { pool, backend })
     }
 
@@ -242,6 +274,7 @@ pub async fn next_counter(tx: &mut Tx, office_id: &str, name: &str, period: &str
 
 #[cfg(test)]
 mod tests {
+    use super::pg_url_for_connect as f;
     use super::*;
 
     #[test]
@@ -264,5 +297,37 @@ mod tests {
         assert_eq!(a.len(), b.len());
         assert!(a < b);
         assert_eq!(parse_ts(&a).map(ts), Some(a));
+    }
+
+    #[test]
+    fn a_local_server_without_an_asked_sslmode_is_reached_without_tls() {
+        for url in [
+            "postgres://postgres@127.0.0.1:5432/izinkes",
+            "postgres://u:p%40ss@localhost/izinkes",
+            "postgresql://u@[::1]:5433/db",
+        ] {
+            let out = f(url, false);
+            assert!(out.ends_with("?sslmode=disable"), "{url} -> {out}");
+            assert!(out.starts_with(url), "the rest of the URL is kept: {out}");
+        }
+        assert_eq!(
+            f("postgres://u@127.0.0.1/db?application_name=x", false),
+            "postgres://u@127.0.0.1/db?application_name=x&sslmode=disable"
+        );
+    }
+
+    #[test]
+    fn an_asked_sslmode_or_a_remote_server_is_left_alone() {
+        for url in [
+            "postgres://u@127.0.0.1/db?sslmode=require",
+            "postgres://u@localhost/db?ssl-mode=verify-full",
+            "postgres://u@db.example.go.id/izinkes",
+            "postgres://u@10.0.0.5:5432/izinkes",
+            "postgres://u@/db?host=/var/run/postgresql",
+            "not a url",
+        ] {
+            assert_eq!(f(url, false), url);
+        }
+        assert_eq!(f("postgres://u@127.0.0.1/db", true), "postgres://u@127.0.0.1/db");
     }
 }

@@ -34,6 +34,7 @@ struct Common {
     #[arg(long, env = "IZINKES_DATA_DIR", default_value = "./data", global = true)]
     data_dir: PathBuf,
     /// PostgreSQL (`postgres://user@host/db`) or SQLite (`sqlite://file.db`) URL; default: SQLite in the data directory.
+    /// A PostgreSQL on this machine is reached without TLS unless the URL names an `sslmode`.
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
     /// Keep uploaded files in this S3-compatible bucket instead of the data directory.

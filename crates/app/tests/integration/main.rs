@@ -6,6 +6,7 @@ mod support;
 mod api;
 mod authz;
 mod bad_input;
+mod database;
 mod desk_api;
 mod desks;
 mod journey;
