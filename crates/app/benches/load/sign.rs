@@ -526,7 +526,13 @@ pub fn render_real(md: &mut String, runs: &[RunStats], check: &Result<String, St
          render on the blocking pool; sign; store the PDF blob; one transaction (permit active, application issued, history, \
          outbox mail). Over the permits seeded awaiting signature, as the head of office of each office (workers alternate offices), \
          on the server's runtime while no HTTP load runs. The target is checked on the run with as many workers as a batch signs \
-         at once (`permits::batch_parallelism`: one more than the cores, 2–8).\n"
+         at once (`permits::batch_parallelism`: one more than the cores, 2–8).{}\n",
+        if postgres {
+            " PostgreSQL: `VACUUM ANALYZE` right before the first run, the cleanup autovacuum would otherwise do \
+             of the write scenarios' dead rows during the runs (measured at about a fifth of a core)."
+        } else {
+            ""
+        }
     );
     let _ = writeln!(md, "{HEADER}");
     let batch = izinkes_app::permits::batch_parallelism();
