@@ -79,8 +79,9 @@ pub const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 /// The PostgreSQL URL the pool connects with: as given, except that a server on this machine
 /// (a loopback address or `localhost`) with no `sslmode` asked for, in the URL or `PGSSLMODE`,
 /// is reached without TLS. The traffic never leaves the machine, and sqlx's default (`prefer`)
-/// otherwise encrypts every statement both ways: on the signing path that was a fifth of
-/// PostgreSQL's CPU per permit (docs/benchmarks.md). An explicit `sslmode` is always kept.
+/// otherwise encrypts every statement both ways: measured with the load bench, a verification
+/// page cost 337 µs of CPU of both processes over TLS and 241 µs without. An explicit
+/// `sslmode` is always kept.
 pub fn pg_url_for_connect(url: &str, sslmode_in_env: bool) -> String {
     let Ok(mut parsed) = url::Url::parse(url) else {
         return url.to_string();
