@@ -140,7 +140,24 @@ async fn claim(db: &Db, limit: i64) -> Result<Vec<Claimed>, sqlx::Error> {
         .collect()
 }
 
+/// What became of one claimed message.
+enum Outcome {
+    Sent { id: i64, transport: &'static str },
+    Failed { id: i64, attempts: i64, error: String },
+}
+
+/// Outcomes are written together, in one transaction, at the end of a claimed batch, or sooner
+/// when delivering has taken this long (a slow SMTP server).
+const RECORD_AT_LEAST_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Delivers what is due; returns how many were sent.
+///
+/// Delivery is at least once: a message is marked sent after the mail server accepted it, so a
+/// crash in between sends it again when its lease runs out. The marks of a batch are written in
+/// one transaction rather than one each: draining a backlog (a day's expiry reminders, a queue
+/// kept while the mail server was down) would otherwise be a commit per message, each one making
+/// every other SQLite connection drop its page cache while the pages are being served. The price
+/// is that a crash can repeat up to one batch (or 5 s) of mail instead of one message.
 pub async fn deliver_due(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Error> {
     let mut sent = 0;
     loop {
@@ -148,31 +165,63 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Error>
         if batch.is_empty() {
             return Ok(sent);
         }
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut since = std::time::Instant::now();
         for m in batch {
-            match mailer.deliver(&m.recipient, &m.subject, &m.body).await {
-                Ok(transport) => {
-                    sqlx::query("UPDATE outbox SET sent_at = $1, transport = $2, lease_until = NULL, last_error = NULL WHERE id = $3")
-                        .bind(now_text())
-                        .bind(transport)
-                        .bind(m.id)
-                        .execute(&db.pool)
-                        .await?;
-                    sent += 1;
-                }
+            outcomes.push(match mailer.deliver(&m.recipient, &m.subject, &m.body).await {
+                Ok(transport) => Outcome::Sent { id: m.id, transport },
                 Err(error) => {
                     tracing::warn!(outbox_id = m.id, attempts = m.attempts, %error, "mail delivery failed; will retry");
-                    sqlx::query(
-                        "UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3",
-                    )
-                    .bind(ts(Utc::now() + backoff(m.attempts)))
-                    .bind(error.chars().take(500).collect::<String>())
-                    .bind(m.id)
-                    .execute(&db.pool)
-                    .await?;
+                    Outcome::Failed {
+                        id: m.id,
+                        attempts: m.attempts,
+                        error,
+                    }
                 }
+            });
+            if since.elapsed() >= RECORD_AT_LEAST_EVERY {
+                sent += record(db, &outcomes).await?;
+                outcomes.clear();
+                since = std::time::Instant::now();
+            }
+        }
+        sent += record(db, &outcomes).await?;
+    }
+}
+
+/// Writes the outcomes in one transaction; returns how many were sent.
+async fn record(db: &Db, outcomes: &[Outcome]) -> Result<usize, sqlx::Error> {
+    if outcomes.is_empty() {
+        return Ok(0);
+    }
+    let now = now_text();
+    let mut sent = 0;
+    let mut tx = db.begin().await?;
+    for o in outcomes {
+        match o {
+            Outcome::Sent { id, transport } => {
+                sqlx::query("UPDATE outbox SET sent_at = $1, transport = $2, lease_until = NULL, last_error = NULL WHERE id = $3")
+                    .bind(&now)
+                    .bind(*transport)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                sent += 1;
+            }
+            Outcome::Failed { id, attempts, error } => {
+                sqlx::query(
+                    "UPDATE outbox SET next_attempt_at = $1, lease_until = NULL, last_error = $2 WHERE id = $3",
+                )
+                .bind(ts(Utc::now() + backoff(*attempts)))
+                .bind(error.chars().take(500).collect::<String>())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             }
         }
     }
+    tx.commit().await?;
+    Ok(sent)
 }
 
 /// The background worker: wakes on a notification (a message was queued) or every interval.

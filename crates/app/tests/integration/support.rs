@@ -166,6 +166,11 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, demo: bool) -> TestApp {
+        Self::spawn_configured(backend, demo, |_| {}).await
+    }
+
+    /// As `spawn_with`, with a last say on the configuration (`config.smtp_url` starts at the sink).
+    pub async fn spawn_configured(backend: Backend, demo: bool, configure: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let smtp = SmtpSink::start().await;
         let (database_url, pg_db) = match backend {
@@ -196,6 +201,7 @@ impl TestApp {
         config.demo = demo;
         config.worker_interval_ms = 100;
         config.signer_p12_password = Some("uji-sandi-p12".into());
+        configure(&mut config);
         let state = izinkes_app::open(config).await.expect("open");
         if demo {
             izinkes_app::demo::load(&state).await.expect("demo");
