@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod api;
+pub mod compress;
 pub mod ctx;
 pub mod error;
 pub mod fmt;
@@ -24,8 +25,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::time::Duration;
-use tower_http::compression::CompressionLayer;
-use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -36,9 +35,6 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Largest request body (uploads); each requirement has its own smaller limit.
 pub const BODY_LIMIT: usize = crate::documents::MAX_UPLOAD_BYTES + 512 * 1024;
-
-/// Responses larger than this are gzip-compressed when the client accepts it.
-pub const COMPRESS_ABOVE_BYTES: u16 = 1024;
 
 pub fn router(state: AppState) -> Router {
     let app = pages::routes()
@@ -56,18 +52,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found);
     app.layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
-        // Pages are small and repetitive: the fastest gzip level keeps ~all of the saving for a
-        // fraction of the CPU (docs/benchmarks.md). Below 1 KiB a response fits one packet
-        // either way: compressing it would only cost CPU.
-        .layer(
-            CompressionLayer::new()
-                .quality(tower_http::CompressionLevel::Fastest)
-                .compress_when(
-                    SizeAbove::new(COMPRESS_ABOVE_BYTES)
-                        .and(NotForContentType::GRPC)
-                        .and(NotForContentType::IMAGES),
-                ),
-        )
+        .layer(middleware::from_fn(compress::gzip))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN")))

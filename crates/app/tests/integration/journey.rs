@@ -249,11 +249,33 @@ async fn large_answers_are_compressed_small_ones_are_not() {
     let page = get("/").await.expect("catalog");
     assert_eq!(page.status(), 200);
     assert_eq!(encoding(&page), "gzip", "{:?}", page.headers());
+    assert!(
+        page.headers()
+            .get_all(reqwest::header::VARY)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|v| v.contains("accept-encoding"))),
+        "caches keep the encodings apart: {:?}",
+        page.headers()
+    );
     let body = page.bytes().await.expect("body");
     assert!(body.starts_with(&[0x1f, 0x8b]), "a gzip stream");
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut html).expect("valid gzip");
+    assert!(
+        html.contains("</html>") && html.contains("Surat Izin Praktik"),
+        "the whole page: {html}"
+    );
+    let plain = client
+        .get(format!("{}/", app.base))
+        .header(reqwest::header::ACCEPT_ENCODING, "gzip;q=0, identity")
+        .send()
+        .await
+        .expect("catalog");
+    assert_eq!(encoding(&plain), "", "gzip;q=0 refuses gzip");
+    assert!(plain.text().await.expect("text").contains("</html>"));
     let small = get("/healthz").await.expect("healthz");
     assert_eq!(small.status(), 200);
     assert_eq!(encoding(&small), "");
     let body = small.bytes().await.expect("body");
-    assert!(body.len() <= usize::from(izinkes_app::web::COMPRESS_ABOVE_BYTES));
+    assert!(body.len() as u64 <= izinkes_app::web::compress::COMPRESS_ABOVE_BYTES);
 }
