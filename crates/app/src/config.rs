@@ -9,6 +9,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; `None` means the embedded SQLite file in `data_dir`.
     pub database_url: Option<String>,
+    /// Size of the connection pool; `None` means `db::default_pool_size` for this machine.
+    pub db_max_connections: Option<u32>,
     pub listen: SocketAddr,
     /// Public base URL used in links sent by email (verification, password reset).
     pub base_url: String,
@@ -94,6 +96,7 @@ impl Config {
         Config {
             data_dir,
             database_url,
+            db_max_connections: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             base_url: "http://127.0.0.1".into(),
             smtp_url: None,

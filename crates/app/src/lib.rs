@@ -54,7 +54,7 @@ pub async fn open(config: Config) -> Result<AppState, StartError> {
         path: config.data_dir.display().to_string(),
         source,
     })?;
-    let db = Db::connect(&config.database_url()).await?;
+    let db = Db::connect_with(&config.database_url(), config.db_max_connections).await?;
     db.migrate().await?;
     let store = match &config.s3 {
         Some(s3) => {

@@ -37,6 +37,9 @@ struct Common {
     /// A PostgreSQL on this machine is reached without TLS unless the URL names an `sslmode`.
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// Connections in the database pool; default 8 on SQLite, and on PostgreSQL 4 per core of this machine (4 to 32).
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..=1000), global = true)]
+    database_max_connections: Option<u32>,
     /// Keep uploaded files in this S3-compatible bucket instead of the data directory.
     #[arg(long, env = "IZINKES_S3_BUCKET", global = true)]
     s3_bucket: Option<String>,
@@ -225,6 +228,7 @@ enum CatalogCommand {
 
 fn config(common: &Common, serve: Option<&ServeArgs>) -> Config {
     let mut c = Config::for_tests(common.data_dir.clone(), common.database_url.clone());
+    c.db_max_connections = common.database_max_connections;
     c.signer_p12_password = std::env::var("IZINKES_SIGNER_PASSWORD").ok().filter(|p| !p.is_empty());
     c.s3 = common.s3();
     if let Some(s) = serve {
