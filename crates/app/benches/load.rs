@@ -50,16 +50,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, Utc};
 use izinkes_app::accounts;
-use izinkes_app::applications::{self, ApplicantData};
-use izinkes_app::config::Config;
-use izinkes_app::db::{Backend, ts};
-use izinkes_app::desks::Officer;
-use izinkes_app::ids::new_id;
-use izinkes_app::offices::{self, Office};
-use izinkes_app::roles::Role;
-use izinkes_app::samples;
+use izinkes_app::applications;
+use izinkes_app::applications::view::ApplicantData;
+use izinkes_app::auth::officer::Officer;
+use izinkes_app::catalog;
+use izinkes_app::catalog::offices::Office;
+use izinkes_app::demo;
+use izinkes_app::platform::config::Config;
+use izinkes_app::platform::db::Backend;
+use izinkes_app::platform::db::ts;
+use izinkes_app::platform::ids::new_id;
 use izinkes_app::state::AppState;
 use izinkes_domain::catalog::FileFormat;
+use izinkes_domain::roles::Role;
 use izinkes_domain::status::RegistrationNumber;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -260,7 +263,7 @@ async fn exec(db: &sqlx::AnyPool, sql: String) {
     }
 }
 
-async fn exec_tx(tx: &mut izinkes_app::db::Tx, sql: String) {
+async fn exec_tx(tx: &mut izinkes_app::platform::db::Tx, sql: String) {
     let head: String = sql.chars().take(120).collect();
     if let Err(e) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut **tx).await {
         panic!("bench SQL failed: {e}\n{head}…");
@@ -420,7 +423,7 @@ async fn prepare(kind: Kind, s: &Settings) -> Running {
         Kind::Postgres => {
             let admin = s.pg_admin.clone().expect("admin url");
             let name = format!("izk_bench_{}", new_id());
-            let db = izinkes_app::db::Db::connect(&admin)
+            let db = izinkes_app::platform::db::Db::connect(&admin)
                 .await
                 .expect("BENCH_DATABASE_URL: PostgreSQL must answer");
             exec(&db.pool, format!("CREATE DATABASE {name}")).await;
@@ -492,9 +495,9 @@ async fn prepare(kind: Kind, s: &Settings) -> Running {
 }
 
 async fn make_templates(state: &AppState) -> Vec<Template> {
-    let id = accounts::register(
+    let id = accounts::registration::register(
         state,
-        &accounts::RegisterInput {
+        &accounts::registration::RegisterInput {
             full_name: "Ni Made Templat Beban".into(),
             identity_type: "KTP".into(),
             identity_number: "5101034507929001".into(),
@@ -510,23 +513,26 @@ async fn make_templates(state: &AppState) -> Vec<Template> {
     .await
     .expect("register template applicant");
     sqlx::query("UPDATE applicants SET email_verified_at = $1 WHERE id = $2")
-        .bind(izinkes_app::db::now_text())
+        .bind(izinkes_app::platform::db::now_text())
         .bind(&id)
         .execute(&state.db.pool)
         .await
         .expect("verify");
-    let applicant = accounts::load_applicant(state, &id).await.expect("applicant");
+    let applicant = accounts::profile::load_applicant(state, &id).await.expect("applicant");
     let (_, catalog) = state.current_catalog().await.expect("catalog");
     let mut out = Vec::new();
     for permit in &catalog.permit_types {
         let mut serving = Vec::new();
         for (i, (office, _, _)) in OFFICES.iter().enumerate() {
-            if offices::is_enabled(state, office, &permit.code).await.expect("enabled") {
+            if catalog::service::is_enabled(state, office, &permit.code)
+                .await
+                .expect("enabled")
+            {
                 serving.push(i);
             }
         }
         let office = OFFICES[*serving.first().expect("an office offers the type")];
-        let app_id = applications::create_draft(state, &applicant, office.0, &permit.code)
+        let app_id = applications::drafts::create_draft(state, &applicant, office.0, &permit.code)
             .await
             .expect("draft");
         let data = ApplicantData {
@@ -540,30 +546,30 @@ async fn make_templates(state: &AppState) -> Vec<Template> {
             location_address: "Jl. Pahlawan No. 12, RT 004/RW 002".into(),
             ..ApplicantData::default()
         };
-        let e = applications::save_step1(state, &id, &app_id, &data)
+        let e = applications::drafts::save_step1(state, &id, &app_id, &data)
             .await
             .expect("step 1");
         assert!(e.is_empty(), "template step 1 {}: {e:?}", permit.code);
         let answers = izinkes_app::demo::sample_answers(permit);
-        let e = applications::save_step2(state, &id, &app_id, &answers)
+        let e = applications::drafts::save_step2(state, &id, &app_id, &answers)
             .await
             .expect("step 2");
         assert!(e.is_empty(), "template step 2 {}: {e:?}", permit.code);
-        let v = applications::load_view(state, &id, &app_id).await.expect("view");
+        let v = applications::view::load_view(state, &id, &app_id).await.expect("view");
         for req in permit.needed_requirements(&v.all_answers()) {
             let (name, bytes) = if req.formats.contains(&FileFormat::Pdf) {
-                (format!("{}.pdf", req.key), samples::pdf(&req.label))
+                (format!("{}.pdf", req.key), demo::samples::pdf(&req.label))
             } else if req.formats.contains(&FileFormat::Png) {
-                (format!("{}.png", req.key), samples::PNG.to_vec())
+                (format!("{}.png", req.key), demo::samples::PNG.to_vec())
             } else {
-                (format!("{}.jpg", req.key), samples::jpeg())
+                (format!("{}.jpg", req.key), demo::samples::jpeg())
             };
-            applications::upload_requirement(state, &id, &app_id, &req.key, &name, &bytes)
+            applications::attachments::upload_requirement(state, &id, &app_id, &req.key, &name, &bytes)
                 .await
                 .expect("upload");
         }
-        let v = applications::load_view(state, &id, &app_id).await.expect("view");
-        let problems = applications::check_complete(&v);
+        let v = applications::view::load_view(state, &id, &app_id).await.expect("view");
+        let problems = applications::submit::check_complete(&v);
         assert!(
             problems.is_empty(),
             "template {} incomplete: {:?}",
@@ -671,7 +677,7 @@ fn is_active(status: &str) -> bool {
 /// A transaction for bulk loading. On PostgreSQL as a superuser the foreign-key triggers are
 /// skipped for it (`session_replication_role = replica`): the rows are consistent by construction
 /// and checking 1.3 million references one by one would dominate the seeding time.
-async fn bulk_tx(db: &sqlx::AnyPool) -> izinkes_app::db::Tx {
+async fn bulk_tx(db: &sqlx::AnyPool) -> izinkes_app::platform::db::Tx {
     let mut tx = db.begin().await.expect("tx");
     if tx.backend_name() == "PostgreSQL" {
         let superuser: i64 = sqlx::query_scalar(
@@ -688,7 +694,7 @@ async fn bulk_tx(db: &sqlx::AnyPool) -> izinkes_app::db::Tx {
 }
 
 async fn insert_applicants(db: &sqlx::AnyPool, list: &[BulkApplicant], hash: &str) {
-    let now = izinkes_app::db::now_text();
+    let now = izinkes_app::platform::db::now_text();
     let mut tx = bulk_tx(db).await;
     for chunk in list.chunks(500) {
         let mut sql = String::from(
@@ -815,7 +821,7 @@ async fn insert_documents<'a>(
     tx.commit().await.expect("commit");
 }
 
-async fn insert_history(tx: &mut izinkes_app::db::Tx, rows: &[HistRow]) {
+async fn insert_history(tx: &mut izinkes_app::platform::db::Tx, rows: &[HistRow]) {
     for chunk in rows.chunks(500) {
         let mut sql = String::from(
             "INSERT INTO application_history (office_id, application_id, seq, at, actor_kind, actor_id, actor_name, actor_role, \
@@ -936,7 +942,7 @@ async fn bulk_seed(
     let offices_full: Vec<Office> = {
         let mut v = Vec::new();
         for o in OFFICES {
-            v.push(offices::get(state, o.0).await.expect("office"));
+            v.push(catalog::offices::get(state, o.0).await.expect("office"));
         }
         v
     };
@@ -1178,7 +1184,7 @@ async fn bulk_seed(
     for tpl in templates {
         for &o in &tpl.offices {
             let sample = data_for(tpl, &people[s.applicants], o, "Klinik Pratama Sehat Bersama");
-            let (_, errors) = applications::check_applicant_data(&sample, &offices_full[o]);
+            let (_, errors) = applications::drafts::check_applicant_data(&sample, &offices_full[o]);
             assert!(
                 errors.is_empty(),
                 "draft data for {} at {}: {errors:?}",
@@ -1309,7 +1315,7 @@ async fn bulk_seed(
     tx.commit().await.expect("commit");
     timings.push((
         format!(
-            "{} history rows (the entries the service writes at each move, hash chain via applications::history_hash)",
+            "{} history rows (the entries the service writes at each move, hash chain via applications::history::history_hash)",
             thousands(hist_n as u64)
         ),
         t.elapsed(),
@@ -1320,7 +1326,7 @@ async fn bulk_seed(
     let t = Instant::now();
     let mut sources = Vec::new();
     for o in &offices_full {
-        let docs = izinkes_app::permits::office_docs(state, o)
+        let docs = izinkes_app::permits::documents::office_docs(state, o)
             .await
             .expect("office documents");
         let sha: Option<String> = sqlx::query_scalar(
@@ -1402,10 +1408,12 @@ async fn bulk_seed(
     // The server's clock job (escalations, expiry reminders) runs at start and then every
     // minute, i.e. during the scenarios too: one pass over the seeded data, timed.
     let t = Instant::now();
-    let escalated = izinkes_app::desks::tick(state).await.expect("desk clock");
+    let escalated = izinkes_app::desks::clock::tick(state).await.expect("desk clock");
     let tick_time = t.elapsed();
     let t = Instant::now();
-    let reminded = izinkes_app::permits::remind_expiring(state).await.expect("reminders");
+    let reminded = izinkes_app::permits::expiry::remind_expiring(state)
+        .await
+        .expect("reminders");
     let remind_time = t.elapsed();
     timings.push((
         format!(
@@ -1486,7 +1494,7 @@ async fn bulk_seed(
                 id: fo.id.clone(),
                 name: fo.name.clone(),
                 office_id: OFFICES[0].0.to_string(),
-                roles: vec![Role::FrontOffice.code().to_string()],
+                roles: vec![Role::FrontOffice],
             };
             let calls = 30;
             let t = Instant::now();
@@ -1495,7 +1503,7 @@ async fn bulk_seed(
             for _ in 0..calls {
                 // Each call reads the database: the shared read of the desk is marked stale.
                 state.desks_changed(&officer.office_id);
-                let page = izinkes_app::desks::tasks(state, &officer, &Default::default())
+                let page = izinkes_app::desks::tasks::tasks(state, &officer, &Default::default())
                     .await
                     .expect("desks::tasks");
                 shown = page.tasks.len();
@@ -1507,7 +1515,7 @@ async fn bulk_seed(
             for _ in 0..calls {
                 sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
                     "SELECT COUNT(*) FROM (SELECT 1 FROM applications a WHERE {cond} LIMIT {}) AS c",
-                    izinkes_app::desks::DESK_COUNT_LIMIT + 1
+                    izinkes_app::desks::tasks::DESK_COUNT_LIMIT + 1
                 )))
                 .bind(OFFICES[0].0)
                 .bind(Role::FrontOffice.code())
@@ -1523,7 +1531,7 @@ async fn bulk_seed(
                        a.step_due_on, a.step_entered_at, a.claimed_by, a.claimed_until, o.full_name AS claimer \
                      FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by WHERE {cond} \
                      ORDER BY a.step_due_on ASC, a.submitted_at ASC, a.id ASC LIMIT {} OFFSET 0",
-                    izinkes_app::desks::DESK_PAGE_SIZE
+                    izinkes_app::desks::tasks::DESK_PAGE_SIZE
                 )))
                 .bind(OFFICES[0].0)
                 .bind(Role::FrontOffice.code())
@@ -2609,7 +2617,7 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
             let v: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default();
             let n = v["tasks"].as_array().map(Vec::len).unwrap_or(0);
             assert_eq!(n, rows, "desk JSON and Tugas Saya of {} list the same files", o.label);
-            let limit = izinkes_app::desks::DESK_COUNT_LIMIT;
+            let limit = izinkes_app::desks::tasks::DESK_COUNT_LIMIT;
             assert_eq!(
                 (v["total"].as_i64(), v["total_exact"].as_bool()),
                 (Some(o.waiting.min(limit)), Some(o.waiting <= limit)),
@@ -2727,7 +2735,7 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
                 id: id.clone(),
                 name: name.clone(),
                 office_id: OFFICES[o].0.to_string(),
-                roles: vec![Role::Kadis.code().to_string()],
+                roles: vec![Role::Kadis],
             })
             .collect();
         let queues: Vec<Arc<std::sync::Mutex<std::collections::VecDeque<String>>>> = seeded
@@ -2745,7 +2753,7 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
                     .filter(|n| *n > 0)
                     .collect()
             })
-            .unwrap_or_else(|| vec![1, 2, izinkes_app::permits::batch_parallelism()]);
+            .unwrap_or_else(|| vec![1, 2, izinkes_app::permits::signing::batch_parallelism()]);
         counts.sort_unstable();
         counts.dedup();
         if running.pg_db.is_some() {
@@ -2837,7 +2845,7 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
             .build()
             .expect("rt");
         rt.block_on(async move {
-            if let Ok(db) = izinkes_app::db::Db::connect(&admin).await {
+            if let Ok(db) = izinkes_app::platform::db::Db::connect(&admin).await {
                 let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
                     "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
                 )))
@@ -3147,14 +3155,14 @@ fn render(
                  requests ask for page 1. The workers are the officers of the desks holding ≥ 200 files, in turn, one session each. Files \
                  waiting / rows shown per desk: {}. Officers of one desk share a read of its page (`read_cache`: trusted until this server \
                  changes a file of the office, at most {} s): of the {} page views of the Tugas Saya scenarios, {} read the database.",
-                izinkes_app::desks::DESK_PAGE_SIZE,
-                thousands(izinkes_app::desks::DESK_COUNT_LIMIT as u64),
+                izinkes_app::desks::tasks::DESK_PAGE_SIZE,
+                thousands(izinkes_app::desks::tasks::DESK_COUNT_LIMIT as u64),
                 r.desks
                     .iter()
                     .map(|(label, waiting, shown)| format!("{label} {} / {shown}", thousands(*waiting as u64)))
                     .collect::<Vec<_>>()
                     .join(", "),
-                izinkes_app::read_cache::DESK_CACHE_TTL.as_secs(),
+                izinkes_app::platform::read_cache::DESK_CACHE_TTL.as_secs(),
                 thousands(r.desk_views.0 + r.desk_views.1),
                 thousands(r.desk_views.1)
             );

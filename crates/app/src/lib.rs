@@ -1,43 +1,38 @@
 //! The izinkes service: web pages and JSON API, services, storage and the background worker.
-//! Layers: `web` → services (`accounts`, `applications`, `documents`, `offices`) → `db` /
-//! `files`, with the pure rules in the `izinkes-domain` crate.
+//!
+//! One folder per area (accounts, auth, catalog, applications, library, desks, permits,
+//! office_admin, survey), each with its services, queries, pages and API handlers; `platform`
+//! for infrastructure that knows no area; `web` for what handlers are written with; `http` for
+//! the router, which alone sees every area. The pure rules are in the `izinkes-domain` crate,
+//! documents and signing in `izinkes-documents`.
 #![forbid(unsafe_code)]
 
 pub mod accounts;
 pub mod applications;
-pub mod audit;
-pub mod calendar;
-pub mod config;
-pub mod db;
+pub mod auth;
+pub mod catalog;
 pub mod demo;
 pub mod desks;
-pub mod doc_templates;
-pub mod documents;
-pub mod error;
-pub mod files;
-pub mod ids;
-pub mod offices;
-pub mod outbox;
+pub mod http;
+pub mod library;
+pub mod office_admin;
 pub mod permits;
-pub mod read_cache;
-pub mod revisions;
-pub mod roles;
-pub mod samples;
-pub mod skm;
+pub mod platform;
 pub mod state;
-pub mod totp;
+pub mod survey;
 pub mod web;
 
-use config::Config;
-use db::Db;
-use files::ObjectStore;
+use platform::config::Config;
+use platform::db::Db;
+use platform::files::ObjectStore;
+use platform::{error, outbox};
 use state::AppState;
 use std::net::SocketAddr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("{0}")]
-    Db(#[from] db::DbError),
+    Db(#[from] platform::db::DbError),
     #[error("data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
     #[error("{0}")]
@@ -68,8 +63,8 @@ pub async fn open(config: Config) -> Result<AppState, StartError> {
         None => ObjectStore::local(config.data_dir.join("objects")),
     };
     let state = AppState::new(db, store, config);
-    offices::import_catalog(&state, &izinkes_domain::catalog::Catalog::builtin()).await?;
-    calendar::seed_national(&state).await?;
+    catalog::service::import_catalog(&state, &izinkes_domain::catalog::Catalog::builtin()).await?;
+    office_admin::calendar::seed_national(&state).await?;
     Ok(state)
 }
 
@@ -83,7 +78,7 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> Result
         state.config.worker_interval_ms,
     ));
     tokio::spawn(run_clock(state.clone()));
-    let app = web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -115,10 +110,10 @@ async fn shutdown_signal() {
 /// (idempotent per permit and threshold) on the same tick.
 async fn run_clock(state: AppState) {
     loop {
-        if let Err(e) = desks::tick(&state).await {
+        if let Err(e) = desks::clock::tick(&state).await {
             tracing::error!(error = %e, "desk clock");
         }
-        if let Err(e) = permits::remind_expiring(&state).await {
+        if let Err(e) = permits::expiry::remind_expiring(&state).await {
             tracing::error!(error = %e, "expiry reminders");
         }
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;

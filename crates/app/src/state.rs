@@ -1,17 +1,19 @@
 //! Shared service state, cloned into every handler.
 
-use crate::calendar::OfficeSettings;
-use crate::config::Config;
-use crate::db::Db;
-use crate::error::{ServiceError, ServiceResult};
-use crate::files::ObjectStore;
-use crate::offices::Office;
-use crate::read_cache::ReadCache;
+use crate::catalog::offices::Office;
+use crate::office_admin::settings::OfficeSettings;
+use crate::platform::cache::TtlMap;
+use crate::platform::config::Config;
+use crate::platform::db::Db;
+use crate::platform::error::ServiceError;
+use crate::platform::error::ServiceResult;
+use crate::platform::files::ObjectStore;
+use crate::platform::read_cache::ReadCache;
 use izinkes_domain::calendar::WorkingCalendar;
 use izinkes_domain::catalog::Catalog;
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::sync::RwLock;
 use tokio::sync::Notify;
 
 /// The service's shared state: one `Arc`, so the clone every handler and extractor takes is one
@@ -44,50 +46,14 @@ pub struct Shared {
     /// Per office: the parsed local signer and the hash of the stored material it came from.
     pub(crate) signers: Arc<TtlMap<(String, Arc<izinkes_documents::sign::LocalSigner>)>>,
     /// Per office: the letterhead and signing setup of its documents.
-    pub(crate) office_docs: Arc<TtlMap<Arc<crate::permits::OfficeDocs>>>,
-    /// Per office and kind of document (`crate::doc_templates::in_force`): the source of the
+    pub(crate) office_docs: Arc<TtlMap<Arc<crate::permits::documents::OfficeDocs>>>,
+    /// Per office and kind of document (`crate::permits::templates::in_force`): the source of the
     /// office's own template in force, `None` for the default.
     pub(crate) templates: Arc<TtlMap<Option<Arc<str>>>>,
     /// Pages of Tugas Saya, shared by the officers of a desk (`crate::read_cache`).
-    pub(crate) desk_pages: Arc<ReadCache<crate::desks::DeskRead>>,
-    /// Resolved sessions by token hash (`crate::accounts::resolve_any_session`).
-    pub(crate) sessions: Arc<ReadCache<crate::accounts::CachedSession>>,
-}
-
-/// How long a cached office row, office setting, calendar or catalog version is trusted. This
-/// server forgets an entry the moment it changes it; another server behind the same database
-/// sees the change within this time.
-pub const CACHE_TTL: Duration = Duration::from_secs(30);
-
-/// A small map whose entries are trusted for [`CACHE_TTL`].
-pub(crate) struct TtlMap<V> {
-    map: RwLock<HashMap<String, (Instant, V)>>,
-}
-
-impl<V: Clone> TtlMap<V> {
-    fn new() -> Self {
-        TtlMap {
-            map: RwLock::new(HashMap::new()),
-        }
-    }
-
-    pub(crate) fn get(&self, key: &str) -> Option<V> {
-        let map = self.map.read().ok()?;
-        let (at, value) = map.get(key)?;
-        (at.elapsed() < CACHE_TTL).then(|| value.clone())
-    }
-
-    pub(crate) fn put(&self, key: &str, value: V) {
-        if let Ok(mut m) = self.map.write() {
-            m.insert(key.to_string(), (Instant::now(), value));
-        }
-    }
-
-    pub(crate) fn forget(&self, key: &str) {
-        if let Ok(mut m) = self.map.write() {
-            m.remove(key);
-        }
-    }
+    pub(crate) desk_pages: Arc<ReadCache<crate::desks::tasks_sql::DeskRead>>,
+    /// Resolved sessions by token hash (`crate::auth::sessions::resolve_any_session`).
+    pub(crate) sessions: Arc<ReadCache<crate::auth::sessions::CachedSession>>,
 }
 
 impl AppState {
@@ -107,12 +73,12 @@ impl AppState {
             office_docs: Arc::new(TtlMap::new()),
             templates: Arc::new(TtlMap::new()),
             desk_pages: Arc::new(ReadCache::new(
-                crate::read_cache::DESK_CACHE_TTL,
-                crate::read_cache::MAX_DESK_PAGES,
+                crate::platform::read_cache::DESK_CACHE_TTL,
+                crate::platform::read_cache::MAX_DESK_PAGES,
             )),
             sessions: Arc::new(ReadCache::new(
-                crate::accounts::SESSION_CACHE_TTL,
-                crate::accounts::MAX_CACHED_SESSIONS,
+                crate::auth::sessions::SESSION_CACHE_TTL,
+                crate::auth::sessions::MAX_CACHED_SESSIONS,
             )),
         }))
     }
@@ -176,9 +142,9 @@ impl AppState {
     pub fn forget_office(&self, office_id: &str) {
         self.signers.forget(office_id);
         self.office_docs.forget(office_id);
-        for kind in crate::doc_templates::TemplateKind::ALL {
+        for kind in crate::permits::templates::TemplateKind::ALL {
             self.templates
-                .forget(&crate::doc_templates::template_key(office_id, kind));
+                .forget(&crate::permits::templates::template_key(office_id, kind));
         }
         self.calendars.forget(office_id);
         self.offices.forget(office_id);

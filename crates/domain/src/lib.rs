@@ -5,12 +5,15 @@
 pub mod calendar;
 pub mod catalog;
 pub mod email;
+pub mod format_id;
 pub mod nik;
 pub mod npwp;
 pub mod numbering;
 pub mod password;
 pub mod phone;
+pub mod roles;
 pub mod skm;
+pub mod sla;
 pub mod status;
 pub mod wilayah;
 pub mod workflow;

@@ -10,11 +10,12 @@
 //! The engine is [`apply`]: a pure function from a [`Position`], the current step's
 //! [`StepProgress`] and a [`Command`] to the next position. It never panics, whatever it is given.
 
+use crate::roles::Role;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::fmt;
 
-/// Every role an office can give its officers (DOMAIN.md "Who uses it").
+/// Every role code an office can give its officers: the codes of [`Role::ALL`], in order.
 pub const ALL_ROLES: [&str; 9] = [
     "front_office",
     "back_office",
@@ -27,15 +28,10 @@ pub const ALL_ROLES: [&str; 9] = [
     "admin",
 ];
 
-/// The role an overdue step escalates to: front_office/back_office/tim_teknis/pencetakan → kasi,
-/// kasi → kabid, kabid → kadis, kadis → admin, others → admin.
+/// The role code an overdue step escalates to ([`Role::supervisor`]); an unknown code escalates
+/// to the admin.
 pub fn supervisor_of(role: &str) -> &'static str {
-    match role {
-        "front_office" | "back_office" | "tim_teknis" | "pencetakan" => "kasi",
-        "kasi" => "kabid",
-        "kabid" => "kadis",
-        _ => "admin",
-    }
+    Role::parse(role).map_or(Role::Admin, Role::supervisor).code()
 }
 
 /// What an officer can do at a step.
@@ -216,6 +212,11 @@ pub struct Step {
 impl Step {
     pub fn allows(&self, action: ActionKind) -> bool {
         self.actions.contains(&action)
+    }
+
+    /// The role that acts here; `None` for a code no office can have (refused by `validate`).
+    pub fn role(&self) -> Option<Role> {
+        Role::parse(&self.role)
     }
 }
 
@@ -979,6 +980,12 @@ mod tests {
             Some(ActionKind::PrepareDraft)
         );
         assert_eq!(command_action(&Command::Resubmit), None);
+    }
+
+    #[test]
+    fn the_role_codes_are_those_of_the_role_type() {
+        let codes: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+        assert_eq!(codes, ALL_ROLES);
     }
 
     #[test]

@@ -2,10 +2,11 @@
 #![forbid(unsafe_code)]
 
 use clap::{Args, Parser, Subcommand};
-use izinkes_app::config::{Config, S3Config};
-use izinkes_app::roles::Role;
+use izinkes_app::platform::config::Config;
+use izinkes_app::platform::config::S3Config;
 use izinkes_app::state::AppState;
 use izinkes_domain::catalog::Catalog;
+use izinkes_domain::roles::Role;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -297,7 +298,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Officer(OfficerCommand::Reset2fa { email }) => {
             let state = open(config(&cli.common, None)).await?;
-            izinkes_app::accounts::reset_officer_totp(&state, &email)
+            izinkes_app::auth::mfa::reset_officer_totp(&state, &email)
                 .await
                 .map_err(describe)?;
             println!("Authenticator of {email} cleared; they will enrol again at next sign-in.");
@@ -316,9 +317,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             for r in &roles {
                 parsed.push(Role::parse(r).ok_or_else(|| format!("unknown role '{r}'"))?);
             }
-            let id = izinkes_app::accounts::add_officer(&state, &office, &email, &name, &position, &password, &parsed)
-                .await
-                .map_err(describe)?;
+            let id = izinkes_app::accounts::officers::add_officer(
+                &state, &office, &email, &name, &position, &password, &parsed,
+            )
+            .await
+            .map_err(describe)?;
             println!(
                 "Officer created: {id} ({email}) at {office} with roles {}",
                 roles.join(", ")
@@ -329,7 +332,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let state = open(config(&cli.common, None)).await?;
             let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let catalog = Catalog::from_json(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-            let added = izinkes_app::offices::import_catalog(&state, &catalog)
+            let added = izinkes_app::catalog::service::import_catalog(&state, &catalog)
                 .await
                 .map_err(describe)?;
             println!(
@@ -342,7 +345,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Permit(PermitCommand::List { json }) => {
             let state = open(config(&cli.common, None)).await?;
-            let permits = izinkes_app::permits::all(&state).await.map_err(describe)?;
+            let permits = izinkes_app::permits::archive::all(&state).await.map_err(describe)?;
             let today = chrono::Utc::now().date_naive();
             if json {
                 let rows: Vec<serde_json::Value> = permits
@@ -366,7 +369,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Permit(PermitCommand::Export { number, out }) => {
             let state = open(config(&cli.common, None)).await?;
-            let p = izinkes_app::permits::by_number(&state, &number)
+            let p = izinkes_app::permits::archive::by_number(&state, &number)
                 .await
                 .map_err(|_| format!("no permit numbered {number}"))?;
             let sha = p
@@ -382,7 +385,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let state = open(config(&cli.common, None)).await?;
             let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let report = izinkes_documents::sign::verify_embedded(&bytes).map_err(|e| format!("signature: {e}"))?;
-            let sha = izinkes_app::ids::sha256_hex(&bytes);
+            let sha = izinkes_app::platform::ids::sha256_hex(&bytes);
             println!(
                 "Signature: {}",
                 if report.is_intact() {
@@ -392,7 +395,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 }
             );
             println!("Signer: {}", report.signer_subject);
-            let all = izinkes_app::permits::all(&state).await.map_err(describe)?;
+            let all = izinkes_app::permits::archive::all(&state).await.map_err(describe)?;
             match all.iter().find(|p| p.pdf_sha256.as_deref() == Some(sha.as_str())) {
                 Some(p) => {
                     println!("Archive: matches permit {} (SHA-256 {sha})", p.number);
@@ -417,17 +420,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             position,
         } => {
             let state = open(config(&cli.common, None)).await?;
-            let o = izinkes_app::offices::get(&state, &office)
+            let o = izinkes_app::catalog::offices::get(&state, &office)
                 .await
                 .map_err(|_| format!("unknown office '{office}'"))?;
             if let Some(file) = p12 {
                 let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-                let subject = izinkes_app::permits::import_pkcs12(&state, &o, &bytes, &signer_name, &position)
+                let subject = izinkes_app::permits::signer::import_pkcs12(&state, &o, &bytes, &signer_name, &position)
                     .await
                     .map_err(describe)?;
                 println!("Imported signing certificate {subject} for {office}.");
             }
-            izinkes_app::permits::set_signer(&state, &o, &kind, bsre_url.as_deref())
+            izinkes_app::permits::signer::set_signer(&state, &o, &kind, bsre_url.as_deref())
                 .await
                 .map_err(describe)?;
             println!("{office} now signs with {kind}.");
@@ -435,7 +438,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Audit(AuditCommand::Verify) => {
             let state = open(config(&cli.common, None)).await?;
-            let report = izinkes_app::audit::verify(&state).await.map_err(describe)?;
+            let report = izinkes_app::applications::history::verify(&state)
+                .await
+                .map_err(describe)?;
             println!(
                 "Checked {} history entries of {} applications.",
                 report.entries, report.applications
@@ -459,7 +464,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     .ok_or_else(|| format!("unknown preset '{p}'"))?,
                 (None, Some(o), Some(p)) => {
                     let state = open(config(&cli.common, None)).await?;
-                    izinkes_app::desks::current_workflow(&state, &o, &p)
+                    izinkes_app::desks::workflows::current_workflow(&state, &o, &p)
                         .await
                         .map_err(describe)?
                         .definition
@@ -474,7 +479,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let def = izinkes_domain::workflow::WorkflowDefinition::from_json(&text)
                 .map_err(|e| format!("{}: {e}", file.display()))?;
-            let v = izinkes_app::desks::publish(&state, &office, &permit, &def, None)
+            let v = izinkes_app::desks::workflows::publish(&state, &office, &permit, &def, None)
                 .await
                 .map_err(describe)?;
             println!("Published {} version {} for {permit} at {office}.", def.name, v.version);
@@ -500,14 +505,14 @@ async fn run(cli: Cli) -> Result<(), String> {
 
 async fn set_offered(common: &Common, office: &str, code: &str, enabled: bool) -> Result<(), String> {
     let state = open(config(common, None)).await?;
-    izinkes_app::offices::get(&state, office)
+    izinkes_app::catalog::offices::get(&state, office)
         .await
         .map_err(|_| format!("unknown office '{office}'"))?;
     let (_, catalog) = state.current_catalog().await.map_err(describe)?;
     if catalog.get(code).is_none() {
         return Err(format!("unknown permit type '{code}'"));
     }
-    izinkes_app::offices::set_enabled(&state, office, code, enabled)
+    izinkes_app::catalog::service::set_enabled(&state, office, code, enabled)
         .await
         .map_err(describe)?;
     println!(
@@ -529,9 +534,9 @@ impl ServeArgs {
     }
 }
 
-fn describe(e: izinkes_app::error::ServiceError) -> String {
+fn describe(e: izinkes_app::platform::error::ServiceError) -> String {
     match e {
-        izinkes_app::error::ServiceError::Invalid(f) => f
+        izinkes_app::platform::error::ServiceError::Invalid(f) => f
             .into_iter()
             .map(|(k, v)| format!("{k}: {v}"))
             .collect::<Vec<_>>()

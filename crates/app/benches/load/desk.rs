@@ -6,15 +6,17 @@
 
 use super::{AppRow, BulkApplicant, HistRow, OFFICES, Template, exec_tx, lit, opt_lit};
 use chrono::{DateTime, Duration as ChronoDuration, FixedOffset, NaiveDate, Utc};
-use izinkes_app::applications::{self, NewHistory};
-use izinkes_app::db::ts;
+use izinkes_app::applications;
+use izinkes_app::applications::history::NewHistory;
+use izinkes_app::catalog::offices::Office;
 use izinkes_app::desks;
-use izinkes_app::ids::{new_id, new_token};
-use izinkes_app::offices::Office;
-use izinkes_app::roles::role_label;
+use izinkes_app::platform::db::ts;
+use izinkes_app::platform::ids::new_id;
+use izinkes_app::platform::ids::new_token;
 use izinkes_app::state::AppState;
 use izinkes_domain::calendar::WorkingCalendar;
 use izinkes_domain::numbering::NumberPattern;
+use izinkes_domain::roles::role_label;
 use izinkes_domain::workflow::{Position, WorkflowDefinition};
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -36,14 +38,14 @@ pub struct Flow {
 }
 
 /// The workflow of every (office, permit type) the templates cover, through
-/// `desks::current_workflow` (which publishes the office's default preset on first use).
+/// `desks::workflows::current_workflow` (which publishes the office's default preset on first use).
 pub async fn flows(state: &AppState, templates: &[Template]) -> HashMap<(usize, String), Flow> {
     let (_, catalog) = state.current_catalog().await.expect("catalog");
     let mut out = HashMap::new();
     for t in templates {
         let permit = catalog.get(&t.code).expect("permit type of a template");
         for &o in &t.offices {
-            let v = desks::current_workflow(state, OFFICES[o].0, &t.code)
+            let v = desks::workflows::current_workflow(state, OFFICES[o].0, &t.code)
                 .await
                 .expect("current workflow");
             out.insert(
@@ -78,9 +80,11 @@ pub async fn clocks(state: &AppState, offices: &[Office]) -> Vec<OfficeClock> {
     let mut out = Vec::new();
     for o in offices {
         out.push(OfficeClock {
-            cal: izinkes_app::calendar::for_office(state, &o.id).await.expect("calendar"),
+            cal: izinkes_app::office_admin::calendar::for_office(state, &o.id)
+                .await
+                .expect("calendar"),
             tz: o.tz().offset(),
-            today: izinkes_app::calendar::today(o),
+            today: izinkes_app::catalog::offices::today(o),
         });
     }
     out
@@ -153,8 +157,8 @@ fn moves(status: &str, steps: usize, at_step: usize) -> usize {
 }
 
 /// Puts a submitted application where its workflow has it: the desk step (a random later step
-/// for files in process), the SLA clock and step deadline as `desks::start_in_tx` and
-/// `desks::act` compute them, and the escalation mark the desk clock has set on overdue steps.
+/// for files in process), the SLA clock and step deadline as `desks::workflows::start_in_tx` and
+/// `desks::actions::act` compute them, and the escalation mark the desk clock has set on overdue steps.
 pub fn place(r: &mut AppRow, flow: &Flow, clock: &OfficeClock, fo_officer: &str, rng: &mut StdRng, now: DateTime<Utc>) {
     let Some(submitted) = r.submitted else { return };
     let n = flow.def.steps.len();
@@ -361,7 +365,7 @@ pub fn history(
             public_note: note.as_deref(),
             internal_note: None,
         };
-        let hash = applications::history_hash(&prev, seq, &at, &h);
+        let hash = applications::history::history_hash(&prev, seq, &at, &h);
         out.push(HistRow {
             office: r.office,
             app: r.id.clone(),
@@ -423,7 +427,7 @@ pub struct PermitSource {
 /// The `permits` rows of issued files (active, a few revoked; reminders marked as the daily
 /// job would have) and of the files awaiting signature.
 pub async fn insert_permits(
-    tx: &mut izinkes_app::db::Tx,
+    tx: &mut izinkes_app::platform::db::Tx,
     rows: &[&AppRow],
     templates: &[Template],
     people: &[BulkApplicant],
@@ -452,9 +456,9 @@ pub async fn insert_permits(
             let (status, issued, until, signed, reminders, revoked) = if r.status == "issued" {
                 let signed_at = times[steps + 1];
                 let issued = clock.date(signed_at);
-                let until = izinkes_app::permits::valid_until(issued, flow.validity_years, None, false);
+                let until = izinkes_app::permits::expiry::valid_until(issued, flow.validity_years, None, false);
                 let left = (until - clock.today).num_days();
-                let marked: Vec<i64> = izinkes_app::permits::REMINDER_DAYS
+                let marked: Vec<i64> = izinkes_app::permits::expiry::REMINDER_DAYS
                     .iter()
                     .copied()
                     .filter(|d| left <= *d)
@@ -495,7 +499,7 @@ pub async fn insert_permits(
                 lit(facility),
                 lit(&format!(
                     "{facility}, Jl. Pahlawan No. 12, {}",
-                    izinkes_app::web::templates::area_label(OFFICES[r.office].2)
+                    izinkes_domain::format_id::area_label(OFFICES[r.office].2)
                 )),
                 opt_lit(issued.as_deref()),
                 opt_lit(until.as_deref()),
@@ -524,7 +528,7 @@ pub async fn insert_permits(
 /// per attached requirement) on the forward files, the back office's draft SK (no changed
 /// fields, as in the demo) on the files awaiting signature.
 pub async fn insert_products(
-    tx: &mut izinkes_app::db::Tx,
+    tx: &mut izinkes_app::platform::db::Tx,
     forward: &[AppRow],
     ready: &[AppRow],
     templates: &[Template],

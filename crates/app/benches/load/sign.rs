@@ -12,7 +12,7 @@
 
 use super::{CpuSplit, cpu_snapshot, cpu_split, ms, pass, percentile, thousands};
 use chrono::Utc;
-use izinkes_app::desks::Officer;
+use izinkes_app::auth::officer::Officer;
 use izinkes_app::state::AppState;
 use izinkes_documents::render::{Letterhead, Signer, SkData, SkLayout, render_sk_with_signature};
 use izinkes_documents::sign::{LocalSigner, SignRequest};
@@ -109,14 +109,14 @@ fn sk(permit: &izinkes_domain::catalog::PermitType, n: usize, photo: &Option<Vec
         holder_address: format!(
             "Jl. Melati No. {}, RT 001/RW 002, {}",
             1 + n % 97,
-            izinkes_app::web::templates::area_label("51.01.03.2004")
+            izinkes_domain::format_id::area_label("51.01.03.2004")
         ),
         profession: permit.profession.clone(),
         str_number: format!("51211033181{:05}", n % 100_000),
         practice_place: "Klinik Pratama Sehat Bersama".into(),
         practice_address: format!(
             "Klinik Pratama Sehat Bersama, Jl. Pahlawan No. 12, {}",
-            izinkes_app::web::templates::area_label("51.01.03.2004")
+            izinkes_domain::format_id::area_label("51.01.03.2004")
         ),
         practice_days: "Senin, Selasa, Rabu".into(),
         practice_hours: "08.00–12.00 WITA".into(),
@@ -129,7 +129,10 @@ fn sk(permit: &izinkes_domain::catalog::PermitType, n: usize, photo: &Option<Vec
             position: "KEPALA DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU KABUPATEN JEMBRANA".into(),
             nip: None,
         },
-        verify_url: format!("https://izinkes.example.go.id/v/{}", izinkes_app::ids::new_token()),
+        verify_url: format!(
+            "https://izinkes.example.go.id/v/{}",
+            izinkes_app::platform::ids::new_token()
+        ),
         draft: false,
         bsre_footer: false,
     }
@@ -165,9 +168,9 @@ pub fn cpu_only(seconds: u64, warmup: u64, worker_counts: &[usize], tck: f64) ->
     // The photo as the bulk applications carry it (the template's upload: PNG where allowed).
     let photo = permit.requirements.iter().find(|r| r.key == "pas_foto").map(|r| {
         if r.formats.contains(&izinkes_domain::catalog::FileFormat::Png) {
-            izinkes_app::samples::PNG.to_vec()
+            izinkes_app::demo::samples::PNG.to_vec()
         } else {
-            izinkes_app::samples::jpeg()
+            izinkes_app::demo::samples::jpeg()
         }
     });
     let signer_name = "Ni Wayan Sari, S.H.";
@@ -304,7 +307,7 @@ pub async fn real_path(
                     exhausted = Some(t0.saturating_duration_since(measure_from));
                     break;
                 };
-                let r = izinkes_app::permits::sign_one(&state, &officer, &id).await;
+                let r = izinkes_app::permits::signing::sign_one(&state, &officer, &id).await;
                 if t0 < measure_from {
                     continue;
                 }
@@ -535,7 +538,7 @@ pub fn render_real(md: &mut String, runs: &[RunStats], check: &Result<String, St
         }
     );
     let _ = writeln!(md, "{HEADER}");
-    let batch = izinkes_app::permits::batch_parallelism();
+    let batch = izinkes_app::permits::signing::batch_parallelism();
     for st in runs.iter().rev() {
         let verdict = (st.workers == batch).then(|| st.passes());
         let label = if st.workers == batch {

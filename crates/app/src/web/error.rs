@@ -2,12 +2,16 @@
 //! machine code for the API. Internal details go to the log under a reference id; the user
 //! sees only the id.
 
-use super::ctx::PageCtx;
-use super::templates::{ErrorPage, render};
-use crate::error::ServiceError;
+use crate::platform::error::ServiceError;
+use crate::web::view::ErrorPage;
+use crate::web::view::PageCtx;
+use crate::web::view::render;
 use axum::Json;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::response::Redirect;
+use axum::response::Response;
 use izinkes_domain::catalog::FieldErrors;
 use serde_json::json;
 
@@ -44,7 +48,7 @@ impl From<ServiceError> for WebError {
 
 /// Logs an internal error and returns the reference id the user can quote.
 pub fn log_internal(detail: &str) -> String {
-    let reference = crate::ids::new_id()[..10].to_uppercase();
+    let reference = crate::platform::ids::new_id()[..10].to_uppercase();
     tracing::error!(reference = %reference, detail = %detail, "internal error");
     reference
 }

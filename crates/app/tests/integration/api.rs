@@ -3,9 +3,14 @@
 
 use crate::dual_test;
 use crate::support::{TestApp, extract_link};
-use izinkes_app::accounts::{self, RegisterInput, SessionKind, SubjectKind};
-use izinkes_app::applications::{self, ApplicantData};
-use izinkes_app::samples;
+use izinkes_app::accounts;
+use izinkes_app::accounts::registration::RegisterInput;
+use izinkes_app::applications;
+use izinkes_app::applications::view::ApplicantData;
+use izinkes_app::auth;
+use izinkes_app::auth::sessions::SessionKind;
+use izinkes_app::auth::sessions::SubjectKind;
+use izinkes_app::demo;
 use izinkes_app::state::AppState;
 use izinkes_domain::catalog::Answers;
 use reqwest::Method;
@@ -199,9 +204,9 @@ pub fn form_answers(nth: u32) -> Answers {
 /// The sample file for a requirement: the photo as JPEG, everything else as PDF.
 pub fn sample_for(key: &str) -> (String, Vec<u8>) {
     if key == "pas_foto" {
-        ("foto.jpg".into(), samples::jpeg())
+        ("foto.jpg".into(), demo::samples::jpeg())
     } else {
-        (format!("{key}.pdf"), samples::pdf(key))
+        (format!("{key}.pdf"), demo::samples::pdf(key))
     }
 }
 
@@ -229,14 +234,14 @@ pub async fn quick_applicant(state: &AppState, nik: &str, email: &str) -> (Strin
         password_confirm: PASSWORD.into(),
         consent: true,
     };
-    let id = accounts::register(state, &input).await.expect("register");
+    let id = accounts::registration::register(state, &input).await.expect("register");
     sqlx::query("UPDATE applicants SET email_verified_at = $1 WHERE id = $2")
-        .bind(izinkes_app::db::now_text())
+        .bind(izinkes_app::platform::db::now_text())
         .bind(&id)
         .execute(&state.db.pool)
         .await
         .expect("verify");
-    let token = accounts::create_session(state, SubjectKind::Applicant, &id, None, SessionKind::Api)
+    let token = auth::sessions::create_session(state, SubjectKind::Applicant, &id, None, SessionKind::Api)
         .await
         .expect("session");
     (id, token)
@@ -245,14 +250,14 @@ pub async fn quick_applicant(state: &AppState, nik: &str, email: &str) -> (Strin
 /// An officer holding every role at `office`, so the office's workflow can put a submitted
 /// file on its first desk.
 pub async fn staff_office(state: &AppState, office: &str) {
-    accounts::add_officer(
+    accounts::officers::add_officer(
         state,
         office,
         &format!("staf@{office}.example.go.id"),
         "Staf Pelayanan",
         "Pelaksana",
         "Petugas-Kantor-2026",
-        &izinkes_app::roles::Role::ALL,
+        &izinkes_domain::roles::Role::ALL,
     )
     .await
     .expect("officer");
@@ -260,25 +265,29 @@ pub async fn staff_office(state: &AppState, office: &str) {
 
 /// A complete SIP-DRSP draft at Jembrana made through the service layer, ready to submit.
 pub async fn ready_draft(state: &AppState, applicant_id: &str, facility: &str, nth: u32) -> String {
-    let applicant = accounts::load_applicant(state, applicant_id).await.expect("applicant");
-    let id = applications::create_draft(state, &applicant, "jembrana", "SIP-DRSP")
+    let applicant = accounts::profile::load_applicant(state, applicant_id)
+        .await
+        .expect("applicant");
+    let id = applications::drafts::create_draft(state, &applicant, "jembrana", "SIP-DRSP")
         .await
         .expect("draft");
-    let errors = applications::save_step1(state, applicant_id, &id, &applicant_data(facility))
+    let errors = applications::drafts::save_step1(state, applicant_id, &id, &applicant_data(facility))
         .await
         .expect("step 1");
     assert!(errors.is_empty(), "{errors:?}");
-    let errors = applications::save_step2(state, applicant_id, &id, &form_answers(nth))
+    let errors = applications::drafts::save_step2(state, applicant_id, &id, &form_answers(nth))
         .await
         .expect("step 2");
     assert!(errors.is_empty(), "{errors:?}");
     for key in DRSP_DOCUMENTS {
         let (filename, bytes) = sample_for(key);
-        applications::upload_requirement(state, applicant_id, &id, key, &filename, &bytes)
+        applications::attachments::upload_requirement(state, applicant_id, &id, key, &filename, &bytes)
             .await
             .expect("upload");
     }
-    let view = applications::load_view(state, applicant_id, &id).await.expect("view");
+    let view = applications::view::load_view(state, applicant_id, &id)
+        .await
+        .expect("view");
     assert!(
         view.missing_requirements().is_empty(),
         "{:?}",
@@ -627,7 +636,7 @@ dual_test!(
             let r = made.call(method.clone(), &path, Some(&json!({}))).await;
             assert_eq!((r.status, r.code()), (404, "not_found"), "{method} {path}: {r:?}");
         }
-        let r = made.upload(&id, "ktp", "ktp.pdf", samples::pdf("ktp")).await;
+        let r = made.upload(&id, "ktp", "ktp.pdf", demo::samples::pdf("ktp")).await;
         assert_eq!((r.status, r.code()), (404, "not_found"), "{r:?}");
         let r = made.get("/api/v1/applications").await;
         assert_eq!(r.body["applications"], json!([]), "{r:?}");
@@ -651,7 +660,7 @@ dual_test!(
         let r = putu.upload(&id, "ktp", "ktp.pdf", exe).await;
         assert_eq!((r.status, r.code()), (422, "invalid"), "{r:?}");
         assert!(r.field("ktp").contains("tidak dapat dibaca sebagai PDF"), "{r:?}");
-        let r = putu.upload(&id, "ktp", "ktp.pdf", samples::jpeg()).await;
+        let r = putu.upload(&id, "ktp", "ktp.pdf", demo::samples::jpeg()).await;
         assert_eq!((r.status, r.code()), (422, "invalid"), "{r:?}");
         assert!(r.field("ktp").contains("berformat JPG"), "{r:?}");
         let r = putu
@@ -661,24 +670,26 @@ dual_test!(
         assert!(!r.field("pas_foto").is_empty(), "{r:?}");
         let r = putu.upload(&id, "ktp", "ktp.pdf", Vec::new()).await;
         assert!(r.field("ktp").contains("kosong"), "{r:?}");
-        let r = putu.upload(&id, "tidak_ada", "x.pdf", samples::pdf("x")).await;
+        let r = putu.upload(&id, "tidak_ada", "x.pdf", demo::samples::pdf("x")).await;
         assert_eq!(
             (r.status, r.code()),
             (404, "not_found"),
             "unknown requirement key: {r:?}"
         );
-        let view = applications::load_view(&app.state, &putu_id, &id).await.expect("view");
+        let view = applications::view::load_view(&app.state, &putu_id, &id)
+            .await
+            .expect("view");
         assert!(view.attachments.is_empty(), "nothing attached by the refused uploads");
 
         // An officer's token is not an applicant's.
-        accounts::add_officer(
+        accounts::officers::add_officer(
             &app.state,
             "jembrana",
             "fo@jembrana.go.id",
             "Komang Front Office",
             "Front Office",
             "Petugas-Jembrana-2026",
-            &[izinkes_app::roles::Role::FrontOffice],
+            &[izinkes_domain::roles::Role::FrontOffice],
         )
         .await
         .expect("officer");
@@ -785,7 +796,7 @@ dual_test!(
         assert_eq!(r.body["form"]["nomor_str"], "5121103318134121");
 
         // Manajer Berkas: add, list, download, attach to a requirement, remove.
-        let ktp = samples::pdf("KTP Putu");
+        let ktp = demo::samples::pdf("KTP Putu");
         let r = putu
             .raw(
                 Method::POST,
@@ -1037,7 +1048,7 @@ dual_test!(
             .execute(&app.state.db.pool)
             .await
             .expect("end the session elsewhere");
-        let limit = izinkes_app::accounts::SESSION_CACHE_TTL + std::time::Duration::from_secs(2);
+        let limit = izinkes_app::auth::sessions::SESSION_CACHE_TTL + std::time::Duration::from_secs(2);
         crate::support::within(limit, "the session ended elsewhere", || async {
             api.get("/api/v1/me").await.status == 401
         })

@@ -1,11 +1,10 @@
 //! Authorization, route by route (issue 3 §7).
 //!
-//! 1. `web::access::ACCESS` lists exactly the routes the router has: every `.route("…", …)` of
-//!    `src/web/*.rs` is read from the source (the API's under the `/api` it is nested at), so a
-//!    route added without saying who may call it fails here.
+//! 1. The table of routes is read from the router itself (`http::routes::table`): every route is
+//!    registered there with who may call it, so no route exists without an access rule.
 //! 2. Every route is called as every kind of caller — anonymous, the applicant who owns the
 //!    records, another applicant, an officer of each role of the records' office and an officer of
-//!    another office — and exactly the callers `ACCESS` allows get through.
+//!    another office — and exactly the callers its access rule allows get through.
 //!
 //! "Refused" is 401, 403, 404, or a redirect to a login page (`/masuk`, `/petugas/masuk`);
 //! anything else (200, 303 elsewhere, 400/409/422 about the request itself) got through the
@@ -28,365 +27,48 @@
 use crate::api::{quick_applicant, ready_draft};
 use crate::dual_test;
 use crate::support::TestApp;
-use izinkes_app::accounts::{self, SessionKind, SubjectKind};
-use izinkes_app::roles::Role;
-use izinkes_app::samples;
-use izinkes_app::web::access::{ACCESS, Access};
+use izinkes_app::accounts;
+use izinkes_app::auth;
+use izinkes_app::auth::sessions::SessionKind;
+use izinkes_app::auth::sessions::SubjectKind;
+use izinkes_app::demo;
+use izinkes_app::http::access::Access;
+use izinkes_domain::roles::Role;
 use reqwest::Method;
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::collections::BTreeSet;
 
 // ---------------------------------------------------------------------------------------------
-// 1. The table against the router's source
+// 1. The table is the router
 
-fn web_sources() -> BTreeMap<String, String> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/web");
-    let mut out = BTreeMap::new();
-    for entry in std::fs::read_dir(&dir).expect("src/web") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let name = path.file_stem().expect("stem").to_string_lossy().to_string();
-            out.insert(name, std::fs::read_to_string(&path).expect("read"));
-        }
-    }
-    out
-}
-
-/// The source without comments and without its `#[cfg(test)]` part; string and character
-/// literals are kept as they are.
-fn code_of(src: &str) -> String {
-    let src = match src.find("#[cfg(test)]") {
-        Some(i) => &src[..i],
-        None => src,
-    };
-    let chars: Vec<char> = src.chars().collect();
-    let mut out = String::with_capacity(src.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        if c == '/' && next == Some('/') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && next == Some('*') {
-            i += 2;
-            while i + 1 < chars.len() && !(chars[i] == '*' && chars[i + 1] == '/') {
-                i += 1;
-            }
-            i += 2;
-        } else if c == '"' {
-            let end = string_end(&chars, i);
-            out.extend(&chars[i..end]);
-            i = end;
-        } else if c == 'r' && (next == Some('"') || next == Some('#')) && !prev_is_ident(&chars, i) {
-            // A raw string: r"…", r#"…"#.
-            let mut j = i + 1;
-            let mut hashes = 0;
-            while chars.get(j) == Some(&'#') {
-                hashes += 1;
-                j += 1;
-            }
-            if chars.get(j) != Some(&'"') {
-                out.push(c);
-                i += 1;
-                continue;
-            }
-            j += 1;
-            loop {
-                if j >= chars.len() {
-                    break;
-                }
-                if chars[j] == '"' && (0..hashes).all(|h| chars.get(j + 1 + h) == Some(&'#')) {
-                    j += 1 + hashes;
-                    break;
-                }
-                j += 1;
-            }
-            out.extend(&chars[i..j]);
-            i = j;
-        } else if c == '\'' {
-            // A character literal ('x', '\n', '\u{…}') or a lifetime ('a).
-            let end = char_end(&chars, i);
-            out.extend(&chars[i..end.min(chars.len())]);
-            i = end;
-        } else {
-            out.push(c);
-            i += 1;
-        }
-    }
-    out
-}
-
-fn prev_is_ident(chars: &[char], i: usize) -> bool {
-    i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_')
-}
-
-/// Index just past the string literal starting at `start` (a `"`).
-fn string_end(chars: &[char], start: usize) -> usize {
-    let mut j = start + 1;
-    while j < chars.len() {
-        match chars[j] {
-            '\\' => j += 2,
-            '"' => return j + 1,
-            _ => j += 1,
-        }
-    }
-    j
-}
-
-/// Index just past the character literal at `i` (a `'`), or `i + 1` for a lifetime.
-fn char_end(chars: &[char], i: usize) -> usize {
-    if chars.get(i + 1) == Some(&'\\') {
-        let mut j = i + 2;
-        while j < chars.len() && chars[j] != '\'' {
-            j += 1;
-        }
-        j + 1
-    } else if chars.get(i + 2) == Some(&'\'') {
-        i + 3
-    } else {
-        i + 1
-    }
-}
-
-/// The arguments of every call `.{name}(` in `code` (outside string literals), split at their
-/// top-level commas.
-fn calls(code: &str, name: &str) -> Vec<Vec<String>> {
-    let needle: Vec<char> = format!(".{name}(").chars().collect();
-    let chars: Vec<char> = code.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '"' => {
-                i = string_end(&chars, i);
-                continue;
-            }
-            '\'' => {
-                i = char_end(&chars, i);
-                continue;
-            }
-            _ => {}
-        }
-        if !chars[i..].starts_with(&needle) {
-            i += 1;
-            continue;
-        }
-        let mut j = i + needle.len();
-        let mut depth = 1;
-        let mut args = Vec::new();
-        let mut current = String::new();
-        while j < chars.len() {
-            let c = chars[j];
-            if c == '"' {
-                let end = string_end(&chars, j);
-                current.extend(&chars[j..end]);
-                j = end;
-                continue;
-            }
-            if c == '\'' {
-                let end = char_end(&chars, j).min(chars.len());
-                current.extend(&chars[j..end]);
-                j = end;
-                continue;
-            }
-            match c {
-                '(' | '[' | '{' => depth += 1,
-                ')' | ']' | '}' => depth -= 1,
-                _ => {}
-            }
-            if depth == 0 {
-                break;
-            }
-            if c == ',' && depth == 1 {
-                args.push(std::mem::take(&mut current).trim().to_string());
-            } else {
-                current.push(c);
-            }
-            j += 1;
-        }
-        let last = current.trim().to_string();
-        if !last.is_empty() {
-            args.push(last);
-        }
-        out.push(args);
-        i = j;
-    }
-    out
-}
-
-/// `"…"` → its text; an identifier (or path to one) → the `const NAME: &str = "…"` it names.
-fn literal_or_const(arg: &str, sources: &BTreeMap<String, String>) -> String {
-    if let Some(s) = arg.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
-        return s.to_string();
-    }
-    let name = arg.rsplit("::").next().unwrap_or(arg).trim();
-    assert!(
-        !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
-        "a route path that is neither a literal nor a constant: {arg}"
-    );
-    let pattern = format!("const {name}: &str = \"");
-    for src in sources.values() {
-        if let Some(i) = src.find(&pattern) {
-            let rest = &src[i + pattern.len()..];
-            return rest[..rest.find('"').expect("end of the constant")].to_string();
-        }
-    }
-    panic!("constant {name} (a route path) not found in src/web");
-}
-
-const METHODS: [&str; 7] = ["get", "post", "put", "delete", "patch", "head", "options"];
-
-/// The methods of a method router such as `get(a).post(b)`.
-fn methods_of(handlers: &str) -> Vec<String> {
-    let chars: Vec<char> = handlers.chars().collect();
-    let mut depth = 0;
-    let mut ident = String::new();
-    let mut out = Vec::new();
-    for &c in &chars {
-        match c {
-            '(' => {
-                if depth == 0 {
-                    let name = ident.rsplit("::").next().unwrap_or("").to_string();
-                    assert!(
-                        METHODS.contains(&name.as_str()),
-                        "method router `{name}(…)` in `{handlers}`: extend the authz test"
-                    );
-                    out.push(name.to_ascii_uppercase());
-                }
-                depth += 1;
-                ident.clear();
-            }
-            ')' => {
-                depth -= 1;
-                ident.clear();
-            }
-            '.' if depth == 0 => ident.clear(),
-            c if depth == 0 && (c.is_alphanumeric() || c == '_' || c == ':') => ident.push(c),
-            _ => {}
-        }
-    }
-    assert!(!out.is_empty(), "no method in `{handlers}`");
-    out
-}
-
-/// Every (method, path) the router serves, read from `src/web/*.rs`.
-fn router_routes() -> BTreeSet<(String, String)> {
-    let sources = web_sources();
-    let code: BTreeMap<String, String> = sources.iter().map(|(k, v)| (k.clone(), code_of(v))).collect();
-    // How each module's routes are mounted: `.nest("/api", api::routes())` or `.merge(x::routes())`.
-    let mut prefix: BTreeMap<String, String> = BTreeMap::new();
-    prefix.insert("mod".into(), String::new());
-    for c in code.values() {
-        for args in calls(c, "nest") {
-            assert_eq!(args.len(), 2, "nest({args:?})");
-            let module = args[1]
-                .trim_end_matches("::routes()")
-                .rsplit("::")
-                .next()
-                .unwrap_or("")
-                .to_string();
-            prefix.insert(module, literal_or_const(&args[0], &sources));
-        }
-        // Merged (or the base router): any `module::routes()` of the router's code.
-        for (k, _) in c.match_indices("::routes()") {
-            let head = &c[..k];
-            let module = head[head
-                .rfind(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
-                .map_or(0, |p| p + 1)..]
-                .to_string();
-            prefix.entry(module).or_default();
-        }
-        for unsupported in ["route_service", "nest_service", "merge_service"] {
-            assert!(
-                calls(c, unsupported).is_empty(),
-                ".{unsupported}(…): extend the authz test"
-            );
-        }
-    }
-    let mut out = BTreeSet::new();
-    for (module, c) in &code {
-        let routes = calls(c, "route");
-        if routes.is_empty() {
-            continue;
-        }
-        let Some(base) = prefix.get(module) else {
-            panic!("web/{module}.rs has routes but is not merged or nested into the router");
-        };
-        for args in routes {
-            assert_eq!(args.len(), 2, "web/{module}.rs: .route({args:?})");
-            let path = format!("{base}{}", literal_or_const(&args[0], &sources));
-            for m in methods_of(&args[1]) {
-                assert!(out.insert((m.clone(), path.clone())), "{m} {path} registered twice");
-            }
-        }
-    }
-    out
+/// Every route the server answers, as the router registered it: (method, path, access).
+fn access_table() -> Vec<(&'static str, &'static str, Access)> {
+    izinkes_app::http::routes::table()
+        .into_iter()
+        .map(|r| (r.method, r.path, r.access))
+        .collect()
 }
 
 #[test]
 fn access_table_lists_exactly_the_routes_of_the_router() {
-    let listed: BTreeSet<(String, String)> = ACCESS.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
-    assert_eq!(listed.len(), ACCESS.len(), "ACCESS lists a route twice");
-    let routes = router_routes();
-    // The reader itself: the routes every build has.
+    let table = access_table();
+    let listed: BTreeSet<(&str, &str)> = table.iter().map(|(m, p, _)| (*m, *p)).collect();
+    assert_eq!(listed.len(), table.len(), "a route is registered twice");
     for known in [
         ("GET", "/"),
         ("GET", "/petugas/2fa"),
         ("POST", "/api/v1/auth/login"),
         ("GET", "/healthz"),
+        ("POST", "/petugas/berkas/{id}/aksi"),
     ] {
-        assert!(
-            routes.contains(&(known.0.to_string(), known.1.to_string())),
-            "the source reader missed {known:?}"
-        );
+        assert!(listed.contains(&known), "the router lacks {known:?}");
     }
-    let missing: Vec<_> = routes.difference(&listed).collect();
-    let stale: Vec<_> = listed.difference(&routes).collect();
-    assert!(
-        missing.is_empty() && stale.is_empty(),
-        "routes without an entry in web::access::ACCESS (say who may call them): {missing:?}\n\
-         ACCESS entries without a route: {stale:?}"
-    );
-}
-
-#[test]
-fn source_reader_understands_route_calls() {
-    let src = r#"
-        // .route("/commented", get(nothing))
-        pub fn routes() -> Router<AppState> {
-            Router::new()
-                .route("/a/{id}", get(a).post(b))
-                .route(
-                    "/b",
-                    axum::routing::put(c),
-                )
-                .route(SOME_PATH, delete(d)) /* .route("/x", get(x)) */
-        }
-        fn f() { let q = '"'; let s = ".route(\"/in-string\", get(z))"; }
-        const SOME_PATH: &str = "/c";
-    "#;
-    let code = code_of(src);
-    let found: Vec<(Vec<String>, String)> = calls(&code, "route")
-        .into_iter()
-        .map(|args| {
-            let mut sources = BTreeMap::new();
-            sources.insert("x".to_string(), src.to_string());
-            (methods_of(&args[1]), literal_or_const(&args[0], &sources))
-        })
-        .collect();
     assert_eq!(
-        found,
-        vec![
-            (vec!["GET".to_string(), "POST".to_string()], "/a/{id}".to_string()),
-            (vec!["PUT".to_string()], "/b".to_string()),
-            (vec!["DELETE".to_string()], "/c".to_string()),
-        ]
+        table
+            .iter()
+            .find(|(_, p, _)| *p == "/petugas/izin/{id}/cabut")
+            .map(|r| r.2),
+        Some(Access::OfficerRole(&[Role::Kadis, Role::Admin]))
     );
 }
 
@@ -417,11 +99,11 @@ struct Actor {
 
 impl Actor {
     fn is_supervisor(&self) -> bool {
-        izinkes_app::desks::Officer {
+        izinkes_app::auth::officer::Officer {
             id: self.id.clone(),
             name: String::new(),
             office_id: self.office.into(),
-            roles: self.roles.clone(),
+            roles: self.roles.iter().filter_map(|r| Role::parse(r)).collect(),
         }
         .is_supervisor()
     }
@@ -444,7 +126,7 @@ fn allowed(access: Access, path: &str, a: &Actor) -> bool {
         Access::Officer | Access::StepRole => officer && (!scoped || home),
         Access::Supervisor => officer && a.is_supervisor(),
         Access::OfficerRole(roles) => {
-            officer && roles.iter().any(|r| a.roles.iter().any(|x| x == r)) && (!scoped || home)
+            officer && roles.iter().any(|r| a.roles.iter().any(|x| x == r.code())) && (!scoped || home)
         }
     }
 }
@@ -520,13 +202,13 @@ fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
         (method, path),
         ("POST", "/berkas/{id}/hapus") | ("DELETE", "/api/v1/documents/{id}")
     );
-    let pdf = || samples::pdf("Berkas uji otorisasi");
+    let pdf = || demo::samples::pdf("Berkas uji otorisasi");
     let lock_text = lock.to_string();
     let body = match (method, path) {
         (_, p) if p.starts_with("/api/") => match (method, p) {
-            ("PUT", "/api/v1/applications/{id}/applicant") => {
-                Body::Json(serde_json::to_value(izinkes_app::applications::ApplicantData::default()).expect("json"))
-            }
+            ("PUT", "/api/v1/applications/{id}/applicant") => Body::Json(
+                serde_json::to_value(izinkes_app::applications::view::ApplicantData::default()).expect("json"),
+            ),
             ("PUT", "/api/v1/applications/{id}/form") => Body::Json(json!({})),
             ("PUT", "/api/v1/applications/{id}/documents/{key}")
             | ("PUT", "/api/v1/applications/{id}/revision/documents/{key}")
@@ -558,11 +240,14 @@ fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
             _ => Body::Json(json!({})),
         },
         ("GET", _) => Body::None,
-        ("POST", "/akun/foto") => Body::Multipart(vec![], "photo", "foto.png", samples::PNG.to_vec()),
+        ("POST", "/akun/foto") => Body::Multipart(vec![], "photo", "foto.png", demo::samples::PNG.to_vec()),
         // A broken image: refused by the rules once past the guard, nothing stored.
-        ("POST", "/petugas/admin/dokumen/logo") => {
-            Body::Multipart(vec![("what", "unggah".into())], "logo", "logo.jpg", samples::jpeg())
-        }
+        ("POST", "/petugas/admin/dokumen/logo") => Body::Multipart(
+            vec![("what", "unggah".into())],
+            "logo",
+            "logo.jpg",
+            demo::samples::jpeg(),
+        ),
         ("POST", "/permohonan/{id}/syarat/{key}")
         | ("POST", "/permohonan/{id}/perbaikan/berkas/{key}")
         | ("POST", "/berkas/{id}/ganti")
@@ -617,12 +302,12 @@ async fn session(app: &TestApp, a: &Actor, api: bool) -> Option<String> {
     match a.kind {
         Kind::Anonymous => None,
         Kind::Applicant => Some(
-            accounts::create_session(&app.state, SubjectKind::Applicant, &a.id, None, kind)
+            auth::sessions::create_session(&app.state, SubjectKind::Applicant, &a.id, None, kind)
                 .await
                 .expect("session"),
         ),
         Kind::Officer => Some(
-            accounts::create_session(&app.state, SubjectKind::Officer, &a.id, office, kind)
+            auth::sessions::create_session(&app.state, SubjectKind::Officer, &a.id, office, kind)
                 .await
                 .expect("session"),
         ),
@@ -630,12 +315,12 @@ async fn session(app: &TestApp, a: &Actor, api: bool) -> Option<String> {
 }
 
 async fn fresh_document(app: &TestApp, fx: &Fixtures) -> String {
-    izinkes_app::documents::add(
+    izinkes_app::library::service::add(
         &app.state,
         &fx.applicant_a,
         "KTP",
         "ktp.pdf",
-        &samples::pdf("KTP sekali pakai"),
+        &demo::samples::pdf("KTP sekali pakai"),
     )
     .await
     .expect("library document")
@@ -696,7 +381,7 @@ async fn send(app: &TestApp, a: &Actor, method: &str, path: &str, fx: &Fixtures,
 
 async fn officer(app: &TestApp, office: &'static str, name: &'static str, roles: &[Role]) -> Actor {
     let email = format!("{name}.{office}@kantor.example.id");
-    let id = accounts::add_officer(
+    let id = accounts::officers::add_officer(
         &app.state,
         office,
         &email,
@@ -718,20 +403,22 @@ async fn officer(app: &TestApp, office: &'static str, name: &'static str, roles:
 }
 
 async fn set_photo(app: &TestApp, applicant_id: &str) {
-    let a = accounts::load_applicant(&app.state, applicant_id)
+    let a = accounts::profile::load_applicant(&app.state, applicant_id)
         .await
         .expect("applicant");
-    accounts::set_photo(&app.state, &a, samples::PNG).await.expect("photo");
+    accounts::profile::set_photo(&app.state, &a, demo::samples::PNG)
+        .await
+        .expect("photo");
 }
 
 /// Office jembrana with an officer of each role, an officer of pontianak (every role), applicant
 /// A with a submitted application waiting at the Front Office and a file in Manajer Berkas,
 /// applicant B, and nobody.
 async fn cast(app: &TestApp) -> (Vec<Actor>, Fixtures) {
-    izinkes_app::calendar::save_settings(
+    izinkes_app::office_admin::settings::save_settings(
         &app.state,
         HOME,
-        &izinkes_app::calendar::OfficeSettings {
+        &izinkes_app::office_admin::settings::OfficeSettings {
             default_preset: "cilegon".into(),
             ..Default::default()
         },
@@ -783,12 +470,12 @@ async fn cast(app: &TestApp) -> (Vec<Actor>, Fixtures) {
     actors.push(officer(app, "pontianak", "ptk", &Role::ALL).await);
 
     let app_id = ready_draft(&app.state, &a_id, "RSU Negara", 1).await;
-    let submitted = izinkes_app::applications::submit(&app.state, &a_id, &app_id)
+    let submitted = izinkes_app::applications::submit::submit(&app.state, &a_id, &app_id)
         .await
         .expect("submit");
     let registration_number = match submitted {
-        izinkes_app::applications::SubmitOutcome::Submitted(n) => n.as_str().to_string(),
-        izinkes_app::applications::SubmitOutcome::Problems(p) => panic!("{:?}", p.all()),
+        izinkes_app::applications::submit::SubmitOutcome::Submitted(n) => n.as_str().to_string(),
+        izinkes_app::applications::submit::SubmitOutcome::Problems(p) => panic!("{:?}", p.all()),
     };
     let step_role: String = sqlx::query_scalar("SELECT step_role FROM applications WHERE id = $1")
         .bind(&app_id)
@@ -796,7 +483,7 @@ async fn cast(app: &TestApp) -> (Vec<Actor>, Fixtures) {
         .await
         .expect("step");
     assert_eq!(step_role, STEP_ROLE);
-    let doc_id = izinkes_app::documents::add(&app.state, &a_id, "KTP", "ktp.pdf", &samples::pdf("KTP"))
+    let doc_id = izinkes_app::library::service::add(&app.state, &a_id, "KTP", "ktp.pdf", &demo::samples::pdf("KTP"))
         .await
         .expect("library document");
     let (signed_app_id, permit_id, permit_token) = signed_permit(app, &actors, &a_id).await;
@@ -813,22 +500,24 @@ async fn cast(app: &TestApp) -> (Vec<Actor>, Fixtures) {
     (actors, fx)
 }
 
-fn desk_officer(a: &Actor) -> izinkes_app::desks::Officer {
-    izinkes_app::desks::Officer {
+fn desk_officer(a: &Actor) -> izinkes_app::auth::officer::Officer {
+    izinkes_app::auth::officer::Officer {
         id: a.id.clone(),
         name: format!("Petugas {}", a.name),
         office_id: a.office.into(),
-        roles: a.roles.clone(),
+        roles: a.roles.iter().filter_map(|r| Role::parse(r)).collect(),
     }
 }
 
 /// A second application of A's, through every Cilegon desk and signed by the Kepala Dinas:
 /// (application id, permit id, verification token).
 async fn signed_permit(app: &TestApp, actors: &[Actor], applicant_id: &str) -> (String, String, String) {
-    use izinkes_app::desks::{CheckItem, DeskAction, act};
+    use izinkes_app::desks::actions::CheckItem;
+    use izinkes_app::desks::actions::DeskAction;
+    use izinkes_app::desks::actions::act;
     use izinkes_domain::workflow::{Product, WorkflowDefinition};
     let id = ready_draft(&app.state, applicant_id, "Klinik Pratama Negara", 2).await;
-    izinkes_app::applications::submit(&app.state, applicant_id, &id)
+    izinkes_app::applications::submit::submit(&app.state, applicant_id, &id)
         .await
         .expect("submit");
     let of_role = |role: &str| {
@@ -882,7 +571,7 @@ async fn signed_permit(app: &TestApp, actors: &[Actor], applicant_id: &str) -> (
         .fetch_one(&app.state.db.pool)
         .await
         .expect("a permit awaiting signature");
-    izinkes_app::permits::sign_one(&app.state, &of_role("kadis"), &permit_id)
+    izinkes_app::permits::signing::sign_one(&app.state, &of_role("kadis"), &permit_id)
         .await
         .expect("signed");
     let token: String = sqlx::query_scalar("SELECT token FROM permits WHERE id = $1")
@@ -914,7 +603,7 @@ dual_test!(
         let mut matrix = String::new();
         let header: Vec<String> = actors.iter().map(|a| format!("{:>5}", a.name)).collect();
         matrix.push_str(&format!("{:<58} {:<13} {}\n", "route", "access", header.join(" ")));
-        for &(method, path, access) in ACCESS {
+        for &(method, path, access) in &access_table() {
             let mut replies = Vec::with_capacity(actors.len());
             for a in &actors {
                 replies.push(send(&app, a, method, path, &fx, stale).await);
@@ -942,7 +631,7 @@ dual_test!(
                 cells.push(format!("{:>4}{}", r.status, if ok { ' ' } else { '!' }));
             }
             let access_text = match access {
-                Access::OfficerRole(roles) => roles.join("|"),
+                Access::OfficerRole(roles) => roles.iter().map(|r| r.code()).collect::<Vec<_>>().join("|"),
                 other => format!("{other:?}"),
             };
             matrix.push_str(&format!(
@@ -961,7 +650,7 @@ dual_test!(
         // The step's role: with the right lock version and an action the step cannot take yet,
         // the Front Office is refused by the workflow, the office's other officers for their role.
         let lock = lock_of(&app, &fx.app_id).await;
-        for &(method, path, access) in ACCESS.iter().filter(|(_, _, a)| *a == Access::StepRole) {
+        for &(method, path, access) in access_table().iter().filter(|(_, _, a)| *a == Access::StepRole) {
             for a in actors.iter().filter(|a| a.kind == Kind::Officer && a.office == HOME) {
                 let r = send(&app, a, method, path, &fx, lock).await;
                 let holder = a.roles.iter().any(|x| x == STEP_ROLE);
@@ -1008,8 +697,8 @@ dual_test!(references_to_records_of_others_are_refused, |app: TestApp| async mov
     let by_name = |n: &str| actors.iter().find(|a| a.name == n).expect("actor").clone();
     let (b, kasi, ptk) = (by_name("B"), by_name("kasi"), by_name("ptk"));
     // B's own draft cannot take A's file of Manajer Berkas, over the API or the page.
-    let applicant_b = accounts::load_applicant(&app.state, &b.id).await.expect("B");
-    let draft = izinkes_app::applications::create_draft(&app.state, &applicant_b, HOME, "SIP-DRSP")
+    let applicant_b = accounts::profile::load_applicant(&app.state, &b.id).await.expect("B");
+    let draft = izinkes_app::applications::drafts::create_draft(&app.state, &applicant_b, HOME, "SIP-DRSP")
         .await
         .expect("draft");
     let token = session(&app, &b, true).await.expect("token");

@@ -4,15 +4,15 @@
 use crate::dual_test;
 use crate::journey::{fill_step1, fill_step2, start_drsp, upload_all};
 use crate::support::{Browser, TestApp};
-use izinkes_app::samples;
+use izinkes_app::demo;
 
 pub const PASSWORD: &str = "Rahasia-Praktik-2026";
 
 /// An applicant made through the service layer (verified), logged in through the page.
 pub async fn quick_applicant(app: &TestApp, nik: &str, email: &str) -> Browser {
-    let id = izinkes_app::accounts::register(
+    let id = izinkes_app::accounts::registration::register(
         &app.state,
-        &izinkes_app::accounts::RegisterInput {
+        &izinkes_app::accounts::registration::RegisterInput {
             full_name: "Ni Made Ayu".into(),
             identity_type: "KTP".into(),
             identity_number: nik.into(),
@@ -269,7 +269,7 @@ dual_test!(
             .await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains("tidak dapat dibaca sebagai PDF"), "{}", r.body);
-        let mut big = samples::jpeg();
+        let mut big = demo::samples::jpeg();
         big.resize(1024 * 1024 + 10, 0);
         let r = b
             .upload(
@@ -287,7 +287,7 @@ dual_test!(
                 &format!("/permohonan/{id}/syarat/pas_foto"),
                 "file",
                 "foto.jpg",
-                samples::pdf("x"),
+                demo::samples::pdf("x"),
                 &[],
             )
             .await;
@@ -348,7 +348,7 @@ dual_test!(a_proxy_filing_needs_the_surat_kuasa, |app: TestApp| async move {
             &format!("/permohonan/{id}/syarat/surat_kuasa"),
             "file",
             "kuasa.pdf",
-            samples::pdf("kuasa"),
+            demo::samples::pdf("kuasa"),
             &[],
         )
         .await;
@@ -393,7 +393,7 @@ dual_test!(
                 "/berkas",
                 "file",
                 "ktp-asli.pdf",
-                samples::pdf("KTP lama"),
+                demo::samples::pdf("KTP lama"),
                 &[("title", "KTP")],
             )
             .await;
@@ -409,7 +409,7 @@ dual_test!(
             .await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains("tidak dapat dibaca"));
-        let docs = izinkes_app::documents::list(&app.state, &owner_id(&app, "putu@example.com").await)
+        let docs = izinkes_app::library::service::list(&app.state, &owner_id(&app, "putu@example.com").await)
             .await
             .unwrap();
         let ktp = docs.iter().find(|d| d.title == "KTP").expect("ktp in library").clone();
@@ -434,7 +434,7 @@ dual_test!(
                 &format!("/berkas/{}/ganti", ktp.id),
                 "file",
                 "ktp-baru.pdf",
-                samples::pdf("KTP baru"),
+                demo::samples::pdf("KTP baru"),
                 &[],
             )
             .await;
@@ -450,7 +450,7 @@ dual_test!(
             .bytes()
             .await
             .unwrap();
-        assert_eq!(attached.as_ref(), samples::pdf("KTP lama").as_slice());
+        assert_eq!(attached.as_ref(), demo::samples::pdf("KTP lama").as_slice());
     }
 );
 
@@ -531,12 +531,12 @@ dual_test!(profile_is_cross_checked_with_the_nik, |app: TestApp| async move {
     assert_eq!(r.value_of("str_number"), "5121103318134121");
     // The photo is judged by content.
     let r = b
-        .upload("/akun/foto", "photo", "foto.jpg", samples::pdf("bukan foto"), &[])
+        .upload("/akun/foto", "photo", "foto.jpg", demo::samples::pdf("bukan foto"), &[])
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("JPG atau PNG"));
     let r = b
-        .upload("/akun/foto", "photo", "foto.png", samples::PNG.to_vec(), &[])
+        .upload("/akun/foto", "photo", "foto.png", demo::samples::PNG.to_vec(), &[])
         .await;
     assert_eq!(r.status, 303);
     assert_eq!(b.get("/akun/foto").await.status, 200);

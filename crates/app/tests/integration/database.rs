@@ -1,7 +1,7 @@
 //! The PostgreSQL connection as the service opens it.
 
 use crate::support::pg_admin_url;
-use izinkes_app::db::Db;
+use izinkes_app::platform::db::Db;
 
 async fn uses_tls(db: &Db) -> bool {
     sqlx::query_scalar::<_, bool>("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")

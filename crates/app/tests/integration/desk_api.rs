@@ -6,8 +6,8 @@
 use crate::api::{Api, Reply, quick_applicant, ready_draft};
 use crate::dual_test;
 use crate::support::TestApp;
-use izinkes_app::roles::Role;
-use izinkes_app::samples;
+use izinkes_app::demo;
+use izinkes_domain::roles::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -15,10 +15,10 @@ const OFFICER_PASSWORD: &str = "petugas-kantor-2026";
 const PUTU_NIK: &str = "5104010903970004";
 
 async fn use_preset(app: &TestApp, office: &str, preset: &str) {
-    izinkes_app::calendar::save_settings(
+    izinkes_app::office_admin::settings::save_settings(
         &app.state,
         office,
-        &izinkes_app::calendar::OfficeSettings {
+        &izinkes_app::office_admin::settings::OfficeSettings {
             default_preset: preset.into(),
             ..Default::default()
         },
@@ -30,7 +30,7 @@ async fn use_preset(app: &TestApp, office: &str, preset: &str) {
 /// Adds an officer and signs them in over the API; returns the officer's id and client.
 async fn officer(app: &TestApp, office: &str, name: &str, role: Role) -> (String, Api) {
     let email = format!("{name}.{office}@kantor.example.id");
-    let id = izinkes_app::accounts::add_officer(
+    let id = izinkes_app::accounts::officers::add_officer(
         &app.state,
         office,
         &email,
@@ -78,7 +78,7 @@ async fn act_raw(o: &Api, id: &str, body: Value) -> Reply {
 /// One action with the lock version just read and a new request key; must succeed.
 async fn act(o: &Api, id: &str, mut body: Value) -> Value {
     body["lock_version"] = file(o, id).await["lock_version"].clone();
-    body["request_key"] = json!(izinkes_app::ids::new_id());
+    body["request_key"] = json!(izinkes_app::platform::ids::new_id());
     let r = act_raw(o, id, body.clone()).await;
     assert_eq!(r.status, 200, "{body}: {r:?}");
     assert_eq!(r.str("outcome"), "done", "{r:?}");
@@ -301,7 +301,7 @@ dual_test!(
             .raw(
                 Method::PUT,
                 &format!("/api/v1/applications/{id}/revision/documents/ktp?filename=ktp.pdf"),
-                samples::pdf("KTP"),
+                demo::samples::pdf("KTP"),
                 "application/octet-stream",
             )
             .await;
@@ -314,7 +314,7 @@ dual_test!(
             .raw(
                 Method::PUT,
                 &format!("/api/v1/applications/{id}/revision/documents/pas_foto?filename=foto-baru.jpg"),
-                samples::jpeg(),
+                demo::samples::jpeg(),
                 "application/octet-stream",
             )
             .await;
@@ -448,7 +448,9 @@ dual_test!(
         let r = fo.get("/api/v1/desk/summary").await;
         assert_eq!((r.status, r.code()), (403, "forbidden"));
 
-        let report = izinkes_app::audit::verify(&app.state).await.expect("audit");
+        let report = izinkes_app::applications::history::verify(&app.state)
+            .await
+            .expect("audit");
         assert!(report.findings.is_empty(), "{:?}", report.findings);
     }
 );
@@ -544,30 +546,30 @@ dual_test!(
         assert!(!r.field("file").is_empty(), "{r:?}");
         let r = inspection(
             format!("lock_version={lock}&date=2999-01-05&officers=Tim&result=baik"),
-            samples::pdf("BA"),
+            demo::samples::pdf("BA"),
         )
         .await;
         assert_eq!((r.status, r.code()), (422, "invalid"), "{r:?}");
         assert!(!r.field("date").is_empty() && !r.field("result").is_empty(), "{r:?}");
         let r = inspection(
             "date=2026-01-05&officers=Tim&result=sesuai".to_string(),
-            samples::pdf("BA"),
+            demo::samples::pdf("BA"),
         )
         .await;
         assert_eq!((r.status, r.code()), (422, "invalid"), "no lock version: {r:?}");
         let r = inspection(
             format!("lock_version={lock}&date=2026-01-05&officers=Tim"),
-            samples::pdf("BA"),
+            demo::samples::pdf("BA"),
         )
         .await;
         assert_eq!(r.status, 422);
         let r = other
-        .raw(Method::POST, &format!("/api/v1/desk/applications/{id}/inspection?lock_version={lock}&date=2026-01-05&officers=Tim&result=sesuai"), samples::pdf("BA"), "application/pdf")
+        .raw(Method::POST, &format!("/api/v1/desk/applications/{id}/inspection?lock_version={lock}&date=2026-01-05&officers=Tim&result=sesuai"), demo::samples::pdf("BA"), "application/pdf")
         .await;
         assert_eq!(r.status, 404, "{r:?}");
         let r = inspection(
         format!("lock_version={lock}&request_key=ba-1&date=2026-01-05&officers=dr.%20Made%2C%20Ns.%20Ayu&result=sesuai&filename=ba.pdf"),
-        samples::pdf("Berita Acara Pemeriksaan"),
+        demo::samples::pdf("Berita Acara Pemeriksaan"),
     )
     .await;
         assert_eq!(r.status, 200, "{r:?}");
@@ -631,7 +633,7 @@ dual_test!(
     tugas_saya_shows_fifty_files_a_page_with_the_count_of_the_desk,
     |app: TestApp| async move {
         let (_, fo) = officer(&app, "jembrana", "frontoffice", Role::FrontOffice).await;
-        let waiting = izinkes_app::desks::DESK_PAGE_SIZE as usize + 2;
+        let waiting = izinkes_app::desks::tasks::DESK_PAGE_SIZE as usize + 2;
         let mut submitted_ids = Vec::new();
         for i in 1..=waiting {
             // One doctor each (a doctor holds at most three SIP).
@@ -799,7 +801,7 @@ dual_test!(
             .execute(&app.state.db.pool)
             .await
             .expect("claim behind the server's back");
-        let limit = izinkes_app::read_cache::DESK_CACHE_TTL + std::time::Duration::from_secs(2);
+        let limit = izinkes_app::platform::read_cache::DESK_CACHE_TTL + std::time::Duration::from_secs(2);
         crate::support::within(limit, "another server's claim", || async {
             task(&bo.get("/api/v1/desk/tasks").await, &id).expect("still at the Back Office")["claimed_by"]
                 .as_str()

@@ -6,8 +6,8 @@ use crate::bad_input::quick_applicant;
 use crate::dual_test;
 use crate::journey::{fill_step1, fill_step2, start_drsp, upload_all};
 use crate::support::{Browser, Response, TestApp};
-use izinkes_app::roles::Role;
-use izinkes_app::samples;
+use izinkes_app::demo;
+use izinkes_domain::roles::Role;
 use izinkes_domain::workflow::{Product, WorkflowDefinition};
 
 const OFFICER_PASSWORD: &str = "petugas-kantor-2026";
@@ -21,7 +21,7 @@ const DESK_ROLES: [Role; 5] = [
 
 async fn staff_office(app: &TestApp, office: &str, preset: &str) {
     for role in DESK_ROLES {
-        izinkes_app::accounts::add_officer(
+        izinkes_app::accounts::officers::add_officer(
             &app.state,
             office,
             &format!("{}.{office}@kantor.example.id", role.code().replace('_', "")),
@@ -33,10 +33,10 @@ async fn staff_office(app: &TestApp, office: &str, preset: &str) {
         .await
         .expect("officer");
     }
-    izinkes_app::calendar::save_settings(
+    izinkes_app::office_admin::settings::save_settings(
         &app.state,
         office,
-        &izinkes_app::calendar::OfficeSettings {
+        &izinkes_app::office_admin::settings::OfficeSettings {
             default_preset: preset.into(),
             ..Default::default()
         },
@@ -122,7 +122,7 @@ async fn work_step(app: &TestApp, office: &str, id: &str, step: &izinkes_domain:
                     &format!("/petugas/berkas/{id}/berita-acara"),
                     "file",
                     "ba.pdf",
-                    samples::pdf("Berita Acara Pemeriksaan"),
+                    demo::samples::pdf("Berita Acara Pemeriksaan"),
                     &[
                         ("lock_version", &lock),
                         ("request_key", "ba"),
@@ -184,7 +184,7 @@ async fn travel(app: &TestApp, office: &str, preset: &str) {
         "the applicant sees the file in process"
     );
     assert!(page.body.contains("menunggu penandatanganan"), "{}", page.body);
-    let report = izinkes_app::audit::verify(&app.state).await.unwrap();
+    let report = izinkes_app::applications::history::verify(&app.state).await.unwrap();
     assert!(report.findings.is_empty(), "{:?}", report.findings);
     assert!(report.entries > def.steps.len());
 }
@@ -253,7 +253,7 @@ dual_test!(
                 &format!("/permohonan/{id}/perbaikan/berkas/pas_foto"),
                 "file",
                 "foto-baru.png",
-                samples::PNG.to_vec(),
+                demo::samples::PNG.to_vec(),
                 &[],
             )
             .await;
@@ -283,7 +283,7 @@ dual_test!(
             .wait_for("frontoffice.jembrana@kantor.example.id", "Perbaikan diajukan")
             .await;
         // Back with the officer who returned it: another front-office officer cannot act.
-        izinkes_app::accounts::add_officer(
+        izinkes_app::accounts::officers::add_officer(
             &app.state,
             "jembrana",
             "fo2.jembrana@kantor.example.id",
@@ -306,7 +306,7 @@ dual_test!(
         let r = desk(&fo2, &id, &[("action", "forward")]).await;
         assert_eq!(r.status, 409, "claimed by the officer who returned it");
         assert!(r.body.contains("sedang dikerjakan oleh"));
-        let report = izinkes_app::audit::verify(&app.state).await.unwrap();
+        let report = izinkes_app::applications::history::verify(&app.state).await.unwrap();
         assert!(report.findings.is_empty());
     }
 );
@@ -349,7 +349,7 @@ dual_test!(
 
 dual_test!(two_officers_acting_at_once_have_one_effect, |app: TestApp| async move {
     staff_office(&app, "jembrana", "cilegon").await;
-    izinkes_app::accounts::add_officer(
+    izinkes_app::accounts::officers::add_officer(
         &app.state,
         "jembrana",
         "fo2.jembrana@kantor.example.id",
@@ -446,7 +446,7 @@ dual_test!(tampering_with_history_is_reported, |app: TestApp| async move {
     )
     .await;
     assert!(
-        izinkes_app::audit::verify(&app.state)
+        izinkes_app::applications::history::verify(&app.state)
             .await
             .unwrap()
             .findings
@@ -459,7 +459,7 @@ dual_test!(tampering_with_history_is_reported, |app: TestApp| async move {
     .execute(&app.state.db.pool)
     .await
     .unwrap();
-    let report = izinkes_app::audit::verify(&app.state).await.unwrap();
+    let report = izinkes_app::applications::history::verify(&app.state).await.unwrap();
     assert!(
         report
             .findings
@@ -473,7 +473,7 @@ dual_test!(tampering_with_history_is_reported, |app: TestApp| async move {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    let report = izinkes_app::audit::verify(&app.state).await.unwrap();
+    let report = izinkes_app::applications::history::verify(&app.state).await.unwrap();
     assert!(
         report.findings.iter().any(|f| f.problem.contains("urutan")),
         "{:?}",
@@ -484,7 +484,9 @@ dual_test!(tampering_with_history_is_reported, |app: TestApp| async move {
 dual_test!(
     sla_is_counted_in_working_days_with_the_holiday_data,
     |app: TestApp| async move {
-        let cal = izinkes_app::calendar::for_office(&app.state, "jembrana").await.unwrap();
+        let cal = izinkes_app::office_admin::calendar::for_office(&app.state, "jembrana")
+            .await
+            .unwrap();
         let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert_eq!(
             cal.add_working_days(d("2026-03-17"), 3),
@@ -492,7 +494,7 @@ dual_test!(
             "DOMAIN.md test vector"
         );
         // A regional holiday added by the admin moves the deadline.
-        izinkes_app::calendar::add(
+        izinkes_app::office_admin::calendar::add(
             &app.state,
             "jembrana",
             "2026-03-30",
@@ -502,19 +504,21 @@ dual_test!(
         )
         .await
         .unwrap();
-        let cal = izinkes_app::calendar::for_office(&app.state, "jembrana").await.unwrap();
+        let cal = izinkes_app::office_admin::calendar::for_office(&app.state, "jembrana")
+            .await
+            .unwrap();
         assert_eq!(cal.add_working_days(d("2026-03-17"), 4), d("2026-03-31"));
         // Other offices keep their calendar.
-        let other = izinkes_app::calendar::for_office(&app.state, "pontianak")
+        let other = izinkes_app::office_admin::calendar::for_office(&app.state, "pontianak")
             .await
             .unwrap();
         assert_eq!(other.add_working_days(d("2026-03-17"), 4), d("2026-03-30"));
         // Bad input to the holiday admin is explained.
-        let e = izinkes_app::calendar::add(&app.state, "jembrana", "2026-02-30", "apa", "", "")
+        let e = izinkes_app::office_admin::calendar::add(&app.state, "jembrana", "2026-02-30", "apa", "", "")
             .await
             .unwrap_err();
         match e {
-            izinkes_app::error::ServiceError::Invalid(f) => assert_eq!(f.len(), 3),
+            izinkes_app::platform::error::ServiceError::Invalid(f) => assert_eq!(f.len(), 3),
             other => panic!("{other:?}"),
         }
     }
@@ -532,9 +536,9 @@ dual_test!(
             .await
             .unwrap();
         // The front office is overdue: the section head (Kasi) is told, once.
-        assert_eq!(izinkes_app::desks::tick(&app.state).await.unwrap(), 1);
+        assert_eq!(izinkes_app::desks::clock::tick(&app.state).await.unwrap(), 1);
         assert_eq!(
-            izinkes_app::desks::tick(&app.state).await.unwrap(),
+            izinkes_app::desks::clock::tick(&app.state).await.unwrap(),
             0,
             "one notice per step visit"
         );
@@ -548,10 +552,10 @@ dual_test!(
             "automatic approval is off by default"
         );
 
-        izinkes_app::calendar::save_settings(
+        izinkes_app::office_admin::settings::save_settings(
             &app.state,
             "jembrana",
-            &izinkes_app::calendar::OfficeSettings {
+            &izinkes_app::office_admin::settings::OfficeSettings {
                 default_preset: "cilegon".into(),
                 auto_approve_at_deadline: true,
                 ..Default::default()
@@ -559,7 +563,7 @@ dual_test!(
         )
         .await
         .unwrap();
-        izinkes_app::desks::tick(&app.state).await.unwrap();
+        izinkes_app::desks::clock::tick(&app.state).await.unwrap();
         assert_eq!(status_of(&app, &id).await, "ready_to_sign");
         let actor: String = sqlx::query_scalar(
             "SELECT actor_kind FROM application_history WHERE application_id = $1 ORDER BY seq DESC LIMIT 1",
@@ -570,7 +574,7 @@ dual_test!(
         .unwrap();
         assert_eq!(actor, "system");
         assert!(
-            izinkes_app::audit::verify(&app.state)
+            izinkes_app::applications::history::verify(&app.state)
                 .await
                 .unwrap()
                 .findings
@@ -590,13 +594,13 @@ dual_test!(
         def.steps.truncate(2);
         def.steps[0].sla_share = 40;
         def.steps[1].sla_share = 40;
-        let e = izinkes_app::desks::publish(&app.state, "jembrana", "SIP-DRSP", &def, None)
+        let e = izinkes_app::desks::workflows::publish(&app.state, "jembrana", "SIP-DRSP", &def, None)
             .await
             .unwrap_err();
         assert!(e.to_string().contains("100"), "shares must add up: {e}");
         def.steps[1].sla_share = 60;
         def.steps[1].role = "kadis".into();
-        let e = izinkes_app::desks::publish(&app.state, "jembrana", "SIP-DRSP", &def, None)
+        let e = izinkes_app::desks::workflows::publish(&app.state, "jembrana", "SIP-DRSP", &def, None)
             .await
             .unwrap_err();
         assert!(
@@ -604,7 +608,7 @@ dual_test!(
             "roles must exist in the office: {e}"
         );
         def.steps[1].role = "back_office".into();
-        let v = izinkes_app::desks::publish(&app.state, "jembrana", "SIP-DRSP", &def, None)
+        let v = izinkes_app::desks::workflows::publish(&app.state, "jembrana", "SIP-DRSP", &def, None)
             .await
             .unwrap();
         assert_eq!(v.version, 2);
@@ -646,7 +650,7 @@ async fn the_clock_finds_overdue_files_from_its_index() {
     let app = TestApp::spawn(crate::support::Backend::Sqlite).await;
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "EXPLAIN QUERY PLAN {}",
-        izinkes_app::desks::OVERDUE_NOT_ESCALATED
+        izinkes_app::desks::clock::OVERDUE_NOT_ESCALATED
     )))
     .bind("jembrana")
     .bind("2026-11-30")

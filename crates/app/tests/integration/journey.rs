@@ -2,7 +2,7 @@
 
 use crate::dual_test;
 use crate::support::{Browser, TestApp, extract_link};
-use izinkes_app::samples;
+use izinkes_app::demo;
 
 pub const PUTU_NIK: &str = "5104010903970004";
 
@@ -134,7 +134,7 @@ pub async fn upload_all(b: &Browser, id: &str) {
                 &format!("/permohonan/{id}/syarat/{key}"),
                 "file",
                 &format!("{key}.pdf"),
-                samples::pdf(key),
+                demo::samples::pdf(key),
                 &[],
             )
             .await;
@@ -145,7 +145,7 @@ pub async fn upload_all(b: &Browser, id: &str) {
             &format!("/permohonan/{id}/syarat/pas_foto"),
             "file",
             "foto.jpg",
-            samples::jpeg(),
+            demo::samples::jpeg(),
             &[],
         )
         .await;
@@ -277,5 +277,5 @@ async fn large_answers_are_compressed_small_ones_are_not() {
     assert_eq!(small.status(), 200);
     assert_eq!(encoding(&small), "");
     let body = small.bytes().await.expect("body");
-    assert!(body.len() as u64 <= izinkes_app::web::compress::COMPRESS_ABOVE_BYTES);
+    assert!(body.len() as u64 <= izinkes_app::http::compress::COMPRESS_ABOVE_BYTES);
 }

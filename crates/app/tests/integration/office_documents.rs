@@ -6,13 +6,13 @@ use crate::bad_input::quick_applicant;
 use crate::dual_test;
 use crate::permits::{enrol_totp, kadis_officer, login_officer, ready_to_sign, staff, tool, walk_to_ready};
 use crate::support::{Browser, TestApp};
-use izinkes_app::roles::Role;
+use izinkes_domain::roles::Role;
 
 const PASSWORD: &str = "petugas-kantor-2026";
 
 /// An admin of `office` with an authenticator (admins must use one), signed in.
 async fn admin(app: &TestApp, office: &str) -> Browser {
-    izinkes_app::accounts::add_officer(
+    izinkes_app::accounts::officers::add_officer(
         &app.state,
         office,
         &format!("admin.{office}@kantor.example.id"),
@@ -135,7 +135,7 @@ dual_test!(the_admin_sets_the_letterhead_and_the_logo, |app: TestApp| async move
             "/petugas/admin/dokumen/logo",
             "logo",
             "logo.jpg",
-            izinkes_app::samples::jpeg(),
+            izinkes_app::demo::samples::jpeg(),
             &[("what", "unggah")],
         )
         .await;
@@ -161,7 +161,7 @@ dual_test!(the_admin_sets_the_letterhead_and_the_logo, |app: TestApp| async move
             "/petugas/admin/dokumen/logo",
             "logo",
             "logo.png",
-            izinkes_app::samples::PNG.to_vec(),
+            izinkes_app::demo::samples::PNG.to_vec(),
             &[("what", "unggah")],
         )
         .await;
@@ -300,7 +300,7 @@ dual_test!(
             .await
             .unwrap();
         let head = kadis_officer(&app, "jembrana").await;
-        izinkes_app::permits::sign_one(&app.state, &head, &permit)
+        izinkes_app::permits::signing::sign_one(&app.state, &head, &permit)
             .await
             .unwrap();
         let (status, _, signed) = get_bytes(&applicant, &format!("/izin/{permit}/unduh")).await;
@@ -316,10 +316,14 @@ dual_test!(
         let r = a.post("/petugas/admin/dokumen/templat/sk", &[("what", "bawaan")]).await;
         assert_eq!(r.status, 303);
         assert!(
-            izinkes_app::doc_templates::in_force(&app.state, "jembrana", izinkes_app::doc_templates::TemplateKind::Sk)
-                .await
-                .unwrap()
-                .is_none()
+            izinkes_app::permits::templates::in_force(
+                &app.state,
+                "jembrana",
+                izinkes_app::permits::templates::TemplateKind::Sk
+            )
+            .await
+            .unwrap()
+            .is_none()
         );
         let history = a.get("/petugas/admin/dokumen/templat/sk").await;
         assert!(history.body.contains("kembali ke bawaan"));
@@ -331,10 +335,14 @@ dual_test!(
 
         // Another office is not affected.
         assert!(
-            izinkes_app::doc_templates::in_force(&app.state, "pontianak", izinkes_app::doc_templates::TemplateKind::Sk)
-                .await
-                .unwrap()
-                .is_none()
+            izinkes_app::permits::templates::in_force(
+                &app.state,
+                "pontianak",
+                izinkes_app::permits::templates::TemplateKind::Sk
+            )
+            .await
+            .unwrap()
+            .is_none()
         );
     }
 );
@@ -351,8 +359,10 @@ dual_test!(
             .await
             .unwrap();
         let head = kadis_officer(&app, "jembrana").await;
-        izinkes_app::permits::sign_one(&app.state, &head, &old).await.unwrap();
-        let old_row = izinkes_app::permits::by_id(&app.state, &old).await.unwrap();
+        izinkes_app::permits::signing::sign_one(&app.state, &head, &old)
+            .await
+            .unwrap();
+        let old_row = izinkes_app::permits::archive::by_id(&app.state, &old).await.unwrap();
 
         let mine = applicant.get("/izin").await;
         assert!(
@@ -467,17 +477,19 @@ dual_test!(
             .fetch_one(&app.state.db.pool)
             .await
             .unwrap();
-        izinkes_app::permits::sign_one(&app.state, &head, &new_permit)
+        izinkes_app::permits::signing::sign_one(&app.state, &head, &new_permit)
             .await
             .unwrap();
-        let new_row = izinkes_app::permits::by_id(&app.state, &new_permit).await.unwrap();
+        let new_row = izinkes_app::permits::archive::by_id(&app.state, &new_permit)
+            .await
+            .unwrap();
         assert_eq!(
             new_row.valid_until, old_row.valid_until,
             "a change does not extend the validity"
         );
         assert_eq!(new_row.practice_place, "Klinik Sehat Sentosa");
         assert_ne!(new_row.number, old_row.number, "a new decree number");
-        let old_now = izinkes_app::permits::by_id(&app.state, &old).await.unwrap();
+        let old_now = izinkes_app::permits::archive::by_id(&app.state, &old).await.unwrap();
         assert_eq!(old_now.status, "replaced");
         assert_eq!(old_now.replaced_by.as_deref(), Some(new_permit.as_str()));
         let public = app.browser().get(&format!("/v/{}", old_now.token)).await;
@@ -554,7 +566,7 @@ dual_test!(
             .await
             .unwrap();
         let head = kadis_officer(&app, "jembrana").await;
-        izinkes_app::permits::sign_one(&app.state, &head, &permit)
+        izinkes_app::permits::signing::sign_one(&app.state, &head, &permit)
             .await
             .unwrap();
         let mine = applicant.get("/izin").await;
@@ -583,7 +595,11 @@ dual_test!(
             )
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
-        assert!(izinkes_app::calendar::skm_gate(&app.state, "jembrana").await.unwrap());
+        assert!(
+            izinkes_app::survey::service::skm_gate(&app.state, "jembrana")
+                .await
+                .unwrap()
+        );
         let r = applicant.get(&format!("/izin/{permit}/unduh")).await;
         assert_eq!(r.status, 303);
         assert_eq!(
@@ -617,7 +633,7 @@ dual_test!(
             Some("3"),
             "answers kept"
         );
-        assert!(!izinkes_app::skm::done(&app.state, &id).await.unwrap());
+        assert!(!izinkes_app::survey::service::done(&app.state, &id).await.unwrap());
         answers.push(("u9", "4"));
         let r = applicant.post(&format!("/izin/{permit}/survei"), &answers).await;
         assert_eq!(r.status, 303, "{}", r.body);
@@ -677,7 +693,7 @@ mod demo_data {
         assert_eq!(count("SELECT COUNT(*) FROM permits WHERE status = 'active'").await, 2);
         assert_eq!(count("SELECT COUNT(*) FROM permits WHERE status = 'revoked'").await, 1);
         assert_eq!(count("SELECT COUNT(*) FROM skm_responses").await, 2);
-        let ikm = izinkes_app::skm::office_index(&app.state, "pontianak")
+        let ikm = izinkes_app::survey::service::office_index(&app.state, "pontianak")
             .await
             .unwrap()
             .unwrap();

@@ -9,7 +9,7 @@ const BACKLOG: usize = 45; // more than two claimed batches of 20
 async fn queue_backlog(app: &TestApp) {
     let mut tx = app.state.db.begin().await.expect("begin");
     for i in 0..BACKLOG {
-        izinkes_app::outbox::enqueue_email(
+        izinkes_app::platform::outbox::enqueue_email(
             &mut tx,
             None,
             &format!("antrean{i}@example.com"),

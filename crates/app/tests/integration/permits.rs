@@ -6,7 +6,7 @@ use crate::bad_input::quick_applicant;
 use crate::dual_test;
 use crate::journey::{fill_step1, fill_step2, start_drsp, upload_all};
 use crate::support::{Browser, TestApp};
-use izinkes_app::roles::Role;
+use izinkes_domain::roles::Role;
 use izinkes_domain::workflow::{Product, WorkflowDefinition};
 use std::process::Command;
 
@@ -21,7 +21,7 @@ pub(crate) async fn staff(app: &TestApp, office: &str) -> String {
         Role::TimTeknis,
         Role::Kadis,
     ] {
-        izinkes_app::accounts::add_officer(
+        izinkes_app::accounts::officers::add_officer(
             &app.state,
             office,
             &format!("{}.{office}@kantor.example.id", role.code().replace('_', "")),
@@ -33,10 +33,10 @@ pub(crate) async fn staff(app: &TestApp, office: &str) -> String {
         .await
         .unwrap();
     }
-    izinkes_app::calendar::save_settings(
+    izinkes_app::office_admin::settings::save_settings(
         &app.state,
         office,
-        &izinkes_app::calendar::OfficeSettings {
+        &izinkes_app::office_admin::settings::OfficeSettings {
             default_preset: "sepok".into(),
             ..Default::default()
         },
@@ -48,23 +48,23 @@ pub(crate) async fn staff(app: &TestApp, office: &str) -> String {
 }
 
 /// The head of office of `office` (added by [`staff`]) as the service layer sees an officer.
-pub(crate) async fn kadis_officer(app: &TestApp, office: &str) -> izinkes_app::desks::Officer {
+pub(crate) async fn kadis_officer(app: &TestApp, office: &str) -> izinkes_app::auth::officer::Officer {
     let id: String = sqlx::query_scalar("SELECT id FROM officers WHERE email = $1")
         .bind(format!("kadis.{office}@kantor.example.id"))
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
-    izinkes_app::desks::Officer {
+    izinkes_app::auth::officer::Officer {
         id,
         name: "Kadis".into(),
         office_id: office.into(),
-        roles: vec!["kadis".into()],
+        roles: vec![izinkes_domain::roles::Role::Kadis],
     }
 }
 
 /// Gives the officer `email` an enrolled authenticator; returns its secret.
 pub(crate) async fn enrol_totp(app: &TestApp, email: &str) -> String {
-    let secret = izinkes_app::totp::new_secret();
+    let secret = izinkes_app::auth::totp::new_secret();
     sqlx::query(
         "UPDATE officers SET totp_secret = $1, totp_enabled_at = '2026-01-01T00:00:00.000000Z' WHERE email = $2",
     )
@@ -92,7 +92,7 @@ pub(crate) async fn login_officer(app: &TestApp, office: &str, role: &str, totp:
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     if let Some(secret) = totp {
-        let code = izinkes_app::totp::current_code(secret).unwrap();
+        let code = izinkes_app::auth::totp::current_code(secret).unwrap();
         let r = b.post("/petugas/2fa", &[("code", &code)]).await;
         assert_eq!(r.status, 303, "2fa: {}", r.body);
     }
@@ -154,7 +154,7 @@ pub(crate) async fn walk_to_ready(app: &TestApp, id: &str) {
                             &format!("/petugas/berkas/{id}/berita-acara"),
                             "file",
                             "ba.pdf",
-                            izinkes_app::samples::pdf("BA"),
+                            izinkes_app::demo::samples::pdf("BA"),
                             &[
                                 ("lock_version", &lock),
                                 ("request_key", &request_key),
@@ -258,7 +258,7 @@ dual_test!(head_of_office_signs_and_anyone_can_verify, |app: TestApp| async move
         .post("/petugas/tandatangan", &[("permit", &permit_id), ("totp", "000000")])
         .await;
     assert_eq!(r.status, 422, "a wrong authenticator code signs nothing");
-    let code = izinkes_app::totp::current_code(&secret).unwrap();
+    let code = izinkes_app::auth::totp::current_code(&secret).unwrap();
     let r = kadis
         .post("/petugas/tandatangan", &[("permit", &permit_id), ("totp", &code)])
         .await;
@@ -382,7 +382,7 @@ dual_test!(head_of_office_signs_and_anyone_can_verify, |app: TestApp| async move
         .unwrap();
     assert_eq!(json["status_code"], "revoked");
     assert!(
-        izinkes_app::audit::verify(&app.state)
+        izinkes_app::applications::history::verify(&app.state)
             .await
             .unwrap()
             .findings
@@ -404,7 +404,7 @@ dual_test!(
             upload_all(&applicant, &id).await;
             id
         };
-        let view = izinkes_app::applications::load_view(
+        let view = izinkes_app::applications::view::load_view(
             &app.state,
             &sqlx::query_scalar::<_, String>("SELECT applicant_id FROM applications WHERE id = $1")
                 .bind(&v)
@@ -418,14 +418,14 @@ dual_test!(
         let mut tasks = Vec::new();
         for _ in 0..40 {
             let state = app.state.clone();
-            let view = izinkes_app::applications::load_view(&state, &view.app.applicant_id, &view.app.id)
+            let view = izinkes_app::applications::view::load_view(&state, &view.app.applicant_id, &view.app.id)
                 .await
                 .unwrap();
             tasks.push(tokio::spawn(async move {
             // Each issuance in its own transaction, as the desks do; the permit row is unique per
             // application, so give each a fresh application id copy.
             let mut tx = state.db.begin().await.unwrap();
-            let new_id = izinkes_app::ids::new_id();
+            let new_id = izinkes_app::platform::ids::new_id();
             sqlx::query(
                 "INSERT INTO applications (id, office_id, applicant_id, permit_code, profession, catalog_version, status, applicant_data, answers, step1_done, step2_done, holder_name, created_at, updated_at, lock_version) \
                  SELECT $1, office_id, applicant_id, permit_code, profession, catalog_version, 'ready_to_sign', applicant_data, answers, 1, 1, holder_name, created_at, updated_at, 0 FROM applications WHERE id = $2",
@@ -437,7 +437,7 @@ dual_test!(
             .unwrap();
             let mut v2 = view;
             v2.app.id = new_id;
-            let n = izinkes_app::permits::assign_in_tx(&mut tx, &v2, "5104********0004", "Putu").await.unwrap();
+            let n = izinkes_app::permits::numbering::assign_in_tx(&mut tx, &v2, "5104********0004", "Putu").await.unwrap();
             tx.commit().await.unwrap();
             n
         }));
@@ -505,8 +505,10 @@ dual_test!(
     |app: TestApp| async move {
         let secret = staff(&app, "jembrana").await;
         let url = fake_bsre().await;
-        let office = izinkes_app::offices::get(&app.state, "jembrana").await.unwrap();
-        izinkes_app::permits::set_signer(&app.state, &office, "bsre", Some(&url))
+        let office = izinkes_app::catalog::offices::get(&app.state, "jembrana")
+            .await
+            .unwrap();
+        izinkes_app::permits::signer::set_signer(&app.state, &office, "bsre", Some(&url))
             .await
             .unwrap();
         let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
@@ -523,7 +525,7 @@ dual_test!(
             ("9999999999999999", "rahasia-bsre", "tidak terdaftar"),
             ("5104010903970004", "salah", "Passphrase salah"),
         ] {
-            let code = izinkes_app::totp::current_code(&secret).unwrap();
+            let code = izinkes_app::auth::totp::current_code(&secret).unwrap();
             let r = kadis
                 .post(
                     "/petugas/tandatangan",
@@ -541,7 +543,7 @@ dual_test!(
                 "the passphrase is never echoed"
             );
         }
-        let code = izinkes_app::totp::current_code(&secret).unwrap();
+        let code = izinkes_app::auth::totp::current_code(&secret).unwrap();
         let r = kadis
             .post(
                 "/petugas/tandatangan",
@@ -580,7 +582,9 @@ dual_test!(
     an_office_signs_with_the_pkcs12_its_ca_issued,
     |app: TestApp| async move {
         staff(&app, "jembrana").await;
-        let office = izinkes_app::offices::get(&app.state, "jembrana").await.unwrap();
+        let office = izinkes_app::catalog::offices::get(&app.state, "jembrana")
+            .await
+            .unwrap();
         let pki =
             izinkes_documents::sign::demo_office_ca("DPMPTSPTK Kabupaten Jembrana", "Drs. I Nyoman Sutama").unwrap();
         let kadis = kadis_officer(&app, "jembrana").await;
@@ -599,14 +603,16 @@ dual_test!(
         let signed_report = |permit_id: String| {
             let app = &app;
             async move {
-                let p = izinkes_app::permits::by_id(&app.state, &permit_id).await.unwrap();
+                let p = izinkes_app::permits::archive::by_id(&app.state, &permit_id)
+                    .await
+                    .unwrap();
                 let bytes = app.state.store.get(p.pdf_sha256.as_deref().unwrap()).await.unwrap();
                 izinkes_documents::sign::verify_embedded(&bytes).unwrap()
             }
         };
         // Before the import the office signs with its demo certificate (the signer is now cached).
         let before = permit_of(ready_to_sign(&app, &applicant).await).await;
-        izinkes_app::permits::sign_one(&app.state, &kadis, &before)
+        izinkes_app::permits::signing::sign_one(&app.state, &kadis, &before)
             .await
             .unwrap();
         let report = signed_report(before).await;
@@ -615,20 +621,31 @@ dual_test!(
 
         let wrong = pki.to_pkcs12("bukan-sandinya").unwrap();
         assert!(
-            izinkes_app::permits::import_pkcs12(&app.state, &office, &wrong, "Drs. I Nyoman Sutama", "Kepala Dinas")
-                .await
-                .is_err(),
+            izinkes_app::permits::signer::import_pkcs12(
+                &app.state,
+                &office,
+                &wrong,
+                "Drs. I Nyoman Sutama",
+                "Kepala Dinas"
+            )
+            .await
+            .is_err(),
             "a wrong password is refused at import"
         );
         let p12 = pki.to_pkcs12("uji-sandi-p12").unwrap();
-        let subject =
-            izinkes_app::permits::import_pkcs12(&app.state, &office, &p12, "Drs. I Nyoman Sutama", "Kepala Dinas")
-                .await
-                .unwrap();
+        let subject = izinkes_app::permits::signer::import_pkcs12(
+            &app.state,
+            &office,
+            &p12,
+            "Drs. I Nyoman Sutama",
+            "Kepala Dinas",
+        )
+        .await
+        .unwrap();
         assert!(subject.contains("Sutama"), "{subject}");
         // The next permit is signed with the imported certificate, not the cached demo one.
         let after = permit_of(ready_to_sign(&app, &applicant).await).await;
-        izinkes_app::permits::sign_one(&app.state, &kadis, &after)
+        izinkes_app::permits::signing::sign_one(&app.state, &kadis, &after)
             .await
             .unwrap();
         let report = signed_report(after).await;
@@ -657,7 +674,9 @@ dual_test!(a_renewal_replaces_the_old_permit, |app: TestApp| async move {
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
-    izinkes_app::permits::sign_one(&app.state, &kadis, &old).await.unwrap();
+    izinkes_app::permits::signing::sign_one(&app.state, &kadis, &old)
+        .await
+        .unwrap();
     // Perpanjangan: a new application prefilled from the permit.
     let r = applicant.post(&format!("/izin/{old}/perpanjang"), &[]).await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -698,7 +717,7 @@ dual_test!(a_renewal_replaces_the_old_permit, |app: TestApp| async move {
         &format!("/petugas/berkas/{new_app}/berita-acara"),
         "file",
         "ba.pdf",
-        izinkes_app::samples::pdf("BA"),
+        izinkes_app::demo::samples::pdf("BA"),
         &[
             ("lock_version", &lock),
             ("request_key", "ba2"),
@@ -727,10 +746,10 @@ dual_test!(a_renewal_replaces_the_old_permit, |app: TestApp| async move {
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
-    izinkes_app::permits::sign_one(&app.state, &kadis, &new_permit)
+    izinkes_app::permits::signing::sign_one(&app.state, &kadis, &new_permit)
         .await
         .unwrap();
-    let old_row = izinkes_app::permits::by_id(&app.state, &old).await.unwrap();
+    let old_row = izinkes_app::permits::archive::by_id(&app.state, &old).await.unwrap();
     assert_eq!(old_row.status, "replaced");
     assert_eq!(old_row.replaced_by.as_deref(), Some(new_permit.as_str()));
     let public = app.browser().get(&format!("/v/{}", old_row.token)).await;
@@ -749,11 +768,11 @@ dual_test!(
             .fetch_one(&app.state.db.pool)
             .await
             .unwrap();
-        izinkes_app::permits::sign_one(&app.state, &kadis, &permit)
+        izinkes_app::permits::signing::sign_one(&app.state, &kadis, &permit)
             .await
             .unwrap();
         assert_eq!(
-            izinkes_app::permits::remind_expiring(&app.state).await.unwrap(),
+            izinkes_app::permits::expiry::remind_expiring(&app.state).await.unwrap(),
             0,
             "five years ahead: nothing yet"
         );
@@ -768,9 +787,12 @@ dual_test!(
             .execute(&app.state.db.pool)
             .await
             .unwrap();
-        assert_eq!(izinkes_app::permits::remind_expiring(&app.state).await.unwrap(), 1);
         assert_eq!(
-            izinkes_app::permits::remind_expiring(&app.state).await.unwrap(),
+            izinkes_app::permits::expiry::remind_expiring(&app.state).await.unwrap(),
+            1
+        );
+        assert_eq!(
+            izinkes_app::permits::expiry::remind_expiring(&app.state).await.unwrap(),
             0,
             "once per threshold"
         );
@@ -782,7 +804,7 @@ dual_test!(
             .await
             .unwrap();
         assert_eq!(
-            izinkes_app::permits::remind_expiring(&app.state).await.unwrap(),
+            izinkes_app::permits::expiry::remind_expiring(&app.state).await.unwrap(),
             1,
             "the 30-day reminder"
         );
@@ -829,11 +851,11 @@ dual_test!(
             ids.push(permit_id);
         }
         // The middle one is signed already.
-        izinkes_app::permits::sign_one(&app.state, &kadis, &ids[1])
+        izinkes_app::permits::signing::sign_one(&app.state, &kadis, &ids[1])
             .await
             .unwrap();
-        let code = izinkes_app::totp::current_code(&secret).unwrap();
-        let out = izinkes_app::permits::sign_batch(&app.state, &kadis, &ids, &code, None)
+        let code = izinkes_app::auth::totp::current_code(&secret).unwrap();
+        let out = izinkes_app::permits::signing::sign_batch(&app.state, &kadis, &ids, &code, None)
             .await
             .unwrap();
         assert_eq!(out.iter().map(|o| o.permit_id.clone()).collect::<Vec<_>>(), ids);
@@ -848,7 +870,7 @@ dual_test!(
         );
         assert!(out[2].result.is_ok(), "{:?}", out[2].result);
         for (o, id) in out.iter().zip(&ids) {
-            let p = izinkes_app::permits::by_id(&app.state, id).await.unwrap();
+            let p = izinkes_app::permits::archive::by_id(&app.state, id).await.unwrap();
             assert_eq!(p.status, "active");
             assert_eq!(o.number, p.number);
             let bytes = app.state.store.get(p.pdf_sha256.as_deref().unwrap()).await.unwrap();

@@ -3,9 +3,11 @@
 //! pass, unless IZINKES_REQUIRE_S3_TEST=1 (CI), where a missing server fails them.
 
 use crate::support::Browser;
-use izinkes_app::config::{Config, S3Config};
-use izinkes_app::files::{ObjectStore, StoreError};
-use izinkes_app::samples;
+use izinkes_app::demo;
+use izinkes_app::platform::config::Config;
+use izinkes_app::platform::config::S3Config;
+use izinkes_app::platform::files::ObjectStore;
+use izinkes_app::platform::files::StoreError;
 use reqwest::redirect::Policy;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -123,7 +125,7 @@ async fn missing_objects_are_missing_and_puts_are_idempotent() {
     let a = store.put(b"hello").await.expect("put");
     let b = store.put(b"hello").await.expect("put again");
     assert_eq!(a, b);
-    assert_eq!(a, izinkes_app::ids::sha256_hex(b"hello"));
+    assert_eq!(a, izinkes_app::platform::ids::sha256_hex(b"hello"));
     assert_eq!(store.get(&a).await.expect("get"), b"hello");
     let keys = moto.keys(BUCKET).await;
     assert_eq!(keys.matches(&ObjectStore::key_for(&a)).count(), 1, "{keys}");
@@ -171,9 +173,9 @@ async fn uploaded_files_live_in_the_bucket() {
 
     // A verified applicant, logged in through the page.
     let email = "ayu.s3@example.com";
-    let applicant = izinkes_app::accounts::register(
+    let applicant = izinkes_app::accounts::registration::register(
         &state,
-        &izinkes_app::accounts::RegisterInput {
+        &izinkes_app::accounts::registration::RegisterInput {
             full_name: "Ni Made Ayu".into(),
             identity_type: "KTP".into(),
             identity_number: "5104010903970004".into(),
@@ -197,12 +199,14 @@ async fn uploaded_files_live_in_the_bucket() {
     assert_eq!(r.status, 303, "{}", r.body);
 
     // Upload to Manajer Berkas, read it back through the page.
-    let pdf = samples::pdf("KTP di S3");
+    let pdf = demo::samples::pdf("KTP di S3");
     let r = b
         .upload("/berkas", "file", "ktp.pdf", pdf.clone(), &[("title", "KTP")])
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let docs = izinkes_app::documents::list(&state, &applicant).await.expect("list");
+    let docs = izinkes_app::library::service::list(&state, &applicant)
+        .await
+        .expect("list");
     let ktp = docs.iter().find(|d| d.title == "KTP").expect("ktp in library");
     let got = b
         .client
@@ -214,7 +218,7 @@ async fn uploaded_files_live_in_the_bucket() {
     assert_eq!(got.bytes().await.expect("bytes").as_ref(), pdf.as_slice());
 
     // The bytes are in the bucket under their hash, and not on the local disk.
-    let sha = izinkes_app::ids::sha256_hex(&pdf);
+    let sha = izinkes_app::platform::ids::sha256_hex(&pdf);
     let keys = moto.keys(BUCKET).await;
     assert!(
         keys.contains(&format!("objects/{}/{sha}", &sha[..2])),

@@ -1,7 +1,7 @@
 //! Test support: the real server on a free port, on a fresh database per test (SQLite file or
 //! a new PostgreSQL database), with a real SMTP sink receiving its mail.
 
-use izinkes_app::config::Config;
+use izinkes_app::platform::config::Config;
 use reqwest::redirect::Policy;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -176,9 +176,9 @@ impl TestApp {
         let (database_url, pg_db) = match backend {
             Backend::Sqlite => (None, None),
             Backend::Postgres => {
-                let name = format!("izk_test_{}", izinkes_app::ids::new_id());
+                let name = format!("izk_test_{}", izinkes_app::platform::ids::new_id());
                 let admin = pg_admin_url();
-                let db = izinkes_app::db::Db::connect(&admin)
+                let db = izinkes_app::platform::db::Db::connect(&admin)
                     .await
                     .expect("TEST_DATABASE_URL: PostgreSQL must answer");
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
@@ -254,7 +254,7 @@ impl Drop for TestApp {
             let _ = std::thread::spawn(move || {
                 if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
                     rt.block_on(async move {
-                        if let Ok(db) = izinkes_app::db::Db::connect(&admin).await {
+                        if let Ok(db) = izinkes_app::platform::db::Db::connect(&admin).await {
                             let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
                                 "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
                             )))
@@ -271,7 +271,8 @@ impl Drop for TestApp {
 
 /// Two offices like the demo's, without the rest of the demo.
 async fn seed_offices(state: &izinkes_app::state::AppState) {
-    use izinkes_app::offices::{NewOffice, create};
+    use izinkes_app::catalog::offices::NewOffice;
+    use izinkes_app::catalog::offices::create;
     use izinkes_domain::calendar::OfficeTimeZone;
     for (id, code, name, regency, tz) in [
         (

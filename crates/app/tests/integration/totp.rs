@@ -5,15 +5,17 @@
 
 use crate::dual_test;
 use crate::support::{Browser, Response, TestApp};
-use izinkes_app::accounts::{self, SessionKind, SubjectKind};
-use izinkes_app::roles::Role;
-use izinkes_app::totp;
+use izinkes_app::accounts;
+use izinkes_app::auth;
+use izinkes_app::auth::sessions::SessionKind;
+use izinkes_app::auth::sessions::SubjectKind;
+use izinkes_domain::roles::Role;
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "Petugas-Jembrana-2026";
 
 async fn officer(app: &TestApp, email: &str, roles: &[Role]) -> String {
-    accounts::add_officer(
+    accounts::officers::add_officer(
         &app.state,
         "jembrana",
         email,
@@ -50,11 +52,11 @@ async fn fresh_code(app: &TestApp, officer_id: &str, secret: &str) -> String {
         .expect("last step");
     loop {
         let t = chrono::Utc::now().timestamp();
-        let now = totp::step_of(t);
+        let now = auth::totp::step_of(t);
         // The previous step only early in the window, so the code is still good when it arrives.
         let candidates = [(t % 30 < 20).then_some(now - 1), Some(now), Some(now + 1)];
         if let Some(step) = candidates.into_iter().flatten().find(|s| last.is_none_or(|l| *s > l)) {
-            return totp::code_at_step(secret, step).expect("code");
+            return auth::totp::code_at_step(secret, step).expect("code");
         }
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
@@ -63,7 +65,9 @@ async fn fresh_code(app: &TestApp, officer_id: &str, secret: &str) -> String {
 /// A 6-digit code that is none of the ones accepted around now.
 fn wrong_code(secret: &str) -> String {
     let now = chrono::Utc::now().timestamp();
-    let near: Vec<String> = (-2..=2).filter_map(|d| totp::code_at(secret, now + d * 30)).collect();
+    let near: Vec<String> = (-2..=2)
+        .filter_map(|d| auth::totp::code_at(secret, now + d * 30))
+        .collect();
     (0..10)
         .map(|d| format!("{d}{d}{d}{d}{d}{d}"))
         .find(|c| !near.contains(c))
@@ -347,9 +351,9 @@ dual_test!(api_officer_login_needs_the_code, |app: TestApp| async move {
         "{body}"
     );
 
-    let enrolment = accounts::begin_totp_enrolment(&app.state, &id).await.expect("begin");
+    let enrolment = auth::mfa::begin_totp_enrolment(&app.state, &id).await.expect("begin");
     let code = fresh_code(&app, &id, &enrolment.secret).await;
-    let codes = accounts::confirm_totp_enrolment(&app.state, &id, &code, "127.0.0.1")
+    let codes = auth::mfa::confirm_totp_enrolment(&app.state, &id, &code, "127.0.0.1")
         .await
         .expect("confirm");
 
@@ -403,7 +407,7 @@ dual_test!(api_officer_login_needs_the_code, |app: TestApp| async move {
     );
 
     // A pending web session is no session for the API either.
-    let pending = accounts::login(
+    let pending = auth::sessions::login(
         &app.state,
         SubjectKind::Officer,
         email,
@@ -414,12 +418,12 @@ dual_test!(api_officer_login_needs_the_code, |app: TestApp| async move {
     .await
     .expect("pending");
     assert!(
-        accounts::resolve_session(&app.state, &pending)
+        auth::sessions::resolve_session(&app.state, &pending)
             .await
             .expect("resolve")
             .is_none()
     );
-    let s = accounts::resolve_any_session(&app.state, &pending)
+    let s = auth::sessions::resolve_any_session(&app.state, &pending)
         .await
         .expect("resolve")
         .expect("pending session");
@@ -484,7 +488,7 @@ dual_test!(
 
         // The admin's reset (lost phone and recovery codes) ends the sessions and clears it.
         let (_, _) = enrol(&app, &b3, &id).await;
-        assert!(accounts::reset_officer_totp(&app.state, email).await.expect("reset"));
+        assert!(auth::mfa::reset_officer_totp(&app.state, email).await.expect("reset"));
         assert_eq!(
             b3.get("/petugas").await.location.as_deref(),
             Some("/petugas/masuk"),
@@ -495,7 +499,7 @@ dual_test!(
             Some("/petugas")
         );
         assert!(
-            !accounts::reset_officer_totp(&app.state, "nobody@jembrana.go.id")
+            !auth::mfa::reset_officer_totp(&app.state, "nobody@jembrana.go.id")
                 .await
                 .expect("reset")
         );

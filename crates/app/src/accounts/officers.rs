@@ -1,0 +1,71 @@
+//! Creating officer accounts (the CLI and the demo).
+
+use crate::auth::passwords::hash_password;
+use crate::platform::db::is_unique_violation;
+use crate::platform::db::now_text;
+use crate::platform::error::ServiceError;
+use crate::platform::error::ServiceResult;
+use crate::platform::ids::new_id;
+use crate::platform::text::clean_text;
+use crate::state::AppState;
+use izinkes_domain::email::Email;
+use izinkes_domain::password::Password;
+
+/// Creates an officer of an office with roles (CLI `izinkes officer add` and the demo).
+pub async fn add_officer(
+    state: &AppState,
+    office_id: &str,
+    email: &str,
+    full_name: &str,
+    position: &str,
+    password: &str,
+    roles: &[izinkes_domain::roles::Role],
+) -> ServiceResult<String> {
+    let email = Email::parse(email).map_err(|e| ServiceError::field("email", e.to_string()))?;
+    let password =
+        Password::parse(password, &[email.as_str()]).map_err(|e| ServiceError::field("password", e.to_string()))?;
+    if roles.is_empty() {
+        return Err(ServiceError::field("roles", "Pilih paling sedikit satu peran."));
+    }
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM offices WHERE id = $1")
+        .bind(office_id)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    if exists.is_none() {
+        return Err(ServiceError::field(
+            "office",
+            format!("Kantor '{office_id}' tidak ada."),
+        ));
+    }
+    let hash = hash_password(password.expose().to_string()).await?;
+    let id = new_id();
+    let mut tx = state.db.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO officers (id, office_id, email, full_name, position, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
+    )
+    .bind(&id)
+    .bind(office_id)
+    .bind(email.as_str())
+    .bind(clean_text(full_name, 120))
+    .bind(clean_text(position, 120))
+    .bind(&hash)
+    .bind(now_text())
+    .execute(&mut *tx)
+    .await;
+    if let Err(e) = inserted {
+        if is_unique_violation(&e) {
+            return Err(ServiceError::field("email", "Email petugas ini sudah terdaftar."));
+        }
+        return Err(e.into());
+    }
+    for role in roles {
+        sqlx::query("INSERT INTO officer_roles (office_id, officer_id, role) VALUES ($1, $2, $3)")
+            .bind(office_id)
+            .bind(&id)
+            .bind(role.code())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}

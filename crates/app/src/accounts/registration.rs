@@ -1,0 +1,333 @@
+//! Registering an applicant: the form checked field by field (NIK or passport, phone, area,
+//! password), the account written only when everything is valid, and the e-mail confirmation.
+
+use crate::auth::passwords::hash_password;
+use crate::platform::db::Tx;
+use crate::platform::db::is_unique_violation;
+use crate::platform::db::now_text;
+use crate::platform::db::ts;
+use crate::platform::error::ServiceError;
+use crate::platform::error::ServiceResult;
+use crate::platform::ids::new_id;
+use crate::platform::ids::new_token;
+use crate::platform::ids::sha256_hex;
+use crate::platform::outbox::enqueue_email;
+use crate::platform::text::clean_text;
+use crate::state::AppState;
+use chrono::Duration;
+use chrono::Utc;
+use izinkes_domain::catalog::FieldErrors;
+use izinkes_domain::email::Email;
+use izinkes_domain::nik::Nik;
+use izinkes_domain::password::Password;
+use izinkes_domain::phone::PhoneE164;
+use izinkes_domain::wilayah::VillageCode;
+use izinkes_domain::wilayah::Wilayah;
+use serde::Deserialize;
+use serde::Serialize;
+use sqlx::Row;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IdentityType {
+    #[serde(rename = "KTP")]
+    Ktp,
+    #[serde(rename = "PASPOR")]
+    Paspor,
+}
+
+impl IdentityType {
+    pub fn parse(s: &str) -> Option<IdentityType> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "KTP" => Some(IdentityType::Ktp),
+            "PASPOR" | "PASPORT" | "PASSPORT" => Some(IdentityType::Paspor),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            IdentityType::Ktp => "KTP",
+            IdentityType::Paspor => "PASPOR",
+        }
+    }
+}
+
+/// What the registration form sends, as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct RegisterInput {
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub identity_type: String,
+    #[serde(default)]
+    pub identity_number: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub village_code: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password_confirm: String,
+    /// The applicant agreed to the privacy notice (UU 27/2022).
+    #[serde(default)]
+    pub consent: bool,
+}
+
+fn parse_identity(kind: IdentityType, number: &str) -> Result<String, String> {
+    match kind {
+        IdentityType::Ktp => Nik::parse(number)
+            .map(|n| n.as_str().to_string())
+            .map_err(|e| e.to_string()),
+        IdentityType::Paspor => {
+            let n = number.trim().to_ascii_uppercase();
+            if (6..=12).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                Ok(n)
+            } else {
+                Err("Nomor paspor terdiri dari 6–12 huruf atau angka tanpa spasi.".into())
+            }
+        }
+    }
+}
+
+/// Registers an applicant and queues the verification email. Nothing is written unless
+/// everything is valid.
+pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<String> {
+    let mut errors = FieldErrors::new();
+    let full_name = clean_text(&input.full_name, 120);
+    if full_name.chars().count() < 3 {
+        errors.insert(
+            "full_name".into(),
+            "Nama lengkap wajib diisi sesuai identitas (minimal 3 huruf).".into(),
+        );
+    }
+    let identity_type = IdentityType::parse(&input.identity_type);
+    let identity_number = match identity_type {
+        None => {
+            errors.insert("identity_type".into(), "Pilih tipe identitas: KTP atau Paspor.".into());
+            None
+        }
+        Some(kind) => match parse_identity(kind, &input.identity_number) {
+            Ok(n) => Some(n),
+            Err(msg) => {
+                errors.insert("identity_number".into(), msg);
+                None
+            }
+        },
+    };
+    let phone = match PhoneE164::parse(&input.phone) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.insert("phone".into(), e.to_string());
+            None
+        }
+    };
+    let address = clean_text(&input.address, 300);
+    if address.chars().count() < 5 {
+        errors.insert(
+            "address".into(),
+            "Alamat wajib diisi (nama jalan, nomor, RT/RW).".into(),
+        );
+    }
+    let village = match VillageCode::parse(Wilayah::builtin(), input.village_code.trim()) {
+        Ok(v) => Some(v),
+        Err(_) => {
+            errors.insert(
+                "village_code".into(),
+                "Pilih provinsi, kabupaten/kota, kecamatan dan kelurahan/desa alamat Anda.".into(),
+            );
+            None
+        }
+    };
+    let email = match Email::parse(&input.email) {
+        Ok(e) => Some(e),
+        Err(e) => {
+            errors.insert("email".into(), e.to_string());
+            None
+        }
+    };
+    let local_part = email
+        .as_ref()
+        .map(|e| e.as_str().split('@').next().unwrap_or("").to_string());
+    let context: Vec<&str> = [
+        Some(full_name.as_str()),
+        email.as_ref().map(|e| e.as_str()),
+        local_part.as_deref(),
+        identity_number.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let password = match Password::parse(&input.password, &context) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.insert("password".into(), e.to_string());
+            None
+        }
+    };
+    if input.password != input.password_confirm && !errors.contains_key("password") {
+        errors.insert(
+            "password_confirm".into(),
+            "Konfirmasi kata sandi tidak sama dengan kata sandi.".into(),
+        );
+    }
+    if !input.consent {
+        errors.insert(
+            "consent".into(),
+            "Anda perlu menyetujui pemberitahuan privasi agar data Anda dapat diproses.".into(),
+        );
+    }
+    let (Some(identity_type), Some(identity_number), Some(phone), Some(village), Some(email), Some(password)) =
+        (identity_type, identity_number, phone, village, email, password)
+    else {
+        return Err(ServiceError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+
+    // Friendly duplicate messages before the expensive hash; the unique indexes remain the
+    // guarantee under races.
+    let taken = sqlx::query("SELECT email, identity_number FROM applicants WHERE email = $1 OR identity_number = $2")
+        .bind(email.as_str())
+        .bind(&identity_number)
+        .fetch_all(&state.db.pool)
+        .await?;
+    for row in &taken {
+        if row.try_get::<String, _>("email")? == email.as_str() {
+            errors.insert(
+                "email".into(),
+                "Email ini sudah terdaftar. Silakan masuk atau gunakan Lupa Kata Sandi.".into(),
+            );
+        }
+        if row.try_get::<String, _>("identity_number")? == identity_number {
+            errors.insert(
+                "identity_number".into(),
+                "Nomor identitas ini sudah memiliki akun (satu pemohon hanya boleh satu akun).".into(),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+
+    let password_hash = hash_password(password.expose().to_string()).await?;
+    let id = new_id();
+    let now = now_text();
+    let mut tx = state.db.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO applicants (id, email, password_hash, full_name, identity_type, identity_number, phone, address, village_code, profile, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&id)
+    .bind(email.as_str())
+    .bind(&password_hash)
+    .bind(&full_name)
+    .bind(identity_type.code())
+    .bind(&identity_number)
+    .bind(phone.as_str())
+    .bind(&address)
+    .bind(village.as_str())
+    .bind("{}")
+    .bind(&now)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await;
+    if let Err(e) = inserted {
+        if is_unique_violation(&e) {
+            return Err(ServiceError::field(
+                "email",
+                "Email atau nomor identitas ini sudah terdaftar. Silakan masuk.",
+            ));
+        }
+        return Err(e.into());
+    }
+    queue_verification(state, &mut tx, &id, email.as_str(), &full_name).await?;
+    tx.commit().await?;
+    state.wake_outbox();
+    Ok(id)
+}
+
+async fn queue_verification(
+    state: &AppState,
+    tx: &mut Tx,
+    applicant_id: &str,
+    email: &str,
+    name: &str,
+) -> ServiceResult<()> {
+    let token = new_token();
+    let now = Utc::now();
+    sqlx::query(
+        "INSERT INTO account_tokens (token_hash, applicant_id, purpose, created_at, expires_at) VALUES ($1, $2, 'verify', $3, $4)",
+    )
+    .bind(sha256_hex(token.as_bytes()))
+    .bind(applicant_id)
+    .bind(ts(now))
+    .bind(ts(now + Duration::days(3)))
+    .execute(&mut **tx)
+    .await?;
+    let link = format!(
+        "{}/verifikasi?token={token}",
+        state.config.base_url.trim_end_matches('/')
+    );
+    let body = format!(
+        "Yth. {name},\n\nTerima kasih telah mendaftar di izinkes. Untuk mengaktifkan akun Anda, \
+         buka tautan berikut (berlaku 3 hari):\n\n{link}\n\nJika Anda tidak merasa mendaftar, abaikan email ini.\n\n\
+         Salam,\nLayanan Perizinan Kesehatan"
+    );
+    enqueue_email(tx, None, email, "Konfirmasi akun izinkes", &body).await?;
+    Ok(())
+}
+
+/// Sends a new verification link to an unverified account; silent for unknown addresses.
+pub async fn resend_verification(state: &AppState, email: &str) -> ServiceResult<()> {
+    let Ok(email) = Email::parse(email) else {
+        return Err(ServiceError::field("email", "Masukkan alamat email yang valid."));
+    };
+    let row = sqlx::query("SELECT id, full_name FROM applicants WHERE email = $1 AND email_verified_at IS NULL")
+        .bind(email.as_str())
+        .fetch_optional(&state.db.pool)
+        .await?;
+    if let Some(row) = row {
+        let id: String = row.try_get("id")?;
+        let name: String = row.try_get("full_name")?;
+        let mut tx = state.db.begin().await?;
+        queue_verification(state, &mut tx, &id, email.as_str(), &name).await?;
+        tx.commit().await?;
+        state.wake_outbox();
+    }
+    Ok(())
+}
+
+/// Consumes a single-use token of the given purpose; returns the applicant id.
+pub(crate) async fn take_token(tx: &mut Tx, token: &str, purpose: &str) -> ServiceResult<String> {
+    let now = now_text();
+    let applicant_id: Option<String> = sqlx::query_scalar(
+        "UPDATE account_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 RETURNING applicant_id",
+    )
+    .bind(&now)
+    .bind(sha256_hex(token.trim().as_bytes()))
+    .bind(purpose)
+    .fetch_optional(&mut **tx)
+    .await?;
+    applicant_id.ok_or_else(|| {
+        ServiceError::Refused(
+            "Tautan tidak berlaku: sudah dipakai, kedaluwarsa, atau tidak lengkap. Minta tautan baru.".into(),
+        )
+    })
+}
+
+pub async fn verify_email(state: &AppState, token: &str) -> ServiceResult<()> {
+    let mut tx = state.db.begin().await?;
+    let id = take_token(&mut tx, token, "verify").await?;
+    sqlx::query("UPDATE applicants SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL")
+        .bind(now_text())
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,217 @@
+//! Submitting an application: every step re-checked on the server, the cap of active permits,
+//! the registration number, history and notification in one transaction.
+
+use crate::accounts::profile::load_applicant;
+use crate::applications::drafts::check_applicant_data;
+use crate::applications::history::NewHistory;
+use crate::applications::history::append_history;
+use crate::applications::view::ApplicantData;
+use crate::applications::view::ApplicationView;
+use crate::applications::view::load_owned;
+use crate::applications::view::view;
+use crate::catalog::offices::Office;
+use crate::platform::db::Backend;
+use crate::platform::db::now_text;
+use crate::platform::db::opt_text;
+use crate::platform::error::ServiceError;
+use crate::platform::error::ServiceResult;
+use crate::platform::outbox::enqueue_email;
+use crate::state::AppState;
+use chrono::Datelike;
+use chrono::Utc;
+use izinkes_domain::catalog::FieldErrors;
+use izinkes_domain::status::ApplicationStatus;
+use izinkes_domain::status::RegistrationNumber;
+use sqlx::Row;
+
+/// Why a submission was refused: per field/step, in Indonesian.
+#[derive(Debug, Default)]
+pub struct SubmitProblems {
+    pub step1: FieldErrors,
+    pub step2: FieldErrors,
+    pub documents: FieldErrors,
+}
+
+/// Re-checks everything the applicant entered, on the server, against the catalog version the
+/// application started on.
+pub fn check_complete(v: &ApplicationView) -> SubmitProblems {
+    let mut p = SubmitProblems::default();
+    let Some(permit) = v.permit() else {
+        p.step2
+            .insert("permit".into(), "Jenis izin tidak lagi tersedia.".into());
+        return p;
+    };
+    p.step1 = check_applicant_data(&v.app.data, &v.office).1;
+    p.step2 = permit.check_answers(&v.app.answers);
+    let answers = v.all_answers();
+    for req in permit.needed_requirements(&answers) {
+        match v.attachment(&req.key) {
+            None => {
+                p.documents
+                    .insert(req.key.clone(), format!("{} belum diunggah.", req.label));
+            }
+            Some(a) => {
+                let ok_format = req.formats.iter().any(|f| f.mime() == a.mime);
+                if !ok_format || a.size > i64::from(req.max_size_kb) * 1024 {
+                    p.documents.insert(
+                        req.key.clone(),
+                        format!("{}: berkas tidak sesuai format atau ukuran; unggah ulang.", req.label),
+                    );
+                }
+            }
+        }
+    }
+    p
+}
+
+impl SubmitProblems {
+    pub fn is_empty(&self) -> bool {
+        self.step1.is_empty() && self.step2.is_empty() && self.documents.is_empty()
+    }
+    pub fn all(&self) -> FieldErrors {
+        let mut all = self.step1.clone();
+        all.extend(self.step2.clone());
+        all.extend(self.documents.clone());
+        all
+    }
+}
+
+pub enum SubmitOutcome {
+    Submitted(RegistrationNumber),
+    Problems(SubmitProblems),
+}
+
+/// Submits a draft: checks everything, enforces the cap of active permits per profession
+/// (DOMAIN rule 1), assigns the registration number and writes status, history and the
+/// notification in one transaction. Submitting twice (double click, retry) has one effect.
+pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<SubmitOutcome> {
+    let app = load_owned(state, applicant_id, id).await?;
+    if app.status != ApplicationStatus::Draft {
+        return match app.registration_number.as_deref().and_then(RegistrationNumber::parse) {
+            Some(n) => Ok(SubmitOutcome::Submitted(n)),
+            None => Err(ServiceError::Refused("Permohonan ini tidak dapat diajukan.".into())),
+        };
+    }
+    let v = view(state, app).await?;
+    let problems = check_complete(&v);
+    if !problems.is_empty() {
+        return Ok(SubmitOutcome::Problems(problems));
+    }
+    let permit = v.permit().ok_or(ServiceError::NotFound)?;
+    let applicant = load_applicant(state, applicant_id).await?;
+    let start = crate::desks::workflows::prepare_start(state, &v.office, &permit.code, permit.sla_working_days).await?;
+
+    let mut tx = state.db.begin().await?;
+    if state.db.backend == Backend::Postgres {
+        // Serialise this applicant's submissions so two parallel submits cannot both pass the cap.
+        sqlx::query("SELECT id FROM applicants WHERE id = $1 FOR UPDATE")
+            .bind(applicant_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    }
+    let active = sqlx::query(
+        "SELECT registration_number, permit_code, applicant_data FROM applications \
+         WHERE applicant_id = $1 AND profession = $2 AND id <> $3 \
+         AND status IN ('submitted', 'in_process', 'needs_revision', 'ready_to_sign', 'issued') ORDER BY submitted_at",
+    )
+    .bind(applicant_id)
+    .bind(&permit.profession)
+    .bind(&v.app.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    if active.len() as u32 >= permit.max_active_per_person {
+        let list = active
+            .iter()
+            .map(|r| {
+                let number = opt_text(r, "registration_number").ok().flatten().unwrap_or_default();
+                let place = r
+                    .try_get::<String, _>("applicant_data")
+                    .ok()
+                    .and_then(|s| serde_json::from_str::<ApplicantData>(&s).ok())
+                    .map(|d| d.facility_name)
+                    .unwrap_or_default();
+                format!("{number} ({place})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(ServiceError::Refused(format!(
+            "Anda sudah memiliki {} izin aktif atau sedang diproses untuk profesi {} (batas {} tempat praktik): {list}. \
+             Izin baru dapat diajukan setelah salah satunya berakhir atau dicabut.",
+            active.len(),
+            permit.profession,
+            permit.max_active_per_person
+        )));
+    }
+    let year = state_year(&v.office);
+    let seq = crate::platform::db::next_counter(&mut tx, &v.office.id, "registration", &year.to_string()).await?;
+    let number = RegistrationNumber::new(&v.office.code, year, seq);
+    let now = now_text();
+    let updated = sqlx::query(
+        "UPDATE applications SET status = 'submitted', registration_number = $1, submitted_at = $2, updated_at = $2, \
+           lock_version = lock_version + 1 WHERE id = $3 AND status = 'draft'",
+    )
+    .bind(number.as_str())
+    .bind(&now)
+    .bind(&v.app.id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 1 {
+        crate::desks::workflows::start_in_tx(&mut tx, &v.app.id, &start).await?;
+    }
+    if updated.rows_affected() == 0 {
+        // A parallel request submitted it first: roll back (the number is not used) and report theirs.
+        tx.rollback().await?;
+        let app = load_owned(state, applicant_id, id).await?;
+        return app
+            .registration_number
+            .as_deref()
+            .and_then(RegistrationNumber::parse)
+            .map(SubmitOutcome::Submitted)
+            .ok_or_else(|| ServiceError::Conflict("Permohonan sedang diproses oleh permintaan lain.".into()));
+    }
+    append_history(
+        &mut tx,
+        &NewHistory {
+            office_id: &v.office.id,
+            application_id: &v.app.id,
+            actor_kind: "applicant",
+            actor_id: Some(applicant_id),
+            actor_name: &applicant.full_name,
+            actor_role: Some("Pemohon"),
+            action: "ajukan",
+            from_status: Some("draft"),
+            to_status: "submitted",
+            step: None,
+            public_note: Some("Permohonan diajukan dan menunggu verifikasi kelengkapan oleh Front Office."),
+            internal_note: None,
+        },
+    )
+    .await?;
+    let body = format!(
+        "Yth. {},\n\nPermohonan {} Anda telah kami terima dengan nomor registrasi {}.\n\
+         Kantor: {}\nStatus: Menunggu Verifikasi\nJangka waktu layanan: {} hari kerja sejak berkas dinyatakan lengkap.\n\n\
+         Pantau status di {}/permohonan atau di halaman Lacak Permohonan.\n",
+        v.app.data.name,
+        permit.name,
+        number,
+        v.office.name,
+        permit.sla_working_days,
+        state.config.base_url.trim_end_matches('/'),
+    );
+    enqueue_email(
+        &mut tx,
+        Some(&v.office.id),
+        &applicant.email,
+        &format!("Permohonan diterima: {number}"),
+        &body,
+    )
+    .await?;
+    tx.commit().await?;
+    state.desks_changed(&v.office.id);
+    state.wake_outbox();
+    Ok(SubmitOutcome::Submitted(number))
+}
+
+fn state_year(office: &Office) -> i32 {
+    Utc::now().with_timezone(&office.tz().offset()).year()
+}

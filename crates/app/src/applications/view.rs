@@ -1,0 +1,246 @@
+//! The one picture of an application that every page and the API show: its data, answers,
+//! attachments and public history, with the catalog version it started on.
+
+use crate::catalog;
+use crate::catalog::offices::Office;
+use crate::platform::db::opt_text;
+use crate::platform::error::ServiceError;
+use crate::platform::error::ServiceResult;
+use crate::platform::ids::looks_like_id;
+use crate::state::AppState;
+use izinkes_domain::catalog::Answers;
+use izinkes_domain::catalog::Catalog;
+use izinkes_domain::catalog::PermitType;
+use izinkes_domain::status::ApplicationStatus;
+use serde::Deserialize;
+use serde::Serialize;
+use sqlx::Row;
+use std::sync::Arc;
+
+/// Tahap 1: who applies and where the permit is for (seed 000 "Data Pemohon").
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ApplicantData {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub address: String,
+    pub village_code: String,
+    /// Filed by a proxy (kuasa) on the holder's behalf.
+    pub by_proxy: bool,
+    pub proxy_phone: String,
+    pub facility_name: String,
+    pub location_village_code: String,
+    pub location_address: String,
+    pub is_company: bool,
+    pub company_name: String,
+    pub company_address: String,
+    pub company_email: String,
+    pub company_fax: String,
+    pub company_phone: String,
+    pub company_npwp: String,
+    pub business_type: String,
+}
+
+impl ApplicantData {
+    /// The pseudo answers conditional requirements may depend on.
+    pub fn pseudo_answers(&self) -> Answers {
+        let yn = |b: bool| if b { "ya".to_string() } else { "tidak".to_string() };
+        let mut a = Answers::new();
+        a.insert("pemohon.kuasa".into(), yn(self.by_proxy));
+        a.insert("pemohon.perusahaan".into(), yn(self.is_company));
+        a
+    }
+}
+
+/// Field order is the column order of `view`'s JSON rows.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Attachment {
+    pub requirement_key: String,
+    pub document_id: Option<String>,
+    pub filename: String,
+    pub mime: String,
+    pub size: i64,
+    pub sha256: String,
+    pub attached_at: String,
+}
+
+/// Field order is the column order of `view`'s JSON rows.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor_name: String,
+    pub actor_role: Option<String>,
+    pub action: String,
+    pub to_status: String,
+    pub public_note: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Application {
+    pub id: String,
+    pub office_id: String,
+    pub applicant_id: String,
+    pub permit_code: String,
+    pub catalog_version: i64,
+    pub status: ApplicationStatus,
+    pub registration_number: Option<String>,
+    pub data: ApplicantData,
+    pub answers: Answers,
+    pub step1_done: bool,
+    pub step2_done: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub submitted_at: Option<String>,
+    pub lock_version: i64,
+    /// How many times the file was returned to the applicant.
+    pub revision_round: i64,
+    /// The permit this application renews (perpanjangan).
+    pub renewal_of: Option<String>,
+    /// The permit whose practice place or schedule this application changes (perubahan data),
+    /// with the applicant's reason.
+    pub change_of: Option<String>,
+    pub change_reason: Option<String>,
+}
+
+/// An application with what is needed to show it.
+pub struct ApplicationView {
+    pub app: Application,
+    pub office: Office,
+    pub catalog: Arc<Catalog>,
+    pub attachments: Vec<Attachment>,
+    pub history: Vec<HistoryEntry>,
+}
+
+impl ApplicationView {
+    pub fn permit(&self) -> Option<&PermitType> {
+        self.catalog.get(&self.app.permit_code)
+    }
+
+    /// All answers including the applicant-step pseudo fields.
+    pub fn all_answers(&self) -> Answers {
+        let mut a = self.app.answers.clone();
+        a.extend(self.app.data.pseudo_answers());
+        a
+    }
+
+    pub fn attachment(&self, key: &str) -> Option<&Attachment> {
+        self.attachments.iter().find(|a| a.requirement_key == key)
+    }
+
+    /// Needed requirements without a file yet.
+    pub fn missing_requirements(&self) -> Vec<String> {
+        let answers = self.all_answers();
+        self.permit()
+            .map(|p| {
+                p.needed_requirements(&answers)
+                    .into_iter()
+                    .filter(|r| self.attachment(&r.key).is_none())
+                    .map(|r| r.key.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn step3_done(&self) -> bool {
+        self.missing_requirements().is_empty()
+    }
+}
+
+fn app_from_row(r: &sqlx::any::AnyRow) -> Result<Application, ServiceError> {
+    let status: String = r.try_get("status")?;
+    Ok(Application {
+        id: r.try_get("id")?,
+        office_id: r.try_get("office_id")?,
+        applicant_id: r.try_get("applicant_id")?,
+        permit_code: r.try_get("permit_code")?,
+        catalog_version: r.try_get("catalog_version")?,
+        status: ApplicationStatus::from_code(&status)
+            .ok_or_else(|| ServiceError::Internal(format!("unknown status {status}")))?,
+        registration_number: opt_text(r, "registration_number")?,
+        data: serde_json::from_str(&r.try_get::<String, _>("applicant_data")?)?,
+        answers: serde_json::from_str(&r.try_get::<String, _>("answers")?)?,
+        step1_done: r.try_get::<i64, _>("step1_done")? == 1,
+        step2_done: r.try_get::<i64, _>("step2_done")? == 1,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        submitted_at: opt_text(r, "submitted_at")?,
+        lock_version: r.try_get("lock_version")?,
+        revision_round: r.try_get("revision_round")?,
+        renewal_of: opt_text(r, "renewal_of")?,
+        change_of: opt_text(r, "change_of")?,
+        change_reason: opt_text(r, "change_reason")?,
+    })
+}
+
+const APP_COLUMNS: &str = "id, office_id, applicant_id, permit_code, catalog_version, status, registration_number, \
+     applicant_data, answers, step1_done, step2_done, created_at, updated_at, submitted_at, lock_version, revision_round, renewal_of, change_of, change_reason";
+
+/// Loads an application the applicant owns (anything else is "not found").
+pub async fn load_owned(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<Application> {
+    if !looks_like_id(id) {
+        return Err(ServiceError::NotFound);
+    }
+    let sql = format!("SELECT {APP_COLUMNS} FROM applications WHERE id = $1 AND applicant_id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(applicant_id)
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    app_from_row(&row)
+}
+
+pub async fn view(state: &AppState, app: Application) -> ServiceResult<ApplicationView> {
+    let office = catalog::offices::get(state, &app.office_id).await?;
+    let catalog = state.catalog(app.catalog_version).await?;
+    // Both lists in one row (`Backend::json_rows`), each JSON row in the field order of
+    // `Attachment` and `HistoryEntry`.
+    let (agg, array) = state.db.backend.json_rows();
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT (SELECT CAST({agg}({array}(requirement_key, document_id, filename, mime, size, sha256, attached_at) \
+                  ORDER BY requirement_key) AS TEXT) FROM application_documents WHERE application_id = $1) AS attachments, \
+                (SELECT CAST({agg}({array}(seq, at, actor_name, actor_role, action, to_status, public_note) ORDER BY seq) AS TEXT) \
+                  FROM application_history WHERE application_id = $1) AS history"
+    )))
+    .bind(&app.id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    let attachments: Vec<Attachment> = match opt_text(&row, "attachments")? {
+        Some(json) => serde_json::from_str(&json)?,
+        None => Vec::new(),
+    };
+    let history: Vec<HistoryEntry> = match opt_text(&row, "history")? {
+        Some(json) => serde_json::from_str(&json)?,
+        None => Vec::new(),
+    };
+    Ok(ApplicationView {
+        app,
+        office,
+        catalog,
+        attachments,
+        history,
+    })
+}
+
+pub async fn load_view(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<ApplicationView> {
+    let app = load_owned(state, applicant_id, id).await?;
+    view(state, app).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pseudo_answers_follow_proxy_and_company_flags() {
+        let d = ApplicantData {
+            by_proxy: true,
+            ..ApplicantData::default()
+        };
+        let a = d.pseudo_answers();
+        assert_eq!(a.get("pemohon.kuasa").map(String::as_str), Some("ya"));
+        assert_eq!(a.get("pemohon.perusahaan").map(String::as_str), Some("tidak"));
+    }
+}

@@ -1,0 +1,7 @@
+//! The offices and the permit types they offer: the versioned catalog, which types an office
+//! has enabled, and the public pages (home, Standar Pelayanan of each service, areas).
+
+pub mod api;
+pub mod offices;
+pub mod pages;
+pub mod service;

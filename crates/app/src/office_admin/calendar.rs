@@ -1,0 +1,163 @@
+//! Working days per office (DOMAIN rule 5): Monday–Friday in the office's time zone, minus the
+//! national holidays and cuti bersama (shipped as data, extended by admins with next year's
+//! decree) and the office's regional holidays. How deadlines are counted on it is
+//! `izinkes_domain::sla`.
+
+use crate::office_admin::settings::settings;
+use crate::platform::db::now_text;
+use crate::platform::error::ServiceError;
+use crate::platform::error::ServiceResult;
+use crate::state::AppState;
+use chrono::NaiveDate;
+use izinkes_domain::calendar::Holiday;
+use izinkes_domain::calendar::HolidayKind;
+use izinkes_domain::calendar::WorkingCalendar;
+use izinkes_domain::calendar::builtin_holidays;
+use sqlx::Row;
+use std::sync::Arc;
+
+fn kind_code(k: HolidayKind) -> &'static str {
+    match k {
+        HolidayKind::Libur => "libur",
+        HolidayKind::Cuti => "cuti",
+        HolidayKind::Regional => "regional",
+    }
+}
+
+fn kind_from(code: &str) -> Option<HolidayKind> {
+    match code {
+        "libur" => Some(HolidayKind::Libur),
+        "cuti" => Some(HolidayKind::Cuti),
+        "regional" => Some(HolidayKind::Regional),
+        _ => None,
+    }
+}
+
+/// Loads the shipped national holidays once (they are data; admins add later decrees).
+pub async fn seed_national(state: &AppState) -> ServiceResult<()> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM holidays WHERE office_id IS NULL")
+        .fetch_one(&state.db.pool)
+        .await?;
+    if n > 0 {
+        return Ok(());
+    }
+    let mut tx = state.db.begin().await?;
+    for h in builtin_holidays() {
+        sqlx::query(
+            "INSERT INTO holidays (office_id, date, kind, name, decree, created_at) VALUES (NULL, $1, $2, $3, $4, $5)",
+        )
+        .bind(h.date.format("%Y-%m-%d").to_string())
+        .bind(kind_code(h.kind))
+        .bind(&h.name)
+        .bind(&h.decree)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct HolidayRow {
+    pub id: i64,
+    pub national: bool,
+    pub date: String,
+    pub kind: String,
+    pub name: String,
+    pub decree: String,
+}
+
+pub async fn list(state: &AppState, office_id: &str) -> ServiceResult<Vec<HolidayRow>> {
+    let rows = sqlx::query("SELECT id, office_id, date, kind, name, decree FROM holidays WHERE office_id IS NULL OR office_id = $1 ORDER BY date")
+        .bind(office_id)
+        .fetch_all(&state.db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(HolidayRow {
+                id: r.try_get("id")?,
+                national: crate::platform::db::opt_text(r, "office_id")?.is_none(),
+                date: r.try_get("date")?,
+                kind: r.try_get("kind")?,
+                name: r.try_get("name")?,
+                decree: r.try_get("decree")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// Adds a holiday for an office: a regional day, or a day of a newer national decree (kept per
+/// office, so one office's admin never changes another office's calendar).
+pub async fn add(
+    state: &AppState,
+    office_id: &str,
+    date: &str,
+    kind: &str,
+    name: &str,
+    decree: &str,
+) -> ServiceResult<()> {
+    let mut errors = izinkes_domain::catalog::FieldErrors::new();
+    let parsed = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d");
+    if parsed.is_err() {
+        errors.insert("date".into(), "Tanggal tidak valid (format TTTT-BB-HH).".into());
+    }
+    if kind_from(kind).is_none() {
+        errors.insert(
+            "kind".into(),
+            "Pilih jenis: libur nasional, cuti bersama, atau libur daerah.".into(),
+        );
+    }
+    let name = crate::platform::text::clean_text(name, 120);
+    if name.is_empty() {
+        errors.insert("name".into(), "Nama hari libur wajib diisi.".into());
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    sqlx::query(
+        "INSERT INTO holidays (office_id, date, kind, name, decree, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(office_id)
+    .bind(date.trim())
+    .bind(kind)
+    .bind(&name)
+    .bind(crate::platform::text::clean_text(decree, 200))
+    .bind(now_text())
+    .execute(&state.db.pool)
+    .await?;
+    state.forget_office(office_id);
+    Ok(())
+}
+
+/// Removes one of the office's own holidays (national data stays).
+pub async fn remove(state: &AppState, office_id: &str, id: i64) -> ServiceResult<()> {
+    sqlx::query("DELETE FROM holidays WHERE id = $1 AND office_id = $2")
+        .bind(id)
+        .bind(office_id)
+        .execute(&state.db.pool)
+        .await?;
+    state.forget_office(office_id);
+    Ok(())
+}
+
+/// The office's working calendar (cached briefly; changed holidays invalidate it).
+pub async fn for_office(state: &AppState, office_id: &str) -> ServiceResult<Arc<WorkingCalendar>> {
+    if let Some(c) = state.calendars.get(office_id) {
+        return Ok(c);
+    }
+    let s = settings(state, office_id).await?;
+    let rows = list(state, office_id).await?;
+    let holidays = rows.into_iter().filter_map(|r| {
+        Some(Holiday {
+            date: NaiveDate::parse_from_str(&r.date, "%Y-%m-%d").ok()?,
+            kind: kind_from(&r.kind)?,
+            name: r.name,
+            decree: r.decree,
+        })
+    });
+    let cal = Arc::new(WorkingCalendar::new(holidays, s.count_cuti_bersama));
+    state.calendars.put(office_id, cal.clone());
+    Ok(cal)
+}

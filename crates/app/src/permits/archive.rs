@@ -1,0 +1,363 @@
+//! The register of issued permits: looking them up (by id, token, number, office, holder), the
+//! permit's PDF, revocation, and the print and handover register.
+
+use crate::applications::history::NewHistory;
+use crate::applications::history::append_history;
+use crate::auth::officer::Officer;
+use crate::platform::db::now_text;
+use crate::platform::db::opt_text;
+use crate::platform::error::ServiceError;
+use crate::platform::error::ServiceResult;
+use crate::platform::ids::looks_like_id;
+use crate::state::AppState;
+use chrono::NaiveDate;
+use izinkes_domain::roles::Role;
+use serde::Serialize;
+use sqlx::Row;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PermitRow {
+    pub id: String,
+    pub office_id: String,
+    pub application_id: String,
+    /// The holder's account (not shown: the holder is named by `holder_name`).
+    #[serde(skip)]
+    pub applicant_id: String,
+    pub permit_code: String,
+    pub number: String,
+    pub token: String,
+    pub status: String,
+    pub holder_name: String,
+    pub nik_masked: String,
+    pub practice_place: String,
+    pub practice_address: String,
+    pub issued_on: Option<String>,
+    pub valid_until: Option<String>,
+    pub signer_name: Option<String>,
+    pub signer_position: Option<String>,
+    pub pdf_sha256: Option<String>,
+    pub revoked_at: Option<String>,
+    pub revoke_reason: Option<String>,
+    pub revoke_decree: Option<String>,
+    pub replaced_by: Option<String>,
+    pub renewal_of: Option<String>,
+    /// The permit this one changes (perubahan data): it replaces it and keeps its validity.
+    pub change_of: Option<String>,
+}
+
+/// The status a person reads: Aktif / Kedaluwarsa / Dicabut / Diganti (or waiting).
+impl PermitRow {
+    pub fn public_status(&self, today: NaiveDate) -> &'static str {
+        match self.status.as_str() {
+            "revoked" => "Dicabut",
+            "replaced" => "Diganti",
+            "awaiting_signature" => "Menunggu Tanda Tangan",
+            _ => match self
+                .valid_until
+                .as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            {
+                Some(until) if until < today => "Kedaluwarsa",
+                _ => "Aktif",
+            },
+        }
+    }
+
+    /// [`PermitRow::public_status`] for machines: active / expired / revoked / replaced / pending.
+    pub fn public_status_code(&self, today: NaiveDate) -> &'static str {
+        match self.public_status(today) {
+            "Aktif" => "active",
+            "Kedaluwarsa" => "expired",
+            "Dicabut" => "revoked",
+            "Diganti" => "replaced",
+            _ => "pending",
+        }
+    }
+}
+
+fn permit_from_row(r: &sqlx::any::AnyRow) -> Result<PermitRow, sqlx::Error> {
+    Ok(PermitRow {
+        id: r.try_get("id")?,
+        office_id: r.try_get("office_id")?,
+        application_id: r.try_get("application_id")?,
+        applicant_id: r.try_get("applicant_id")?,
+        permit_code: r.try_get("permit_code")?,
+        number: r.try_get("number")?,
+        token: r.try_get("token")?,
+        status: r.try_get("status")?,
+        holder_name: r.try_get("holder_name")?,
+        nik_masked: r.try_get("nik_masked")?,
+        practice_place: r.try_get("practice_place")?,
+        practice_address: r.try_get("practice_address")?,
+        issued_on: opt_text(r, "issued_on")?,
+        valid_until: opt_text(r, "valid_until")?,
+        signer_name: opt_text(r, "signer_name")?,
+        signer_position: opt_text(r, "signer_position")?,
+        pdf_sha256: opt_text(r, "pdf_sha256")?,
+        revoked_at: opt_text(r, "revoked_at")?,
+        revoke_reason: opt_text(r, "revoke_reason")?,
+        revoke_decree: opt_text(r, "revoke_decree")?,
+        replaced_by: opt_text(r, "replaced_by")?,
+        renewal_of: opt_text(r, "renewal_of")?,
+        change_of: opt_text(r, "change_of")?,
+    })
+}
+
+async fn query_permits(state: &AppState, sql: &'static str, bind: &str) -> ServiceResult<Vec<PermitRow>> {
+    let rows = sqlx::query(sql).bind(bind).fetch_all(&state.db.pool).await?;
+    Ok(rows.iter().map(permit_from_row).collect::<Result<_, _>>()?)
+}
+
+pub async fn awaiting_signature(state: &AppState, office_id: &str) -> ServiceResult<Vec<PermitRow>> {
+    query_permits(
+        state,
+        "SELECT * FROM permits WHERE office_id = $1 AND status = 'awaiting_signature' ORDER BY created_at",
+        office_id,
+    )
+    .await
+}
+
+pub async fn for_applicant(state: &AppState, applicant_id: &str) -> ServiceResult<Vec<PermitRow>> {
+    query_permits(
+        state,
+        "SELECT * FROM permits WHERE applicant_id = $1 AND status <> 'awaiting_signature' ORDER BY created_at DESC",
+        applicant_id,
+    )
+    .await
+}
+
+pub async fn by_token(state: &AppState, token: &str) -> ServiceResult<PermitRow> {
+    if token.len() != 52 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(ServiceError::NotFound);
+    }
+    query_permits(
+        state,
+        "SELECT * FROM permits WHERE token = $1 AND status <> 'awaiting_signature'",
+        token,
+    )
+    .await?
+    .into_iter()
+    .next()
+    .ok_or(ServiceError::NotFound)
+}
+
+pub async fn by_id(state: &AppState, id: &str) -> ServiceResult<PermitRow> {
+    if !looks_like_id(id) {
+        return Err(ServiceError::NotFound);
+    }
+    query_permits(state, "SELECT * FROM permits WHERE id = $1", id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(ServiceError::NotFound)
+}
+
+pub async fn by_number(state: &AppState, number: &str) -> ServiceResult<PermitRow> {
+    query_permits(state, "SELECT * FROM permits WHERE number = $1", number)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(ServiceError::NotFound)
+}
+
+pub async fn all(state: &AppState) -> ServiceResult<Vec<PermitRow>> {
+    let rows = sqlx::query("SELECT * FROM permits ORDER BY office_id, created_at")
+        .fetch_all(&state.db.pool)
+        .await?;
+    Ok(rows.iter().map(permit_from_row).collect::<Result<_, _>>()?)
+}
+
+/// Archive search for an office: number, holder or practice place.
+pub async fn search(state: &AppState, office_id: &str, q: &str) -> ServiceResult<Vec<PermitRow>> {
+    let rows = sqlx::query("SELECT * FROM permits WHERE office_id = $1 AND status <> 'awaiting_signature' ORDER BY created_at DESC LIMIT 500")
+        .bind(office_id)
+        .fetch_all(&state.db.pool)
+        .await?;
+    let q = q.trim().to_lowercase();
+    Ok(rows
+        .iter()
+        .map(permit_from_row)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|p| {
+            q.is_empty()
+                || format!("{} {} {}", p.number, p.holder_name, p.practice_place)
+                    .to_lowercase()
+                    .contains(&q)
+        })
+        .collect())
+}
+
+/// The signed PDF, for its holder or an officer of its office.
+pub async fn pdf_for(
+    state: &AppState,
+    viewer: &crate::auth::sessions::SessionSubject,
+    permit_id: &str,
+) -> ServiceResult<(PermitRow, Vec<u8>)> {
+    let p = by_id(state, permit_id).await?;
+    let allowed = match viewer.kind {
+        crate::auth::sessions::SubjectKind::Applicant => viewer.id == p.applicant_id,
+        crate::auth::sessions::SubjectKind::Officer => viewer.office_id.as_deref() == Some(p.office_id.as_str()),
+    };
+    if !allowed {
+        return Err(ServiceError::NotFound);
+    }
+    let sha = p.pdf_sha256.clone().ok_or(ServiceError::NotFound)?;
+    let bytes = state.store.get(&sha).await?;
+    Ok((p, bytes))
+}
+
+/// Revocation (pencabutan) with a reason and a decree number; flips the public status at once.
+pub async fn revoke(
+    state: &AppState,
+    officer: &Officer,
+    permit_id: &str,
+    reason: &str,
+    decree: &str,
+) -> ServiceResult<()> {
+    if !(officer.has(Role::Kadis) || officer.has(Role::Admin)) {
+        return Err(ServiceError::Forbidden);
+    }
+    let p = by_id(state, permit_id).await?;
+    if p.office_id != officer.office_id {
+        return Err(ServiceError::NotFound);
+    }
+    let mut errors = izinkes_domain::catalog::FieldErrors::new();
+    let reason = crate::platform::text::clean_text(reason, 1000);
+    let decree = crate::platform::text::clean_text(decree, 100);
+    if reason.chars().count() < 10 {
+        errors.insert("reason".into(), "Tuliskan alasan pencabutan (minimal 10 huruf).".into());
+    }
+    if decree.is_empty() {
+        errors.insert("decree".into(), "Tuliskan nomor keputusan pencabutan.".into());
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let mut tx = state.db.begin().await?;
+    let done = sqlx::query("UPDATE permits SET status = 'revoked', revoked_at = $1, revoke_reason = $2, revoke_decree = $3 WHERE id = $4 AND status = 'active'")
+        .bind(now_text())
+        .bind(&reason)
+        .bind(&decree)
+        .bind(&p.id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(ServiceError::Refused(
+            "Hanya izin yang aktif yang dapat dicabut.".into(),
+        ));
+    }
+    append_history(
+        &mut tx,
+        &NewHistory {
+            office_id: &p.office_id,
+            application_id: &p.application_id,
+            actor_kind: "officer",
+            actor_id: Some(&officer.id),
+            actor_name: &officer.name,
+            actor_role: None,
+            action: "cabut",
+            from_status: Some("issued"),
+            to_status: "issued",
+            step: None,
+            public_note: Some(&format!(
+                "Izin {} dicabut dengan keputusan {decree}: {reason}",
+                p.number
+            )),
+            internal_note: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The print and handover register (seed 002 steps 9–11).
+pub async fn record_print(state: &AppState, officer: &Officer, permit_id: &str) -> ServiceResult<()> {
+    // Printing is the Back Office's or the print room's (DOMAIN.md "Who uses it").
+    if !(officer.has(Role::BackOffice) || officer.has(Role::Pencetakan)) {
+        return Err(ServiceError::Forbidden);
+    }
+    let p = by_id(state, permit_id).await?;
+    if p.office_id != officer.office_id {
+        return Err(ServiceError::NotFound);
+    }
+    sqlx::query("INSERT INTO permit_prints (office_id, permit_id, printed_by, printed_at) VALUES ($1, $2, $3, $4)")
+        .bind(&p.office_id)
+        .bind(&p.id)
+        .bind(&officer.name)
+        .bind(now_text())
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn record_handover(
+    state: &AppState,
+    officer: &Officer,
+    permit_id: &str,
+    received_by: &str,
+) -> ServiceResult<()> {
+    // Handing over is the Front Office's (or the print room's, which keeps the register).
+    if !(officer.has(Role::FrontOffice) || officer.has(Role::Pencetakan)) {
+        return Err(ServiceError::Forbidden);
+    }
+    let p = by_id(state, permit_id).await?;
+    if p.office_id != officer.office_id {
+        return Err(ServiceError::NotFound);
+    }
+    let received_by = crate::platform::text::clean_text(received_by, 120);
+    if received_by.is_empty() {
+        return Err(ServiceError::field("received_by", "Tuliskan nama penerima izin."));
+    }
+    let done = sqlx::query(
+        "UPDATE permit_prints SET received_by = $1, handed_over_by = $2, handed_over_at = $3 WHERE id = (SELECT MAX(id) FROM permit_prints WHERE permit_id = $4) AND handed_over_at IS NULL",
+    )
+    .bind(&received_by)
+    .bind(&officer.name)
+    .bind(now_text())
+    .bind(&p.id)
+    .execute(&state.db.pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(ServiceError::Refused("Catat pencetakan izin terlebih dahulu.".into()));
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PrintRecord {
+    pub printed_by: String,
+    pub printed_at: String,
+    pub received_by: Option<String>,
+    pub handed_over_by: Option<String>,
+    pub handed_over_at: Option<String>,
+}
+
+pub async fn prints(state: &AppState, permit_id: &str) -> ServiceResult<Vec<PrintRecord>> {
+    let rows = sqlx::query("SELECT printed_by, printed_at, received_by, handed_over_by, handed_over_at FROM permit_prints WHERE permit_id = $1 ORDER BY id")
+        .bind(permit_id)
+        .fetch_all(&state.db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PrintRecord {
+                printed_by: r.try_get("printed_by")?,
+                printed_at: r.try_get("printed_at")?,
+                received_by: opt_text(r, "received_by")?,
+                handed_over_by: opt_text(r, "handed_over_by")?,
+                handed_over_at: opt_text(r, "handed_over_at")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// A permit of the applicant `applicant_id`, signed or not; anyone else's is "not found".
+pub async fn owned_by(state: &AppState, applicant_id: &str, permit_id: &str) -> ServiceResult<PermitRow> {
+    let p = by_id(state, permit_id).await?;
+    if p.applicant_id != applicant_id {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(p)
+}

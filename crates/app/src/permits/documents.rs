@@ -1,0 +1,601 @@
+//! The office's documents: letterhead and logo, the signing block, and the PDFs made from them
+//! (the SK's data, the receipt, the desk's drafts).
+
+use crate::applications;
+use crate::applications::view::ApplicationView;
+use crate::auth::officer::Officer;
+use crate::catalog;
+use crate::catalog::offices::Office;
+use crate::permits::archive::PermitRow;
+use crate::permits::expiry::valid_until;
+use crate::permits::templates::TemplateKind;
+use crate::platform::db::now_text;
+use crate::platform::db::opt_text;
+use crate::platform::error::ServiceError;
+use crate::platform::error::ServiceResult;
+use crate::state::AppState;
+use chrono::NaiveDate;
+use izinkes_documents::render::Letterhead;
+use izinkes_documents::render::Signer;
+use izinkes_documents::render::SkData;
+use izinkes_documents::render::SkLayout;
+use izinkes_domain::format_id::date_id;
+use izinkes_domain::roles::Role;
+use sqlx::Row;
+use std::sync::Arc;
+
+/// The office's letterhead and signing setup.
+#[derive(Clone, Debug)]
+pub struct OfficeDocs {
+    pub government: String,
+    pub office_title: String,
+    pub address: String,
+    pub contact: String,
+    pub place: String,
+    pub layout: SkLayout,
+    pub signer_kind: String,
+    pub signer_name: String,
+    pub signer_position: String,
+    pub signer_nip: Option<String>,
+    pub signer_cert_pem: Option<String>,
+    pub signer_key_pem: Option<String>,
+    pub ca_cert_pem: Option<String>,
+    pub bsre_url: Option<String>,
+    /// The office's emblem on the kop surat (PNG or JPEG in the object store).
+    pub logo_sha256: Option<String>,
+}
+
+/// The office's document setup; on first use an office gets a letterhead from its data and a
+/// generated office CA with a signer certificate (the demo setup; production imports the
+/// certificate issued by its CA).
+pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<OfficeDocs> {
+    if let Some(docs) = state.office_docs.get(&office.id) {
+        return Ok(OfficeDocs::clone(&docs));
+    }
+    let docs = load_office_docs(state, office).await?;
+    state.office_docs.put(&office.id, Arc::new(docs.clone()));
+    Ok(docs)
+}
+
+async fn load_office_docs(state: &AppState, office: &Office) -> ServiceResult<OfficeDocs> {
+    let row = sqlx::query("SELECT * FROM office_documents WHERE office_id = $1")
+        .bind(&office.id)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    if let Some(r) = row {
+        return Ok(OfficeDocs {
+            government: r.try_get("government")?,
+            office_title: r.try_get("office_title")?,
+            address: r.try_get("address")?,
+            contact: r.try_get("contact")?,
+            place: r.try_get("place")?,
+            layout: if r.try_get::<String, _>("layout")? == "sip" {
+                SkLayout::Sip
+            } else {
+                SkLayout::Decree
+            },
+            signer_kind: r.try_get("signer_kind")?,
+            signer_name: r.try_get("signer_name")?,
+            signer_position: r.try_get("signer_position")?,
+            signer_nip: opt_text(&r, "signer_nip")?,
+            signer_cert_pem: opt_text(&r, "signer_cert_pem")?,
+            signer_key_pem: opt_text(&r, "signer_key_pem")?,
+            ca_cert_pem: opt_text(&r, "ca_cert_pem")?,
+            bsre_url: opt_text(&r, "bsre_url")?,
+            logo_sha256: opt_text(&r, "logo_sha256")?,
+        });
+    }
+    let signer_name: String = sqlx::query_scalar(
+        "SELECT o.full_name FROM officers o JOIN officer_roles r ON r.officer_id = o.id WHERE r.office_id = $1 AND r.role = 'kadis' AND o.active = 1 ORDER BY o.created_at LIMIT 1",
+    )
+    .bind(&office.id)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .unwrap_or_else(|| "Kepala Dinas".into());
+    let region = izinkes_domain::wilayah::Wilayah::builtin()
+        .display_name(&office.regency_code)
+        .unwrap_or_default();
+    let office_name = office.name.clone();
+    let signer_for_ca = signer_name.clone();
+    let pki =
+        tokio::task::spawn_blocking(move || izinkes_documents::sign::demo_office_ca(&office_name, &signer_for_ca))
+            .await
+            .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
+            .map_err(|e| ServiceError::Internal(format!("demo pki: {e}")))?;
+    let place = office
+        .address
+        .split(',')
+        .next_back()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| region.clone());
+    let docs = OfficeDocs {
+        government: format!("PEMERINTAH {}", region.to_uppercase()),
+        office_title: "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU".into(),
+        address: office.address.clone(),
+        contact: format!("Telepon {} · Pos-el {}", office.phone, office.email),
+        place,
+        layout: SkLayout::Decree,
+        signer_kind: "local".into(),
+        signer_position: format!(
+            "KEPALA DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU {}",
+            region.to_uppercase()
+        ),
+        signer_name,
+        signer_nip: None,
+        signer_cert_pem: Some(pki.signer_chain_pem()),
+        signer_key_pem: Some(pki.signer_key_pem.clone()),
+        ca_cert_pem: Some(pki.ca_cert_pem.clone()),
+        bsre_url: None,
+        logo_sha256: None,
+    };
+    sqlx::query(
+        "INSERT INTO office_documents (office_id, government, office_title, address, contact, place, layout, signer_kind, signer_name, signer_position, \
+           signer_nip, signer_cert_pem, signer_key_pem, ca_cert_pem, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'decree', $7, $8, $9, NULL, $10, $11, $12, $13) \
+         ON CONFLICT (office_id) DO NOTHING",
+    )
+    .bind(&office.id)
+    .bind(&docs.government)
+    .bind(&docs.office_title)
+    .bind(&docs.address)
+    .bind(&docs.contact)
+    .bind(&docs.place)
+    .bind(&docs.signer_kind)
+    .bind(&docs.signer_name)
+    .bind(&docs.signer_position)
+    .bind(&docs.signer_cert_pem)
+    .bind(&docs.signer_key_pem)
+    .bind(&docs.ca_cert_pem)
+    .bind(now_text())
+    .execute(&state.db.pool)
+    .await?;
+    Box::pin(load_office_docs(state, office)).await
+}
+
+/// What the office admin edits of the office's documents: the kop surat, the layout of its
+/// permits and the signer block printed under them.
+#[derive(Clone, Debug, Default)]
+pub struct LetterheadInput {
+    pub government: String,
+    pub office_title: String,
+    pub address: String,
+    pub contact: String,
+    pub place: String,
+    /// "decree" (Keputusan) or "sip" (Surat Izin Praktik).
+    pub layout: String,
+    pub signer_name: String,
+    pub signer_position: String,
+    pub signer_nip: String,
+}
+
+/// Largest logo accepted, in bytes.
+pub const MAX_LOGO_BYTES: usize = 1_000_000;
+
+/// Saves the kop surat, layout and signer block; every field checked, nothing written on error.
+pub async fn save_letterhead(state: &AppState, officer: &Officer, input: &LetterheadInput) -> ServiceResult<()> {
+    if !officer.has(Role::Admin) {
+        return Err(ServiceError::Forbidden);
+    }
+    let clean = |s: &str| crate::platform::text::clean_text(s, 300);
+    let mut errors = izinkes_domain::catalog::FieldErrors::new();
+    let mut required = |key: &str, value: &str, label: &str| {
+        if value.is_empty() {
+            errors.insert(key.to_string(), format!("{label} wajib diisi."));
+        }
+    };
+    let v = LetterheadInput {
+        government: clean(&input.government),
+        office_title: clean(&input.office_title),
+        address: clean(&input.address),
+        contact: clean(&input.contact),
+        place: crate::platform::text::clean_text(&input.place, 80),
+        layout: input.layout.trim().to_string(),
+        signer_name: crate::platform::text::clean_text(&input.signer_name, 120),
+        signer_position: clean(&input.signer_position),
+        signer_nip: input.signer_nip.chars().filter(|c| !c.is_whitespace()).collect(),
+    };
+    required("government", &v.government, "Nama pemerintah daerah");
+    required("office_title", &v.office_title, "Nama dinas");
+    required("address", &v.address, "Alamat kantor");
+    required("place", &v.place, "Tempat penetapan");
+    required("signer_name", &v.signer_name, "Nama penandatangan");
+    required("signer_position", &v.signer_position, "Jabatan penandatangan");
+    if !matches!(v.layout.as_str(), "decree" | "sip") {
+        errors.insert("layout".into(), "Pilih bentuk dokumen izin.".into());
+    }
+    let nip_ok = v.signer_nip.len() == 18 && v.signer_nip.bytes().all(|b| b.is_ascii_digit());
+    if !v.signer_nip.is_empty() && !nip_ok {
+        errors.insert(
+            "signer_nip".into(),
+            "NIP terdiri dari 18 angka (kosongkan bila penandatangan tidak ber-NIP).".into(),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let office = catalog::offices::get(state, &officer.office_id).await?;
+    office_docs(state, &office).await?; // creates the row on first use
+    sqlx::query(
+        "UPDATE office_documents SET government = $1, office_title = $2, address = $3, contact = $4, place = $5, layout = $6,            signer_name = $7, signer_position = $8, signer_nip = $9, updated_at = $10 WHERE office_id = $11",
+    )
+    .bind(&v.government)
+    .bind(&v.office_title)
+    .bind(&v.address)
+    .bind(&v.contact)
+    .bind(&v.place)
+    .bind(&v.layout)
+    .bind(&v.signer_name)
+    .bind(&v.signer_position)
+    .bind(Some(v.signer_nip.as_str()).filter(|s| !s.is_empty()))
+    .bind(now_text())
+    .bind(&officer.office_id)
+    .execute(&state.db.pool)
+    .await?;
+    state.forget_office(&officer.office_id);
+    Ok(())
+}
+
+/// Sets (or with `None` removes) the office's emblem. The image must be a PNG or JPEG the renderer
+/// can draw: it is tried on a sample letterhead before it is stored.
+pub async fn set_logo(state: &AppState, officer: &Officer, logo: Option<Vec<u8>>) -> ServiceResult<()> {
+    if !officer.has(Role::Admin) {
+        return Err(ServiceError::Forbidden);
+    }
+    let office = catalog::offices::get(state, &officer.office_id).await?;
+    let docs = office_docs(state, &office).await?;
+    let sha = match logo {
+        None => None,
+        Some(bytes) => {
+            if bytes.is_empty() {
+                return Err(ServiceError::field("logo", "Pilih berkas logo (PNG atau JPEG)."));
+            }
+            if bytes.len() > MAX_LOGO_BYTES {
+                return Err(ServiceError::field(
+                    "logo",
+                    format!(
+                        "Berkas logo terlalu besar ({} KB); paling besar {} KB.",
+                        bytes.len().div_ceil(1000),
+                        MAX_LOGO_BYTES / 1000
+                    ),
+                ));
+            }
+            let is_png = bytes.starts_with(b"\x89PNG\r\n\x1a\n");
+            let is_jpeg = bytes.starts_with(&[0xFF, 0xD8, 0xFF]);
+            if !is_png && !is_jpeg {
+                return Err(ServiceError::field("logo", "Logo harus berupa gambar PNG atau JPEG."));
+            }
+            let mut letterhead = letterhead_of(state, &docs).await;
+            letterhead.logo_png = Some(bytes.clone());
+            let probe = izinkes_documents::render::ReceiptData {
+                letterhead,
+                registration_number: "CONTOH".into(),
+                ..Default::default()
+            };
+            let drawn = tokio::task::spawn_blocking(move || izinkes_documents::render::render_receipt(&probe))
+                .await
+                .map_err(|e| ServiceError::Internal(format!("join: {e}")))?;
+            if drawn.is_err() {
+                return Err(ServiceError::field(
+                    "logo",
+                    "Gambar logo rusak atau tidak dapat dibaca. Simpan ulang sebagai PNG lalu unggah kembali.",
+                ));
+            }
+            let mime = if is_png { "image/png" } else { "image/jpeg" };
+            Some(crate::platform::uploads::store_blob(state, &bytes, mime).await?)
+        }
+    };
+    sqlx::query("UPDATE office_documents SET logo_sha256 = $1, updated_at = $2 WHERE office_id = $3")
+        .bind(sha)
+        .bind(now_text())
+        .bind(&officer.office_id)
+        .execute(&state.db.pool)
+        .await?;
+    state.forget_office(&officer.office_id);
+    Ok(())
+}
+
+/// Everything the SK shows, from the application, the desks' draft SK and the office setup.
+pub(crate) async fn sk_data(
+    state: &AppState,
+    v: &ApplicationView,
+    p: &PermitRow,
+    docs: &OfficeDocs,
+    issued: NaiveDate,
+    until: NaiveDate,
+) -> ServiceResult<SkData> {
+    let permit = v.permit().ok_or(ServiceError::NotFound)?;
+    let draft: serde_json::Value = sqlx::query_scalar::<_, String>(
+        "SELECT data FROM application_products WHERE application_id = $1 AND product = 'draft_sk' ORDER BY at DESC LIMIT 1",
+    )
+    .bind(&v.app.id)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .and_then(|s| serde_json::from_str(&s).ok())
+    .unwrap_or(serde_json::Value::Null);
+    let d = |k: &str, fallback: String| {
+        draft
+            .get(k)
+            .and_then(|x| x.as_str())
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string)
+            .unwrap_or(fallback)
+    };
+    let a = |k: &str| v.app.answers.get(k).cloned().unwrap_or_default();
+    let changed_number: Option<String> = match &v.app.change_of {
+        Some(old) => {
+            sqlx::query_scalar("SELECT number FROM permits WHERE id = $1")
+                .bind(old)
+                .fetch_optional(&state.db.pool)
+                .await?
+        }
+        None => None,
+    };
+    let photo = match v.attachment("pas_foto") {
+        Some(att) if att.mime.starts_with("image/") => state.store.get(&att.sha256).await.ok(),
+        _ => None,
+    };
+    let birth = {
+        let date = NaiveDate::parse_from_str(&a("tanggal_lahir"), "%Y-%m-%d")
+            .map(date_id)
+            .unwrap_or_default();
+        [a("tempat_lahir"), date]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Ok(SkData {
+        letterhead: letterhead_of(state, docs).await,
+        number: p.number.clone(),
+        title: permit.name.to_uppercase(),
+        layout: docs.layout,
+        considerations: vec![
+            match &changed_number {
+                Some(old) => format!(
+                    "bahwa {} selaku pemegang {} Nomor {} telah mengajukan perubahan data tempat dan/atau jadwal praktik \
+                     dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;",
+                    p.holder_name, permit.name, old
+                ),
+                None => format!(
+                    "bahwa {} telah mengajukan permohonan {} dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;",
+                    p.holder_name, permit.name
+                ),
+            },
+            format!(
+                "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan Keputusan tentang {};",
+                permit.name
+            ),
+        ],
+        legal_basis: permit.legal_basis.clone(),
+        holder_name: d("nama", p.holder_name.clone()),
+        holder_birth: birth,
+        holder_address: format!(
+            "{}, {}",
+            v.app.data.address,
+            izinkes_domain::format_id::area_label(&v.app.data.village_code)
+        ),
+        profession: permit.profession.clone(),
+        str_number: d("nomor_str", a("nomor_str")),
+        practice_place: d("tempat_praktik", p.practice_place.clone()),
+        practice_address: d("alamat_praktik", p.practice_address.clone()),
+        practice_days: d("hari_praktik", izinkes_domain::catalog::format_days(&a("hari_praktik"))),
+        practice_hours: d(
+            "jam_praktik",
+            format!(
+                "{} {}",
+                izinkes_domain::catalog::format_time_range(&a("waktu_praktik")),
+                v.office.tz().label()
+            ),
+        ),
+        valid_from: date_id(issued),
+        valid_until: date_id(until),
+        photo,
+        place_and_date: format!("{}, {}", docs.place, date_id(issued)),
+        signer: Signer {
+            name: docs.signer_name.clone(),
+            position: docs.signer_position.clone(),
+            nip: docs.signer_nip.clone(),
+        },
+        verify_url: format!("{}/v/{}", state.config.base_url.trim_end_matches('/'), p.token),
+        draft: false,
+        bsre_footer: docs.signer_kind == "bsre",
+    })
+}
+
+/// The office's kop surat with its emblem. A logo that cannot be read from the store is left out
+/// (and logged) rather than stopping the document.
+pub async fn letterhead_of(state: &AppState, docs: &OfficeDocs) -> Letterhead {
+    let logo_png = match &docs.logo_sha256 {
+        Some(sha) => match state.store.get(sha).await {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                tracing::warn!(error = %e, "office logo unreadable; letterhead without it");
+                None
+            }
+        },
+        None => None,
+    };
+    Letterhead {
+        office_name: docs.office_title.clone(),
+        government: docs.government.clone(),
+        address: docs.address.clone(),
+        contact: docs.contact.clone(),
+        logo_png,
+    }
+}
+
+/// Bukti Pendaftaran as a PDF, with a QR code to the tracking page.
+pub async fn receipt_pdf(state: &AppState, applicant_id: &str, app_id: &str) -> ServiceResult<Vec<u8>> {
+    let v = applications::view::load_view(state, applicant_id, app_id).await?;
+    let number = v.app.registration_number.clone().ok_or(ServiceError::NotFound)?;
+    let docs = office_docs(state, &v.office).await?;
+    let applicant = crate::accounts::profile::load_applicant(state, applicant_id).await?;
+    let tz = v.office.tz();
+    let documents = v
+        .permit()
+        .map(|p| {
+            p.requirements
+                .iter()
+                .filter_map(|r| {
+                    v.attachment(&r.key)
+                        .map(|a| (r.label.clone(), format!("Diunggah ({})", a.filename)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let data = izinkes_documents::render::ReceiptData {
+        letterhead: letterhead_of(state, &docs).await,
+        registration_number: number,
+        permit_name: v.permit().map(|p| p.name.clone()).unwrap_or_default(),
+        holder_name: v.app.data.name.clone(),
+        identity_masked: applicant.masked_identity(),
+        facility: v.app.data.facility_name.clone(),
+        location: format!(
+            "{}, {}",
+            v.app.data.location_address,
+            izinkes_domain::format_id::area_label(&v.app.data.location_village_code)
+        ),
+        submitted_at: v
+            .app
+            .submitted_at
+            .as_deref()
+            .map(|s| izinkes_domain::format_id::timestamp_id(s, tz.offset(), tz.label()))
+            .unwrap_or_default(),
+        documents,
+        sla_days: v.permit().map(|p| p.sla_working_days).unwrap_or(0),
+        track_url: format!("{}/lacak", state.config.base_url.trim_end_matches('/')),
+    };
+    crate::permits::templates::render_for_office(state, &v.office.id, TemplateKind::Receipt, data).await
+}
+
+/// The office documents made at the desks: the Berita Acara from the inspection record, the
+/// Dinas Kesehatan's recommendation, and the draft SK (watermarked DRAF) for paraf.
+pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: &str) -> ServiceResult<Vec<u8>> {
+    let file = crate::desks::file::open_file(state, officer, app_id).await?;
+    let v = &file.view;
+    let docs = office_docs(state, &v.office).await?;
+    let today = catalog::offices::today(&v.office);
+    let product = |p: izinkes_domain::workflow::Product| {
+        file.products
+            .iter()
+            .rev()
+            .find(|x| x.product == p)
+            .map(|x| x.data.clone())
+    };
+    let s = |d: &serde_json::Value, k: &str| d.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    let permit_name = v.permit().map(|p| p.name.clone()).unwrap_or_default();
+    match which {
+        "berita-acara" => {
+            let d = product(izinkes_domain::workflow::Product::BeritaAcara).ok_or(ServiceError::NotFound)?;
+            let date = NaiveDate::parse_from_str(&s(&d, "date"), "%Y-%m-%d")
+                .map(izinkes_domain::format_id::date_long_id)
+                .unwrap_or_default();
+            let data = izinkes_documents::render::InspectionData {
+                letterhead: letterhead_of(state, &docs).await,
+                number: format!("BA/{}", v.app.registration_number.clone().unwrap_or_default()),
+                date,
+                place: docs.place.clone(),
+                officers: s(&d, "officers")
+                    .split(';')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect(),
+                holder_name: v.app.data.name.clone(),
+                permit_name,
+                facility: v.app.data.facility_name.clone(),
+                address: format!(
+                    "{}, {}",
+                    v.app.data.location_address,
+                    izinkes_domain::format_id::area_label(&v.app.data.location_village_code)
+                ),
+                checklist: file
+                    .checks
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.requirement_key.replace('_', " "),
+                            if c.ok {
+                                "Sesuai".into()
+                            } else {
+                                format!("Tidak sesuai: {}", c.note)
+                            },
+                        )
+                    })
+                    .collect(),
+                findings: String::new(),
+                result: if s(&d, "result") == "sesuai" {
+                    "Memenuhi persyaratan".into()
+                } else {
+                    "Tidak memenuhi persyaratan".into()
+                },
+            };
+            crate::permits::templates::render_for_office(state, &v.office.id, TemplateKind::Inspection, data).await
+        }
+        "rekomendasi" => {
+            let d = product(izinkes_domain::workflow::Product::Recommendation).ok_or(ServiceError::NotFound)?;
+            let region = izinkes_domain::wilayah::Wilayah::builtin()
+                .display_name(&v.office.regency_code)
+                .unwrap_or_default();
+            let data = izinkes_documents::render::RecommendationData {
+                letterhead: Letterhead {
+                    office_name: "DINAS KESEHATAN".into(),
+                    ..letterhead_of(state, &docs).await
+                },
+                number: s(&d, "number"),
+                date: izinkes_domain::format_id::date_id(today),
+                place: docs.place.clone(),
+                addressee: format!("Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu {region}"),
+                permit_name,
+                holder_name: v.app.data.name.clone(),
+                profession: v.permit().map(|p| p.profession.clone()).unwrap_or_default(),
+                facility: v.app.data.facility_name.clone(),
+                decision: d.get("approve").and_then(|x| x.as_bool()).unwrap_or(false),
+                considerations: s(&d, "note"),
+                signer: Signer {
+                    name: "Kepala Dinas Kesehatan".into(),
+                    position: format!("KEPALA DINAS KESEHATAN {}", region.to_uppercase()),
+                    nip: None,
+                },
+            };
+            crate::permits::templates::render_for_office(state, &v.office.id, TemplateKind::Recommendation, data).await
+        }
+        "draf-sk" => {
+            let p = PermitRow {
+                id: String::new(),
+                office_id: v.office.id.clone(),
+                application_id: v.app.id.clone(),
+                applicant_id: v.app.applicant_id.clone(),
+                permit_code: v.app.permit_code.clone(),
+                number: String::new(),
+                token: String::new(),
+                status: "draft".into(),
+                holder_name: v.app.data.name.clone(),
+                nik_masked: String::new(),
+                practice_place: v.app.data.facility_name.clone(),
+                practice_address: format!(
+                    "{}, {}",
+                    v.app.data.location_address,
+                    izinkes_domain::format_id::area_label(&v.app.data.location_village_code)
+                ),
+                issued_on: None,
+                valid_until: None,
+                signer_name: None,
+                signer_position: None,
+                pdf_sha256: None,
+                revoked_at: None,
+                revoke_reason: None,
+                revoke_decree: None,
+                replaced_by: None,
+                renewal_of: None,
+                change_of: None,
+            };
+            let years = v.permit().map(|x| x.validity.years).unwrap_or(5);
+            let mut data = sk_data(state, v, &p, &docs, today, valid_until(today, years, None, false)).await?;
+            data.draft = true;
+            Ok(crate::permits::templates::sk_with_signature(state, &v.office.id, data)
+                .await?
+                .0)
+        }
+        _ => Err(ServiceError::NotFound),
+    }
+}

@@ -1,0 +1,120 @@
+//! Validity of permits and the reminders before they expire (90, 60 and 30 days).
+
+use crate::catalog;
+use crate::catalog::offices::Office;
+use crate::platform::error::ServiceResult;
+use crate::platform::outbox::enqueue_email;
+use crate::state::AppState;
+use chrono::Months;
+use chrono::NaiveDate;
+use chrono::Utc;
+use izinkes_domain::format_id::date_id;
+use sqlx::Row;
+
+/// Days before expiry at which the holder is reminded.
+pub const REMINDER_DAYS: [i64; 3] = [90, 60, 30];
+
+/// The validity end (DOMAIN rule 2): years from issue, or earlier when an old-style STR ends.
+pub fn valid_until(issued: NaiveDate, years: u32, str_expiry: Option<NaiveDate>, ends_with_str: bool) -> NaiveDate {
+    let by_years = issued.checked_add_months(Months::new(years * 12)).unwrap_or(issued);
+    match str_expiry {
+        Some(s) if ends_with_str && s < by_years => s,
+        _ => by_years,
+    }
+}
+
+/// The daily job: reminders to holders 90, 60 and 30 days before expiry, through the outbox.
+/// (Expiry itself needs no write: the status is read from the validity date.)
+pub async fn remind_expiring(state: &AppState) -> ServiceResult<usize> {
+    // Only permits ending within the largest threshold can be due (a day of margin either side
+    // for the offices' time zones): the clock runs every minute over an archive of thousands.
+    let utc_today = Utc::now().date_naive();
+    let horizon = utc_today + chrono::Days::new(REMINDER_DAYS[0].unsigned_abs() + 1);
+    let since = utc_today - chrono::Days::new(1);
+    let rows = sqlx::query(
+        "SELECT p.id, p.office_id, p.number, p.valid_until, p.reminders, a.email, a.full_name FROM permits p JOIN applicants a ON a.id = p.applicant_id \
+         WHERE p.status = 'active' AND p.valid_until IS NOT NULL AND p.valid_until >= $1 AND p.valid_until <= $2",
+    )
+    .bind(since.format("%Y-%m-%d").to_string())
+    .bind(horizon.format("%Y-%m-%d").to_string())
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut sent = 0;
+    let mut offices_seen: std::collections::HashMap<String, Office> = std::collections::HashMap::new();
+    for r in rows {
+        let office_id: String = r.try_get("office_id")?;
+        let office = match offices_seen.get(&office_id) {
+            Some(o) => o.clone(),
+            None => {
+                let o = catalog::offices::get(state, &office_id).await?;
+                offices_seen.insert(office_id, o.clone());
+                o
+            }
+        };
+        let today = catalog::offices::today(&office);
+        let Some(until) = NaiveDate::parse_from_str(&r.try_get::<String, _>("valid_until")?, "%Y-%m-%d").ok() else {
+            continue;
+        };
+        let left = (until - today).num_days();
+        let mut done: Vec<i64> = serde_json::from_str(&r.try_get::<String, _>("reminders")?).unwrap_or_default();
+        let Some(&mark) = REMINDER_DAYS
+            .iter()
+            .find(|&&d| left <= d && left >= 0 && !done.contains(&d))
+        else {
+            continue;
+        };
+        // Mark every threshold already passed, so a late start sends one reminder, not three.
+        for d in REMINDER_DAYS {
+            if left <= d && !done.contains(&d) {
+                done.push(d);
+            }
+        }
+        let id: String = r.try_get("id")?;
+        let number: String = r.try_get("number")?;
+        let mut tx = state.db.begin().await?;
+        sqlx::query("UPDATE permits SET reminders = $1 WHERE id = $2")
+            .bind(serde_json::to_string(&done)?)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        enqueue_email(
+            &mut tx,
+            Some(&office.id),
+            &r.try_get::<String, _>("email")?,
+            &format!("Izin {number} berakhir dalam {left} hari"),
+            &format!(
+                "Yth. {},\n\nIzin {number} berakhir pada {} ({mark} hari lagi atau kurang). Ajukan perpanjangan di {}/izin.\n",
+                r.try_get::<String, _>("full_name")?,
+                date_id(until),
+                state.config.base_url.trim_end_matches('/')
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        sent += 1;
+    }
+    if sent > 0 {
+        state.wake_outbox();
+    }
+    Ok(sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_is_five_years_or_the_end_of_an_old_str() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(valid_until(d("2026-11-22"), 5, None, true), d("2031-11-22"));
+        assert_eq!(
+            valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), true),
+            d("2028-01-31")
+        );
+        assert_eq!(
+            valid_until(d("2026-11-22"), 5, Some(d("2028-01-31")), false),
+            d("2031-11-22")
+        );
+        assert_eq!(valid_until(d("2024-02-29"), 5, None, true), d("2029-02-28"));
+    }
+}

@@ -1,0 +1,317 @@
+//! Signing permits: the Kepala Dinas signs a batch after re-entering the authenticator code;
+//! each permit is rendered, signed (local certificate or BSrE) and stored in one step.
+
+use crate::applications;
+use crate::applications::history::NewHistory;
+use crate::applications::history::append_history;
+use crate::auth::officer::Officer;
+use crate::catalog;
+use crate::permits::archive::by_id;
+use crate::permits::changes::changed_permit_end;
+use crate::permits::documents::office_docs;
+use crate::permits::documents::sk_data;
+use crate::permits::expiry::valid_until;
+use crate::permits::signer::local_signer;
+use crate::platform::db::now_text;
+use crate::platform::error::ServiceError;
+use crate::platform::error::ServiceResult;
+use crate::platform::outbox::enqueue_email;
+use crate::state::AppState;
+use chrono::NaiveDate;
+use chrono::Utc;
+use izinkes_documents::sign::SignRequest;
+use izinkes_domain::format_id::date_id;
+use izinkes_domain::roles::Role;
+
+/// Checks the head of office's authenticator code again before signing.
+async fn check_code(state: &AppState, officer: &Officer, code: &str) -> ServiceResult<()> {
+    let secret: Option<String> =
+        sqlx::query_scalar("SELECT totp_secret FROM officers WHERE id = $1 AND totp_enabled_at IS NOT NULL")
+            .bind(&officer.id)
+            .fetch_optional(&state.db.pool)
+            .await?
+            .flatten();
+    let Some(secret) = secret else {
+        return Err(ServiceError::Refused(
+            "Aktifkan autentikator (Keamanan akun) sebelum menandatangani.".into(),
+        ));
+    };
+    if crate::auth::totp::verify_now(&secret, code).is_none() {
+        return Err(ServiceError::field(
+            "totp",
+            "Kode autentikator salah atau kedaluwarsa. Masukkan kode 6 digit yang sedang tampil.",
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Debug)]
+pub struct SignOutcome {
+    pub permit_id: String,
+    pub number: String,
+    pub result: Result<(), String>,
+}
+
+/// The head of office signs one file or a batch, after re-entering the authenticator code.
+/// Each permit is rendered, signed and stored on its own; one failure does not stop the rest.
+/// BSrE credentials typed at signing; used for this batch only, never stored or logged.
+pub struct BsreCredentials {
+    pub nik: String,
+    pub passphrase: String,
+}
+
+impl std::fmt::Debug for BsreCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BsreCredentials([disembunyikan])")
+    }
+}
+
+pub async fn sign_batch(
+    state: &AppState,
+    officer: &Officer,
+    permit_ids: &[String],
+    code: &str,
+    bsre: Option<&BsreCredentials>,
+) -> ServiceResult<Vec<SignOutcome>> {
+    if !officer.has(Role::Kadis) {
+        return Err(ServiceError::Forbidden);
+    }
+    if permit_ids.is_empty() {
+        return Err(ServiceError::field(
+            "permits",
+            "Pilih paling sedikit satu izin untuk ditandatangani.",
+        ));
+    }
+    check_code(state, officer, code).await?;
+    // Several permits at once; each is its own transaction, the outcomes keep the order asked.
+    use futures_util::StreamExt;
+    let at_once = batch_parallelism();
+    let out = futures_util::stream::iter(permit_ids.iter().cloned())
+        .map(|id: String| async move {
+            let result = sign_with(state, officer, &id, bsre).await;
+            let number = by_id(state, &id).await.map(|p| p.number).unwrap_or_default();
+            let result = result.map_err(|e| match e {
+                ServiceError::Internal(detail) => format!(
+                    "kesalahan sistem; sebutkan nomor referensi {} kepada admin",
+                    crate::web::error::log_internal(&detail)
+                ),
+                other => other.to_string(),
+            });
+            SignOutcome {
+                permit_id: id,
+                number,
+                result,
+            }
+        })
+        .buffered(at_once)
+        .collect::<Vec<_>>()
+        .await;
+    Ok(out)
+}
+
+/// How many permits a batch signs at once: one more than the cores (at least two, at most
+/// eight). Each signing alternates CPU work (rendering, RSA) with waits (the database, the
+/// signed PDF synced to the blob store, a BSrE call over the network): with one per core the
+/// cores stood idle a fifth of a batch; one more keeps them busy, more only lengthens each
+/// signing (docs/benchmarks.md, "the real path").
+pub fn batch_parallelism() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, |n| n.get().saturating_add(1))
+        .clamp(2, 8)
+}
+
+/// Renders and signs one permit with the office's own certificate (demo loader, tests).
+pub async fn sign_one(state: &AppState, officer: &Officer, permit_id: &str) -> ServiceResult<()> {
+    sign_with(state, officer, permit_id, None).await
+}
+
+async fn sign_with(
+    state: &AppState,
+    officer: &Officer,
+    permit_id: &str,
+    bsre: Option<&BsreCredentials>,
+) -> ServiceResult<()> {
+    let p = by_id(state, permit_id).await?;
+    if p.office_id != officer.office_id {
+        return Err(ServiceError::NotFound);
+    }
+    if p.status != "awaiting_signature" {
+        return Err(ServiceError::Refused(format!(
+            "Izin {} sudah ditandatangani.",
+            p.number
+        )));
+    }
+    let office = catalog::offices::get(state, &p.office_id).await?;
+    let docs = office_docs(state, &office).await?;
+    let applicant_id = p.applicant_id.clone();
+    let v = applications::view::load_view(state, &applicant_id, &p.application_id).await?;
+    let permit_type = v.permit().ok_or(ServiceError::NotFound)?.clone();
+    let applicant = crate::accounts::profile::load_applicant(state, &applicant_id).await?;
+    let issued = catalog::offices::today(&office);
+    let str_expiry = (applicant.profile.str_kind == "berjangka")
+        .then(|| NaiveDate::parse_from_str(&applicant.profile.str_expiry, "%Y-%m-%d").ok())
+        .flatten();
+    let until = match &p.change_of {
+        // A change of data does not extend the permit: the new SK keeps the old end date.
+        Some(old) => changed_permit_end(state, old).await?,
+        None => valid_until(
+            issued,
+            permit_type.validity.years,
+            str_expiry,
+            permit_type.validity.ends_with_str,
+        ),
+    };
+    let data = sk_data(state, &v, &p, &docs, issued, until).await?;
+    let reason = format!("Penetapan {}", permit_type.name);
+    let location = docs.place.clone();
+    let signer_name = docs.signer_name.clone();
+    let (pdf, placement) = crate::permits::templates::sk_with_signature(state, &office.id, data).await?;
+    let req = SignRequest {
+        signer_name: &signer_name,
+        reason: &reason,
+        location: &location,
+        signing_time: Utc::now(),
+        rect: Some(placement.rect),
+        page: placement.page,
+    };
+    let signed = if docs.signer_kind == "bsre" {
+        // BSrE signs the hash only: the PDF never leaves the server.
+        let Some(creds) = bsre else {
+            return Err(ServiceError::field(
+                "nik",
+                "Kantor ini menandatangani melalui BSrE: masukkan NIK dan passphrase penandatangan.",
+            ));
+        };
+        let url = docs
+            .bsre_url
+            .clone()
+            .ok_or_else(|| ServiceError::Refused("Alamat layanan BSrE kantor belum diatur.".into()))?;
+        let signer = izinkes_documents::sign::BsreSigner::new(
+            &url,
+            izinkes_documents::sign::SecretString::new(creds.nik.trim()),
+            izinkes_documents::sign::SecretString::new(creds.passphrase.as_str()),
+        )
+        .map_err(|e| ServiceError::Refused(e.to_string()))?;
+        match izinkes_documents::sign::sign_pdf(&pdf, &req, &signer).await {
+            Ok(s) => s,
+            Err(
+                e @ (izinkes_documents::sign::SignError::NotRegistered
+                | izinkes_documents::sign::SignError::WrongPassphrase
+                | izinkes_documents::sign::SignError::Unavailable(_)),
+            ) => return Err(ServiceError::Refused(e.to_string())),
+            Err(e) => return Err(ServiceError::Internal(format!("bsre: {e}"))),
+        }
+    } else {
+        let (chain, key) = match (&docs.signer_cert_pem, &docs.signer_key_pem) {
+            (Some(c), Some(k)) => (c.clone(), k.clone()),
+            _ => {
+                return Err(ServiceError::Refused(
+                    "Sertifikat penandatangan kantor belum dipasang.".into(),
+                ));
+            }
+        };
+        let signer = local_signer(state, &office.id, &chain, &key)?;
+        // RSA signing is CPU work: off the async workers.
+        let (reason, location, signer_name, rect, page) = (
+            reason.clone(),
+            location.clone(),
+            signer_name.clone(),
+            req.rect,
+            req.page,
+        );
+        let signing_time = req.signing_time;
+        tokio::task::spawn_blocking(move || {
+            let req = SignRequest {
+                signer_name: &signer_name,
+                reason: &reason,
+                location: &location,
+                signing_time,
+                rect,
+                page,
+            };
+            signer.sign_pdf(&pdf, &req)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
+        .map_err(|e| ServiceError::Internal(format!("sign: {e}")))?
+    };
+    let sha = crate::platform::uploads::store_blob(state, &signed.bytes, "application/pdf").await?;
+    let now = now_text();
+    let mut tx = state.db.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE permits SET status = 'active', issued_on = $1, valid_until = $2, signer_name = $3, signer_position = $4, pdf_sha256 = $5, signed_at = $6 \
+         WHERE id = $7 AND status = 'awaiting_signature'",
+    )
+    .bind(issued.format("%Y-%m-%d").to_string())
+    .bind(until.format("%Y-%m-%d").to_string())
+    .bind(&docs.signer_name)
+    .bind(&docs.signer_position)
+    .bind(&sha)
+    .bind(&now)
+    .bind(&p.id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Err(ServiceError::Conflict(format!(
+            "Izin {} baru saja ditandatangani.",
+            p.number
+        )));
+    }
+    sqlx::query(
+        "UPDATE applications SET status = 'issued', updated_at = $1, lock_version = lock_version + 1 WHERE id = $2",
+    )
+    .bind(&now)
+    .bind(&p.application_id)
+    .execute(&mut *tx)
+    .await?;
+    // A renewal or a change of data replaces the permit it renews or changes.
+    if let Some(old) = p.renewal_of.as_ref().or(p.change_of.as_ref()) {
+        sqlx::query("UPDATE permits SET status = 'replaced', replaced_by = $1 WHERE id = $2 AND status = 'active'")
+            .bind(&p.id)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+    }
+    append_history(
+        &mut tx,
+        &NewHistory {
+            office_id: &office.id,
+            application_id: &p.application_id,
+            actor_kind: "officer",
+            actor_id: Some(&officer.id),
+            actor_name: &officer.name,
+            actor_role: Some("Kepala Dinas"),
+            action: "tandatangani",
+            from_status: Some("ready_to_sign"),
+            to_status: "issued",
+            step: None,
+            public_note: Some(&format!(
+                "Izin {} diterbitkan dan ditandatangani secara elektronik. Unduh di menu Izin Saya.",
+                p.number
+            )),
+            internal_note: None,
+        },
+    )
+    .await?;
+    enqueue_email(
+        &mut tx,
+        Some(&office.id),
+        &applicant.email,
+        &format!("Izin terbit: {}", p.number),
+        &format!(
+            "Yth. {},\n\n{} Anda telah terbit dengan nomor {} dan ditandatangani secara elektronik.\nBerlaku sampai {}.\n\nUnduh di {}/izin\nKeaslian dapat diperiksa siapa saja di {}/v/{}\n",
+            applicant.full_name,
+            permit_type.name,
+            p.number,
+            date_id(until),
+            state.config.base_url.trim_end_matches('/'),
+            state.config.base_url.trim_end_matches('/'),
+            p.token
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    state.wake_outbox();
+    Ok(())
+}
