@@ -43,6 +43,14 @@
 //! each application placed in its office's workflow as the service published it
 //! (`desks::current_workflow`): desk step, step deadline and SLA clock from the office calendar.
 #![allow(clippy::type_complexity, clippy::too_many_arguments, clippy::manual_checked_ops)] // a load harness: row tuples and long worker signatures are clearer inline
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    clippy::needless_pass_by_value,
+    reason = "a load harness: a failed unwrap stops the run"
+)]
 
 /// The allocator of the `izinkes` binary, so the server measured here allocates as in production.
 #[global_allocator]

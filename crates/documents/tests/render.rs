@@ -2,6 +2,14 @@
 //! first page rasterized with `pdftoppm` and its QR code decoded with `zbarimg`, and its fonts listed
 //! with `pdffonts` (Debian: poppler-utils, zbar-tools). Without those tools a test says so and passes,
 //! except under CI (env `CI` set), where a missing tool fails it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    clippy::needless_pass_by_value,
+    reason = "test code: a failed unwrap is a failed test, and a test reads top to bottom"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,6 +4,14 @@
 //!
 //! Needs `pdfsig`, `certutil` and `qpdf` (Debian: poppler-utils, libnss3-tools, qpdf). Without
 //! them the tests that need them are skipped locally and fail when `CI` is set.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    clippy::needless_pass_by_value,
+    reason = "test code: a failed unwrap is a failed test, and a test reads top to bottom"
+)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

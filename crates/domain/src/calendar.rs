@@ -140,6 +140,10 @@ fn unquote(field: &str) -> &str {
 }
 
 /// The bundled national holidays and cuti bersama for 2025–2026.
+#[allow(
+    clippy::expect_used,
+    reason = "the bundled CSV is compiled in and checked by the test `builtin_holidays_parse`"
+)]
 pub fn builtin_holidays() -> Vec<Holiday> {
     // The bundled file is checked by the test `builtin_holidays_parse`.
     parse_holidays_csv(BUILTIN_HOLIDAYS_CSV).expect("bundled holiday CSV is valid")

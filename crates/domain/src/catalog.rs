@@ -215,6 +215,10 @@ impl Catalog {
         Ok(catalog)
     }
 
+    #[allow(
+        clippy::expect_used,
+        reason = "a catalog holds only strings, numbers, booleans and lists"
+    )]
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self)
             .expect("a catalog holds only strings, numbers, booleans and lists, which always serialise")
@@ -225,6 +229,10 @@ impl Catalog {
     }
 
     /// The catalog shipped with izinkes.
+    #[allow(
+        clippy::expect_used,
+        reason = "the built-in catalog is compiled in and checked by this module's tests"
+    )]
     pub fn builtin() -> Catalog {
         Catalog::from_json(include_str!("../../../data/catalog/catalog.json"))
             .expect("the built-in catalog is proven valid by the tests of this module")

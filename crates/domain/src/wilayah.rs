@@ -104,6 +104,10 @@ pub struct Wilayah {
     index: HashMap<String, usize>,
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "the bundled CSVs are compiled in and checked by the test `builtin_has_every_area`"
+)]
 static BUILTIN: LazyLock<Wilayah> = LazyLock::new(|| {
     // The bundled files are checked by the test `builtin_has_every_area`.
     Wilayah::parse(PROVINCES_CSV, REGENCIES_CSV, DISTRICTS_CSV, VILLAGES_CSV).expect("bundled wilayah CSVs are valid")

@@ -242,6 +242,10 @@ impl WorkflowDefinition {
         Ok(def)
     }
 
+    #[allow(
+        clippy::expect_used,
+        reason = "a workflow definition holds only strings, numbers and lists"
+    )]
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).expect("a workflow definition always serializes")
     }

@@ -38,7 +38,7 @@ impl Routes {
     }
 
     /// Registers `handler` for `method path`, behind the guard of `access`.
-    fn add<H, T>(mut self, method: Method, path: &'static str, access: Access, handler: H) -> Routes
+    fn add<H, T>(mut self, method: &Method, path: &'static str, access: Access, handler: H) -> Routes
     where
         H: Handler<T, AppState>,
         T: 'static,
@@ -46,7 +46,7 @@ impl Routes {
         let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
         let guarded = on(filter, handler).route_layer(middleware::from_fn(move |req, next| guard(access, req, next)));
         self.router = self.router.route(path, guarded);
-        let method = match method {
+        let method = match *method {
             Method::POST => "POST",
             Method::PUT => "PUT",
             Method::DELETE => "DELETE",
@@ -57,16 +57,16 @@ impl Routes {
     }
 
     fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Routes {
-        self.add(Method::GET, path, access, h)
+        self.add(&Method::GET, path, access, h)
     }
     fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Routes {
-        self.add(Method::POST, path, access, h)
+        self.add(&Method::POST, path, access, h)
     }
     fn put<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Routes {
-        self.add(Method::PUT, path, access, h)
+        self.add(&Method::PUT, path, access, h)
     }
     fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, access: Access, h: H) -> Routes {
-        self.add(Method::DELETE, path, access, h)
+        self.add(&Method::DELETE, path, access, h)
     }
 
     pub fn into_parts(self) -> (Router<AppState>, Vec<RouteAccess>) {

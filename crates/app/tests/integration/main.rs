@@ -1,5 +1,13 @@
 //! The one integration-test binary: the real server on a free port, driven over HTTP, on SQLite
 //! and on PostgreSQL (every test runs on both; see `support::dual_test!`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    clippy::needless_pass_by_value,
+    reason = "test code: a failed unwrap is a failed test, and a test reads top to bottom"
+)]
 
 mod support;
 
@@ -10,6 +18,7 @@ mod database;
 mod desk_api;
 mod desks;
 mod journey;
+mod layout;
 mod office_documents;
 mod openapi;
 mod outbox;
