@@ -59,3 +59,61 @@ fn request_span(req: &Request) -> tracing::Span {
     // The path only: a query may hold a token (password reset links).
     tracing::info_span!("request", id = %id, client = %client, method = %req.method(), path = %req.uri().path())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use std::sync::Arc;
+    use std::sync::Mutex;
+    use tower::ServiceExt;
+
+    /// The log lines written during a test.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_log_line_inside_a_request_names_its_id_and_client() {
+        let lines = Lines::default();
+        let writer = lines.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let app = Router::new()
+            .route(
+                "/",
+                get(|| async {
+                    tracing::warn!("inside the handler");
+                    "ok"
+                }),
+            )
+            .layer(trace_layer());
+        let mut req = Request::new(Body::empty());
+        req.extensions_mut().insert(RequestId("ABCDE12345".into()));
+        req.extensions_mut().insert(ClientAddr("203.0.113.7".into()));
+        app.oneshot(req).await.unwrap();
+        let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.contains("inside the handler"))
+            .unwrap_or_default();
+        assert!(
+            line.contains("id=ABCDE12345") && line.contains("client=203.0.113.7"),
+            "{text}"
+        );
+    }
+}
