@@ -107,7 +107,7 @@ async fn shutdown_signal() {
 }
 
 /// The desks' clock: escalations and automatic approval, once a minute; expiry reminders
-/// (idempotent per permit and threshold) on the same tick.
+/// (idempotent per permit and threshold) and the expiry of old failed logins on the same tick.
 async fn run_clock(state: AppState) {
     loop {
         if let Err(e) = desks::clock::tick(&state).await {
@@ -115,6 +115,9 @@ async fn run_clock(state: AppState) {
         }
         if let Err(e) = permits::expiry::remind_expiring(&state).await {
             tracing::error!(error = %e, "expiry reminders");
+        }
+        if let Err(e) = auth::throttle::expire_failures(&state).await {
+            tracing::error!(error = %e, "expire login failures");
         }
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;
     }

@@ -4,6 +4,7 @@
 use clap::{Args, Parser, Subcommand};
 use izinkes_app::platform::config::Config;
 use izinkes_app::platform::config::S3Config;
+use izinkes_app::platform::config::TrustedProxies;
 use izinkes_app::state::AppState;
 use izinkes_domain::catalog::Catalog;
 use izinkes_domain::roles::Role;
@@ -176,6 +177,11 @@ struct ServeArgs {
     /// Log as JSON lines (for production log collectors).
     #[arg(long, env = "IZINKES_LOG_JSON")]
     log_json: bool,
+    /// Reverse proxies whose X-Forwarded-For / Forwarded headers name the client, as comma-separated CIDRs
+    /// (e.g. 127.0.0.1/32,::1/128 for a proxy on this host). Default: none; then every client behind a proxy
+    /// is the proxy's one address, for the login throttle too.
+    #[arg(long, env = "TRUSTED_PROXIES", value_parser = TrustedProxies::parse, default_value = "")]
+    trusted_proxies: TrustedProxies,
 }
 
 #[derive(Subcommand)]
@@ -238,6 +244,7 @@ fn config(common: &Common, serve: Option<&ServeArgs>) -> Config {
         c.smtp_url = s.smtp_url.clone().filter(|u| !u.is_empty());
         c.mail_from = s.mail_from.clone();
         c.worker_interval_ms = 2000;
+        c.trusted_proxies = s.trusted_proxies.clone();
     }
     c
 }

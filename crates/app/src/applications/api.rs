@@ -26,7 +26,7 @@ use crate::web::api::ApiResult;
 use crate::web::api::created;
 use crate::web::api::error_body;
 use crate::web::api::ok;
-use crate::web::extract::Parts0;
+use crate::web::extract::ClientAddr;
 
 pub(crate) fn application_json(v: &ApplicationView) -> Value {
     let answers = v.all_answers();
@@ -212,7 +212,7 @@ pub(crate) struct TrackQuery {
     nik4: String,
 }
 
-pub(crate) async fn track(State(state): State<AppState>, client: Parts0, Query(q): Query<TrackQuery>) -> ApiResult {
+pub(crate) async fn track(State(state): State<AppState>, client: ClientAddr, Query(q): Query<TrackQuery>) -> ApiResult {
     match applications::tracking::track(&state, &q.number, &q.nik4, &client.0).await {
         Ok(r) => Ok(ok(json!(r))),
         // No such number for these digits: 404 with the service's explanation, like the page.

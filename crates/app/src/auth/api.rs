@@ -16,7 +16,7 @@ use crate::web::api::ApiJson;
 use crate::web::api::ApiResult;
 use crate::web::api::error_body;
 use crate::web::api::ok;
-use crate::web::extract::Parts0;
+use crate::web::extract::ClientAddr;
 
 #[derive(Deserialize)]
 pub(crate) struct LoginBody {
@@ -32,7 +32,11 @@ pub(crate) struct LoginBody {
     totp: Option<String>,
 }
 
-pub(crate) async fn login(State(state): State<AppState>, parts: Parts0, ApiJson(b): ApiJson<LoginBody>) -> ApiResult {
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    parts: ClientAddr,
+    ApiJson(b): ApiJson<LoginBody>,
+) -> ApiResult {
     let subject = match b.kind.as_deref() {
         Some("officer") => SubjectKind::Officer,
         _ => SubjectKind::Applicant,

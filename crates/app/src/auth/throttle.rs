@@ -18,6 +18,8 @@ pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 /// Failed logins per client address within the window.
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 
+/// The sliding window of every count kept in `login_failures` (logins, second factors and the
+/// public tracking page): the longest, so rows older than it count for nothing.
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 
 pub(crate) async fn throttle_check(state: &AppState, keys: &[(String, i64)]) -> ServiceResult<()> {
@@ -76,4 +78,16 @@ pub(crate) fn officer_keys(email: &str, client: &str) -> Vec<(String, i64)> {
         ),
         (format!("addr:{client}"), MAX_FAILURES_PER_ADDRESS),
     ]
+}
+
+/// Deletes the failures older than the throttle window, which no count reads any more; the
+/// desks' clock calls it every minute, so the table holds about one window of failures even
+/// under a long guessing attack. Cheap: the `login_failures_at` index finds the old rows.
+pub async fn expire_failures(state: &AppState) -> ServiceResult<u64> {
+    let before = ts(Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES));
+    let done = sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+        .bind(&before)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(done.rows_affected())
 }

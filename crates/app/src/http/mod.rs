@@ -1,13 +1,14 @@
 //! The router and what wraps every request: the route table with its access rules
-//! (`routes`, `access`), CSRF protection, compression, security headers, limits, timeouts,
-//! health checks and static assets. Only `lib.rs` (serving) imports this module; the areas'
-//! handlers are written with `crate::web`.
+//! (`routes`, `access`), the request's id, client address and log span (`trace`), CSRF
+//! protection, compression, security headers, limits, timeouts, health checks and static assets.
+//! Only `lib.rs` (serving) imports this module; the areas' handlers are written with `crate::web`.
 
 pub mod access;
 pub mod compress;
 pub mod csrf;
 pub mod openapi;
 pub mod routes;
+pub mod trace;
 
 use crate::http::csrf::csrf_guard;
 use crate::state::AppState;
@@ -51,6 +52,10 @@ pub fn router(state: AppState) -> Router {
                 "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
             ),
         ))
+        // Outermost, so that every response (timeouts, panics, 404s) has its id and every log
+        // line of the request its span.
+        .layer(trace::trace_layer())
+        .layer(middleware::from_fn_with_state(state.clone(), trace::request_context))
         .with_state(state)
 }
 

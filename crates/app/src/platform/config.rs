@@ -1,7 +1,9 @@
 //! Runtime configuration, filled by the CLI (clap, with environment variables).
 
+use std::net::IpAddr;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -26,6 +28,9 @@ pub struct Config {
     pub signer_p12_password: Option<String>,
     /// Uploaded files go to this S3-compatible bucket; `None` keeps them under `data_dir/objects`.
     pub s3: Option<S3Config>,
+    /// The reverse proxies whose `X-Forwarded-For` / `Forwarded` name the client
+    /// (`TRUSTED_PROXIES`); empty trusts nobody and every client is its socket address.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// An S3-compatible object store (AWS S3, MinIO, Ceph RGW, Garage, moto …), addressed
@@ -105,6 +110,185 @@ impl Config {
             worker_interval_ms: 200,
             signer_p12_password: None,
             s3: None,
+            trusted_proxies: TrustedProxies::default(),
         }
+    }
+}
+
+/// A network in CIDR notation (`10.0.0.0/8`, `2001:db8::/32`); a bare address is a network
+/// of that one address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cidr {
+    network: IpAddr,
+    prefix: u8,
+}
+
+/// Why a `TRUSTED_PROXIES` entry was refused; the message names the entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{entry:?} is not a CIDR such as 127.0.0.1/32 or ::1/128: {why}")]
+pub struct CidrError {
+    entry: String,
+    why: &'static str,
+}
+
+impl Cidr {
+    /// Whether `ip` is inside the network. An IPv4 address written as IPv6 (`::ffff:a.b.c.d`,
+    /// what a dual-stack socket reports) is compared as the IPv4 address it is.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.network, ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => prefix_matches(&net.octets(), &ip.octets(), self.prefix),
+            (IpAddr::V6(net), IpAddr::V6(ip)) => prefix_matches(&net.octets(), &ip.octets(), self.prefix),
+            _ => false,
+        }
+    }
+}
+
+/// The first `prefix` bits of `a` and `b` are equal.
+fn prefix_matches(a: &[u8], b: &[u8], prefix: u8) -> bool {
+    let full = usize::from(prefix / 8);
+    let rest = prefix % 8;
+    if a[..full] != b[..full] {
+        return false;
+    }
+    if rest == 0 {
+        return true;
+    }
+    let mask = 0xffu8 << (8 - rest);
+    (a[full] & mask) == (b[full] & mask)
+}
+
+impl FromStr for Cidr {
+    type Err = CidrError;
+
+    fn from_str(s: &str) -> Result<Cidr, CidrError> {
+        let entry = s.trim();
+        let refuse = |why| CidrError {
+            entry: entry.to_string(),
+            why,
+        };
+        let (addr, prefix) = match entry.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (entry, None),
+        };
+        let network = IpAddr::from_str(addr).map_err(|_| refuse("not an IPv4 or IPv6 address"))?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+                p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| {
+                    refuse(if network.is_ipv4() {
+                        "an IPv4 prefix is 0 to 32"
+                    } else {
+                        "an IPv6 prefix is 0 to 128"
+                    })
+                })?
+            }
+            Some(_) => return Err(refuse("the prefix after / is not a number")),
+        };
+        Ok(Cidr { network, prefix })
+    }
+}
+
+impl std::fmt::Display for Cidr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.network, self.prefix)
+    }
+}
+
+/// The proxies trusted to say who the client is (`TRUSTED_PROXIES`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<Cidr>);
+
+impl TrustedProxies {
+    /// Comma-separated CIDRs; an empty text trusts nobody. One bad entry refuses the whole
+    /// setting, so a typo cannot silently trust less (or more) than meant.
+    pub fn parse(s: &str) -> Result<TrustedProxies, CidrError> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(Cidr::from_str)
+            .collect::<Result<Vec<_>, _>>()
+            .map(TrustedProxies)
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        self.0.iter().any(|c| c.contains(ip))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn cidrs_match_their_networks_only() {
+        let c: Cidr = "10.1.0.0/16".parse().unwrap();
+        assert!(c.contains(ip("10.1.255.3")));
+        assert!(!c.contains(ip("10.2.0.1")));
+        assert!(!c.contains(ip("::1")));
+        let odd: Cidr = "192.168.0.128/25".parse().unwrap();
+        assert!(odd.contains(ip("192.168.0.200")));
+        assert!(!odd.contains(ip("192.168.0.127")));
+        let v6: Cidr = "2001:db8::/32".parse().unwrap();
+        assert!(v6.contains(ip("2001:db8:ffff::1")));
+        assert!(!v6.contains(ip("2001:db9::1")));
+        assert!(!v6.contains(ip("10.0.0.1")));
+    }
+
+    #[test]
+    fn edges_of_the_prefix_range() {
+        let all: Cidr = "0.0.0.0/0".parse().unwrap();
+        assert!(all.contains(ip("203.0.113.9")));
+        let one: Cidr = "127.0.0.1".parse().unwrap();
+        assert_eq!(one.to_string(), "127.0.0.1/32");
+        assert!(one.contains(ip("127.0.0.1")));
+        assert!(!one.contains(ip("127.0.0.2")));
+        let v6one: Cidr = "::1/128".parse().unwrap();
+        assert!(v6one.contains(ip("::1")));
+        assert!(!v6one.contains(ip("::2")));
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_compare_as_ipv4() {
+        let c: Cidr = "127.0.0.0/8".parse().unwrap();
+        assert!(c.contains(ip("::ffff:127.0.0.1")));
+    }
+
+    #[test]
+    fn bad_cidrs_are_refused_with_the_entry_named() {
+        for bad in [
+            "10.0.0/8",
+            "10.0.0.0/33",
+            "::/129",
+            "10.0.0.0/",
+            "10.0.0.0/-1",
+            "10.0.0.0/8x",
+            "localhost",
+            "[::1]/128",
+        ] {
+            let e = bad.parse::<Cidr>().unwrap_err();
+            assert!(e.to_string().contains(bad), "{e}");
+        }
+        let e = TrustedProxies::parse("127.0.0.1/32, 10.0.0.0/40").unwrap_err();
+        assert!(e.to_string().contains("10.0.0.0/40"), "{e}");
+    }
+
+    #[test]
+    fn a_list_trusts_what_any_entry_covers_and_empty_trusts_nobody() {
+        let t = TrustedProxies::parse(" 127.0.0.1/32 , ::1/128,").unwrap();
+        assert!(t.contains(ip("127.0.0.1")));
+        assert!(t.contains(ip("::1")));
+        assert!(!t.contains(ip("127.0.0.2")));
+        let none = TrustedProxies::parse("").unwrap();
+        assert!(none.is_empty());
+        assert!(!none.contains(ip("127.0.0.1")));
     }
 }

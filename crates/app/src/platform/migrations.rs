@@ -16,6 +16,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "skm", include_str!("../../migrations/0006_skm.sql")),
     (7, "desk_index", include_str!("../../migrations/0007_desk_index.sql")),
     (8, "clock_index", include_str!("../../migrations/0008_clock_index.sql")),
+    (
+        9,
+        "login_failures_expiry",
+        include_str!("../../migrations/0009_login_failures_expiry.sql"),
+    ),
 ];
 
 pub fn render_migration(sql: &str, backend: Backend) -> String {

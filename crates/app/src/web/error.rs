@@ -1,6 +1,7 @@
 //! One place that turns errors into responses: an Indonesian page for browsers, JSON with a
 //! machine code for the API. Internal details go to the log under a reference id; the user
-//! sees only the id.
+//! sees only the id, which is the request's id (`X-Request-Id`, on every log line of the
+//! request), so the reference a user quotes finds the whole request in the log.
 
 use crate::platform::error::ServiceError;
 use crate::web::view::ErrorPage;
@@ -46,9 +47,47 @@ impl From<ServiceError> for WebError {
     }
 }
 
-/// Logs an internal error and returns the reference id the user can quote.
+/// The id of the request being served (`X-Request-Id`), kept in the request's extensions and,
+/// for code that has no request at hand (error pages, a panic), in a task-local.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+impl RequestId {
+    /// A fresh id: 10 upper-case base32 characters (50 random bits), short enough to read out
+    /// over the phone.
+    pub fn generate() -> RequestId {
+        RequestId(crate::platform::ids::new_id()[..10].to_uppercase())
+    }
+
+    /// An id a trusted proxy sent: 1 to 64 letters, digits, `-`, `_` or `.` (what nginx's
+    /// `$request_id`, UUIDs and the usual tracing ids look like); anything else is not taken.
+    pub fn accept(incoming: &str) -> Option<RequestId> {
+        let ok = (1..=64).contains(&incoming.len())
+            && incoming
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        ok.then(|| RequestId(incoming.to_string()))
+    }
+
+    /// Runs `f` as the request `self` identifies: `current` answers inside it.
+    pub fn scope<F: std::future::Future>(self, f: F) -> impl std::future::Future<Output = F::Output> {
+        REQUEST_ID.scope(self.0, f)
+    }
+
+    /// The id of the request this task serves, if it serves one.
+    pub fn current() -> Option<RequestId> {
+        REQUEST_ID.try_with(|id| RequestId(id.clone())).ok()
+    }
+}
+
+/// Logs an internal error and returns the reference id the user can quote: the request's id,
+/// or outside a request (the worker) a fresh one.
 pub fn log_internal(detail: &str) -> String {
-    let reference = crate::platform::ids::new_id()[..10].to_uppercase();
+    let reference = RequestId::current().unwrap_or_else(RequestId::generate).0;
     tracing::error!(reference = %reference, detail = %detail, "internal error");
     reference
 }
@@ -209,4 +248,34 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
         .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_else(|| "panic".into());
     WebError::Internal(format!("panic: {detail}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_formed_incoming_ids_only() {
+        for good in [
+            "a",
+            "0f8fad5b-d9cb-469f-a165-70867728950e",
+            "abc_DEF.123",
+            &"x".repeat(64),
+        ] {
+            assert_eq!(RequestId::accept(good).map(|r| r.0), Some(good.to_string()));
+        }
+        for bad in ["", "has space", "semi;colon", "<b>", "ü", &"x".repeat(65)] {
+            assert_eq!(RequestId::accept(bad), None, "{bad:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_reference_of_an_error_is_the_request_id() {
+        assert!(RequestId::current().is_none());
+        let fresh = log_internal("outside a request");
+        assert_eq!(fresh.len(), 10);
+        let id = RequestId("REQ1234567".into());
+        let reference = id.clone().scope(async { log_internal("inside") }).await;
+        assert_eq!(reference, id.0);
+    }
 }

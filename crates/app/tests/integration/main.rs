@@ -23,5 +23,6 @@ mod office_documents;
 mod openapi;
 mod outbox;
 mod permits;
+mod proxy;
 mod s3;
 mod totp;
