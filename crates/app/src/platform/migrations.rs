@@ -311,9 +311,9 @@ fn quoted_len(rest: &[u8], quote: u8, backslashes: bool) -> usize {
     let mut i = 1;
     while i < rest.len() {
         let b = rest[i];
-        if backslashes && b == b'\\' {
-            i += 2;
-        } else if b == quote && rest.get(i + 1) == Some(&quote) {
+        let escaped = backslashes && b == b'\\';
+        let doubled = b == quote && rest.get(i + 1) == Some(&quote);
+        if escaped || doubled {
             i += 2;
         } else if b == quote {
             return i + 1;
