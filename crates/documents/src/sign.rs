@@ -19,13 +19,15 @@ mod bsre;
 mod cms;
 mod pdf;
 mod pki;
+mod verify;
 
 use std::future::Future;
 use std::pin::Pin;
 
 pub use bsre::{BsreSigner, SecretString};
-pub use pdf::{PreparedPdf, SIGNATURE_CAPACITY, VerifyReport, prepare, verify_embedded};
+pub use pdf::{PreparedPdf, SIGNATURE_CAPACITY, prepare};
 pub use pki::{DemoPki, LocalSigner, demo_office_ca};
+pub use verify::{VerifyReport, verify_embedded};
 
 /// What the signer declares about one signature.
 #[derive(Debug, Clone)]

@@ -5,8 +5,8 @@ use crate::auth;
 use crate::auth::sessions::SubjectKind;
 use crate::platform::error::ServiceError;
 use crate::state::AppState;
-use crate::web::cookies::SESSION_COOKIE;
-use crate::web::cookies::set_cookie;
+use crate::web::cookies::session_cookie;
+use crate::web::cookies::with_cookie;
 use crate::web::error::WebError;
 use crate::web::extract::OFFICER_2FA_PATH;
 use crate::web::extract::OfficerUser;
@@ -96,12 +96,8 @@ fn no_store(mut r: Response) -> Response {
     r
 }
 
-fn with_session_cookie(state: &AppState, mut r: Response, token: &str) -> Response {
-    r.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, token, None, state.config.secure_cookies(), "Lax"),
-    );
-    r
+fn with_session_cookie(state: &AppState, r: Response, token: &str) -> Response {
+    with_cookie(r, session_cookie(token, state.config.secure_cookies()))
 }
 
 fn code_error(key: &str, message: String) -> FormState {

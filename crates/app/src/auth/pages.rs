@@ -6,8 +6,9 @@ use crate::auth::sessions::SessionKind;
 use crate::auth::sessions::SubjectKind;
 use crate::platform::error::ServiceError;
 use crate::state::AppState;
-use crate::web::cookies::SESSION_COOKIE;
-use crate::web::cookies::set_cookie;
+use crate::web::cookies::session_cookie;
+use crate::web::cookies::session_removal;
+use crate::web::cookies::with_cookie;
 use crate::web::extract::OFFICER_2FA_PATH;
 use crate::web::extract::Visitor;
 use crate::web::form::FormBody;
@@ -22,7 +23,6 @@ use axum::body::Bytes;
 use axum::extract::Query;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header;
 use izinkes_domain::catalog::FieldErrors;
 
 /// Only local paths are followed after login (no open redirects).
@@ -145,12 +145,10 @@ async fn do_login(state: AppState, v: Visitor, body: Bytes, subject: SubjectKind
             if let Some(old) = &v.session_token {
                 auth::sessions::logout(&state, old).await?;
             }
-            let mut r = see_other(&to);
-            r.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, &token, None, state.config.secure_cookies(), "Lax"),
-            );
-            Ok(r)
+            Ok(with_cookie(
+                see_other(&to),
+                session_cookie(&token, state.config.secure_cookies()),
+            ))
         }
         Err(ServiceError::Invalid(errors)) => Ok(page_with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -197,12 +195,10 @@ pub(crate) async fn logout(State(state): State<AppState>, v: Visitor) -> PageRes
     if let Some(t) = &v.session_token {
         auth::sessions::logout(&state, t).await?;
     }
-    let mut r = see_other("/");
-    r.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", Some(0), state.config.secure_cookies(), "Lax"),
-    );
-    Ok(r)
+    Ok(with_cookie(
+        see_other("/"),
+        session_removal(state.config.secure_cookies()),
+    ))
 }
 
 #[derive(Template)]

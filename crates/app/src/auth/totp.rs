@@ -1,16 +1,17 @@
-//! Time-based one-time passwords (RFC 6238 over RFC 4226 HOTP): HMAC-SHA-1, 6 digits, 30-second
-//! steps, one step of tolerance either way — what every authenticator app (Google/Microsoft
-//! Authenticator, Aegis, FreeOTP, …) speaks by default. Also the pieces of enrolment: base32
-//! secrets, the `otpauth://` URI and its QR code (an SVG `data:` URI, so no image library is
-//! needed and the page works without JavaScript), and one-time recovery codes.
+//! Time-based one-time passwords (RFC 6238 over RFC 4226 HOTP, computed by `totp-rs`):
+//! HMAC-SHA-1, 6 digits, 30-second steps, one step of tolerance either way — what every
+//! authenticator app (Google/Microsoft Authenticator, Aegis, FreeOTP, …) speaks by default. Also
+//! the pieces of enrolment: base32 secrets, the `otpauth://` URI and its QR code (an SVG `data:`
+//! URI, so no image library is needed and the page works without JavaScript), and one-time
+//! recovery codes.
 //!
-//! Pure functions only; storage and policy live in `accounts`.
+//! Pure functions only; storage and policy (a matched step is accepted once) live in `auth::mfa`.
 
-use hmac::Hmac;
-use hmac::KeyInit;
-use hmac::Mac;
 use rand::RngCore;
-use sha1::Sha1;
+use totp_rs::Algorithm;
+use totp_rs::Builder;
+use totp_rs::Secret;
+use totp_rs::Totp;
 
 pub const DIGITS: usize = 6;
 
@@ -26,32 +27,20 @@ pub const RECOVERY_CODES: usize = 10;
 
 pub const ISSUER: &str = "izinkes";
 
-const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
 /// RFC 4648 base32, upper case, without padding (the form authenticator apps expect).
 pub fn base32_encode(bytes: &[u8]) -> String {
-    crate::platform::ids::base32_with(bytes, BASE32)
+    Secret::from(bytes).to_base32()
 }
 
 /// Decodes base32 as people type it: any case, spaces, dashes and padding ignored.
 pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 5 / 8);
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    for c in text.chars() {
-        if c == ' ' || c == '-' || c == '=' {
-            continue;
-        }
-        let c = c.to_ascii_uppercase();
-        let v = BASE32.iter().position(|&a| a as char == c)? as u32;
-        buffer = (buffer << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((buffer >> bits) & 0xff) as u8);
-        }
-    }
-    (!out.is_empty()).then_some(out)
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '='))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let secret = Secret::try_from_base32(&cleaned).ok()?;
+    (!secret.as_ref().is_empty()).then(|| secret.as_ref().to_vec())
 }
 
 /// A new random secret, base32.
@@ -71,20 +60,17 @@ pub fn grouped(secret: &str) -> String {
         .join(" ")
 }
 
-/// RFC 4226 HOTP value of a counter (already reduced to `DIGITS` digits).
-pub fn hotp(key: &[u8], counter: u64) -> u32 {
-    let Ok(mut mac) = <Hmac<Sha1> as KeyInit>::new_from_slice(key) else {
-        // HMAC takes keys of any length; unreachable in practice.
-        return u32::MAX;
-    };
-    mac.update(&counter.to_be_bytes());
-    let digest = mac.finalize().into_bytes();
-    let offset = usize::from(digest[digest.len() - 1] & 0x0f);
-    let binary = (u32::from(digest[offset] & 0x7f) << 24)
-        | (u32::from(digest[offset + 1]) << 16)
-        | (u32::from(digest[offset + 2]) << 8)
-        | u32::from(digest[offset + 3]);
-    binary % 10u32.pow(DIGITS as u32)
+/// The generator of a base32 secret; `None` for an unreadable one or one shorter than the
+/// 128 bits RFC 4226 requires (every secret we issue has 160).
+fn totp(secret: &str) -> Option<Totp> {
+    Builder::new()
+        .with_algorithm(Algorithm::SHA1)
+        .with_digits(DIGITS as u8)
+        .with_skew(SKEW_STEPS as u16)
+        .with_step_duration(STEP_SECONDS as u64)
+        .with_secret(base32_decode(secret)?)
+        .build()
+        .ok()
 }
 
 /// The time step of a Unix time.
@@ -94,9 +80,8 @@ pub fn step_of(unix_seconds: i64) -> i64 {
 
 /// The code of one step, zero-padded; `None` for an unreadable secret.
 pub fn code_at_step(secret: &str, step: i64) -> Option<String> {
-    let key = base32_decode(secret)?;
-    let step = u64::try_from(step).ok()?;
-    Some(format!("{:0width$}", hotp(&key, step), width = DIGITS))
+    let time = u64::try_from(step).ok()?.checked_mul(STEP_SECONDS as u64)?;
+    Some(totp(secret)?.generate(time).to_string())
 }
 
 /// The code an authenticator shows at a Unix time.
@@ -115,30 +100,18 @@ pub fn normalize_code(input: &str) -> Option<String> {
     (digits.len() == DIGITS && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
-/// Checks a code at a Unix time; returns the step it matched (callers refuse a step already
-/// used, so a code cannot be replayed within its window).
+/// Checks a code at a Unix time within `SKEW_STEPS` either way; returns the step it matched
+/// (callers refuse a step already used, so a code cannot be replayed within its window).
+/// `totp-rs` compares codes in constant time.
 pub fn verify_at(secret: &str, code: &str, unix_seconds: i64) -> Option<i64> {
     let code = normalize_code(code)?;
-    let now = step_of(unix_seconds);
-    let mut matched = None;
-    // Check every candidate step (no early exit) and compare in constant time.
-    for step in (now - SKEW_STEPS)..=(now + SKEW_STEPS) {
-        if let Some(expected) = code_at_step(secret, step)
-            && constant_time_eq(expected.as_bytes(), code.as_bytes())
-            && matched.is_none()
-        {
-            matched = Some(step);
-        }
-    }
-    matched
+    let time = u64::try_from(unix_seconds).ok()?;
+    let step = totp(secret)?.check(&code, time)?;
+    i64::try_from(step).ok()
 }
 
 pub fn verify_now(secret: &str, code: &str) -> Option<i64> {
     verify_at(secret, code, chrono::Utc::now().timestamp())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The `otpauth://` URI authenticator apps read from the QR code.
@@ -152,27 +125,19 @@ pub fn otpauth_uri(secret: &str, account: &str) -> String {
     )
 }
 
-/// A QR code of `text` as an SVG image, black modules on white with the 4-module quiet zone.
+/// A QR code of `text` as an SVG image: error correction M, black modules on white with the
+/// 4-module quiet zone (the `qrcode` crate, as the permits' QR codes).
 pub fn qr_svg(text: &str) -> Option<String> {
-    use qrcodegen::{QrCode, QrCodeEcc};
-    let qr = QrCode::encode_text(text, QrCodeEcc::Medium).ok()?;
-    let border = 4;
-    let size = qr.size();
-    let dim = size + border * 2;
-    let mut path = String::new();
-    for y in 0..size {
-        for x in 0..size {
-            if qr.get_module(x, y) {
-                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
-            }
-        }
-    }
-    Some(format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {dim} {dim}\" width=\"{px}\" height=\"{px}\" \
-         shape-rendering=\"crispEdges\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\
-         <path d=\"{path}\" fill=\"#000\"/></svg>",
-        px = dim * 5,
-    ))
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).ok()?;
+    Some(
+        code.render::<svg::Color<'_>>()
+            .quiet_zone(true)
+            .module_dimensions(5, 5)
+            .dark_color(svg::Color("#000"))
+            .light_color(svg::Color("#fff"))
+            .build(),
+    )
 }
 
 /// The QR code as a `data:` URI for an `<img src>` (the CSP allows `img-src data:`).
@@ -245,8 +210,11 @@ mod tests {
         let expected = [
             755224, 287082, 359152, 969429, 338314, 254676, 287922, 162583, 399871, 520489,
         ];
+        // A TOTP step is the HOTP counter.
+        let secret = base32_encode(b"12345678901234567890");
         for (counter, want) in expected.iter().enumerate() {
-            assert_eq!(hotp(b"12345678901234567890", counter as u64), *want);
+            let code = format!("{want:06}");
+            assert_eq!(code_at_step(&secret, counter as i64).as_deref(), Some(code.as_str()));
         }
     }
 
@@ -304,12 +272,13 @@ mod tests {
             )
         );
         let svg = qr_svg(&uri).unwrap_or_default();
-        assert!(svg.starts_with("<svg") && svg.contains("<path d=\"M"));
+        assert!(svg.contains("<svg") && svg.contains("<path") && svg.contains("fill=\"#000\""));
         assert!(
             qr_data_uri(&uri)
                 .unwrap_or_default()
-                .starts_with("data:image/svg+xml,%3Csvg")
+                .starts_with("data:image/svg+xml,%3C")
         );
+        assert_eq!(qr_svg(&"x".repeat(5000)), None, "too long for any QR version");
     }
 
     #[test]

@@ -6,7 +6,8 @@ use crate::web::cookies::CSRF_FIELD;
 use crate::web::cookies::CSRF_HEADER;
 use crate::web::cookies::CsrfToken;
 use crate::web::cookies::cookie;
-use crate::web::cookies::set_cookie;
+use crate::web::cookies::csrf_cookie;
+use crate::web::cookies::with_cookie;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::extract::State;
@@ -24,9 +25,8 @@ pub(crate) async fn csrf_guard(State(state): State<AppState>, req: Request, next
     if exempt(req.uri().path()) {
         return next.run(req).await;
     }
-    let existing = cookie(req.headers(), CSRF_COOKIE)
-        .filter(|t| t.len() == 52 && t.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .map(str::to_string);
+    let existing =
+        cookie(req.headers(), CSRF_COOKIE).filter(|t| t.len() == 52 && t.bytes().all(|b| b.is_ascii_alphanumeric()));
     let token = existing.clone().unwrap_or_else(crate::platform::ids::new_token);
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let mut req = req;
@@ -62,7 +62,7 @@ pub(crate) async fn csrf_guard(State(state): State<AppState>, req: Request, next
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
         let ok = if let Some(t) = header_token.or(query_token) {
-            t == expected
+            tokens_match(&t, expected)
         } else if is_form {
             let (parts, body) = req.into_parts();
             let bytes = match axum::body::to_bytes(body, 256 * 1024).await {
@@ -73,7 +73,7 @@ pub(crate) async fn csrf_guard(State(state): State<AppState>, req: Request, next
                 .find(|(k, _)| k == CSRF_FIELD)
                 .map(|(_, v)| v.into_owned());
             req = Request::from_parts(parts, Body::from(bytes));
-            found.as_deref() == Some(expected)
+            found.is_some_and(|t| tokens_match(&t, expected))
         } else {
             false
         };
@@ -82,17 +82,50 @@ pub(crate) async fn csrf_guard(State(state): State<AppState>, req: Request, next
         }
     }
     req.extensions_mut().insert(CsrfToken(token.clone()));
-    let mut response = next.run(req).await;
+    let response = next.run(req).await;
     if existing.is_none() {
-        response.headers_mut().append(
-            header::SET_COOKIE,
-            set_cookie(CSRF_COOKIE, &token, None, state.config.secure_cookies(), "Strict"),
-        );
+        return with_cookie(response, csrf_cookie(&token, state.config.secure_cookies()));
     }
     response
+}
+
+/// Whether a submitted token is the cookie's, in time that does not depend on where they first
+/// differ (a timing oracle would let a page guess the token byte by byte). The length is not
+/// secret: every token has 52 characters.
+fn tokens_match(submitted: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(submitted.as_bytes().ct_eq(expected.as_bytes()))
 }
 
 /// The API (bearer tokens, never cookies), health checks and static assets carry no CSRF cookie.
 fn exempt(path: &str) -> bool {
     path.starts_with("/api/") || path.starts_with("/static/") || path == "/healthz" || path == "/readyz"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_same_token_matches() {
+        let token = crate::platform::ids::new_token();
+        assert_eq!(token.len(), 52);
+        assert!(tokens_match(&token, &token.clone()));
+        let mut other = token.clone().into_bytes();
+        other[51] = if other[51] == b'a' { b'b' } else { b'a' };
+        let other = String::from_utf8(other).unwrap_or_default();
+        assert!(!tokens_match(&other, &token));
+        assert!(!tokens_match(&token[..51], &token), "a prefix is not the token");
+        assert!(!tokens_match("", &token));
+        assert!(!tokens_match(&format!("{token}x"), &token));
+    }
+
+    #[test]
+    fn the_api_and_assets_are_exempt_and_pages_are_not() {
+        assert!(exempt("/api/v1/auth/login"));
+        assert!(exempt("/static/app.css"));
+        assert!(exempt("/healthz"));
+        assert!(!exempt("/petugas/masuk"));
+        assert!(!exempt("/v/abc/periksa"));
+    }
 }

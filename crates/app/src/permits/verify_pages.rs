@@ -21,8 +21,14 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::response::Response;
 use izinkes_domain::format_id::iso_date_id;
+use izinkes_domain::format_id::moment_id;
 
-async fn verify_page(state: &AppState, v: &Visitor, token: &str, check: Option<bool>) -> Result<Response, WebError> {
+async fn verify_page(
+    state: &AppState,
+    v: &Visitor,
+    token: &str,
+    check: Option<UploadCheck>,
+) -> Result<Response, WebError> {
     match permits::archive::by_token(state, token).await {
         Ok(p) => {
             let office = crate::catalog::offices::get(state, &p.office_id).await?;
@@ -33,6 +39,7 @@ async fn verify_page(state: &AppState, v: &Visitor, token: &str, check: Option<b
                 _ => "rejected",
             }
             .to_string();
+            let signature_note = check.as_ref().map(|c| c.signature.note(office.tz()));
             Ok(page(&VerifyPage {
                 ctx: v.ctx(state, &format!("Verifikasi {}", p.number), ""),
                 permit_name: permit_name(state, &p).await,
@@ -46,7 +53,8 @@ async fn verify_page(state: &AppState, v: &Visitor, token: &str, check: Option<b
                     p.signer_position.clone().unwrap_or_default()
                 ),
                 office: office.name,
-                check,
+                check: check.map(|c| c.same),
+                signature_note,
                 permit: Some(p),
             }))
         }
@@ -63,6 +71,7 @@ async fn verify_page(state: &AppState, v: &Visitor, token: &str, check: Option<b
                 signer: String::new(),
                 office: String::new(),
                 check: None,
+                signature_note: None,
             },
         )),
         Err(e) => Err(e.into()),
@@ -105,7 +114,9 @@ pub(crate) async fn verify(State(state): State<AppState>, v: Visitor, Path(token
     verify_page(&state, &v, &token, None).await
 }
 
-/// Checks an uploaded PDF against the stored hash of the issued document.
+/// Checks an uploaded PDF: the verdict is whether it is the stored issued document (its
+/// SHA-256); beside it the page says what the file's own signature says (read with lopdf:
+/// whether its byte ranges cover the file and the CMS verifies, who signed and when).
 pub(crate) async fn verify_upload(
     State(state): State<AppState>,
     v: Visitor,
@@ -114,10 +125,86 @@ pub(crate) async fn verify_upload(
 ) -> PageResult {
     let (file, _) = read_file_field(mp).await?;
     let p = permits::archive::by_token(&state, &token).await?;
-    let same = file
-        .map(|(_, bytes)| crate::platform::ids::sha256_hex(&bytes))
-        .is_some_and(|h| Some(h) == p.pdf_sha256);
-    verify_page(&state, &v, &token, Some(same)).await
+    let bytes = file.map(|(_, bytes)| bytes).unwrap_or_default();
+    // Parsing and RSA verification are CPU work on a stranger's file: off the async threads,
+    // and a panic in the parser is a file that could not be read, not a failed request.
+    let (sha256, signature) = tokio::task::spawn_blocking(move || {
+        let signature = match izinkes_documents::sign::verify_embedded(&bytes) {
+            Ok(report) => SignatureCheck::Found {
+                intact: report.is_intact(),
+                signer: report.signer_name.or(report.signer_common_name),
+                at: report.signing_time,
+            },
+            Err(izinkes_documents::sign::SignError::NotSigned) => SignatureCheck::Missing,
+            Err(_) => SignatureCheck::Unreadable,
+        };
+        (crate::platform::ids::sha256_hex(&bytes), signature)
+    })
+    .await
+    .unwrap_or((String::new(), SignatureCheck::Unreadable));
+    let check = UploadCheck {
+        same: !sha256.is_empty() && Some(sha256) == p.pdf_sha256,
+        signature,
+    };
+    verify_page(&state, &v, &token, Some(check)).await
+}
+
+struct UploadCheck {
+    same: bool,
+    signature: SignatureCheck,
+}
+
+/// The uploaded file's own signature, as `verify_embedded` found it.
+enum SignatureCheck {
+    Found {
+        intact: bool,
+        signer: Option<String>,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    Missing,
+    Unreadable,
+}
+
+impl SignatureCheck {
+    fn note(&self, tz: izinkes_domain::calendar::OfficeTimeZone) -> SignatureNote {
+        match self {
+            SignatureCheck::Found { intact, signer, at } => {
+                let by = signer.as_deref().map(|s| format!(" oleh {s}")).unwrap_or_default();
+                let when = at
+                    .map(|t| format!(" pada {}", moment_id(t, tz.offset(), tz.label())))
+                    .unwrap_or_default();
+                if *intact {
+                    SignatureNote {
+                        ok: true,
+                        text: format!(
+                            "Tanda tangan elektronik di dalam berkas utuh: ditandatangani{by}{when}, dan mencakup seluruh isi berkas."
+                        ),
+                    }
+                } else {
+                    SignatureNote {
+                        ok: false,
+                        text: format!(
+                            "Tanda tangan elektronik di dalam berkas (ditandatangani{by}{when}) tidak utuh: isi berkas berubah atau ditambah setelah ditandatangani."
+                        ),
+                    }
+                }
+            }
+            SignatureCheck::Missing => SignatureNote {
+                ok: false,
+                text: "Berkas ini tidak memuat tanda tangan elektronik.".into(),
+            },
+            SignatureCheck::Unreadable => SignatureNote {
+                ok: false,
+                text: "Tanda tangan elektronik di dalam berkas tidak dapat dibaca.".into(),
+            },
+        }
+    }
+}
+
+/// One line under the verdict about the file's own signature.
+pub struct SignatureNote {
+    pub ok: bool,
+    pub text: String,
 }
 
 #[derive(Template)]
@@ -133,4 +220,5 @@ pub struct VerifyPage {
     pub signer: String,
     pub office: String,
     pub check: Option<bool>,
+    pub signature_note: Option<SignatureNote>,
 }

@@ -4,9 +4,6 @@
 //! too), TEXT ids, BIGINT numbers and flags, and UTC timestamps and dates written from Rust as
 //! fixed-width text (docs/architecture.md says why). The migrations are in `migrations`.
 
-use crate::platform::migrations::MIGRATIONS;
-use crate::platform::migrations::render_migration;
-use crate::platform::migrations::split_statements;
 use chrono::DateTime;
 use chrono::NaiveDate;
 use chrono::SecondsFormat;
@@ -28,6 +25,11 @@ pub enum DbError {
     UnsupportedUrl,
     #[error("migration {version} failed: {source}")]
     Migration { version: i64, source: sqlx::Error },
+    #[error(
+        "migration {migration} was edited after it was applied; a released migration is never changed: \
+         restore its text and put the change in a new migration"
+    )]
+    EditedMigration { migration: String },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,42 +169,10 @@ impl Db {
         }
     }
 
+    /// Applies the migrations not applied yet, after refusing to start on one edited since it
+    /// was applied (`platform::migrations`).
     pub async fn migrate(&self) -> Result<usize, DbError> {
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-        )
-        .execute(&self.pool)
-        .await?;
-        let mut applied = 0;
-        for (version, name, sql) in MIGRATIONS {
-            let mut tx = self.begin().await?;
-            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                .bind(version)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if done.is_some() {
-                continue;
-            }
-            let rendered = render_migration(sql, self.backend);
-            for statement in split_statements(&rendered) {
-                sqlx::query(sqlx::AssertSqlSafe(statement))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|source| DbError::Migration {
-                        version: *version,
-                        source,
-                    })?;
-            }
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(version)
-                .bind(*name)
-                .bind(now_text())
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            applied += 1;
-        }
-        Ok(applied)
+        crate::platform::migrations::run(self).await
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
@@ -278,19 +248,6 @@ mod tests {
         assert_eq!(default_pool_size(Backend::Postgres, 2), 8);
         assert_eq!(default_pool_size(Backend::Postgres, 4), 16);
         assert_eq!(default_pool_size(Backend::Postgres, 64), 32);
-    }
-
-    #[test]
-    fn migration_renders_identity_per_backend() {
-        let sql = "CREATE TABLE t (id {{ID}}, x TEXT);";
-        assert!(render_migration(sql, Backend::Sqlite).contains("AUTOINCREMENT"));
-        assert!(render_migration(sql, Backend::Postgres).contains("GENERATED ALWAYS AS IDENTITY"));
-    }
-
-    #[test]
-    fn statements_split_at_semicolons_and_skip_comments() {
-        let parts = split_statements("-- c\nCREATE TABLE a (x TEXT);\n\nCREATE INDEX i ON a (x);\n");
-        assert_eq!(parts, vec!["CREATE TABLE a (x TEXT)", "CREATE INDEX i ON a (x)"]);
     }
 
     #[test]

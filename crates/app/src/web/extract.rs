@@ -226,7 +226,7 @@ impl FromRequestParts<AppState> for Visitor {
         if let Some(v) = parts.extensions.get::<Visitor>() {
             return Ok(v.clone());
         }
-        let token = cookie(&parts.headers, SESSION_COOKIE).map(str::to_string);
+        let token = cookie(&parts.headers, SESSION_COOKIE);
         let subject = match &token {
             Some(t) => resolve_session(state, t).await?,
             None => None,
@@ -235,7 +235,7 @@ impl FromRequestParts<AppState> for Visitor {
             .extensions
             .get::<CsrfToken>()
             .map(|t| t.0.clone())
-            .or_else(|| cookie(&parts.headers, CSRF_COOKIE).map(str::to_string))
+            .or_else(|| cookie(&parts.headers, CSRF_COOKIE))
             .unwrap_or_default();
         let v = Visitor {
             subject,

@@ -1,5 +1,8 @@
-//! The PostgreSQL connection as the service opens it.
+//! The database as the service opens it: the PostgreSQL connection, and the migrations'
+//! checksums (an applied migration edited since is refused, an older database gets them).
 
+use crate::dual_test;
+use crate::support::TestApp;
 use crate::support::pg_admin_url;
 use izinkes_app::platform::db::Db;
 
@@ -38,3 +41,72 @@ async fn a_local_postgresql_is_reached_without_tls_unless_the_url_asks() {
         db.pool.close().await;
     }
 }
+
+async fn recorded_checksums(db: &Db) -> Vec<(i64, Option<String>)> {
+    sqlx::query_as("SELECT version, checksum FROM schema_migrations ORDER BY version")
+        .fetch_all(&db.pool)
+        .await
+        .expect("schema_migrations")
+}
+
+fn expected_checksums() -> Vec<(i64, Option<String>)> {
+    izinkes_app::platform::migrations::MIGRATIONS
+        .iter()
+        .map(|(version, _, sql)| (*version, Some(izinkes_app::platform::migrations::checksum(sql))))
+        .collect()
+}
+
+dual_test!(
+    every_applied_migration_is_recorded_with_the_checksum_of_its_text,
+    |app: TestApp| async move {
+        assert_eq!(recorded_checksums(&app.state.db).await, expected_checksums());
+        assert_eq!(app.state.db.migrate().await.expect("again"), 0, "nothing left to apply");
+    }
+);
+
+dual_test!(
+    a_migration_edited_after_it_was_applied_stops_the_start,
+    |app: TestApp| async move {
+        // What an edited file looks like from the database: its recorded checksum is not the
+        // checksum of the text the binary carries.
+        sqlx::query("UPDATE schema_migrations SET checksum = $1 WHERE version = 5")
+            .bind(izinkes_app::platform::migrations::checksum(
+                "-- the text as it was released\n",
+            ))
+            .execute(&app.state.db.pool)
+            .await
+            .expect("update");
+        let err = app
+            .state
+            .db
+            .migrate()
+            .await
+            .expect_err("an edited migration is refused");
+        let message = err.to_string();
+        assert!(
+            message.starts_with("migration 0005_templates_changes was edited after it was applied;"),
+            "{message}"
+        );
+        assert!(message.contains("new migration"), "{message}");
+    }
+);
+
+dual_test!(
+    a_database_migrated_before_checksums_gets_them_on_its_next_start,
+    |app: TestApp| async move {
+        let db = &app.state.db;
+        sqlx::query("ALTER TABLE schema_migrations DROP COLUMN checksum")
+            .execute(&db.pool)
+            .await
+            .expect("back to the table as it was");
+        assert_eq!(db.migrate().await.expect("upgrade"), 0);
+        assert_eq!(recorded_checksums(db).await, expected_checksums());
+        // Recorded once: an edit after the upgrade is caught.
+        sqlx::query("UPDATE schema_migrations SET checksum = 'x' WHERE version = 1")
+            .execute(&db.pool)
+            .await
+            .expect("update");
+        let message = db.migrate().await.expect_err("refused").to_string();
+        assert!(message.contains("migration 0001_init was edited"), "{message}");
+    }
+);

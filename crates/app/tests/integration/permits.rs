@@ -887,3 +887,54 @@ dual_test!(
         assert_eq!(unique.len(), numbers.len());
     }
 );
+
+dual_test!(
+    the_upload_check_reports_the_files_own_signature_beside_the_verdict,
+    |app: TestApp| async move {
+        staff(&app, "jembrana").await;
+        let kadis = kadis_officer(&app, "jembrana").await;
+        let applicant = quick_applicant(&app, "5104010903970007", "dokter7@example.com").await;
+        let id = ready_to_sign(&app, &applicant).await;
+        let permit_id: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        izinkes_app::permits::signing::sign_one(&app.state, &kadis, &permit_id)
+            .await
+            .unwrap();
+        let p = izinkes_app::permits::archive::by_id(&app.state, &permit_id)
+            .await
+            .unwrap();
+        let pdf = app.state.store.get(p.pdf_sha256.as_deref().unwrap()).await.unwrap();
+        let signer = p.signer_name.clone().unwrap();
+        let public = app.browser();
+        let check = |bytes: Vec<u8>| {
+            let public = &public;
+            let path = format!("/v/{}/periksa", p.token);
+            async move {
+                let r = public.upload(&path, "file", "izin.pdf", bytes, &[]).await;
+                assert_eq!(r.status, 200, "{}", r.body);
+                (r.body.contains("Cocok."), r.text("#tanda-tangan-berkas"))
+            }
+        };
+
+        let (same, note) = check(pdf.clone()).await;
+        assert!(same);
+        assert!(
+            note.starts_with("Tanda tangan elektronik di dalam berkas utuh"),
+            "{note}"
+        );
+        assert!(note.contains(&signer), "the signer's /Name: {note}");
+
+        let mut appended = pdf.clone();
+        appended.extend_from_slice(b"% ditambahkan\n");
+        let (same, note) = check(appended).await;
+        assert!(!same);
+        assert!(note.contains("tidak utuh"), "{note}");
+
+        let (same, note) = check(b"%PDF-1.7 bukan dokumen".to_vec()).await;
+        assert!(!same);
+        assert!(note.contains("tidak"), "{note}");
+    }
+);
