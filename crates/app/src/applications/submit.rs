@@ -15,7 +15,8 @@ use crate::platform::db::now_text;
 use crate::platform::db::opt_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
-use crate::platform::outbox::enqueue_email;
+use crate::platform::mail;
+use crate::platform::mail::ApplicationReceived;
 use crate::state::AppState;
 use chrono::Datelike;
 use chrono::Utc;
@@ -187,25 +188,15 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
         },
     )
     .await?;
-    let body = format!(
-        "Yth. {},\n\nPermohonan {} Anda telah kami terima dengan nomor registrasi {}.\n\
-         Kantor: {}\nStatus: Menunggu Verifikasi\nJangka waktu layanan: {} hari kerja sejak berkas dinyatakan lengkap.\n\n\
-         Pantau status di {}/permohonan atau di halaman Lacak Permohonan.\n",
-        v.app.data.name,
-        permit.name,
-        number,
-        v.office.name,
-        permit.sla_working_days,
-        state.config.base_url.trim_end_matches('/'),
-    );
-    enqueue_email(
-        &mut tx,
-        Some(&v.office.id),
-        &applicant.email,
-        &format!("Permohonan diterima: {number}"),
-        &body,
-    )
-    .await?;
+    let received = ApplicationReceived {
+        applicant_name: &v.app.data.name,
+        permit_name: &permit.name,
+        number: &number.to_string(),
+        office_name: &v.office.name,
+        sla_working_days: permit.sla_working_days,
+        base_url: state.config.base_url.trim_end_matches('/'),
+    };
+    mail::enqueue(&mut tx, Some(&v.office.id), &applicant.email, &received).await?;
     tx.commit().await?;
     state.desks_changed(&v.office.id);
     state.wake_outbox();

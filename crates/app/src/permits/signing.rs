@@ -15,7 +15,8 @@ use crate::permits::signer::local_signer;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
-use crate::platform::outbox::enqueue_email;
+use crate::platform::mail;
+use crate::platform::mail::PermitIssued;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use chrono::Utc;
@@ -294,23 +295,15 @@ async fn sign_with(
         },
     )
     .await?;
-    enqueue_email(
-        &mut tx,
-        Some(&office.id),
-        &applicant.email,
-        &format!("Izin terbit: {}", p.number),
-        &format!(
-            "Yth. {},\n\n{} Anda telah terbit dengan nomor {} dan ditandatangani secara elektronik.\nBerlaku sampai {}.\n\nUnduh di {}/izin\nKeaslian dapat diperiksa siapa saja di {}/v/{}\n",
-            applicant.full_name,
-            permit_type.name,
-            p.number,
-            date_id(until),
-            state.config.base_url.trim_end_matches('/'),
-            state.config.base_url.trim_end_matches('/'),
-            p.token
-        ),
-    )
-    .await?;
+    let issued = PermitIssued {
+        holder_name: &applicant.full_name,
+        permit_name: &permit_type.name,
+        number: &p.number,
+        valid_until: &date_id(until),
+        base_url: state.config.base_url.trim_end_matches('/'),
+        token: &p.token,
+    };
+    mail::enqueue(&mut tx, Some(&office.id), &applicant.email, &issued).await?;
     tx.commit().await?;
     state.wake_outbox();
     Ok(())

@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod files;
 pub mod ids;
+pub mod mail;
 pub mod migrations;
 pub mod outbox;
 pub mod read_cache;
