@@ -5,6 +5,7 @@ use crate::accounts::profile::load_applicant;
 use crate::applications::drafts::check_applicant_data;
 use crate::applications::history::NewHistory;
 use crate::applications::history::append_history;
+use crate::applications::queries;
 use crate::applications::view::ApplicantData;
 use crate::applications::view::ApplicationView;
 use crate::applications::view::load_owned;
@@ -12,7 +13,6 @@ use crate::applications::view::view;
 use crate::catalog::offices::Office;
 use crate::platform::db::Backend;
 use crate::platform::db::now_text;
-use crate::platform::db::opt_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::platform::mail;
@@ -23,7 +23,6 @@ use chrono::Utc;
 use izinkes_domain::catalog::FieldErrors;
 use izinkes_domain::status::ApplicationStatus;
 use izinkes_domain::status::RegistrationNumber;
-use sqlx::Row;
 
 /// Why a submission was refused: per field/step, in Indonesian.
 #[derive(Debug, Default)]
@@ -105,30 +104,16 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
     let mut tx = state.db.begin().await?;
     if state.db.backend == Backend::Postgres {
         // Serialise this applicant's submissions so two parallel submits cannot both pass the cap.
-        sqlx::query("SELECT id FROM applicants WHERE id = $1 FOR UPDATE")
-            .bind(applicant_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        queries::lock_applicant(&mut *tx, applicant_id).await?;
     }
-    let active = sqlx::query(
-        "SELECT registration_number, permit_code, applicant_data FROM applications \
-         WHERE applicant_id = $1 AND profession = $2 AND id <> $3 \
-         AND status IN ('submitted', 'in_process', 'needs_revision', 'ready_to_sign', 'issued') ORDER BY submitted_at",
-    )
-    .bind(applicant_id)
-    .bind(&permit.profession)
-    .bind(&v.app.id)
-    .fetch_all(&mut *tx)
-    .await?;
+    let active = queries::active_of_profession(&mut *tx, applicant_id, &permit.profession, &v.app.id).await?;
     if active.len() as u32 >= permit.max_active_per_person {
         let list = active
             .iter()
             .map(|r| {
-                let number = opt_text(r, "registration_number").ok().flatten().unwrap_or_default();
-                let place = r
-                    .try_get::<String, _>("applicant_data")
+                let number = r.registration_number.clone().unwrap_or_default();
+                let place = serde_json::from_str::<ApplicantData>(&r.applicant_data)
                     .ok()
-                    .and_then(|s| serde_json::from_str::<ApplicantData>(&s).ok())
                     .map(|d| d.facility_name)
                     .unwrap_or_default();
                 format!("{number} ({place})")
@@ -147,15 +132,7 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
     let seq = crate::platform::db::next_counter(&mut tx, &v.office.id, "registration", &year.to_string()).await?;
     let number = RegistrationNumber::new(&v.office.code, year, seq);
     let now = now_text();
-    let updated = sqlx::query(
-        "UPDATE applications SET status = 'submitted', registration_number = $1, submitted_at = $2, updated_at = $2, \
-           lock_version = lock_version + 1 WHERE id = $3 AND status = 'draft'",
-    )
-    .bind(number.as_str())
-    .bind(&now)
-    .bind(&v.app.id)
-    .execute(&mut *tx)
-    .await?;
+    let updated = queries::mark_submitted(&mut *tx, number.as_str(), &now, &v.app.id).await?;
     if updated.rows_affected() == 1 {
         crate::desks::workflows::start_in_tx(&mut tx, &v.app.id, &start).await?;
     }
