@@ -4,8 +4,9 @@
 //!
 //! To add a message: write `templates/mail/<name>.txt`, add a struct here deriving `Template`
 //! with `#[template(path = "mail/<name>.txt", escape = "none")]`, and implement `Mail` for it
-//! (its subject). A template keeps its file's last newline, so a body that must end without one
-//! is saved without one.
+//! (its subject). askama drops the one newline that ends a template file, so a body that ends
+//! with a newline is saved with an empty last line (the tests below hold every text to the
+//! bytes the services sent before the templates).
 
 use crate::platform::db::Tx;
 use crate::platform::error::ServiceError;
