@@ -104,9 +104,7 @@ impl AppState {
         let version = match self.catalog_version.get("") {
             Some(v) => v,
             None => {
-                let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM catalog_versions")
-                    .fetch_one(&self.db.pool)
-                    .await?;
+                let version = crate::catalog::queries::newest_catalog_version(&self.db.pool).await?;
                 let version = version.ok_or_else(|| ServiceError::Internal("no catalog imported".into()))?;
                 self.catalog_version.put("", version);
                 version
@@ -125,10 +123,7 @@ impl AppState {
         if let Some(c) = self.catalogs.read().ok().and_then(|m| m.get(&version).cloned()) {
             return Ok(c);
         }
-        let body: Option<String> = sqlx::query_scalar("SELECT body FROM catalog_versions WHERE version = $1")
-            .bind(version)
-            .fetch_optional(&self.db.pool)
-            .await?;
+        let body = crate::catalog::queries::catalog_body(&self.db.pool, version).await?;
         let body = body.ok_or(ServiceError::NotFound)?;
         let catalog =
             Arc::new(Catalog::from_json(&body).map_err(|e| ServiceError::Internal(format!("catalog {version}: {e}")))?);

@@ -5,5 +5,6 @@ pub mod api;
 pub mod officers;
 pub mod pages;
 pub mod profile;
+pub mod queries;
 pub mod recovery;
 pub mod registration;

@@ -1,5 +1,7 @@
 //! Creating officer accounts (the CLI and the demo).
 
+use crate::accounts::queries;
+use crate::accounts::queries::NewOfficer;
 use crate::auth::passwords::hash_password;
 use crate::platform::db::is_unique_violation;
 use crate::platform::db::now_text;
@@ -27,10 +29,7 @@ pub async fn add_officer(
     if roles.is_empty() {
         return Err(ServiceError::field("roles", "Pilih paling sedikit satu peran."));
     }
-    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM offices WHERE id = $1")
-        .bind(office_id)
-        .fetch_optional(&state.db.pool)
-        .await?;
+    let exists = queries::office_id(&state.db.pool, office_id).await?;
     if exists.is_none() {
         return Err(ServiceError::field(
             "office",
@@ -40,18 +39,16 @@ pub async fn add_officer(
     let hash = hash_password(password.expose().to_string()).await?;
     let id = new_id();
     let mut tx = state.db.begin().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO officers (id, office_id, email, full_name, position, password_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
-    )
-    .bind(&id)
-    .bind(office_id)
-    .bind(email.as_str())
-    .bind(clean_text(full_name, 120))
-    .bind(clean_text(position, 120))
-    .bind(&hash)
-    .bind(now_text())
-    .execute(&mut *tx)
-    .await;
+    let officer = NewOfficer {
+        id: &id,
+        office_id,
+        email: email.as_str(),
+        full_name: &clean_text(full_name, 120),
+        position: &clean_text(position, 120),
+        password_hash: &hash,
+        now: &now_text(),
+    };
+    let inserted = queries::insert_officer(&mut *tx, &officer).await;
     if let Err(e) = inserted {
         if is_unique_violation(&e) {
             return Err(ServiceError::field("email", "Email petugas ini sudah terdaftar."));
@@ -59,12 +56,7 @@ pub async fn add_officer(
         return Err(e.into());
     }
     for role in roles {
-        sqlx::query("INSERT INTO officer_roles (office_id, officer_id, role) VALUES ($1, $2, $3)")
-            .bind(office_id)
-            .bind(&id)
-            .bind(role.code())
-            .execute(&mut *tx)
-            .await?;
+        queries::insert_officer_role(&mut *tx, office_id, &id, role.code()).await?;
     }
     tx.commit().await?;
     Ok(id)

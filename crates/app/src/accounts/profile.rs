@@ -1,5 +1,6 @@
 //! The applicant's profile (identity, address, education, STR) and photo.
 
+use crate::accounts::queries;
 use crate::accounts::registration::IdentityType;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
@@ -15,7 +16,6 @@ use izinkes_domain::wilayah::VillageCode;
 use izinkes_domain::wilayah::Wilayah;
 use serde::Deserialize;
 use serde::Serialize;
-use sqlx::Row;
 
 /// The profile of seed 001 "Akun Profile".
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -90,24 +90,20 @@ impl Applicant {
 }
 
 pub async fn load_applicant(state: &AppState, id: &str) -> ServiceResult<Applicant> {
-    let row = sqlx::query(
-        "SELECT id, email, full_name, identity_type, identity_number, phone, address, village_code, profile, photo_sha256 FROM applicants WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&state.db.pool)
-    .await?
-    .ok_or(ServiceError::NotFound)?;
+    let row = queries::applicant(&state.db.pool, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     Ok(Applicant {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        full_name: row.try_get("full_name")?,
-        identity_type: IdentityType::parse(&row.try_get::<String, _>("identity_type")?).unwrap_or(IdentityType::Ktp),
-        identity_number: row.try_get("identity_number")?,
-        phone: row.try_get("phone")?,
-        address: row.try_get("address")?,
-        village_code: row.try_get("village_code")?,
-        profile: serde_json::from_str(&row.try_get::<String, _>("profile")?).unwrap_or_default(),
-        photo_sha256: crate::platform::db::opt_text(&row, "photo_sha256")?,
+        id: row.id,
+        email: row.email,
+        full_name: row.full_name,
+        identity_type: IdentityType::parse(&row.identity_type).unwrap_or(IdentityType::Ktp),
+        identity_number: row.identity_number,
+        phone: row.phone,
+        address: row.address,
+        village_code: row.village_code,
+        profile: serde_json::from_str(&row.profile).unwrap_or_default(),
+        photo_sha256: row.photo_sha256,
     })
 }
 
@@ -262,12 +258,7 @@ pub async fn update_profile(state: &AppState, applicant: &Applicant, input: &Pro
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    sqlx::query("UPDATE applicants SET profile = $1, updated_at = $2 WHERE id = $3")
-        .bind(serde_json::to_string(&p)?)
-        .bind(now_text())
-        .bind(&applicant.id)
-        .execute(&state.db.pool)
-        .await?;
+    queries::set_profile(&state.db.pool, &serde_json::to_string(&p)?, &now_text(), &applicant.id).await?;
     Ok(p)
 }
 
@@ -286,11 +277,6 @@ pub async fn set_photo(state: &AppState, applicant: &Applicant, bytes: &[u8]) ->
     }
     let sha =
         crate::platform::uploads::store_blob(state, bytes, format.map(|f| f.mime()).unwrap_or("image/jpeg")).await?;
-    sqlx::query("UPDATE applicants SET photo_sha256 = $1, updated_at = $2 WHERE id = $3")
-        .bind(&sha)
-        .bind(now_text())
-        .bind(&applicant.id)
-        .execute(&state.db.pool)
-        .await?;
+    queries::set_photo(&state.db.pool, &sha, &now_text(), &applicant.id).await?;
     Ok(())
 }

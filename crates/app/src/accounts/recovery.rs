@@ -1,5 +1,7 @@
 //! Password recovery by e-mailed link.
 
+use crate::accounts::queries;
+use crate::accounts::queries::IdName;
 use crate::accounts::registration::take_token;
 use crate::auth::passwords::hash_password;
 use crate::auth::sessions::sessions_changed;
@@ -9,13 +11,13 @@ use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::platform::ids::new_token;
 use crate::platform::ids::sha256_hex;
-use crate::platform::outbox::enqueue_email;
+use crate::platform::mail;
+use crate::platform::mail::PasswordReset;
 use crate::state::AppState;
 use chrono::Duration;
 use chrono::Utc;
 use izinkes_domain::email::Email;
 use izinkes_domain::password::Password;
-use sqlx::Row;
 
 /// Starts a password reset. Always succeeds from the caller's view, so the page does not reveal
 /// which emails have accounts.
@@ -23,35 +25,35 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> ServiceRes
     let Ok(email) = Email::parse(email) else {
         return Err(ServiceError::field("email", "Masukkan alamat email yang valid."));
     };
-    let row = sqlx::query("SELECT id, full_name FROM applicants WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(&state.db.pool)
-        .await?;
-    let Some(row) = row else { return Ok(()) };
-    let id: String = row.try_get("id")?;
-    let name: String = row.try_get("full_name")?;
+    let row = queries::applicant_by_email(&state.db.pool, email.as_str()).await?;
+    let Some(IdName { id, full_name: name }) = row else {
+        return Ok(());
+    };
     let token = new_token();
     let now = Utc::now();
     let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "INSERT INTO account_tokens (token_hash, applicant_id, purpose, created_at, expires_at) VALUES ($1, $2, 'reset', $3, $4)",
+    queries::insert_reset_token(
+        &mut *tx,
+        &sha256_hex(token.as_bytes()),
+        &id,
+        &ts(now),
+        &ts(now + Duration::hours(1)),
     )
-    .bind(sha256_hex(token.as_bytes()))
-    .bind(&id)
-    .bind(ts(now))
-    .bind(ts(now + Duration::hours(1)))
-    .execute(&mut *tx)
     .await?;
     let link = format!(
         "{}/atur-ulang-sandi?token={token}",
         state.config.base_url.trim_end_matches('/')
     );
-    let body = format!(
-        "Yth. {name},\n\nKami menerima permintaan untuk mengatur ulang kata sandi akun izinkes Anda. \
-         Buka tautan berikut dalam 1 jam (hanya dapat dipakai sekali):\n\n{link}\n\n\
-         Jika Anda tidak memintanya, abaikan email ini; kata sandi Anda tidak berubah.\n"
-    );
-    enqueue_email(&mut tx, None, email.as_str(), "Atur ulang kata sandi izinkes", &body).await?;
+    mail::enqueue(
+        &mut tx,
+        None,
+        email.as_str(),
+        &PasswordReset {
+            name: &name,
+            link: &link,
+        },
+    )
+    .await?;
     tx.commit().await?;
     state.wake_outbox();
     Ok(())
@@ -68,23 +70,11 @@ pub async fn reset_password(state: &AppState, token: &str, password: &str, confi
     let hash = hash_password(password.expose().to_string()).await?;
     let mut tx = state.db.begin().await?;
     let id = take_token(&mut tx, token, "reset").await?;
-    sqlx::query("UPDATE applicants SET password_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(&hash)
-        .bind(now_text())
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+    queries::set_password(&mut *tx, &hash, &now_text(), &id).await?;
     // A reset ends every session: whoever knew the old password is logged out.
-    sqlx::query("DELETE FROM sessions WHERE subject_kind = 'applicant' AND subject_id = $1")
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+    queries::delete_applicant_sessions(&mut *tx, &id).await?;
     // Following a reset link proves the mailbox too.
-    sqlx::query("UPDATE applicants SET email_verified_at = COALESCE(email_verified_at, $1) WHERE id = $2")
-        .bind(now_text())
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+    queries::verify_email_once(&mut *tx, &now_text(), &id).await?;
     tx.commit().await?;
     sessions_changed(state);
     Ok(())

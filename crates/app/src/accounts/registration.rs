@@ -1,6 +1,9 @@
 //! Registering an applicant: the form checked field by field (NIK or passport, phone, area,
 //! password), the account written only when everything is valid, and the e-mail confirmation.
 
+use crate::accounts::queries;
+use crate::accounts::queries::IdName;
+use crate::accounts::queries::NewApplicant;
 use crate::auth::passwords::hash_password;
 use crate::platform::db::Tx;
 use crate::platform::db::is_unique_violation;
@@ -11,7 +14,8 @@ use crate::platform::error::ServiceResult;
 use crate::platform::ids::new_id;
 use crate::platform::ids::new_token;
 use crate::platform::ids::sha256_hex;
-use crate::platform::outbox::enqueue_email;
+use crate::platform::mail;
+use crate::platform::mail::AccountVerification;
 use crate::platform::text::clean_text;
 use crate::state::AppState;
 use chrono::Duration;
@@ -25,7 +29,6 @@ use izinkes_domain::wilayah::VillageCode;
 use izinkes_domain::wilayah::Wilayah;
 use serde::Deserialize;
 use serde::Serialize;
-use sqlx::Row;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IdentityType {
@@ -191,19 +194,15 @@ pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<
 
     // Friendly duplicate messages before the expensive hash; the unique indexes remain the
     // guarantee under races.
-    let taken = sqlx::query("SELECT email, identity_number FROM applicants WHERE email = $1 OR identity_number = $2")
-        .bind(email.as_str())
-        .bind(&identity_number)
-        .fetch_all(&state.db.pool)
-        .await?;
+    let taken = queries::taken(&state.db.pool, email.as_str(), &identity_number).await?;
     for row in &taken {
-        if row.try_get::<String, _>("email")? == email.as_str() {
+        if row.email == email.as_str() {
             errors.insert(
                 "email".into(),
                 "Email ini sudah terdaftar. Silakan masuk atau gunakan Lupa Kata Sandi.".into(),
             );
         }
-        if row.try_get::<String, _>("identity_number")? == identity_number {
+        if row.identity_number == identity_number {
             errors.insert(
                 "identity_number".into(),
                 "Nomor identitas ini sudah memiliki akun (satu pemohon hanya boleh satu akun).".into(),
@@ -218,24 +217,19 @@ pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<
     let id = new_id();
     let now = now_text();
     let mut tx = state.db.begin().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO applicants (id, email, password_hash, full_name, identity_type, identity_number, phone, address, village_code, profile, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(&id)
-    .bind(email.as_str())
-    .bind(&password_hash)
-    .bind(&full_name)
-    .bind(identity_type.code())
-    .bind(&identity_number)
-    .bind(phone.as_str())
-    .bind(&address)
-    .bind(village.as_str())
-    .bind("{}")
-    .bind(&now)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await;
+    let applicant = NewApplicant {
+        id: &id,
+        email: email.as_str(),
+        password_hash: &password_hash,
+        full_name: &full_name,
+        identity_type: identity_type.code(),
+        identity_number: &identity_number,
+        phone: phone.as_str(),
+        address: &address,
+        village_code: village.as_str(),
+        now: &now,
+    };
+    let inserted = queries::insert_applicant(&mut *tx, &applicant).await;
     if let Err(e) = inserted {
         if is_unique_violation(&e) {
             return Err(ServiceError::field(
@@ -260,25 +254,19 @@ async fn queue_verification(
 ) -> ServiceResult<()> {
     let token = new_token();
     let now = Utc::now();
-    sqlx::query(
-        "INSERT INTO account_tokens (token_hash, applicant_id, purpose, created_at, expires_at) VALUES ($1, $2, 'verify', $3, $4)",
+    queries::insert_verify_token(
+        &mut **tx,
+        &sha256_hex(token.as_bytes()),
+        applicant_id,
+        &ts(now),
+        &ts(now + Duration::days(3)),
     )
-    .bind(sha256_hex(token.as_bytes()))
-    .bind(applicant_id)
-    .bind(ts(now))
-    .bind(ts(now + Duration::days(3)))
-    .execute(&mut **tx)
     .await?;
     let link = format!(
         "{}/verifikasi?token={token}",
         state.config.base_url.trim_end_matches('/')
     );
-    let body = format!(
-        "Yth. {name},\n\nTerima kasih telah mendaftar di izinkes. Untuk mengaktifkan akun Anda, \
-         buka tautan berikut (berlaku 3 hari):\n\n{link}\n\nJika Anda tidak merasa mendaftar, abaikan email ini.\n\n\
-         Salam,\nLayanan Perizinan Kesehatan"
-    );
-    enqueue_email(tx, None, email, "Konfirmasi akun izinkes", &body).await?;
+    mail::enqueue(tx, None, email, &AccountVerification { name, link: &link }).await?;
     Ok(())
 }
 
@@ -287,13 +275,8 @@ pub async fn resend_verification(state: &AppState, email: &str) -> ServiceResult
     let Ok(email) = Email::parse(email) else {
         return Err(ServiceError::field("email", "Masukkan alamat email yang valid."));
     };
-    let row = sqlx::query("SELECT id, full_name FROM applicants WHERE email = $1 AND email_verified_at IS NULL")
-        .bind(email.as_str())
-        .fetch_optional(&state.db.pool)
-        .await?;
-    if let Some(row) = row {
-        let id: String = row.try_get("id")?;
-        let name: String = row.try_get("full_name")?;
+    let row = queries::unverified_by_email(&state.db.pool, email.as_str()).await?;
+    if let Some(IdName { id, full_name: name }) = row {
         let mut tx = state.db.begin().await?;
         queue_verification(state, &mut tx, &id, email.as_str(), &name).await?;
         tx.commit().await?;
@@ -305,14 +288,7 @@ pub async fn resend_verification(state: &AppState, email: &str) -> ServiceResult
 /// Consumes a single-use token of the given purpose; returns the applicant id.
 pub(crate) async fn take_token(tx: &mut Tx, token: &str, purpose: &str) -> ServiceResult<String> {
     let now = now_text();
-    let applicant_id: Option<String> = sqlx::query_scalar(
-        "UPDATE account_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 RETURNING applicant_id",
-    )
-    .bind(&now)
-    .bind(sha256_hex(token.trim().as_bytes()))
-    .bind(purpose)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let applicant_id = queries::take_token(&mut **tx, &now, &sha256_hex(token.trim().as_bytes()), purpose).await?;
     applicant_id.ok_or_else(|| {
         ServiceError::Refused(
             "Tautan tidak berlaku: sudah dipakai, kedaluwarsa, atau tidak lengkap. Minta tautan baru.".into(),
@@ -323,11 +299,7 @@ pub(crate) async fn take_token(tx: &mut Tx, token: &str, purpose: &str) -> Servi
 pub async fn verify_email(state: &AppState, token: &str) -> ServiceResult<()> {
     let mut tx = state.db.begin().await?;
     let id = take_token(&mut tx, token, "verify").await?;
-    sqlx::query("UPDATE applicants SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL")
-        .bind(now_text())
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+    queries::mark_verified(&mut *tx, &now_text(), &id).await?;
     tx.commit().await?;
     Ok(())
 }

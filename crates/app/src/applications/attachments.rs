@@ -2,6 +2,8 @@
 //! an application's files by its applicant or an officer of its office.
 
 use crate::applications::drafts::editable;
+use crate::applications::queries;
+use crate::applications::queries::StoredFile;
 use crate::applications::view::load_owned;
 use crate::auth::sessions::SessionSubject;
 use crate::auth::sessions::SubjectKind;
@@ -17,7 +19,6 @@ use crate::platform::uploads::store_blob;
 use crate::state::AppState;
 use izinkes_domain::catalog::FileFormat;
 use izinkes_domain::catalog::PermitType;
-use sqlx::Row;
 
 fn requirement<'a>(permit: &'a PermitType, key: &str) -> ServiceResult<&'a izinkes_domain::catalog::Requirement> {
     permit
@@ -42,54 +43,24 @@ struct FileCopy<'a> {
 async fn put_attachment(state: &AppState, app_id: &str, key: &str, f: FileCopy<'_>) -> ServiceResult<()> {
     let now = now_text();
     let mut tx = state.db.begin().await?;
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
-        .bind(app_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let status = queries::status(&mut *tx, app_id).await?;
     if status.as_deref() != Some("draft") {
         return Err(ServiceError::Conflict(
             "Permohonan ini sudah diajukan dan tidak dapat diubah lagi.".into(),
         ));
     }
+    let file = StoredFile {
+        filename: f.filename,
+        sha256: f.sha,
+        mime: f.mime,
+        size: f.size,
+    };
     if let (Some(title), Some(doc_id)) = (f.library_title, f.document_id) {
-        sqlx::query(
-            "INSERT INTO documents (id, applicant_id, title, filename, sha256, mime, size, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-        )
-        .bind(doc_id)
-        .bind(f.applicant_id)
-        .bind(title)
-        .bind(f.filename)
-        .bind(f.sha)
-        .bind(f.mime)
-        .bind(f.size)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+        queries::insert_library_document(&mut *tx, doc_id, f.applicant_id, title, &file, &now).await?;
     }
-    sqlx::query("DELETE FROM application_documents WHERE application_id = $1 AND requirement_key = $2")
-        .bind(app_id)
-        .bind(key)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(app_id)
-    .bind(key)
-    .bind(f.document_id)
-    .bind(f.filename)
-    .bind(f.sha)
-    .bind(f.mime)
-    .bind(f.size)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
-        .bind(&now)
-        .bind(app_id)
-        .execute(&mut *tx)
-        .await?;
+    queries::delete_attachment(&mut *tx, app_id, key).await?;
+    queries::insert_attachment(&mut *tx, app_id, key, f.document_id, &file, &now).await?;
+    queries::touch(&mut *tx, &now, app_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -178,14 +149,7 @@ pub async fn remove_attachment(state: &AppState, applicant_id: &str, id: &str, k
     let app = load_owned(state, applicant_id, id).await?;
     editable(&app)?;
     let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "DELETE FROM application_documents WHERE application_id = $1 AND requirement_key = $2 \
-         AND EXISTS (SELECT 1 FROM applications WHERE id = $1 AND status = 'draft')",
-    )
-    .bind(&app.id)
-    .bind(key)
-    .execute(&mut *tx)
-    .await?;
+    queries::delete_draft_attachment(&mut *tx, &app.id, key).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -208,17 +172,11 @@ pub async fn download_attachment(
     if !looks_like_id(application_id) {
         return Err(ServiceError::NotFound);
     }
-    let row = sqlx::query(
-        "SELECT a.office_id, a.applicant_id, ad.filename, ad.mime, ad.sha256 FROM application_documents ad \
-         JOIN applications a ON a.id = ad.application_id WHERE ad.application_id = $1 AND ad.requirement_key = $2",
-    )
-    .bind(application_id)
-    .bind(requirement_key)
-    .fetch_optional(&state.db.pool)
-    .await?
-    .ok_or(ServiceError::NotFound)?;
-    let office_id: String = row.try_get("office_id")?;
-    let applicant_id: String = row.try_get("applicant_id")?;
+    let row = queries::attachment_file(&state.db.pool, application_id, requirement_key)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let office_id = row.office_id;
+    let applicant_id = row.applicant_id;
     let allowed = match viewer.kind {
         SubjectKind::Applicant => viewer.id == applicant_id,
         SubjectKind::Officer => viewer.office_id.as_deref() == Some(office_id.as_str()),
@@ -228,20 +186,13 @@ pub async fn download_attachment(
         return Err(ServiceError::NotFound);
     }
     if viewer.kind == SubjectKind::Officer {
-        sqlx::query(
-            "INSERT INTO access_log (office_id, at, actor_kind, actor_id, object_kind, object_id, action) VALUES ($1, $2, 'officer', $3, 'application_document', $4, 'view')",
-        )
-        .bind(&office_id)
-        .bind(now_text())
-        .bind(&viewer.id)
-        .bind(format!("{application_id}/{requirement_key}"))
-        .execute(&state.db.pool)
-        .await?;
+        let object_id = format!("{application_id}/{requirement_key}");
+        queries::log_document_view(&state.db.pool, &office_id, &now_text(), &viewer.id, &object_id).await?;
     }
-    let sha: String = row.try_get("sha256")?;
+    let sha = row.sha256;
     Ok(FileDownload {
-        filename: row.try_get("filename")?,
-        mime: row.try_get("mime")?,
+        filename: row.filename,
+        mime: row.mime,
         bytes: state.store.get(&sha).await?,
     })
 }

@@ -1,6 +1,10 @@
 //! Drafts: starting one, saving Tahap 1 and 2 (nothing typed is lost), copying one, deleting one.
 
 use crate::accounts::profile::Applicant;
+use crate::applications::queries;
+use crate::applications::queries::CopiedDraft;
+use crate::applications::queries::DraftColumns;
+use crate::applications::queries::NewDraft;
 use crate::applications::view::ApplicantData;
 use crate::applications::view::Application;
 use crate::applications::view::load_owned;
@@ -76,23 +80,19 @@ pub async fn create_draft(
     }
     let id = new_id();
     let now = now_text();
-    sqlx::query(
-        "INSERT INTO applications (id, office_id, applicant_id, permit_code, profession, catalog_version, status, applicant_data, answers, \
-           step1_done, step2_done, holder_name, created_at, updated_at, lock_version) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $8, 0, 0, $9, $10, $10, 0)",
-    )
-    .bind(&id)
-    .bind(&office.id)
-    .bind(&applicant.id)
-    .bind(&permit.code)
-    .bind(&permit.profession)
-    .bind(version)
-    .bind(serde_json::to_string(&data)?)
-    .bind(serde_json::to_string(&answers)?)
-    .bind(applicant.full_name.to_lowercase())
-    .bind(&now)
-    .execute(&state.db.pool)
-    .await?;
+    let draft = NewDraft {
+        id: &id,
+        office_id: &office.id,
+        applicant_id: &applicant.id,
+        permit_code: &permit.code,
+        profession: &permit.profession,
+        catalog_version: version,
+        applicant_data: &serde_json::to_string(&data)?,
+        answers: &serde_json::to_string(&answers)?,
+        holder_name: &applicant.full_name.to_lowercase(),
+        now: &now,
+    };
+    queries::insert_draft(&state.db.pool, &draft).await?;
     Ok(id)
 }
 
@@ -103,27 +103,15 @@ pub async fn create_draft(
 pub async fn copy_as_draft(state: &AppState, applicant: &Applicant, from: &Application) -> ServiceResult<String> {
     let new_id = create_draft(state, applicant, &from.office_id, &from.permit_code).await?;
     let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "UPDATE applications SET applicant_data = $1, answers = $2, step1_done = 1, step2_done = 1, renewal_of = $3, \
-           change_of = $4, change_reason = $5 WHERE id = $6",
-    )
-    .bind(serde_json::to_string(&from.data)?)
-    .bind(serde_json::to_string(&from.answers)?)
-    .bind(from.renewal_of.as_deref())
-    .bind(from.change_of.as_deref())
-    .bind(from.change_reason.as_deref())
-    .bind(&new_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) \
-         SELECT $1, requirement_key, document_id, filename, sha256, mime, size, $2 FROM application_documents WHERE application_id = $3",
-    )
-    .bind(&new_id)
-    .bind(now_text())
-    .bind(&from.id)
-    .execute(&mut *tx)
-    .await?;
+    let copied = CopiedDraft {
+        applicant_data: &serde_json::to_string(&from.data)?,
+        answers: &serde_json::to_string(&from.answers)?,
+        renewal_of: from.renewal_of.as_deref(),
+        change_of: from.change_of.as_deref(),
+        change_reason: from.change_reason.as_deref(),
+    };
+    queries::fill_copied_draft(&mut *tx, &copied, &new_id).await?;
+    queries::copy_attachments(&mut *tx, &new_id, &now_text(), &from.id).await?;
     tx.commit().await?;
     Ok(new_id)
 }
@@ -274,19 +262,15 @@ async fn save_columns(
     step1: bool,
     step2: bool,
 ) -> ServiceResult<()> {
-    let done = sqlx::query(
-        "UPDATE applications SET applicant_data = $1, answers = $2, step1_done = $3, step2_done = $4, holder_name = $5, \
-           updated_at = $6, lock_version = lock_version + 1 WHERE id = $7 AND status = 'draft'",
-    )
-    .bind(serde_json::to_string(data)?)
-    .bind(serde_json::to_string(answers)?)
-    .bind(i64::from(step1))
-    .bind(i64::from(step2))
-    .bind(data.name.to_lowercase())
-    .bind(now_text())
-    .bind(&app.id)
-    .execute(&state.db.pool)
-    .await?;
+    let columns = DraftColumns {
+        applicant_data: &serde_json::to_string(data)?,
+        answers: &serde_json::to_string(answers)?,
+        step1_done: step1,
+        step2_done: step2,
+        holder_name: &data.name.to_lowercase(),
+        now: &now_text(),
+    };
+    let done = queries::save_draft_columns(&state.db.pool, &columns, &app.id).await?;
     if done.rows_affected() == 0 {
         return Err(ServiceError::Conflict(
             "Permohonan ini sudah diajukan dan tidak dapat diubah lagi.".into(),
@@ -351,14 +335,8 @@ pub async fn delete_draft(state: &AppState, applicant_id: &str, id: &str) -> Ser
     let app = load_owned(state, applicant_id, id).await?;
     editable(&app)?;
     let mut tx = state.db.begin().await?;
-    sqlx::query("DELETE FROM application_documents WHERE application_id = $1")
-        .bind(&app.id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM applications WHERE id = $1 AND status = 'draft'")
-        .bind(&app.id)
-        .execute(&mut *tx)
-        .await?;
+    queries::delete_all_attachments(&mut *tx, &app.id).await?;
+    queries::delete_draft(&mut *tx, &app.id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,13 +1,13 @@
 //! The append-only, hash-chained history of each application, and `izinkes audit verify`, which
 //! recomputes every chain and reports any entry that was edited, deleted or reordered.
 
+use crate::applications::queries;
+use crate::applications::queries::HistoryLink;
 use crate::platform::db::Tx;
 use crate::platform::db::now_text;
-use crate::platform::db::opt_text;
 use crate::platform::error::ServiceResult;
 use crate::platform::ids::sha256_hex;
 use crate::state::AppState;
-use sqlx::Row;
 
 /// One row of the append-only history. Each entry carries the hash of the previous entry of
 /// the same application, so an edited, deleted or reordered row breaks the chain.
@@ -55,40 +55,20 @@ pub fn history_hash(prev_hash: &str, seq: i64, at: &str, h: &NewHistory<'_>) -> 
 }
 
 pub async fn append_history(tx: &mut Tx, h: &NewHistory<'_>) -> ServiceResult<()> {
-    let last =
-        sqlx::query("SELECT seq, hash FROM application_history WHERE application_id = $1 ORDER BY seq DESC LIMIT 1")
-            .bind(h.application_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let last = queries::last_history(&mut **tx, h.application_id).await?;
     let (seq, prev) = match last {
-        Some(r) => (r.try_get::<i64, _>("seq")? + 1, r.try_get::<String, _>("hash")?),
+        Some(r) => (r.seq + 1, r.hash),
         None => (1, "0".repeat(64)),
     };
     let at = now_text();
     let hash = history_hash(&prev, seq, &at, h);
-    sqlx::query(
-        "INSERT INTO application_history (office_id, application_id, seq, at, actor_kind, actor_id, actor_name, actor_role, action, \
-           from_status, to_status, step, public_note, internal_note, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(h.office_id)
-    .bind(h.application_id)
-    .bind(seq)
-    .bind(&at)
-    .bind(h.actor_kind)
-    .bind(h.actor_id)
-    .bind(h.actor_name)
-    .bind(h.actor_role)
-    .bind(h.action)
-    .bind(h.from_status)
-    .bind(h.to_status)
-    .bind(h.step)
-    .bind(h.public_note)
-    .bind(h.internal_note)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
+    let link = HistoryLink {
+        seq,
+        at: &at,
+        prev_hash: &prev,
+        hash: &hash,
+    };
+    queries::insert_history(&mut **tx, h, &link).await?;
     Ok(())
 }
 
@@ -109,18 +89,13 @@ pub struct Report {
 /// Walks every chain. An edited row no longer matches its own hash; a deleted row leaves a
 /// gap in the sequence and a broken link; a reordered row breaks the links around it.
 pub async fn verify(state: &AppState) -> ServiceResult<Report> {
-    let rows = sqlx::query(
-        "SELECT id, application_id, office_id, seq, at, actor_kind, actor_id, actor_name, actor_role, action, from_status, to_status, step, \
-           public_note, internal_note, prev_hash, hash FROM application_history ORDER BY application_id, id",
-    )
-    .fetch_all(&state.db.pool)
-    .await?;
+    let rows = queries::all_history(&state.db.pool).await?;
     let mut report = Report::default();
     let mut current = String::new();
     let mut expected_prev = String::new();
     let mut expected_seq = 0i64;
     for r in rows {
-        let app: String = r.try_get("application_id")?;
+        let app = r.application_id;
         if app != current {
             current = app.clone();
             expected_prev = "0".repeat(64);
@@ -128,45 +103,20 @@ pub async fn verify(state: &AppState) -> ServiceResult<Report> {
             report.applications += 1;
         }
         report.entries += 1;
-        let seq: i64 = r.try_get("seq")?;
-        let prev: String = r.try_get("prev_hash")?;
-        let hash: String = r.try_get("hash")?;
-        let (office_id, at, actor_kind, actor_name, action, to_status): (
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-        ) = (
-            r.try_get("office_id")?,
-            r.try_get("at")?,
-            r.try_get("actor_kind")?,
-            r.try_get("actor_name")?,
-            r.try_get("action")?,
-            r.try_get("to_status")?,
-        );
-        let (actor_id, actor_role, from_status, step, public_note, internal_note) = (
-            opt_text(&r, "actor_id")?,
-            opt_text(&r, "actor_role")?,
-            opt_text(&r, "from_status")?,
-            opt_text(&r, "step")?,
-            opt_text(&r, "public_note")?,
-            opt_text(&r, "internal_note")?,
-        );
+        let (seq, prev, hash, at) = (r.seq, r.prev_hash, r.hash, r.at);
         let entry = NewHistory {
-            office_id: &office_id,
+            office_id: &r.office_id,
             application_id: &app,
-            actor_kind: &actor_kind,
-            actor_id: actor_id.as_deref(),
-            actor_name: &actor_name,
-            actor_role: actor_role.as_deref(),
-            action: &action,
-            from_status: from_status.as_deref(),
-            to_status: &to_status,
-            step: step.as_deref(),
-            public_note: public_note.as_deref(),
-            internal_note: internal_note.as_deref(),
+            actor_kind: &r.actor_kind,
+            actor_id: r.actor_id.as_deref(),
+            actor_name: &r.actor_name,
+            actor_role: r.actor_role.as_deref(),
+            action: &r.action,
+            from_status: r.from_status.as_deref(),
+            to_status: &r.to_status,
+            step: r.step.as_deref(),
+            public_note: r.public_note.as_deref(),
+            internal_note: r.internal_note.as_deref(),
         };
         let mut push = |problem: String| {
             report.findings.push(Finding {

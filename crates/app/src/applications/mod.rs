@@ -9,6 +9,7 @@ pub mod drafts;
 pub mod history;
 pub mod list;
 pub mod pages;
+pub mod queries;
 pub mod step_pages;
 pub mod submit;
 pub mod tracking;

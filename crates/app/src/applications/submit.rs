@@ -5,6 +5,7 @@ use crate::accounts::profile::load_applicant;
 use crate::applications::drafts::check_applicant_data;
 use crate::applications::history::NewHistory;
 use crate::applications::history::append_history;
+use crate::applications::queries;
 use crate::applications::view::ApplicantData;
 use crate::applications::view::ApplicationView;
 use crate::applications::view::load_owned;
@@ -12,17 +13,16 @@ use crate::applications::view::view;
 use crate::catalog::offices::Office;
 use crate::platform::db::Backend;
 use crate::platform::db::now_text;
-use crate::platform::db::opt_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
-use crate::platform::outbox::enqueue_email;
+use crate::platform::mail;
+use crate::platform::mail::ApplicationReceived;
 use crate::state::AppState;
 use chrono::Datelike;
 use chrono::Utc;
 use izinkes_domain::catalog::FieldErrors;
 use izinkes_domain::status::ApplicationStatus;
 use izinkes_domain::status::RegistrationNumber;
-use sqlx::Row;
 
 /// Why a submission was refused: per field/step, in Indonesian.
 #[derive(Debug, Default)]
@@ -104,30 +104,16 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
     let mut tx = state.db.begin().await?;
     if state.db.backend == Backend::Postgres {
         // Serialise this applicant's submissions so two parallel submits cannot both pass the cap.
-        sqlx::query("SELECT id FROM applicants WHERE id = $1 FOR UPDATE")
-            .bind(applicant_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        queries::lock_applicant(&mut *tx, applicant_id).await?;
     }
-    let active = sqlx::query(
-        "SELECT registration_number, permit_code, applicant_data FROM applications \
-         WHERE applicant_id = $1 AND profession = $2 AND id <> $3 \
-         AND status IN ('submitted', 'in_process', 'needs_revision', 'ready_to_sign', 'issued') ORDER BY submitted_at",
-    )
-    .bind(applicant_id)
-    .bind(&permit.profession)
-    .bind(&v.app.id)
-    .fetch_all(&mut *tx)
-    .await?;
+    let active = queries::active_of_profession(&mut *tx, applicant_id, &permit.profession, &v.app.id).await?;
     if active.len() as u32 >= permit.max_active_per_person {
         let list = active
             .iter()
             .map(|r| {
-                let number = opt_text(r, "registration_number").ok().flatten().unwrap_or_default();
-                let place = r
-                    .try_get::<String, _>("applicant_data")
+                let number = r.registration_number.clone().unwrap_or_default();
+                let place = serde_json::from_str::<ApplicantData>(&r.applicant_data)
                     .ok()
-                    .and_then(|s| serde_json::from_str::<ApplicantData>(&s).ok())
                     .map(|d| d.facility_name)
                     .unwrap_or_default();
                 format!("{number} ({place})")
@@ -146,15 +132,7 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
     let seq = crate::platform::db::next_counter(&mut tx, &v.office.id, "registration", &year.to_string()).await?;
     let number = RegistrationNumber::new(&v.office.code, year, seq);
     let now = now_text();
-    let updated = sqlx::query(
-        "UPDATE applications SET status = 'submitted', registration_number = $1, submitted_at = $2, updated_at = $2, \
-           lock_version = lock_version + 1 WHERE id = $3 AND status = 'draft'",
-    )
-    .bind(number.as_str())
-    .bind(&now)
-    .bind(&v.app.id)
-    .execute(&mut *tx)
-    .await?;
+    let updated = queries::mark_submitted(&mut *tx, number.as_str(), &now, &v.app.id).await?;
     if updated.rows_affected() == 1 {
         crate::desks::workflows::start_in_tx(&mut tx, &v.app.id, &start).await?;
     }
@@ -187,25 +165,15 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
         },
     )
     .await?;
-    let body = format!(
-        "Yth. {},\n\nPermohonan {} Anda telah kami terima dengan nomor registrasi {}.\n\
-         Kantor: {}\nStatus: Menunggu Verifikasi\nJangka waktu layanan: {} hari kerja sejak berkas dinyatakan lengkap.\n\n\
-         Pantau status di {}/permohonan atau di halaman Lacak Permohonan.\n",
-        v.app.data.name,
-        permit.name,
-        number,
-        v.office.name,
-        permit.sla_working_days,
-        state.config.base_url.trim_end_matches('/'),
-    );
-    enqueue_email(
-        &mut tx,
-        Some(&v.office.id),
-        &applicant.email,
-        &format!("Permohonan diterima: {number}"),
-        &body,
-    )
-    .await?;
+    let received = ApplicationReceived {
+        applicant_name: &v.app.data.name,
+        permit_name: &permit.name,
+        number: &number.to_string(),
+        office_name: &v.office.name,
+        sla_working_days: permit.sla_working_days,
+        base_url: state.config.base_url.trim_end_matches('/'),
+    };
+    mail::enqueue(&mut tx, Some(&v.office.id), &applicant.email, &received).await?;
     tx.commit().await?;
     state.desks_changed(&v.office.id);
     state.wake_outbox();

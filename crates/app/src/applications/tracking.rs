@@ -1,7 +1,7 @@
 //! Public tracking by registration number and the last four digits of the identity number.
 
+use crate::applications::queries;
 use crate::platform::db::now_text;
-use crate::platform::db::opt_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::state::AppState;
@@ -10,7 +10,6 @@ use izinkes_domain::catalog::FieldErrors;
 use izinkes_domain::status::ApplicationStatus;
 use izinkes_domain::status::RegistrationNumber;
 use serde::Serialize;
-use sqlx::Row;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct TrackResult {
@@ -47,50 +46,34 @@ pub async fn track(state: &AppState, number: &str, last4: &str, client: &str) ->
     let key = format!("track:{client}");
     let since =
         crate::platform::db::ts(Utc::now() - chrono::Duration::minutes(crate::auth::throttle::THROTTLE_WINDOW_MINUTES));
-    let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
-        .bind(&key)
-        .bind(&since)
-        .fetch_one(&state.db.pool)
-        .await?;
+    let failures = queries::recent_failures(&state.db.pool, &key, &since).await?;
     if failures >= 20 {
         return Err(ServiceError::Throttled(
             "Terlalu banyak pencarian yang tidak cocok. Coba lagi dalam 15 menit.".into(),
         ));
     }
-    let row = sqlx::query(
-        "SELECT a.permit_code, a.catalog_version, a.status, a.submitted_at, a.updated_at, p.identity_number, o.name AS office_name \
-         FROM applications a JOIN applicants p ON p.id = a.applicant_id JOIN offices o ON o.id = a.office_id \
-         WHERE a.registration_number = $1",
-    )
-    .bind(number.as_str())
-    .fetch_optional(&state.db.pool)
-    .await?;
+    let row = queries::tracked(&state.db.pool, number.as_str()).await?;
     let found = row.filter(|r| {
-        r.try_get::<String, _>("identity_number")
-            .map(|n| n.to_ascii_uppercase().ends_with(&last4.to_ascii_uppercase()))
-            .unwrap_or(false)
+        r.identity_number
+            .to_ascii_uppercase()
+            .ends_with(&last4.to_ascii_uppercase())
     });
     let Some(r) = found else {
-        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
-            .bind(&key)
-            .bind(now_text())
-            .execute(&state.db.pool)
-            .await?;
+        queries::record_failure(&state.db.pool, &key, &now_text()).await?;
         return Err(ServiceError::Refused(
             "Permohonan tidak ditemukan. Periksa nomor registrasi dan 4 digit terakhir NIK.".into(),
         ));
     };
-    let code: String = r.try_get("permit_code")?;
-    let catalog = state.catalog(r.try_get("catalog_version")?).await?;
-    let status =
-        ApplicationStatus::from_code(&r.try_get::<String, _>("status")?).unwrap_or(ApplicationStatus::Submitted);
+    let code = r.permit_code;
+    let catalog = state.catalog(r.catalog_version).await?;
+    let status = ApplicationStatus::from_code(&r.status).unwrap_or(ApplicationStatus::Submitted);
     Ok(TrackResult {
         registration_number: number.to_string(),
         permit_name: catalog.get(&code).map(|p| p.name.clone()).unwrap_or(code),
-        office_name: r.try_get("office_name")?,
+        office_name: r.office_name,
         status,
         status_label: status.label_id().to_string(),
-        submitted_at: opt_text(&r, "submitted_at")?,
-        updated_at: r.try_get("updated_at")?,
+        submitted_at: r.submitted_at,
+        updated_at: r.updated_at,
     })
 }

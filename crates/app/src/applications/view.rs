@@ -1,9 +1,10 @@
 //! The one picture of an application that every page and the API show: its data, answers,
 //! attachments and public history, with the catalog version it started on.
 
+use crate::applications::queries;
+use crate::applications::queries::AppRow;
 use crate::catalog;
 use crate::catalog::offices::Office;
-use crate::platform::db::opt_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::platform::ids::looks_like_id;
@@ -14,7 +15,6 @@ use izinkes_domain::catalog::PermitType;
 use izinkes_domain::status::ApplicationStatus;
 use serde::Deserialize;
 use serde::Serialize;
-use sqlx::Row;
 use std::sync::Arc;
 
 /// Tahap 1: who applies and where the permit is for (seed 000 "Data Pemohon").
@@ -148,48 +148,41 @@ impl ApplicationView {
     }
 }
 
-fn app_from_row(r: &sqlx::any::AnyRow) -> Result<Application, ServiceError> {
-    let status: String = r.try_get("status")?;
+fn app_from_row(r: AppRow) -> Result<Application, ServiceError> {
+    let status = r.status;
     Ok(Application {
-        id: r.try_get("id")?,
-        office_id: r.try_get("office_id")?,
-        applicant_id: r.try_get("applicant_id")?,
-        permit_code: r.try_get("permit_code")?,
-        catalog_version: r.try_get("catalog_version")?,
+        id: r.id,
+        office_id: r.office_id,
+        applicant_id: r.applicant_id,
+        permit_code: r.permit_code,
+        catalog_version: r.catalog_version,
         status: ApplicationStatus::from_code(&status)
             .ok_or_else(|| ServiceError::Internal(format!("unknown status {status}")))?,
-        registration_number: opt_text(r, "registration_number")?,
-        data: serde_json::from_str(&r.try_get::<String, _>("applicant_data")?)?,
-        answers: serde_json::from_str(&r.try_get::<String, _>("answers")?)?,
-        step1_done: r.try_get::<i64, _>("step1_done")? == 1,
-        step2_done: r.try_get::<i64, _>("step2_done")? == 1,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        submitted_at: opt_text(r, "submitted_at")?,
-        lock_version: r.try_get("lock_version")?,
-        revision_round: r.try_get("revision_round")?,
-        renewal_of: opt_text(r, "renewal_of")?,
-        change_of: opt_text(r, "change_of")?,
-        change_reason: opt_text(r, "change_reason")?,
+        registration_number: r.registration_number,
+        data: serde_json::from_str(&r.applicant_data)?,
+        answers: serde_json::from_str(&r.answers)?,
+        step1_done: r.step1_done == 1,
+        step2_done: r.step2_done == 1,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        submitted_at: r.submitted_at,
+        lock_version: r.lock_version,
+        revision_round: r.revision_round,
+        renewal_of: r.renewal_of,
+        change_of: r.change_of,
+        change_reason: r.change_reason,
     })
 }
-
-const APP_COLUMNS: &str = "id, office_id, applicant_id, permit_code, catalog_version, status, registration_number, \
-     applicant_data, answers, step1_done, step2_done, created_at, updated_at, submitted_at, lock_version, revision_round, renewal_of, change_of, change_reason";
 
 /// Loads an application the applicant owns (anything else is "not found").
 pub async fn load_owned(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<Application> {
     if !looks_like_id(id) {
         return Err(ServiceError::NotFound);
     }
-    let sql = format!("SELECT {APP_COLUMNS} FROM applications WHERE id = $1 AND applicant_id = $2");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .bind(applicant_id)
-        .fetch_optional(&state.db.pool)
+    let row = queries::owned_application(&state.db.pool, id, applicant_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    app_from_row(&row)
+    app_from_row(row)
 }
 
 pub async fn view(state: &AppState, app: Application) -> ServiceResult<ApplicationView> {
@@ -197,21 +190,12 @@ pub async fn view(state: &AppState, app: Application) -> ServiceResult<Applicati
     let catalog = state.catalog(app.catalog_version).await?;
     // Both lists in one row (`Backend::json_rows`), each JSON row in the field order of
     // `Attachment` and `HistoryEntry`.
-    let (agg, array) = state.db.backend.json_rows();
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT (SELECT CAST({agg}({array}(requirement_key, document_id, filename, mime, size, sha256, attached_at) \
-                  ORDER BY requirement_key) AS TEXT) FROM application_documents WHERE application_id = $1) AS attachments, \
-                (SELECT CAST({agg}({array}(seq, at, actor_name, actor_role, action, to_status, public_note) ORDER BY seq) AS TEXT) \
-                  FROM application_history WHERE application_id = $1) AS history"
-    )))
-    .bind(&app.id)
-    .fetch_one(&state.db.pool)
-    .await?;
-    let attachments: Vec<Attachment> = match opt_text(&row, "attachments")? {
+    let row = queries::view_lists(&state.db.pool, state.db.backend, &app.id).await?;
+    let attachments: Vec<Attachment> = match row.attachments {
         Some(json) => serde_json::from_str(&json)?,
         None => Vec::new(),
     };
-    let history: Vec<HistoryEntry> = match opt_text(&row, "history")? {
+    let history: Vec<HistoryEntry> = match row.history {
         Some(json) => serde_json::from_str(&json)?,
         None => Vec::new(),
     };

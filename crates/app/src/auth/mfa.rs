@@ -1,6 +1,8 @@
 //! The officers' second factor: the two-step sign-in for roles that need it (Kepala Dinas,
 //! Admin), TOTP enrolment with recovery codes, and resetting a lost authenticator.
 
+use crate::auth::queries;
+use crate::auth::queries::NewOfficerSession;
 use crate::auth::sessions::OFFICER_SESSION_HOURS;
 use crate::auth::sessions::SessionKind;
 use crate::auth::sessions::SessionSubject;
@@ -24,7 +26,6 @@ use crate::state::AppState;
 use chrono::Duration;
 use chrono::Utc;
 use izinkes_domain::roles::Role;
-use sqlx::Row;
 
 // ---------------------------------------------------------------------------------------------
 // Officer two-step sign-in (TOTP, RFC 6238) with one-time recovery codes.
@@ -91,29 +92,21 @@ pub struct OfficerMfa {
 }
 
 pub async fn officer_mfa(state: &AppState, officer_id: &str) -> ServiceResult<OfficerMfa> {
-    let row = sqlx::query("SELECT id, email, full_name, totp_secret, totp_enabled_at FROM officers WHERE id = $1")
-        .bind(officer_id)
-        .fetch_optional(&state.db.pool)
+    let row = queries::officer_mfa(&state.db.pool, officer_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let roles: Vec<Role> = sqlx::query_scalar::<_, String>("SELECT role FROM officer_roles WHERE officer_id = $1")
-        .bind(officer_id)
-        .fetch_all(&state.db.pool)
+    let roles: Vec<Role> = queries::officer_role_codes(&state.db.pool, officer_id)
         .await?
         .iter()
         .filter_map(|code| Role::parse(code))
         .collect();
-    let recovery_left: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM officer_recovery_codes WHERE officer_id = $1 AND used_at IS NULL")
-            .bind(officer_id)
-            .fetch_one(&state.db.pool)
-            .await?;
-    let enabled_at = crate::platform::db::opt_text(&row, "totp_enabled_at")?;
+    let recovery_left = queries::recovery_codes_left(&state.db.pool, officer_id).await?;
+    let enabled_at = row.totp_enabled_at;
     Ok(OfficerMfa {
-        officer_id: row.try_get("id")?,
-        email: row.try_get::<String, _>("email")?.to_lowercase(),
-        name: row.try_get("full_name")?,
-        secret: crate::platform::db::opt_text(&row, "totp_secret")?,
+        officer_id: row.id,
+        email: row.email.to_lowercase(),
+        name: row.full_name,
+        secret: row.totp_secret,
         enabled: enabled_at.is_some(),
         enabled_at,
         required: mfa_required(&roles),
@@ -125,24 +118,12 @@ pub async fn officer_mfa(state: &AppState, officer_id: &str) -> ServiceResult<Of
 async fn check_second_factor(state: &AppState, officer_id: &str, secret: &str, code: &str) -> ServiceResult<bool> {
     if let Some(step) = crate::auth::totp::verify_now(secret, code) {
         // Atomic: of two requests with the same code, one wins.
-        let done = sqlx::query(
-            "UPDATE officers SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
-        )
-        .bind(step)
-        .bind(officer_id)
-        .execute(&state.db.pool)
-        .await?;
+        let done = queries::take_totp_step(&state.db.pool, step, officer_id).await?;
         return Ok(done.rows_affected() == 1);
     }
     if let Some(normalized) = crate::auth::totp::normalize_recovery(code) {
-        let done = sqlx::query(
-            "UPDATE officer_recovery_codes SET used_at = $1 WHERE officer_id = $2 AND code_hash = $3 AND used_at IS NULL",
-        )
-        .bind(now_text())
-        .bind(officer_id)
-        .bind(crate::auth::totp::recovery_hash(&normalized))
-        .execute(&state.db.pool)
-        .await?;
+        let code_hash = crate::auth::totp::recovery_hash(&normalized);
+        let done = queries::spend_recovery_code(&state.db.pool, &now_text(), officer_id, &code_hash).await?;
         return Ok(done.rows_affected() == 1);
     }
     Ok(false)
@@ -168,17 +149,14 @@ async fn verify_code_throttled(state: &AppState, mfa: &OfficerMfa, code: &str, c
 async fn create_pending_session(state: &AppState, officer_id: &str, office_id: Option<&str>) -> ServiceResult<String> {
     let token = new_token();
     let now = Utc::now();
-    sqlx::query(
-        "INSERT INTO sessions (id_hash, kind, subject_kind, subject_id, office_id, created_at, last_seen_at, expires_at, mfa_pending) \
-         VALUES ($1, 'web', 'officer', $2, $3, $4, $4, $5, 1)",
-    )
-    .bind(sha256_hex(token.as_bytes()))
-    .bind(officer_id)
-    .bind(office_id)
-    .bind(ts(now))
-    .bind(ts(now + Duration::hours(OFFICER_SESSION_HOURS)))
-    .execute(&state.db.pool)
-    .await?;
+    let session = NewOfficerSession {
+        id_hash: &sha256_hex(token.as_bytes()),
+        officer_id,
+        office_id,
+        now: &ts(now),
+        expires_at: &ts(now + Duration::hours(OFFICER_SESSION_HOURS)),
+    };
+    queries::insert_pending_session(&state.db.pool, &session).await?;
     Ok(token)
 }
 
@@ -230,24 +208,18 @@ async fn promote_session(state: &AppState, pending_token: &str, s: &SessionSubje
     let token = new_token();
     let now = Utc::now();
     let mut tx = state.db.begin().await?;
-    let gone = sqlx::query("DELETE FROM sessions WHERE id_hash = $1 AND mfa_pending = 1")
-        .bind(sha256_hex(pending_token.as_bytes()))
-        .execute(&mut *tx)
-        .await?;
+    let gone = queries::delete_pending_session(&mut *tx, &sha256_hex(pending_token.as_bytes())).await?;
     if gone.rows_affected() != 1 {
         return Err(ServiceError::Unauthenticated);
     }
-    sqlx::query(
-        "INSERT INTO sessions (id_hash, kind, subject_kind, subject_id, office_id, created_at, last_seen_at, expires_at, mfa_pending) \
-         VALUES ($1, 'web', 'officer', $2, $3, $4, $4, $5, 0)",
-    )
-    .bind(sha256_hex(token.as_bytes()))
-    .bind(&s.id)
-    .bind(s.office_id.as_deref())
-    .bind(ts(now))
-    .bind(ts(now + Duration::hours(OFFICER_SESSION_HOURS)))
-    .execute(&mut *tx)
-    .await?;
+    let session = NewOfficerSession {
+        id_hash: &sha256_hex(token.as_bytes()),
+        officer_id: &s.id,
+        office_id: s.office_id.as_deref(),
+        now: &ts(now),
+        expires_at: &ts(now + Duration::hours(OFFICER_SESSION_HOURS)),
+    };
+    queries::insert_full_officer_session(&mut *tx, &session).await?;
     tx.commit().await?;
     sessions_changed(state);
     Ok(token)
@@ -270,10 +242,7 @@ pub async fn verify_pending_session(state: &AppState, token: &str, code: &str, c
         return Err(ServiceError::Refused(MFA_NOT_ENROLLED.into()));
     }
     verify_code_throttled(state, &mfa, code, client).await?;
-    sqlx::query("DELETE FROM login_failures WHERE key = $1")
-        .bind(&officer_keys(&mfa.email, client)[0].0)
-        .execute(&state.db.pool)
-        .await?;
+    queries::clear_failures(&state.db.pool, &officer_keys(&mfa.email, client)[0].0).await?;
     promote_session(state, token, &s).await
 }
 
@@ -299,13 +268,7 @@ pub async fn begin_totp_enrolment(state: &AppState, officer_id: &str) -> Service
         Some(s) => s,
         None => {
             let s = crate::auth::totp::new_secret();
-            sqlx::query(
-                "UPDATE officers SET totp_secret = $1, totp_last_step = NULL WHERE id = $2 AND totp_enabled_at IS NULL",
-            )
-            .bind(&s)
-            .bind(officer_id)
-            .execute(&state.db.pool)
-            .await?;
+            queries::set_enrolling_secret(&state.db.pool, &s, officer_id).await?;
             s
         }
     };
@@ -320,18 +283,11 @@ pub async fn begin_totp_enrolment(state: &AppState, officer_id: &str) -> Service
 }
 
 async fn replace_recovery_codes(tx: &mut Tx, officer_id: &str) -> ServiceResult<Vec<String>> {
-    sqlx::query("DELETE FROM officer_recovery_codes WHERE officer_id = $1")
-        .bind(officer_id)
-        .execute(&mut **tx)
-        .await?;
+    queries::delete_recovery_codes(&mut **tx, officer_id).await?;
     let codes = crate::auth::totp::new_recovery_codes();
     for code in &codes {
         let normalized = crate::auth::totp::normalize_recovery(code).unwrap_or_default();
-        sqlx::query("INSERT INTO officer_recovery_codes (officer_id, code_hash, used_at) VALUES ($1, $2, NULL)")
-            .bind(officer_id)
-            .bind(crate::auth::totp::recovery_hash(&normalized))
-            .execute(&mut **tx)
-            .await?;
+        queries::insert_recovery_code(&mut **tx, officer_id, &crate::auth::totp::recovery_hash(&normalized)).await?;
     }
     Ok(codes)
 }
@@ -372,25 +328,14 @@ pub async fn confirm_totp_enrolment(
         ));
     };
     let mut tx = state.db.begin().await?;
-    let done = sqlx::query(
-        "UPDATE officers SET totp_enabled_at = $1, totp_last_step = $2 WHERE id = $3 AND totp_secret = $4 AND totp_enabled_at IS NULL",
-    )
-    .bind(now_text())
-    .bind(step)
-    .bind(officer_id)
-    .bind(&secret)
-    .execute(&mut *tx)
-    .await?;
+    let done = queries::enable_totp(&mut *tx, &now_text(), step, officer_id, &secret).await?;
     if done.rows_affected() != 1 {
         return Err(ServiceError::Conflict(
             "Pengaturan verifikasi dua langkah baru saja berubah. Muat ulang halaman.".into(),
         ));
     }
     let codes = replace_recovery_codes(&mut tx, officer_id).await?;
-    sqlx::query("DELETE FROM login_failures WHERE key = $1")
-        .bind(&keys[0].0)
-        .execute(&mut *tx)
-        .await?;
+    queries::clear_failures(&mut *tx, &keys[0].0).await?;
     tx.commit().await?;
     Ok(codes)
 }
@@ -435,14 +380,8 @@ pub async fn disable_totp(state: &AppState, officer_id: &str, code: &str, client
     }
     verify_code_throttled(state, &mfa, code, client).await?;
     let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE officers SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1")
-        .bind(officer_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM officer_recovery_codes WHERE officer_id = $1")
-        .bind(officer_id)
-        .execute(&mut *tx)
-        .await?;
+    queries::clear_totp(&mut *tx, officer_id).await?;
+    queries::delete_recovery_codes(&mut *tx, officer_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -451,24 +390,12 @@ pub async fn disable_totp(state: &AppState, officer_id: &str, code: &str, client
 /// sessions; an officer for whom it is required enrols again at the next sign-in. For the
 /// admin CLI. Returns false for an unknown email.
 pub async fn reset_officer_totp(state: &AppState, email: &str) -> ServiceResult<bool> {
-    let id: Option<String> = sqlx::query_scalar("SELECT id FROM officers WHERE email = $1")
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(&state.db.pool)
-        .await?;
+    let id = queries::officer_id_by_email(&state.db.pool, &email.trim().to_lowercase()).await?;
     let Some(id) = id else { return Ok(false) };
     let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE officers SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1")
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM officer_recovery_codes WHERE officer_id = $1")
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM sessions WHERE subject_kind = 'officer' AND subject_id = $1")
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+    queries::clear_totp(&mut *tx, &id).await?;
+    queries::delete_recovery_codes(&mut *tx, &id).await?;
+    queries::delete_officer_sessions(&mut *tx, &id).await?;
     tx.commit().await?;
     sessions_changed(state);
     Ok(true)

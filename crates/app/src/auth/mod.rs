@@ -8,6 +8,7 @@ pub mod mfa_pages;
 pub mod officer;
 pub mod pages;
 pub mod passwords;
+pub mod queries;
 pub mod sessions;
 pub mod throttle;
 pub mod totp;

@@ -6,6 +6,9 @@ use crate::auth::mfa::OfficerLogin;
 use crate::auth::mfa::login_officer;
 use crate::auth::passwords::DUMMY_HASH;
 use crate::auth::passwords::verify_password;
+use crate::auth::queries;
+use crate::auth::queries::CredentialRow;
+use crate::auth::queries::NewSession;
 use crate::auth::throttle::MAX_FAILURES_PER_ACCOUNT;
 use crate::auth::throttle::MAX_FAILURES_PER_ADDRESS;
 use crate::auth::throttle::clear_account_failures;
@@ -21,7 +24,6 @@ use crate::state::AppState;
 use chrono::Duration;
 use chrono::Utc;
 use izinkes_domain::catalog::FieldErrors;
-use sqlx::Row;
 
 pub const APPLICANT_SESSION_HOURS: i64 = 12;
 
@@ -108,30 +110,26 @@ pub(crate) async fn check_credentials(
         (format!("addr:{client}"), MAX_FAILURES_PER_ADDRESS),
     ];
     throttle_check(state, &keys).await?;
-    let sql = match subject {
-        SubjectKind::Applicant => {
-            "SELECT id, password_hash, email_verified_at AS gate, NULL AS office_id FROM applicants WHERE email = $1"
-        }
-        SubjectKind::Officer => {
-            "SELECT id, password_hash, CASE WHEN active = 1 THEN 'ok' ELSE NULL END AS gate, office_id FROM officers WHERE email = $1"
-        }
+    let row = match subject {
+        SubjectKind::Applicant => queries::applicant_credentials(&state.db.pool, &email_norm).await?,
+        SubjectKind::Officer => queries::officer_credentials(&state.db.pool, &email_norm).await?,
     };
-    let row = sqlx::query(sql)
-        .bind(&email_norm)
-        .fetch_optional(&state.db.pool)
-        .await?;
     let Some(row) = row else {
         let _ = verify_password(password.to_string(), DUMMY_HASH.clone()).await;
         record_failure(state, &keys).await?;
         return Err(ServiceError::Refused(BAD_LOGIN.into()));
     };
-    let id: String = row.try_get("id")?;
-    let hash: String = row.try_get("password_hash")?;
+    let CredentialRow {
+        id,
+        password_hash: hash,
+        gate,
+        office_id,
+    } = row;
     if !verify_password(password.to_string(), hash).await {
         record_failure(state, &keys).await?;
         return Err(ServiceError::Refused(BAD_LOGIN.into()));
     }
-    if crate::platform::db::opt_text(&row, "gate")?.is_none() {
+    if gate.is_none() {
         return Err(ServiceError::Refused(match subject {
             SubjectKind::Applicant => {
                 "Email Anda belum dikonfirmasi. Buka tautan konfirmasi yang kami kirim ke email Anda, \
@@ -141,7 +139,6 @@ pub(crate) async fn check_credentials(
             SubjectKind::Officer => "Akun petugas ini tidak aktif. Hubungi admin kantor.".into(),
         }));
     }
-    let office_id = crate::platform::db::opt_text(&row, "office_id")?;
     Ok(Credentials { id, office_id, keys })
 }
 
@@ -159,22 +156,19 @@ pub async fn create_session(
         (SessionKind::Web, SubjectKind::Applicant) => now + Duration::hours(APPLICANT_SESSION_HOURS),
         (SessionKind::Web, SubjectKind::Officer) => now + Duration::hours(OFFICER_SESSION_HOURS),
     };
-    sqlx::query(
-        "INSERT INTO sessions (id_hash, kind, subject_kind, subject_id, office_id, created_at, last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
-    )
-    .bind(sha256_hex(token.as_bytes()))
-    .bind(match kind {
-        SessionKind::Web => "web",
-        SessionKind::Api => "api",
-    })
-    .bind(subject.code())
-    .bind(subject_id)
-    .bind(office_id)
-    .bind(ts(now))
-    .bind(ts(expires))
-    .execute(&state.db.pool)
-    .await?;
+    let session = NewSession {
+        id_hash: &sha256_hex(token.as_bytes()),
+        kind: match kind {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        },
+        subject_kind: subject.code(),
+        subject_id,
+        office_id,
+        now: &ts(now),
+        expires_at: &ts(expires),
+    };
+    queries::insert_session(&state.db.pool, &session).await?;
     Ok(token)
 }
 
@@ -240,44 +234,23 @@ pub async fn resolve_any_session(state: &AppState, token: &str) -> ServiceResult
     let generation = state.sessions.generation(SESSIONS);
     // One query per request: the session, its person and (for an officer) the roles, joined
     // with commas (role codes have none).
-    let roles_of = match state.db.backend {
-        crate::platform::db::Backend::Sqlite => {
-            "(SELECT group_concat(r.role, ',') FROM officer_roles r WHERE r.officer_id = o.id)"
-        }
-        crate::platform::db::Backend::Postgres => {
-            "(SELECT string_agg(r.role, ',') FROM officer_roles r WHERE r.officer_id = o.id)"
-        }
-    };
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT s.kind, s.subject_kind, s.subject_id, s.office_id, s.last_seen_at, s.expires_at, s.mfa_pending, \
-                COALESCE(a.full_name, o.full_name) AS name, {roles_of} AS roles \
-         FROM sessions s \
-         LEFT JOIN applicants a ON s.subject_kind = 'applicant' AND a.id = s.subject_id \
-         LEFT JOIN officers o ON s.subject_kind = 'officer' AND o.id = s.subject_id AND o.active = 1 \
-         WHERE s.id_hash = $1"
-    )))
-    .bind(&hash)
-    .fetch_optional(&state.db.pool)
-    .await?;
+    let row = queries::session(&state.db.pool, state.db.backend, &hash).await?;
     let Some(row) = row else { return Ok(None) };
-    let kind: String = row.try_get("kind")?;
-    let subject_kind = match row.try_get::<String, _>("subject_kind")?.as_str() {
+    let kind = row.kind;
+    let subject_kind = match row.subject_kind.as_str() {
         "officer" => SubjectKind::Officer,
         _ => SubjectKind::Applicant,
     };
-    let Some(name) = crate::platform::db::opt_text(&row, "name")? else {
+    let Some(name) = row.name else {
         return Ok(None);
     };
-    let expires = parse_ts(&row.try_get::<String, _>("expires_at")?).unwrap_or(now);
-    let last_seen = parse_ts(&row.try_get::<String, _>("last_seen_at")?).unwrap_or(now);
+    let expires = parse_ts(&row.expires_at).unwrap_or(now);
+    let last_seen = parse_ts(&row.last_seen_at).unwrap_or(now);
     let idle_limit =
         (subject_kind == SubjectKind::Officer && kind == "web").then(|| Duration::minutes(OFFICER_IDLE_MINUTES));
     let idle_expired = idle_limit.is_some_and(|limit| now - last_seen > limit);
     if expires <= now || idle_expired {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-            .bind(&hash)
-            .execute(&state.db.pool)
-            .await?;
+        queries::delete_session(&state.db.pool, &hash).await?;
         sessions_changed(state);
         return Ok(None);
     }
@@ -290,16 +263,11 @@ pub async fn resolve_any_session(state: &AppState, token: &str) -> ServiceResult
         } else {
             ts(expires)
         };
-        sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3")
-            .bind(ts(now))
-            .bind(new_expiry)
-            .bind(&hash)
-            .execute(&state.db.pool)
-            .await?;
+        queries::touch_session(&state.db.pool, &ts(now), &new_expiry, &hash).await?;
     }
-    let id: String = row.try_get("subject_id")?;
+    let id = row.subject_id;
     // A code no release knows (a newer server wrote it) gives no rights here.
-    let mut roles: Vec<izinkes_domain::roles::Role> = match crate::platform::db::opt_text(&row, "roles")? {
+    let mut roles: Vec<izinkes_domain::roles::Role> = match row.roles {
         Some(list) if subject_kind == SubjectKind::Officer => {
             list.split(',').filter_map(izinkes_domain::roles::Role::parse).collect()
         }
@@ -309,10 +277,10 @@ pub async fn resolve_any_session(state: &AppState, token: &str) -> ServiceResult
     let subject = SessionSubject {
         kind: subject_kind,
         id,
-        office_id: crate::platform::db::opt_text(&row, "office_id")?,
+        office_id: row.office_id,
         name,
         roles,
-        mfa_pending: subject_kind == SubjectKind::Officer && row.try_get::<i64, _>("mfa_pending")? != 0,
+        mfa_pending: subject_kind == SubjectKind::Officer && row.mfa_pending != 0,
     };
     state.sessions.put(
         hash,
@@ -328,10 +296,7 @@ pub async fn resolve_any_session(state: &AppState, token: &str) -> ServiceResult
 }
 
 pub async fn logout(state: &AppState, token: &str) -> ServiceResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(sha256_hex(token.as_bytes()))
-        .execute(&state.db.pool)
-        .await?;
+    queries::delete_session(&state.db.pool, &sha256_hex(token.as_bytes())).await?;
     sessions_changed(state);
     Ok(())
 }

@@ -4,4 +4,5 @@
 pub mod api;
 pub mod offices;
 pub mod pages;
+pub mod queries;
 pub mod service;

@@ -1,5 +1,6 @@
 //! Offices (kantor DPMPTSP, the tenants): their profile, cached, and the office's date today.
 
+use crate::catalog::queries;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
@@ -7,7 +8,6 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use chrono::Utc;
 use izinkes_domain::calendar::OfficeTimeZone;
-use sqlx::Row;
 
 /// Today in the office's time zone.
 pub fn today(office: &Office) -> NaiveDate {
@@ -33,29 +33,13 @@ impl Office {
     }
 }
 
-fn office_from_row(r: &sqlx::any::AnyRow) -> Result<Office, sqlx::Error> {
-    Ok(Office {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        name: r.try_get("name")?,
-        short_name: r.try_get("short_name")?,
-        regency_code: r.try_get("regency_code")?,
-        address: r.try_get("address")?,
-        phone: r.try_get("phone")?,
-        email: r.try_get("email")?,
-        timezone: r.try_get("timezone")?,
-    })
-}
-
 /// Every office, by name (cached for [`crate::platform::cache::CACHE_TTL`]; creating an office forgets it).
 pub async fn list(state: &AppState) -> ServiceResult<Vec<Office>> {
     if let Some(all) = state.office_list.get("") {
         return Ok(Vec::clone(&all));
     }
-    let rows = sqlx::query("SELECT * FROM offices ORDER BY name")
-        .fetch_all(&state.db.pool)
-        .await?;
-    let all: Vec<Office> = rows.iter().map(office_from_row).collect::<Result<_, _>>()?;
+    let rows = queries::offices(&state.db.pool).await?;
+    let all: Vec<Office> = rows.into_iter().map(Office::from).collect();
     state.office_list.put("", std::sync::Arc::new(all.clone()));
     Ok(all)
 }
@@ -65,12 +49,10 @@ pub async fn get(state: &AppState, id: &str) -> ServiceResult<Office> {
     if let Some(o) = state.offices.get(id) {
         return Ok(Office::clone(&o));
     }
-    let row = sqlx::query("SELECT * FROM offices WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&state.db.pool)
+    let row = queries::office(&state.db.pool, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let office = office_from_row(&row)?;
+    let office = Office::from(row);
     state.offices.put(id, std::sync::Arc::new(office.clone()));
     Ok(office)
 }
@@ -109,22 +91,7 @@ pub async fn create(state: &AppState, o: &NewOffice<'_>) -> ServiceResult<()> {
             o.regency_code
         )));
     }
-    sqlx::query(
-        "INSERT INTO offices (id, code, name, short_name, regency_code, address, phone, email, timezone, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(o.id)
-    .bind(o.code)
-    .bind(o.name)
-    .bind(o.short_name)
-    .bind(o.regency_code)
-    .bind(o.address)
-    .bind(o.phone)
-    .bind(o.email)
-    .bind(o.timezone.label())
-    .bind(now_text())
-    .execute(&state.db.pool)
-    .await?;
+    queries::insert_office(&state.db.pool, o, &now_text()).await?;
     state.office_list.forget("");
     Ok(())
 }

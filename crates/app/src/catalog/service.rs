@@ -1,5 +1,7 @@
 //! Which permit types an office offers, and the import of the bundled catalog as a new version.
 
+use crate::catalog::queries;
+use crate::catalog::queries::NewCatalogVersion;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
@@ -11,11 +13,7 @@ use std::collections::HashSet;
 
 /// Permit types an office has switched off (all are on unless switched off).
 async fn disabled_codes(state: &AppState, office_id: &str) -> ServiceResult<HashSet<String>> {
-    let codes: Vec<String> =
-        sqlx::query_scalar("SELECT permit_code FROM office_permit_types WHERE office_id = $1 AND enabled = 0")
-            .bind(office_id)
-            .fetch_all(&state.db.pool)
-            .await?;
+    let codes = queries::disabled_codes(&state.db.pool, office_id).await?;
     Ok(codes.into_iter().collect())
 }
 
@@ -34,16 +32,7 @@ pub async fn offered<'c>(
 }
 
 pub async fn set_enabled(state: &AppState, office_id: &str, code: &str, enabled: bool) -> ServiceResult<()> {
-    sqlx::query(
-        "INSERT INTO office_permit_types (office_id, permit_code, enabled, updated_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (office_id, permit_code) DO UPDATE SET enabled = $3, updated_at = $4",
-    )
-    .bind(office_id)
-    .bind(code)
-    .bind(i64::from(enabled))
-    .bind(now_text())
-    .execute(&state.db.pool)
-    .await?;
+    queries::set_enabled(&state.db.pool, office_id, code, enabled, &now_text()).await?;
     Ok(())
 }
 
@@ -53,10 +42,7 @@ pub async fn set_enabled(state: &AppState, office_id: &str, code: &str, enabled:
 pub async fn import_catalog(state: &AppState, catalog: &Catalog) -> ServiceResult<bool> {
     let body = catalog.to_json_pretty();
     let sha = sha256_hex(body.as_bytes());
-    let existing: Option<String> = sqlx::query_scalar("SELECT sha256 FROM catalog_versions WHERE version = $1")
-        .bind(i64::from(catalog.version))
-        .fetch_optional(&state.db.pool)
-        .await?;
+    let existing = queries::catalog_sha256(&state.db.pool, i64::from(catalog.version)).await?;
     match existing {
         Some(s) if s == sha => Ok(false),
         Some(_) => Err(ServiceError::Refused(format!(
@@ -64,14 +50,14 @@ pub async fn import_catalog(state: &AppState, catalog: &Catalog) -> ServiceResul
             catalog.version
         ))),
         None => {
-            sqlx::query("INSERT INTO catalog_versions (version, published, body, sha256, imported_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(i64::from(catalog.version))
-                .bind(&catalog.published)
-                .bind(&body)
-                .bind(&sha)
-                .bind(now_text())
-                .execute(&state.db.pool)
-                .await?;
+            let version = NewCatalogVersion {
+                version: i64::from(catalog.version),
+                published: &catalog.published,
+                body: &body,
+                sha256: &sha,
+                now: &now_text(),
+            };
+            queries::insert_catalog_version(&state.db.pool, &version).await?;
             state.forget_catalog_version();
             Ok(true)
         }

@@ -3,6 +3,7 @@
 //! `izinkes demo`. Built through the same services a user goes through, so it is valid data.
 
 pub mod pages;
+pub mod queries;
 pub mod samples;
 
 use crate::accounts;
@@ -27,7 +28,6 @@ use izinkes_domain::catalog::FieldKind;
 use izinkes_domain::catalog::FileFormat;
 use izinkes_domain::catalog::PermitType;
 use izinkes_domain::roles::Role;
-use sqlx::Row;
 
 pub const OFFICER_PASSWORD: &str = "demo-izinkes-2026";
 
@@ -148,9 +148,7 @@ const APPLICANTS: [DemoApplicant; 3] = [
 
 /// Loads the demo data unless an office already exists. Returns whether it loaded.
 pub async fn load(state: &AppState) -> ServiceResult<bool> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offices")
-        .fetch_one(&state.db.pool)
-        .await?;
+    let count = queries::office_count(&state.db.pool).await?;
     if count > 0 {
         return Ok(false);
     }
@@ -219,11 +217,7 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
             },
         )
         .await?;
-        sqlx::query("UPDATE applicants SET email_verified_at = $1 WHERE id = $2")
-            .bind(now_text())
-            .bind(&id)
-            .execute(&state.db.pool)
-            .await?;
+        queries::mark_verified(&state.db.pool, &now_text(), &id).await?;
         let applicant = accounts::profile::load_applicant(state, &id).await?;
         accounts::profile::update_profile(
             state,
@@ -257,10 +251,7 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
         ids.push(id);
     }
     // The sent confirmation mails of the demo accounts are not interesting: mark them sent.
-    sqlx::query("UPDATE outbox SET sent_at = $1, transport = 'demo' WHERE sent_at IS NULL")
-        .bind(now_text())
-        .execute(&state.db.pool)
-        .await?;
+    queries::mark_outbox_sent(&state.db.pool, &now_text()).await?;
 
     let putu = &ids[0];
     let dewi = &ids[1];
@@ -439,10 +430,7 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
         },
     )
     .await?;
-    sqlx::query("UPDATE outbox SET sent_at = $1, transport = 'demo' WHERE sent_at IS NULL")
-        .bind(now_text())
-        .execute(&state.db.pool)
-        .await?;
+    queries::mark_outbox_sent(&state.db.pool, &now_text()).await?;
     Ok(true)
 }
 
@@ -572,16 +560,10 @@ async fn submitted(
 }
 
 pub(crate) async fn officer_of(state: &AppState, office: &str, role: Role) -> ServiceResult<Officer> {
-    let row = sqlx::query(
-        "SELECT o.id, o.full_name FROM officers o JOIN officer_roles r ON r.officer_id = o.id WHERE r.office_id = $1 AND r.role = $2 LIMIT 1",
-    )
-    .bind(office)
-    .bind(role.code())
-    .fetch_one(&state.db.pool)
-    .await?;
+    let row = queries::officer_with_role(&state.db.pool, office, role.code()).await?;
     Ok(Officer {
-        id: row.try_get("id")?,
-        name: row.try_get("full_name")?,
+        id: row.id,
+        name: row.full_name,
         office_id: office.into(),
         roles: vec![role],
     })
@@ -589,10 +571,7 @@ pub(crate) async fn officer_of(state: &AppState, office: &str, role: Role) -> Se
 
 /// The head of office signs a demo permit (render + PAdES signature, as in the browser).
 async fn sign_demo(state: &AppState, office: &str, app_id: &str) -> ServiceResult<String> {
-    let permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
-        .bind(app_id)
-        .fetch_one(&state.db.pool)
-        .await?;
+    let permit = queries::permit_of_application(&state.db.pool, app_id).await?;
     let kadis = officer_of(state, office, Role::Kadis).await?;
     crate::permits::signing::sign_one(state, &kadis, &permit).await?;
     Ok(permit)
@@ -600,10 +579,7 @@ async fn sign_demo(state: &AppState, office: &str, app_id: &str) -> ServiceResul
 
 /// The holder of a demo permit answers the satisfaction survey (so the IKM has data).
 async fn answer_skm(state: &AppState, permit_id: &str, scores: [&str; 9], comment: &str) -> ServiceResult<()> {
-    let holder: String = sqlx::query_scalar("SELECT applicant_id FROM permits WHERE id = $1")
-        .bind(permit_id)
-        .fetch_one(&state.db.pool)
-        .await?;
+    let holder = queries::permit_holder(&state.db.pool, permit_id).await?;
     let answers = izinkes_domain::skm::UNSUR
         .iter()
         .zip(scores)
@@ -621,12 +597,7 @@ async fn walk_to_ready(state: &AppState, office: &str, app_id: &str, preset: &st
         for p in &step.produces {
             let action = match p {
                 Product::Checklist => {
-                    let keys: Vec<String> = sqlx::query_scalar(
-                        "SELECT requirement_key FROM application_documents WHERE application_id = $1",
-                    )
-                    .bind(app_id)
-                    .fetch_all(&state.db.pool)
-                    .await?;
+                    let keys = queries::requirement_keys(&state.db.pool, app_id).await?;
                     DeskAction::Checklist {
                         items: keys
                             .into_iter()
@@ -667,23 +638,14 @@ async fn walk_to_ready(state: &AppState, office: &str, app_id: &str, preset: &st
 
 /// Acts on a demo application as the office's officer of that role would, through the desk.
 async fn desk(state: &AppState, office: &str, role: Role, app_id: &str, action: DeskAction) -> ServiceResult<()> {
-    let row = sqlx::query(
-        "SELECT o.id, o.full_name FROM officers o JOIN officer_roles r ON r.officer_id = o.id WHERE r.office_id = $1 AND r.role = $2 LIMIT 1",
-    )
-    .bind(office)
-    .bind(role.code())
-    .fetch_one(&state.db.pool)
-    .await?;
+    let row = queries::officer_with_role(&state.db.pool, office, role.code()).await?;
     let officer = Officer {
-        id: row.try_get("id")?,
-        name: row.try_get("full_name")?,
+        id: row.id,
+        name: row.full_name,
         office_id: office.into(),
         roles: vec![role],
     };
-    let lock: i64 = sqlx::query_scalar("SELECT lock_version FROM applications WHERE id = $1")
-        .bind(app_id)
-        .fetch_one(&state.db.pool)
-        .await?;
+    let lock = queries::lock_version(&state.db.pool, app_id).await?;
     crate::desks::actions::act(state, &officer, app_id, lock, &crate::platform::ids::new_id(), action)
         .await
         .map(|_| ())
@@ -691,11 +653,7 @@ async fn desk(state: &AppState, office: &str, role: Role, app_id: &str, action: 
 
 /// The front office finds every document in order and forwards the file.
 async fn check_all_and_forward(state: &AppState, office: &str, app_id: &str) -> ServiceResult<()> {
-    let keys: Vec<String> =
-        sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1")
-            .bind(app_id)
-            .fetch_all(&state.db.pool)
-            .await?;
+    let keys = queries::requirement_keys(&state.db.pool, app_id).await?;
     let items = keys
         .into_iter()
         .map(|key| CheckItem {

@@ -2,4 +2,5 @@
 
 pub mod api;
 pub mod pages;
+pub mod queries;
 pub mod service;

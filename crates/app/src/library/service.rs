@@ -4,6 +4,8 @@
 use crate::applications::attachments::FileDownload;
 use crate::auth::sessions::SessionSubject;
 use crate::auth::sessions::SubjectKind;
+use crate::library::queries;
+use crate::library::queries::DocumentFile;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
@@ -15,7 +17,6 @@ use crate::platform::uploads::check_file;
 use crate::platform::uploads::store_blob;
 use crate::state::AppState;
 use izinkes_domain::catalog::FileFormat;
-use sqlx::Row;
 
 /// Formats and size accepted into the library itself.
 pub const LIBRARY_FORMATS: [FileFormat; 3] = [FileFormat::Pdf, FileFormat::Jpg, FileFormat::Png];
@@ -36,29 +37,20 @@ pub struct LibraryDocument {
 }
 
 pub async fn list(state: &AppState, applicant_id: &str) -> ServiceResult<Vec<LibraryDocument>> {
-    let rows = sqlx::query(
-        "SELECT d.id, d.title, d.filename, d.mime, d.size, d.sha256, d.updated_at, \
-           (SELECT COUNT(*) FROM application_documents ad JOIN applications a ON a.id = ad.application_id \
-             WHERE ad.document_id = d.id AND a.status <> 'draft') AS used_in \
-         FROM documents d WHERE d.applicant_id = $1 AND d.deleted_at IS NULL ORDER BY d.updated_at DESC",
-    )
-    .bind(applicant_id)
-    .fetch_all(&state.db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(LibraryDocument {
-                id: r.try_get("id")?,
-                title: r.try_get("title")?,
-                filename: r.try_get("filename")?,
-                mime: r.try_get("mime")?,
-                size: r.try_get("size")?,
-                sha256: r.try_get("sha256")?,
-                updated_at: r.try_get("updated_at")?,
-                used_in: r.try_get("used_in")?,
-            })
+    let rows = queries::documents(&state.db.pool, applicant_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| LibraryDocument {
+            id: r.id,
+            title: r.title,
+            filename: r.filename,
+            mime: r.mime,
+            size: r.size,
+            sha256: r.sha256,
+            updated_at: r.updated_at,
+            used_in: r.used_in,
         })
-        .collect()
+        .collect())
 }
 
 pub async fn get(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<LibraryDocument> {
@@ -101,19 +93,13 @@ pub async fn add(
     let sha = store_blob(state, bytes, format.mime()).await?;
     let id = new_id();
     let now = now_text();
-    sqlx::query(
-        "INSERT INTO documents (id, applicant_id, title, filename, sha256, mime, size, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-    )
-    .bind(&id)
-    .bind(applicant_id)
-    .bind(&title)
-    .bind(clean_filename(filename))
-    .bind(&sha)
-    .bind(format.mime())
-    .bind(bytes.len() as i64)
-    .bind(&now)
-    .execute(&state.db.pool)
-    .await?;
+    let file = DocumentFile {
+        filename: &clean_filename(filename),
+        sha256: &sha,
+        mime: format.mime(),
+        size: bytes.len() as i64,
+    };
+    queries::insert_document(&state.db.pool, &id, applicant_id, &title, &file, &now).await?;
     Ok(id)
 }
 
@@ -128,28 +114,20 @@ pub async fn replace(
     get(state, applicant_id, id).await?;
     let format = check_file(bytes, &LIBRARY_FORMATS, LIBRARY_MAX_KB).map_err(|m| ServiceError::field("file", m))?;
     let sha = store_blob(state, bytes, format.mime()).await?;
-    sqlx::query("UPDATE documents SET filename = $1, sha256 = $2, mime = $3, size = $4, updated_at = $5 WHERE id = $6 AND applicant_id = $7")
-        .bind(clean_filename(filename))
-        .bind(&sha)
-        .bind(format.mime())
-        .bind(bytes.len() as i64)
-        .bind(now_text())
-        .bind(id)
-        .bind(applicant_id)
-        .execute(&state.db.pool)
-        .await?;
+    let file = DocumentFile {
+        filename: &clean_filename(filename),
+        sha256: &sha,
+        mime: format.mime(),
+        size: bytes.len() as i64,
+    };
+    queries::replace_file(&state.db.pool, &file, &now_text(), id, applicant_id).await?;
     Ok(())
 }
 
 /// Removes a file from the library. Applications that use it keep their copy.
 pub async fn delete(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<()> {
     get(state, applicant_id, id).await?;
-    sqlx::query("UPDATE documents SET deleted_at = $1 WHERE id = $2 AND applicant_id = $3")
-        .bind(now_text())
-        .bind(id)
-        .bind(applicant_id)
-        .execute(&state.db.pool)
-        .await?;
+    queries::mark_deleted(&state.db.pool, &now_text(), id, applicant_id).await?;
     Ok(())
 }
 

@@ -3,6 +3,8 @@
 //! decree) and the office's regional holidays. How deadlines are counted on it is
 //! `izinkes_domain::sla`.
 
+use crate::office_admin::queries;
+use crate::office_admin::queries::NewHoliday;
 use crate::office_admin::settings::settings;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
@@ -13,7 +15,6 @@ use izinkes_domain::calendar::Holiday;
 use izinkes_domain::calendar::HolidayKind;
 use izinkes_domain::calendar::WorkingCalendar;
 use izinkes_domain::calendar::builtin_holidays;
-use sqlx::Row;
 use std::sync::Arc;
 
 fn kind_code(k: HolidayKind) -> &'static str {
@@ -35,24 +36,20 @@ fn kind_from(code: &str) -> Option<HolidayKind> {
 
 /// Loads the shipped national holidays once (they are data; admins add later decrees).
 pub async fn seed_national(state: &AppState) -> ServiceResult<()> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM holidays WHERE office_id IS NULL")
-        .fetch_one(&state.db.pool)
-        .await?;
+    let n = queries::national_holiday_count(&state.db.pool).await?;
     if n > 0 {
         return Ok(());
     }
     let mut tx = state.db.begin().await?;
     for h in builtin_holidays() {
-        sqlx::query(
-            "INSERT INTO holidays (office_id, date, kind, name, decree, created_at) VALUES (NULL, $1, $2, $3, $4, $5)",
-        )
-        .bind(h.date.format("%Y-%m-%d").to_string())
-        .bind(kind_code(h.kind))
-        .bind(&h.name)
-        .bind(&h.decree)
-        .bind(now_text())
-        .execute(&mut *tx)
-        .await?;
+        let holiday = NewHoliday {
+            date: &h.date.format("%Y-%m-%d").to_string(),
+            kind: kind_code(h.kind),
+            name: &h.name,
+            decree: &h.decree,
+            now: &now_text(),
+        };
+        queries::insert_national_holiday(&mut *tx, &holiday).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -69,23 +66,18 @@ pub struct HolidayRow {
 }
 
 pub async fn list(state: &AppState, office_id: &str) -> ServiceResult<Vec<HolidayRow>> {
-    let rows = sqlx::query("SELECT id, office_id, date, kind, name, decree FROM holidays WHERE office_id IS NULL OR office_id = $1 ORDER BY date")
-        .bind(office_id)
-        .fetch_all(&state.db.pool)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(HolidayRow {
-                id: r.try_get("id")?,
-                national: crate::platform::db::opt_text(r, "office_id")?.is_none(),
-                date: r.try_get("date")?,
-                kind: r.try_get("kind")?,
-                name: r.try_get("name")?,
-                decree: r.try_get("decree")?,
-            })
+    let rows = queries::holidays(&state.db.pool, office_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| HolidayRow {
+            id: r.id,
+            national: r.office_id.is_none(),
+            date: r.date,
+            kind: r.kind,
+            name: r.name,
+            decree: r.decree,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect())
 }
 
 /// Adds a holiday for an office: a regional day, or a day of a newer national decree (kept per
@@ -116,28 +108,21 @@ pub async fn add(
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    sqlx::query(
-        "INSERT INTO holidays (office_id, date, kind, name, decree, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(office_id)
-    .bind(date.trim())
-    .bind(kind)
-    .bind(&name)
-    .bind(crate::platform::text::clean_text(decree, 200))
-    .bind(now_text())
-    .execute(&state.db.pool)
-    .await?;
+    let holiday = NewHoliday {
+        date: date.trim(),
+        kind,
+        name: &name,
+        decree: &crate::platform::text::clean_text(decree, 200),
+        now: &now_text(),
+    };
+    queries::insert_office_holiday(&state.db.pool, office_id, &holiday).await?;
     state.forget_office(office_id);
     Ok(())
 }
 
 /// Removes one of the office's own holidays (national data stays).
 pub async fn remove(state: &AppState, office_id: &str, id: i64) -> ServiceResult<()> {
-    sqlx::query("DELETE FROM holidays WHERE id = $1 AND office_id = $2")
-        .bind(id)
-        .bind(office_id)
-        .execute(&state.db.pool)
-        .await?;
+    queries::delete_office_holiday(&state.db.pool, id, office_id).await?;
     state.forget_office(office_id);
     Ok(())
 }

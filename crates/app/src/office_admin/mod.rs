@@ -4,5 +4,6 @@
 pub mod calendar;
 pub mod document_pages;
 pub mod pages;
+pub mod queries;
 pub mod settings;
 pub mod workflow_pages;

@@ -4,8 +4,8 @@
 use crate::applications::history::NewHistory;
 use crate::applications::history::append_history;
 use crate::auth::officer::Officer;
+use crate::permits::queries;
 use crate::platform::db::now_text;
-use crate::platform::db::opt_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::platform::ids::looks_like_id;
@@ -13,7 +13,6 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use izinkes_domain::roles::Role;
 use serde::Serialize;
-use sqlx::Row;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct PermitRow {
@@ -75,77 +74,35 @@ impl PermitRow {
     }
 }
 
-fn permit_from_row(r: &sqlx::any::AnyRow) -> Result<PermitRow, sqlx::Error> {
-    Ok(PermitRow {
-        id: r.try_get("id")?,
-        office_id: r.try_get("office_id")?,
-        application_id: r.try_get("application_id")?,
-        applicant_id: r.try_get("applicant_id")?,
-        permit_code: r.try_get("permit_code")?,
-        number: r.try_get("number")?,
-        token: r.try_get("token")?,
-        status: r.try_get("status")?,
-        holder_name: r.try_get("holder_name")?,
-        nik_masked: r.try_get("nik_masked")?,
-        practice_place: r.try_get("practice_place")?,
-        practice_address: r.try_get("practice_address")?,
-        issued_on: opt_text(r, "issued_on")?,
-        valid_until: opt_text(r, "valid_until")?,
-        signer_name: opt_text(r, "signer_name")?,
-        signer_position: opt_text(r, "signer_position")?,
-        pdf_sha256: opt_text(r, "pdf_sha256")?,
-        revoked_at: opt_text(r, "revoked_at")?,
-        revoke_reason: opt_text(r, "revoke_reason")?,
-        revoke_decree: opt_text(r, "revoke_decree")?,
-        replaced_by: opt_text(r, "replaced_by")?,
-        renewal_of: opt_text(r, "renewal_of")?,
-        change_of: opt_text(r, "change_of")?,
-    })
-}
-
 async fn query_permits(state: &AppState, sql: &'static str, bind: &str) -> ServiceResult<Vec<PermitRow>> {
-    let rows = sqlx::query(sql).bind(bind).fetch_all(&state.db.pool).await?;
-    Ok(rows.iter().map(permit_from_row).collect::<Result<_, _>>()?)
+    let rows = queries::permits_where(&state.db.pool, sql, bind).await?;
+    Ok(rows.into_iter().map(PermitRow::from).collect())
 }
 
 pub async fn awaiting_signature(state: &AppState, office_id: &str) -> ServiceResult<Vec<PermitRow>> {
-    query_permits(
-        state,
-        "SELECT * FROM permits WHERE office_id = $1 AND status = 'awaiting_signature' ORDER BY created_at",
-        office_id,
-    )
-    .await
+    query_permits(state, queries::AWAITING_SIGNATURE, office_id).await
 }
 
 pub async fn for_applicant(state: &AppState, applicant_id: &str) -> ServiceResult<Vec<PermitRow>> {
-    query_permits(
-        state,
-        "SELECT * FROM permits WHERE applicant_id = $1 AND status <> 'awaiting_signature' ORDER BY created_at DESC",
-        applicant_id,
-    )
-    .await
+    query_permits(state, queries::FOR_APPLICANT, applicant_id).await
 }
 
 pub async fn by_token(state: &AppState, token: &str) -> ServiceResult<PermitRow> {
     if token.len() != 52 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(ServiceError::NotFound);
     }
-    query_permits(
-        state,
-        "SELECT * FROM permits WHERE token = $1 AND status <> 'awaiting_signature'",
-        token,
-    )
-    .await?
-    .into_iter()
-    .next()
-    .ok_or(ServiceError::NotFound)
+    query_permits(state, queries::BY_TOKEN, token)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(ServiceError::NotFound)
 }
 
 pub async fn by_id(state: &AppState, id: &str) -> ServiceResult<PermitRow> {
     if !looks_like_id(id) {
         return Err(ServiceError::NotFound);
     }
-    query_permits(state, "SELECT * FROM permits WHERE id = $1", id)
+    query_permits(state, queries::BY_ID, id)
         .await?
         .into_iter()
         .next()
@@ -153,7 +110,7 @@ pub async fn by_id(state: &AppState, id: &str) -> ServiceResult<PermitRow> {
 }
 
 pub async fn by_number(state: &AppState, number: &str) -> ServiceResult<PermitRow> {
-    query_permits(state, "SELECT * FROM permits WHERE number = $1", number)
+    query_permits(state, queries::BY_NUMBER, number)
         .await?
         .into_iter()
         .next()
@@ -161,24 +118,17 @@ pub async fn by_number(state: &AppState, number: &str) -> ServiceResult<PermitRo
 }
 
 pub async fn all(state: &AppState) -> ServiceResult<Vec<PermitRow>> {
-    let rows = sqlx::query("SELECT * FROM permits ORDER BY office_id, created_at")
-        .fetch_all(&state.db.pool)
-        .await?;
-    Ok(rows.iter().map(permit_from_row).collect::<Result<_, _>>()?)
+    let rows = queries::all_permits(&state.db.pool).await?;
+    Ok(rows.into_iter().map(PermitRow::from).collect())
 }
 
 /// Archive search for an office: number, holder or practice place.
 pub async fn search(state: &AppState, office_id: &str, q: &str) -> ServiceResult<Vec<PermitRow>> {
-    let rows = sqlx::query("SELECT * FROM permits WHERE office_id = $1 AND status <> 'awaiting_signature' ORDER BY created_at DESC LIMIT 500")
-        .bind(office_id)
-        .fetch_all(&state.db.pool)
-        .await?;
+    let rows = queries::office_archive(&state.db.pool, office_id).await?;
     let q = q.trim().to_lowercase();
     Ok(rows
-        .iter()
-        .map(permit_from_row)
-        .collect::<Result<Vec<_>, _>>()?
         .into_iter()
+        .map(PermitRow::from)
         .filter(|p| {
             q.is_empty()
                 || format!("{} {} {}", p.number, p.holder_name, p.practice_place)
@@ -235,13 +185,7 @@ pub async fn revoke(
         return Err(ServiceError::Invalid(errors));
     }
     let mut tx = state.db.begin().await?;
-    let done = sqlx::query("UPDATE permits SET status = 'revoked', revoked_at = $1, revoke_reason = $2, revoke_decree = $3 WHERE id = $4 AND status = 'active'")
-        .bind(now_text())
-        .bind(&reason)
-        .bind(&decree)
-        .bind(&p.id)
-        .execute(&mut *tx)
-        .await?;
+    let done = queries::revoke(&mut *tx, &now_text(), &reason, &decree, &p.id).await?;
     if done.rows_affected() == 0 {
         return Err(ServiceError::Refused(
             "Hanya izin yang aktif yang dapat dicabut.".into(),
@@ -282,13 +226,7 @@ pub async fn record_print(state: &AppState, officer: &Officer, permit_id: &str) 
     if p.office_id != officer.office_id {
         return Err(ServiceError::NotFound);
     }
-    sqlx::query("INSERT INTO permit_prints (office_id, permit_id, printed_by, printed_at) VALUES ($1, $2, $3, $4)")
-        .bind(&p.office_id)
-        .bind(&p.id)
-        .bind(&officer.name)
-        .bind(now_text())
-        .execute(&state.db.pool)
-        .await?;
+    queries::insert_print(&state.db.pool, &p.office_id, &p.id, &officer.name, &now_text()).await?;
     Ok(())
 }
 
@@ -310,15 +248,7 @@ pub async fn record_handover(
     if received_by.is_empty() {
         return Err(ServiceError::field("received_by", "Tuliskan nama penerima izin."));
     }
-    let done = sqlx::query(
-        "UPDATE permit_prints SET received_by = $1, handed_over_by = $2, handed_over_at = $3 WHERE id = (SELECT MAX(id) FROM permit_prints WHERE permit_id = $4) AND handed_over_at IS NULL",
-    )
-    .bind(&received_by)
-    .bind(&officer.name)
-    .bind(now_text())
-    .bind(&p.id)
-    .execute(&state.db.pool)
-    .await?;
+    let done = queries::record_handover(&state.db.pool, &received_by, &officer.name, &now_text(), &p.id).await?;
     if done.rows_affected() == 0 {
         return Err(ServiceError::Refused("Catat pencetakan izin terlebih dahulu.".into()));
     }
@@ -335,22 +265,17 @@ pub struct PrintRecord {
 }
 
 pub async fn prints(state: &AppState, permit_id: &str) -> ServiceResult<Vec<PrintRecord>> {
-    let rows = sqlx::query("SELECT printed_by, printed_at, received_by, handed_over_by, handed_over_at FROM permit_prints WHERE permit_id = $1 ORDER BY id")
-        .bind(permit_id)
-        .fetch_all(&state.db.pool)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(PrintRecord {
-                printed_by: r.try_get("printed_by")?,
-                printed_at: r.try_get("printed_at")?,
-                received_by: opt_text(r, "received_by")?,
-                handed_over_by: opt_text(r, "handed_over_by")?,
-                handed_over_at: opt_text(r, "handed_over_at")?,
-            })
+    let rows = queries::prints(&state.db.pool, permit_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PrintRecord {
+            printed_by: r.printed_by,
+            printed_at: r.printed_at,
+            received_by: r.received_by,
+            handed_over_by: r.handed_over_by,
+            handed_over_at: r.handed_over_at,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect())
 }
 
 /// A permit of the applicant `applicant_id`, signed or not; anyone else's is "not found".

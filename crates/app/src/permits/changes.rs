@@ -5,6 +5,7 @@ use crate::applications;
 use crate::catalog;
 use crate::permits::archive::PermitRow;
 use crate::permits::archive::owned_by;
+use crate::permits::queries;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::state::AppState;
@@ -12,11 +13,7 @@ use chrono::NaiveDate;
 
 /// The end date of the permit a change of data replaces (the new SK keeps it).
 pub(crate) async fn changed_permit_end(state: &AppState, old_permit_id: &str) -> ServiceResult<NaiveDate> {
-    let until: Option<String> = sqlx::query_scalar("SELECT valid_until FROM permits WHERE id = $1")
-        .bind(old_permit_id)
-        .fetch_optional(&state.db.pool)
-        .await?
-        .flatten();
+    let until = queries::valid_until(&state.db.pool, old_permit_id).await?.flatten();
     until
         .and_then(|u| NaiveDate::parse_from_str(&u, "%Y-%m-%d").ok())
         .ok_or_else(|| ServiceError::Internal(format!("changed permit {old_permit_id} has no validity")))
@@ -60,13 +57,7 @@ pub async fn changeable(
                 .into(),
         ));
     }
-    let open: Option<String> = sqlx::query_scalar(
-        "SELECT COALESCE(registration_number, 'draf') FROM applications WHERE (change_of = $1 OR renewal_of = $1) \
-           AND status NOT IN ('draft', 'rejected', 'issued', 'cancelled') LIMIT 1",
-    )
-    .bind(permit_id)
-    .fetch_optional(&state.db.pool)
-    .await?;
+    let open = queries::open_change_or_renewal(&state.db.pool, permit_id).await?;
     if let Some(number) = open {
         return Err(ServiceError::Refused(format!(
             "Permohonan perubahan atau perpanjangan izin ini sedang diproses ({number}). Tunggu sampai selesai."

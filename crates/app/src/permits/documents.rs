@@ -8,9 +8,9 @@ use crate::catalog;
 use crate::catalog::offices::Office;
 use crate::permits::archive::PermitRow;
 use crate::permits::expiry::valid_until;
+use crate::permits::queries;
 use crate::permits::templates::TemplateKind;
 use crate::platform::db::now_text;
-use crate::platform::db::opt_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::state::AppState;
@@ -21,7 +21,6 @@ use izinkes_documents::render::SkData;
 use izinkes_documents::render::SkLayout;
 use izinkes_domain::format_id::date_id;
 use izinkes_domain::roles::Role;
-use sqlx::Row;
 use std::sync::Arc;
 
 /// The office's letterhead and signing setup.
@@ -58,40 +57,33 @@ pub async fn office_docs(state: &AppState, office: &Office) -> ServiceResult<Off
 }
 
 async fn load_office_docs(state: &AppState, office: &Office) -> ServiceResult<OfficeDocs> {
-    let row = sqlx::query("SELECT * FROM office_documents WHERE office_id = $1")
-        .bind(&office.id)
-        .fetch_optional(&state.db.pool)
-        .await?;
+    let row = queries::office_docs(&state.db.pool, &office.id).await?;
     if let Some(r) = row {
         return Ok(OfficeDocs {
-            government: r.try_get("government")?,
-            office_title: r.try_get("office_title")?,
-            address: r.try_get("address")?,
-            contact: r.try_get("contact")?,
-            place: r.try_get("place")?,
-            layout: if r.try_get::<String, _>("layout")? == "sip" {
+            government: r.government,
+            office_title: r.office_title,
+            address: r.address,
+            contact: r.contact,
+            place: r.place,
+            layout: if r.layout == "sip" {
                 SkLayout::Sip
             } else {
                 SkLayout::Decree
             },
-            signer_kind: r.try_get("signer_kind")?,
-            signer_name: r.try_get("signer_name")?,
-            signer_position: r.try_get("signer_position")?,
-            signer_nip: opt_text(&r, "signer_nip")?,
-            signer_cert_pem: opt_text(&r, "signer_cert_pem")?,
-            signer_key_pem: opt_text(&r, "signer_key_pem")?,
-            ca_cert_pem: opt_text(&r, "ca_cert_pem")?,
-            bsre_url: opt_text(&r, "bsre_url")?,
-            logo_sha256: opt_text(&r, "logo_sha256")?,
+            signer_kind: r.signer_kind,
+            signer_name: r.signer_name,
+            signer_position: r.signer_position,
+            signer_nip: r.signer_nip,
+            signer_cert_pem: r.signer_cert_pem,
+            signer_key_pem: r.signer_key_pem,
+            ca_cert_pem: r.ca_cert_pem,
+            bsre_url: r.bsre_url,
+            logo_sha256: r.logo_sha256,
         });
     }
-    let signer_name: String = sqlx::query_scalar(
-        "SELECT o.full_name FROM officers o JOIN officer_roles r ON r.officer_id = o.id WHERE r.office_id = $1 AND r.role = 'kadis' AND o.active = 1 ORDER BY o.created_at LIMIT 1",
-    )
-    .bind(&office.id)
-    .fetch_optional(&state.db.pool)
-    .await?
-    .unwrap_or_else(|| "Kepala Dinas".into());
+    let signer_name = queries::kadis_name(&state.db.pool, &office.id)
+        .await?
+        .unwrap_or_else(|| "Kepala Dinas".into());
     let region = izinkes_domain::wilayah::Wilayah::builtin()
         .display_name(&office.regency_code)
         .unwrap_or_default();
@@ -129,26 +121,7 @@ async fn load_office_docs(state: &AppState, office: &Office) -> ServiceResult<Of
         bsre_url: None,
         logo_sha256: None,
     };
-    sqlx::query(
-        "INSERT INTO office_documents (office_id, government, office_title, address, contact, place, layout, signer_kind, signer_name, signer_position, \
-           signer_nip, signer_cert_pem, signer_key_pem, ca_cert_pem, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'decree', $7, $8, $9, NULL, $10, $11, $12, $13) \
-         ON CONFLICT (office_id) DO NOTHING",
-    )
-    .bind(&office.id)
-    .bind(&docs.government)
-    .bind(&docs.office_title)
-    .bind(&docs.address)
-    .bind(&docs.contact)
-    .bind(&docs.place)
-    .bind(&docs.signer_kind)
-    .bind(&docs.signer_name)
-    .bind(&docs.signer_position)
-    .bind(&docs.signer_cert_pem)
-    .bind(&docs.signer_key_pem)
-    .bind(&docs.ca_cert_pem)
-    .bind(now_text())
-    .execute(&state.db.pool)
-    .await?;
+    queries::insert_office_docs(&state.db.pool, &office.id, &docs, &now_text()).await?;
     Box::pin(load_office_docs(state, office)).await
 }
 
@@ -215,22 +188,7 @@ pub async fn save_letterhead(state: &AppState, officer: &Officer, input: &Letter
     }
     let office = catalog::offices::get(state, &officer.office_id).await?;
     office_docs(state, &office).await?; // creates the row on first use
-    sqlx::query(
-        "UPDATE office_documents SET government = $1, office_title = $2, address = $3, contact = $4, place = $5, layout = $6,            signer_name = $7, signer_position = $8, signer_nip = $9, updated_at = $10 WHERE office_id = $11",
-    )
-    .bind(&v.government)
-    .bind(&v.office_title)
-    .bind(&v.address)
-    .bind(&v.contact)
-    .bind(&v.place)
-    .bind(&v.layout)
-    .bind(&v.signer_name)
-    .bind(&v.signer_position)
-    .bind(Some(v.signer_nip.as_str()).filter(|s| !s.is_empty()))
-    .bind(now_text())
-    .bind(&officer.office_id)
-    .execute(&state.db.pool)
-    .await?;
+    queries::update_letterhead(&state.db.pool, &v, &now_text(), &officer.office_id).await?;
     state.forget_office(&officer.office_id);
     Ok(())
 }
@@ -284,12 +242,7 @@ pub async fn set_logo(state: &AppState, officer: &Officer, logo: Option<Vec<u8>>
             Some(crate::platform::uploads::store_blob(state, &bytes, mime).await?)
         }
     };
-    sqlx::query("UPDATE office_documents SET logo_sha256 = $1, updated_at = $2 WHERE office_id = $3")
-        .bind(sha)
-        .bind(now_text())
-        .bind(&officer.office_id)
-        .execute(&state.db.pool)
-        .await?;
+    queries::set_logo(&state.db.pool, sha.as_deref(), &now_text(), &officer.office_id).await?;
     state.forget_office(&officer.office_id);
     Ok(())
 }
@@ -304,14 +257,10 @@ pub(crate) async fn sk_data(
     until: NaiveDate,
 ) -> ServiceResult<SkData> {
     let permit = v.permit().ok_or(ServiceError::NotFound)?;
-    let draft: serde_json::Value = sqlx::query_scalar::<_, String>(
-        "SELECT data FROM application_products WHERE application_id = $1 AND product = 'draft_sk' ORDER BY at DESC LIMIT 1",
-    )
-    .bind(&v.app.id)
-    .fetch_optional(&state.db.pool)
-    .await?
-    .and_then(|s| serde_json::from_str(&s).ok())
-    .unwrap_or(serde_json::Value::Null);
+    let draft: serde_json::Value = queries::draft_sk(&state.db.pool, &v.app.id)
+        .await?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or(serde_json::Value::Null);
     let d = |k: &str, fallback: String| {
         draft
             .get(k)
@@ -322,12 +271,7 @@ pub(crate) async fn sk_data(
     };
     let a = |k: &str| v.app.answers.get(k).cloned().unwrap_or_default();
     let changed_number: Option<String> = match &v.app.change_of {
-        Some(old) => {
-            sqlx::query_scalar("SELECT number FROM permits WHERE id = $1")
-                .bind(old)
-                .fetch_optional(&state.db.pool)
-                .await?
-        }
+        Some(old) => queries::permit_number(&state.db.pool, old).await?,
         None => None,
     };
     let photo = match v.attachment("pas_foto") {

@@ -2,14 +2,15 @@
 
 use crate::catalog;
 use crate::catalog::offices::Office;
+use crate::permits::queries;
 use crate::platform::error::ServiceResult;
-use crate::platform::outbox::enqueue_email;
+use crate::platform::mail;
+use crate::platform::mail::PermitExpiring;
 use crate::state::AppState;
 use chrono::Months;
 use chrono::NaiveDate;
 use chrono::Utc;
 use izinkes_domain::format_id::date_id;
-use sqlx::Row;
 
 /// Days before expiry at which the holder is reminded.
 pub const REMINDER_DAYS: [i64; 3] = [90, 60, 30];
@@ -31,32 +32,26 @@ pub async fn remind_expiring(state: &AppState) -> ServiceResult<usize> {
     let utc_today = Utc::now().date_naive();
     let horizon = utc_today + chrono::Days::new(REMINDER_DAYS[0].unsigned_abs() + 1);
     let since = utc_today - chrono::Days::new(1);
-    let rows = sqlx::query(
-        "SELECT p.id, p.office_id, p.number, p.valid_until, p.reminders, a.email, a.full_name FROM permits p JOIN applicants a ON a.id = p.applicant_id \
-         WHERE p.status = 'active' AND p.valid_until IS NOT NULL AND p.valid_until >= $1 AND p.valid_until <= $2",
-    )
-    .bind(since.format("%Y-%m-%d").to_string())
-    .bind(horizon.format("%Y-%m-%d").to_string())
-    .fetch_all(&state.db.pool)
-    .await?;
+    let since = since.format("%Y-%m-%d").to_string();
+    let horizon = horizon.format("%Y-%m-%d").to_string();
+    let rows = queries::ending_between(&state.db.pool, &since, &horizon).await?;
     let mut sent = 0;
     let mut offices_seen: std::collections::HashMap<String, Office> = std::collections::HashMap::new();
     for r in rows {
-        let office_id: String = r.try_get("office_id")?;
-        let office = match offices_seen.get(&office_id) {
+        let office = match offices_seen.get(&r.office_id) {
             Some(o) => o.clone(),
             None => {
-                let o = catalog::offices::get(state, &office_id).await?;
-                offices_seen.insert(office_id, o.clone());
+                let o = catalog::offices::get(state, &r.office_id).await?;
+                offices_seen.insert(r.office_id.clone(), o.clone());
                 o
             }
         };
         let today = catalog::offices::today(&office);
-        let Some(until) = NaiveDate::parse_from_str(&r.try_get::<String, _>("valid_until")?, "%Y-%m-%d").ok() else {
+        let Some(until) = NaiveDate::parse_from_str(&r.valid_until, "%Y-%m-%d").ok() else {
             continue;
         };
         let left = (until - today).num_days();
-        let mut done: Vec<i64> = serde_json::from_str(&r.try_get::<String, _>("reminders")?).unwrap_or_default();
+        let mut done: Vec<i64> = serde_json::from_str(&r.reminders).unwrap_or_default();
         let Some(&mark) = REMINDER_DAYS
             .iter()
             .find(|&&d| left <= d && left >= 0 && !done.contains(&d))
@@ -69,27 +64,17 @@ pub async fn remind_expiring(state: &AppState) -> ServiceResult<usize> {
                 done.push(d);
             }
         }
-        let id: String = r.try_get("id")?;
-        let number: String = r.try_get("number")?;
         let mut tx = state.db.begin().await?;
-        sqlx::query("UPDATE permits SET reminders = $1 WHERE id = $2")
-            .bind(serde_json::to_string(&done)?)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-        enqueue_email(
-            &mut tx,
-            Some(&office.id),
-            &r.try_get::<String, _>("email")?,
-            &format!("Izin {number} berakhir dalam {left} hari"),
-            &format!(
-                "Yth. {},\n\nIzin {number} berakhir pada {} ({mark} hari lagi atau kurang). Ajukan perpanjangan di {}/izin.\n",
-                r.try_get::<String, _>("full_name")?,
-                date_id(until),
-                state.config.base_url.trim_end_matches('/')
-            ),
-        )
-        .await?;
+        queries::set_reminders(&mut *tx, &serde_json::to_string(&done)?, &r.id).await?;
+        let reminder = PermitExpiring {
+            holder_name: &r.full_name,
+            number: &r.number,
+            valid_until: &date_id(until),
+            days_left: left,
+            threshold_days: mark,
+            base_url: state.config.base_url.trim_end_matches('/'),
+        };
+        mail::enqueue(&mut tx, Some(&office.id), &r.email, &reminder).await?;
         tx.commit().await?;
         sent += 1;
     }

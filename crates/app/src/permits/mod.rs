@@ -9,6 +9,7 @@ pub mod documents;
 pub mod expiry;
 pub mod numbering;
 pub mod pages;
+pub mod queries;
 pub mod signer;
 pub mod signing;
 pub mod templates;

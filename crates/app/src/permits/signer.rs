@@ -2,6 +2,7 @@
 
 use crate::catalog::offices::Office;
 use crate::permits::documents::office_docs;
+use crate::permits::queries;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
@@ -71,16 +72,16 @@ pub async fn import_pkcs12(
     let chain = signer
         .certificate_chain_pem()
         .map_err(|e| ServiceError::Refused(e.to_string()))?;
-    sqlx::query(
-        "UPDATE office_documents SET signer_kind = 'local', signer_cert_pem = $1, signer_key_pem = $2, ca_cert_pem = NULL, signer_name = $3, signer_position = $4, updated_at = $5 WHERE office_id = $6",
+    let key = format!("{PKCS12_PREFIX}{}", hex::encode(p12));
+    queries::set_local_certificate(
+        &state.db.pool,
+        &chain,
+        &key,
+        signer_name,
+        position,
+        &now_text(),
+        &office.id,
     )
-    .bind(&chain)
-    .bind(format!("{PKCS12_PREFIX}{}", hex::encode(p12)))
-    .bind(signer_name)
-    .bind(position)
-    .bind(now_text())
-    .bind(&office.id)
-    .execute(&state.db.pool)
     .await?;
     state.forget_office(&office.id);
     Ok(signer.signer_subject())
@@ -94,13 +95,7 @@ pub async fn set_signer(state: &AppState, office: &Office, kind: &str, bsre_url:
             "Pilih 'local', atau 'bsre' dengan alamat layanan BSrE (https://…).".into(),
         ));
     }
-    sqlx::query("UPDATE office_documents SET signer_kind = $1, bsre_url = $2, updated_at = $3 WHERE office_id = $4")
-        .bind(kind)
-        .bind(bsre_url)
-        .bind(now_text())
-        .bind(&office.id)
-        .execute(&state.db.pool)
-        .await?;
+    queries::set_signer(&state.db.pool, kind, bsre_url, &now_text(), &office.id).await?;
     state.forget_office(&office.id);
     Ok(())
 }

@@ -11,11 +11,14 @@ use crate::permits::changes::changed_permit_end;
 use crate::permits::documents::office_docs;
 use crate::permits::documents::sk_data;
 use crate::permits::expiry::valid_until;
+use crate::permits::queries;
+use crate::permits::queries::Signed;
 use crate::permits::signer::local_signer;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
-use crate::platform::outbox::enqueue_email;
+use crate::platform::mail;
+use crate::platform::mail::PermitIssued;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use chrono::Utc;
@@ -25,12 +28,9 @@ use izinkes_domain::roles::Role;
 
 /// Checks the head of office's authenticator code again before signing.
 async fn check_code(state: &AppState, officer: &Officer, code: &str) -> ServiceResult<()> {
-    let secret: Option<String> =
-        sqlx::query_scalar("SELECT totp_secret FROM officers WHERE id = $1 AND totp_enabled_at IS NOT NULL")
-            .bind(&officer.id)
-            .fetch_optional(&state.db.pool)
-            .await?
-            .flatten();
+    let secret = queries::confirmed_totp_secret(&state.db.pool, &officer.id)
+        .await?
+        .flatten();
     let Some(secret) = secret else {
         return Err(ServiceError::Refused(
             "Aktifkan autentikator (Keamanan akun) sebelum menandatangani.".into(),
@@ -238,19 +238,15 @@ async fn sign_with(
     let sha = crate::platform::uploads::store_blob(state, &signed.bytes, "application/pdf").await?;
     let now = now_text();
     let mut tx = state.db.begin().await?;
-    let updated = sqlx::query(
-        "UPDATE permits SET status = 'active', issued_on = $1, valid_until = $2, signer_name = $3, signer_position = $4, pdf_sha256 = $5, signed_at = $6 \
-         WHERE id = $7 AND status = 'awaiting_signature'",
-    )
-    .bind(issued.format("%Y-%m-%d").to_string())
-    .bind(until.format("%Y-%m-%d").to_string())
-    .bind(&docs.signer_name)
-    .bind(&docs.signer_position)
-    .bind(&sha)
-    .bind(&now)
-    .bind(&p.id)
-    .execute(&mut *tx)
-    .await?;
+    let signed = Signed {
+        issued_on: &issued.format("%Y-%m-%d").to_string(),
+        valid_until: &until.format("%Y-%m-%d").to_string(),
+        signer_name: &docs.signer_name,
+        signer_position: &docs.signer_position,
+        pdf_sha256: &sha,
+        now: &now,
+    };
+    let updated = queries::mark_signed(&mut *tx, &signed, &p.id).await?;
     if updated.rows_affected() == 0 {
         tx.rollback().await?;
         return Err(ServiceError::Conflict(format!(
@@ -258,20 +254,10 @@ async fn sign_with(
             p.number
         )));
     }
-    sqlx::query(
-        "UPDATE applications SET status = 'issued', updated_at = $1, lock_version = lock_version + 1 WHERE id = $2",
-    )
-    .bind(&now)
-    .bind(&p.application_id)
-    .execute(&mut *tx)
-    .await?;
+    queries::mark_application_issued(&mut *tx, &now, &p.application_id).await?;
     // A renewal or a change of data replaces the permit it renews or changes.
     if let Some(old) = p.renewal_of.as_ref().or(p.change_of.as_ref()) {
-        sqlx::query("UPDATE permits SET status = 'replaced', replaced_by = $1 WHERE id = $2 AND status = 'active'")
-            .bind(&p.id)
-            .bind(old)
-            .execute(&mut *tx)
-            .await?;
+        queries::mark_replaced(&mut *tx, &p.id, old).await?;
     }
     append_history(
         &mut tx,
@@ -294,23 +280,15 @@ async fn sign_with(
         },
     )
     .await?;
-    enqueue_email(
-        &mut tx,
-        Some(&office.id),
-        &applicant.email,
-        &format!("Izin terbit: {}", p.number),
-        &format!(
-            "Yth. {},\n\n{} Anda telah terbit dengan nomor {} dan ditandatangani secara elektronik.\nBerlaku sampai {}.\n\nUnduh di {}/izin\nKeaslian dapat diperiksa siapa saja di {}/v/{}\n",
-            applicant.full_name,
-            permit_type.name,
-            p.number,
-            date_id(until),
-            state.config.base_url.trim_end_matches('/'),
-            state.config.base_url.trim_end_matches('/'),
-            p.token
-        ),
-    )
-    .await?;
+    let issued = PermitIssued {
+        holder_name: &applicant.full_name,
+        permit_name: &permit_type.name,
+        number: &p.number,
+        valid_until: &date_id(until),
+        base_url: state.config.base_url.trim_end_matches('/'),
+        token: &p.token,
+    };
+    mail::enqueue(&mut tx, Some(&office.id), &applicant.email, &issued).await?;
     tx.commit().await?;
     state.wake_outbox();
     Ok(())

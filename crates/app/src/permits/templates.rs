@@ -12,6 +12,8 @@ use crate::auth::officer::Officer;
 use crate::catalog::offices::Office;
 use crate::permits;
 use crate::permits::documents::OfficeDocs;
+use crate::permits::queries;
+use crate::permits::queries::NewTemplateVersion;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
@@ -26,7 +28,6 @@ use izinkes_documents::render::Signer;
 use izinkes_documents::render::SkData;
 use izinkes_documents::render::SkLayout;
 use izinkes_domain::roles::Role;
-use sqlx::Row;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -136,13 +137,7 @@ pub async fn in_force(state: &AppState, office_id: &str, kind: TemplateKind) -> 
     if let Some(source) = state.templates.get(&key) {
         return Ok(source);
     }
-    let row: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT source FROM document_templates WHERE office_id = $1 AND kind = $2 ORDER BY version DESC LIMIT 1",
-    )
-    .bind(office_id)
-    .bind(kind.code())
-    .fetch_optional(&state.db.pool)
-    .await?;
+    let row = queries::template_source(&state.db.pool, office_id, kind.code()).await?;
     let source: Option<Arc<str>> = row.flatten().map(Arc::from);
     state.templates.put(&key, source.clone());
     Ok(source)
@@ -155,26 +150,16 @@ pub(crate) fn template_key(office_id: &str, kind: TemplateKind) -> String {
 
 /// Every saved version of the office's template of `kind`, newest first.
 pub async fn versions(state: &AppState, office_id: &str, kind: TemplateKind) -> ServiceResult<Vec<TemplateVersion>> {
-    let rows = sqlx::query(
-        "SELECT t.version, CAST(CASE WHEN t.source IS NULL THEN 0 ELSE 1 END AS BIGINT) AS custom, t.created_at, COALESCE(o.full_name, 'sistem') AS who \
-         FROM document_templates t LEFT JOIN officers o ON o.id = t.created_by \
-         WHERE t.office_id = $1 AND t.kind = $2 ORDER BY t.version DESC",
-    )
-    .bind(office_id)
-    .bind(kind.code())
-    .fetch_all(&state.db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(TemplateVersion {
-                version: r.try_get("version")?,
-                custom: r.try_get::<i64, _>("custom")? == 1,
-                created_at: r.try_get("created_at")?,
-                created_by: r.try_get("who")?,
-            })
+    let rows = queries::template_versions(&state.db.pool, office_id, kind.code()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TemplateVersion {
+            version: r.version,
+            custom: r.custom == 1,
+            created_at: r.created_at,
+            created_by: r.who,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect())
 }
 
 /// Checks `source` by rendering the sample documents of `kind` with it, then saves it as the
@@ -252,25 +237,17 @@ async fn insert_version(
     source: Option<&str>,
 ) -> ServiceResult<i64> {
     let mut tx = state.db.begin().await?;
-    let last: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(version) FROM document_templates WHERE office_id = $1 AND kind = $2")
-            .bind(&officer.office_id)
-            .bind(kind.code())
-            .fetch_one(&mut *tx)
-            .await?;
+    let last = queries::last_template_version(&mut *tx, &officer.office_id, kind.code()).await?;
     let version = last.unwrap_or(0) + 1;
-    let inserted = sqlx::query(
-        "INSERT INTO document_templates (office_id, kind, version, source, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (office_id, kind, version) DO NOTHING",
-    )
-    .bind(&officer.office_id)
-    .bind(kind.code())
-    .bind(version)
-    .bind(source)
-    .bind(now_text())
-    .bind(&officer.id)
-    .execute(&mut *tx)
-    .await?;
+    let row = NewTemplateVersion {
+        office_id: &officer.office_id,
+        kind: kind.code(),
+        version,
+        source,
+        now: &now_text(),
+        created_by: &officer.id,
+    };
+    let inserted = queries::insert_template_version(&mut *tx, &row).await?;
     if inserted.rows_affected() == 0 {
         tx.rollback().await?;
         return Err(ServiceError::Conflict(

@@ -10,6 +10,8 @@ use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::state::AppState;
+use crate::survey::queries;
+use crate::survey::queries::NewResponse;
 use izinkes_domain::catalog::Answers;
 use izinkes_domain::skm::Ikm;
 use izinkes_domain::skm::Scores;
@@ -27,10 +29,7 @@ pub async fn skm_done(state: &AppState, application_id: &str) -> ServiceResult<b
 
 /// Whether the application's holder has answered the survey.
 pub async fn done(state: &AppState, application_id: &str) -> ServiceResult<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM skm_responses WHERE application_id = $1")
-        .bind(application_id)
-        .fetch_one(&state.db.pool)
-        .await?;
+    let n = queries::responses_for(&state.db.pool, application_id).await?;
     Ok(n > 0)
 }
 
@@ -49,19 +48,16 @@ pub async fn submit(
     }
     let scores = Scores::parse(answers).map_err(ServiceError::Invalid)?;
     let comment = crate::platform::text::clean_text(comment, 1000);
-    let inserted = sqlx::query(
-        "INSERT INTO skm_responses (application_id, office_id, applicant_id, permit_code, scores, comment, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&p.application_id)
-    .bind(&p.office_id)
-    .bind(applicant_id)
-    .bind(&p.permit_code)
-    .bind(scores.to_stored())
-    .bind(&comment)
-    .bind(now_text())
-    .execute(&state.db.pool)
-    .await;
+    let response = NewResponse {
+        application_id: &p.application_id,
+        office_id: &p.office_id,
+        applicant_id,
+        permit_code: &p.permit_code,
+        scores: &scores.to_stored(),
+        comment: &comment,
+        now: &now_text(),
+    };
+    let inserted = queries::insert_response(&state.db.pool, &response).await;
     match inserted {
         Ok(_) => Ok(()),
         Err(e) if is_unique_violation(&e) => Err(ServiceError::Refused(
@@ -73,10 +69,7 @@ pub async fn submit(
 
 /// The office's satisfaction index from every answer sheet; `None` before the first answer.
 pub async fn office_index(state: &AppState, office_id: &str) -> ServiceResult<Option<Ikm>> {
-    let rows: Vec<String> = sqlx::query_scalar("SELECT scores FROM skm_responses WHERE office_id = $1")
-        .bind(office_id)
-        .fetch_all(&state.db.pool)
-        .await?;
+    let rows = queries::office_scores(&state.db.pool, office_id).await?;
     let sheets: Vec<Scores> = rows.iter().filter_map(|s| Scores::from_stored(s)).collect();
     Ok(ikm(&sheets))
 }

@@ -1,0 +1,225 @@
+//! The e-mails the service sends, one askama text template per message under
+//! `templates/mail/`, each with a struct of exactly the fields it needs. Services build the
+//! struct and queue it with `enqueue`; no mail text is composed in a service.
+//!
+//! To add a message: write `templates/mail/<name>.txt`, add a struct here deriving `Template`
+//! with `#[template(path = "mail/<name>.txt", escape = "none")]`, and implement `Mail` for it
+//! (its subject). askama drops the one newline that ends a template file, so a body that ends
+//! with a newline is saved with an empty last line (the tests below hold every text to the
+//! bytes the services sent before the templates).
+
+use crate::platform::db::Tx;
+use crate::platform::error::ServiceError;
+use crate::platform::error::ServiceResult;
+use crate::platform::outbox::enqueue_email;
+use askama::Template;
+
+/// A message: its body is the template, its subject a short line built from the same fields.
+pub trait Mail: Template {
+    fn subject(&self) -> String;
+
+    /// The (subject, body) of the message.
+    fn compose(&self) -> ServiceResult<(String, String)> {
+        let body = self
+            .render()
+            .map_err(|e| ServiceError::Internal(format!("mail template: {e}")))?;
+        Ok((self.subject(), body))
+    }
+}
+
+/// Renders a message and queues it in the caller's transaction (the outbox delivers it).
+pub async fn enqueue(tx: &mut Tx, office_id: Option<&str>, recipient: &str, mail: &impl Mail) -> ServiceResult<()> {
+    let (subject, body) = mail.compose()?;
+    enqueue_email(tx, office_id, recipient, &subject, &body).await?;
+    Ok(())
+}
+
+/// The link that activates a new applicant account.
+#[derive(Template)]
+#[template(path = "mail/account_verification.txt", escape = "none")]
+pub struct AccountVerification<'a> {
+    pub name: &'a str,
+    pub link: &'a str,
+}
+
+impl Mail for AccountVerification<'_> {
+    fn subject(&self) -> String {
+        "Konfirmasi akun izinkes".into()
+    }
+}
+
+/// The single-use link to set a new password.
+#[derive(Template)]
+#[template(path = "mail/password_reset.txt", escape = "none")]
+pub struct PasswordReset<'a> {
+    pub name: &'a str,
+    pub link: &'a str,
+}
+
+impl Mail for PasswordReset<'_> {
+    fn subject(&self) -> String {
+        "Atur ulang kata sandi izinkes".into()
+    }
+}
+
+/// The receipt of a submitted application.
+#[derive(Template)]
+#[template(path = "mail/application_received.txt", escape = "none")]
+pub struct ApplicationReceived<'a> {
+    pub applicant_name: &'a str,
+    pub permit_name: &'a str,
+    pub number: &'a str,
+    pub office_name: &'a str,
+    pub sla_working_days: u32,
+    /// The service's address without a trailing slash.
+    pub base_url: &'a str,
+}
+
+impl Mail for ApplicationReceived<'_> {
+    fn subject(&self) -> String {
+        format!("Permohonan diterima: {}", self.number)
+    }
+}
+
+/// A permit was signed and issued.
+#[derive(Template)]
+#[template(path = "mail/permit_issued.txt", escape = "none")]
+pub struct PermitIssued<'a> {
+    pub holder_name: &'a str,
+    pub permit_name: &'a str,
+    pub number: &'a str,
+    /// The validity end, formatted for Indonesian readers.
+    pub valid_until: &'a str,
+    pub base_url: &'a str,
+    /// The public verification token.
+    pub token: &'a str,
+}
+
+impl Mail for PermitIssued<'_> {
+    fn subject(&self) -> String {
+        format!("Izin terbit: {}", self.number)
+    }
+}
+
+/// A reminder before a permit expires.
+#[derive(Template)]
+#[template(path = "mail/permit_expiring.txt", escape = "none")]
+pub struct PermitExpiring<'a> {
+    pub holder_name: &'a str,
+    pub number: &'a str,
+    pub valid_until: &'a str,
+    /// Days left until the end.
+    pub days_left: i64,
+    /// The reminder threshold reached (90, 60 or 30).
+    pub threshold_days: i64,
+    pub base_url: &'a str,
+}
+
+impl Mail for PermitExpiring<'_> {
+    fn subject(&self) -> String {
+        format!("Izin {} berakhir dalam {} hari", self.number, self.days_left)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The texts as the services composed them before the templates: the outbox and the tests
+    // read them, so they stay byte for byte.
+    #[test]
+    fn account_verification_is_the_old_text() {
+        let (name, link) = ("Siti <Aminah> & Co", "http://x/verifikasi?token=a&b");
+        let (subject, body) = AccountVerification { name, link }.compose().unwrap();
+        assert_eq!(subject, "Konfirmasi akun izinkes");
+        assert_eq!(
+            body,
+            format!(
+                "Yth. {name},\n\nTerima kasih telah mendaftar di izinkes. Untuk mengaktifkan akun Anda, \
+                 buka tautan berikut (berlaku 3 hari):\n\n{link}\n\nJika Anda tidak merasa mendaftar, abaikan email ini.\n\n\
+                 Salam,\nLayanan Perizinan Kesehatan"
+            )
+        );
+    }
+
+    #[test]
+    fn password_reset_is_the_old_text() {
+        let (name, link) = ("Budi", "http://x/atur-ulang-sandi?token=t");
+        let (subject, body) = PasswordReset { name, link }.compose().unwrap();
+        assert_eq!(subject, "Atur ulang kata sandi izinkes");
+        assert_eq!(
+            body,
+            format!(
+                "Yth. {name},\n\nKami menerima permintaan untuk mengatur ulang kata sandi akun izinkes Anda. \
+                 Buka tautan berikut dalam 1 jam (hanya dapat dipakai sekali):\n\n{link}\n\n\
+                 Jika Anda tidak memintanya, abaikan email ini; kata sandi Anda tidak berubah.\n"
+            )
+        );
+    }
+
+    #[test]
+    fn application_received_is_the_old_text() {
+        let m = ApplicationReceived {
+            applicant_name: "Budi",
+            permit_name: "SIP Dokter",
+            number: "REG/2026/0001",
+            office_name: "DPMPTSP Kota X",
+            sla_working_days: 5,
+            base_url: "http://x",
+        };
+        let (subject, body) = m.compose().unwrap();
+        assert_eq!(subject, "Permohonan diterima: REG/2026/0001");
+        assert_eq!(
+            body,
+            format!(
+                "Yth. {},\n\nPermohonan {} Anda telah kami terima dengan nomor registrasi {}.\n\
+                 Kantor: {}\nStatus: Menunggu Verifikasi\nJangka waktu layanan: {} hari kerja sejak berkas dinyatakan lengkap.\n\n\
+                 Pantau status di {}/permohonan atau di halaman Lacak Permohonan.\n",
+                "Budi", "SIP Dokter", "REG/2026/0001", "DPMPTSP Kota X", 5, "http://x",
+            )
+        );
+    }
+
+    #[test]
+    fn permit_issued_is_the_old_text() {
+        let m = PermitIssued {
+            holder_name: "Budi",
+            permit_name: "SIP Dokter",
+            number: "503/1/2026",
+            valid_until: "22 November 2031",
+            base_url: "http://x",
+            token: "tok",
+        };
+        let (subject, body) = m.compose().unwrap();
+        assert_eq!(subject, "Izin terbit: 503/1/2026");
+        assert_eq!(
+            body,
+            format!(
+                "Yth. {},\n\n{} Anda telah terbit dengan nomor {} dan ditandatangani secara elektronik.\nBerlaku sampai {}.\n\nUnduh di {}/izin\nKeaslian dapat diperiksa siapa saja di {}/v/{}\n",
+                "Budi", "SIP Dokter", "503/1/2026", "22 November 2031", "http://x", "http://x", "tok"
+            )
+        );
+    }
+
+    #[test]
+    fn permit_expiring_is_the_old_text() {
+        let (number, left, mark) = ("503/1/2026", 58_i64, 60_i64);
+        let m = PermitExpiring {
+            holder_name: "Budi",
+            number,
+            valid_until: "1 Januari 2027",
+            days_left: left,
+            threshold_days: mark,
+            base_url: "http://x",
+        };
+        let (subject, body) = m.compose().unwrap();
+        assert_eq!(subject, format!("Izin {number} berakhir dalam {left} hari"));
+        assert_eq!(
+            body,
+            format!(
+                "Yth. {},\n\nIzin {number} berakhir pada {} ({mark} hari lagi atau kurang). Ajukan perpanjangan di {}/izin.\n",
+                "Budi", "1 Januari 2027", "http://x"
+            )
+        );
+    }
+}
