@@ -11,6 +11,8 @@ pub mod api;
 pub mod clock;
 pub mod file;
 pub mod pages;
+pub mod policy;
+pub mod queries;
 pub mod revision_api;
 pub mod revision_pages;
 pub mod revisions;

@@ -13,6 +13,7 @@ use crate::desks::actions::CheckItem;
 use crate::desks::actions::DeskAction;
 use crate::desks::file::DeskFile;
 use crate::desks::file::RevisionItem;
+use crate::desks::policy;
 use crate::desks::tasks::DeskFilter;
 use crate::permits;
 use crate::platform::error::ServiceError;
@@ -101,7 +102,7 @@ pub(crate) async fn tasks(
         filter,
         permits,
         pager,
-        supervisor: officer.is_supervisor(),
+        supervisor: policy::is_supervisor(&officer.roles),
     }))
 }
 
@@ -276,7 +277,7 @@ async fn file_page(
         })
         .collect();
     let draft_defaults: Vec<(String, String, String)> = draft_fields(&f);
-    let officers = if officer.is_supervisor() {
+    let officers = if policy::may_reassign(&officer.roles).is_ok() {
         crate::desks::pages::office_officers(state, &officer.office_id).await?
     } else {
         Vec::new()
@@ -348,8 +349,8 @@ async fn file_page(
         request_key: crate::platform::ids::new_id(),
         claimed_by: f.claimed_by.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
         claimed_by_me: f.claimed_by.as_ref().is_some_and(|c| c.0 == officer.id),
-        can_claim: step.as_ref().is_some_and(|s| s.role().is_some_and(|r| officer.has(r))),
-        supervisor: officer.is_supervisor(),
+        can_claim: policy::can_claim(policy::Actor::of(&officer), &f.desk()),
+        supervisor: policy::may_reassign(&officer.roles).is_ok(),
         officers,
         step_due: f
             .step_due_on
@@ -372,14 +373,10 @@ async fn file_page(
 }
 
 pub async fn office_officers(state: &AppState, office_id: &str) -> Result<Vec<(String, String)>, ServiceError> {
-    use sqlx::Row;
-    let rows = sqlx::query("SELECT id, full_name FROM officers WHERE office_id = $1 AND active = 1 ORDER BY full_name")
-        .bind(office_id)
-        .fetch_all(&state.db.pool)
-        .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| Some((r.try_get("id").ok()?, r.try_get("full_name").ok()?)))
+    Ok(crate::desks::queries::office_officers(&state.db.pool, office_id)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.full_name))
         .collect())
 }
 
