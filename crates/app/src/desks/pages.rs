@@ -37,6 +37,7 @@ use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
 use axum::http::StatusCode;
+use izinkes_domain::calendar::OfficeTimeZone;
 use izinkes_domain::catalog::FieldErrors;
 use izinkes_domain::format_id::area_label;
 use izinkes_domain::format_id::iso_date_id;
@@ -168,27 +169,14 @@ pub fn history_rows_all(f: &DeskFile) -> Vec<HistoryRow> {
         .collect()
 }
 
-async fn file_page(
-    state: &AppState,
-    o: &OfficerUser,
-    id: &str,
-    errors: FieldErrors,
-    notice: String,
-    status: StatusCode,
-) -> PageResult {
-    let officer = officer_of(o)?;
-    let f = desks::file::open_file(state, &officer, id).await?;
-    let allowed = f.allowed_actions(&officer);
-    let step = f.current_step().cloned();
-    let tz = f.view.office.tz();
-    let docs = requirement_rows(&f.view, &FieldErrors::new(), &[]);
+/// The requirements checklist: each document needed or attached, with what the desk noted.
+fn check_rows(f: &DeskFile, docs: &[crate::applications::step_pages::RequirementRow]) -> Vec<CheckRow> {
     let checks: HashMap<String, (bool, String)> = f
         .checks
         .iter()
         .map(|c| (c.requirement_key.clone(), (c.ok, c.note.clone())))
         .collect();
-    let check_rows = docs
-        .iter()
+    docs.iter()
         .filter(|d| d.attached.is_some() || d.needed)
         .map(|d| CheckRow {
             key: d.key.clone(),
@@ -198,7 +186,11 @@ async fn file_page(
             ok: checks.get(&d.key).map(|c| c.0),
             note: checks.get(&d.key).map(|c| c.1.clone()).unwrap_or_default(),
         })
-        .collect();
+        .collect()
+}
+
+/// The fields an officer can name when returning the file (Tahap 1 and Tahap 2).
+fn field_choices(f: &DeskFile) -> Vec<(String, String)> {
     let mut field_choices: Vec<(String, String)> = applicant_rows(&f.view.app.data)
         .into_iter()
         .zip(
@@ -218,13 +210,12 @@ async fn file_page(
                 .map(|x| (x.key.clone(), format!("Tahap 2: {}", x.label))),
         );
     }
-    let doc_choices: Vec<(String, String)> = docs
-        .iter()
-        .filter(|d| d.attached.is_some() || d.needed)
-        .map(|d| (d.key.clone(), d.label.clone()))
-        .collect();
-    let products: Vec<(String, String, String, String)> = f
-        .products
+    field_choices
+}
+
+/// The products of the steps as the desk lists them: kind, detail, officer, time.
+fn product_rows(f: &DeskFile, tz: OfficeTimeZone) -> Vec<(String, String, String, String)> {
+    f.products
         .iter()
         .map(|p| {
             let detail = match p.product {
@@ -275,15 +266,12 @@ async fn file_page(
                 timestamp_id(&p.at, tz.offset(), tz.label()),
             )
         })
-        .collect();
-    let draft_defaults: Vec<(String, String, String)> = draft_fields(&f);
-    let officers = if policy::may_reassign(&officer.roles).is_ok() {
-        crate::desks::pages::office_officers(state, &officer.office_id).await?
-    } else {
-        Vec::new()
-    };
-    let steps: Vec<(String, String, bool, bool)> = f
-        .workflow
+        .collect()
+}
+
+/// The workflow's steps: name, role, current, done.
+fn step_rows(f: &DeskFile) -> Vec<(String, String, bool, bool)> {
+    f.workflow
         .definition
         .steps
         .iter()
@@ -302,7 +290,38 @@ async fn file_page(
                 done,
             )
         })
+        .collect()
+}
+
+async fn file_page(
+    state: &AppState,
+    o: &OfficerUser,
+    id: &str,
+    errors: FieldErrors,
+    notice: String,
+    status: StatusCode,
+) -> PageResult {
+    let officer = officer_of(o)?;
+    let f = desks::file::open_file(state, &officer, id).await?;
+    let allowed = f.allowed_actions(&officer);
+    let step = f.current_step().cloned();
+    let tz = f.view.office.tz();
+    let docs = requirement_rows(&f.view, &FieldErrors::new(), &[]);
+    let check_rows = check_rows(&f, &docs);
+    let field_choices = field_choices(&f);
+    let doc_choices: Vec<(String, String)> = docs
+        .iter()
+        .filter(|d| d.attached.is_some() || d.needed)
+        .map(|d| (d.key.clone(), d.label.clone()))
         .collect();
+    let products = product_rows(&f, tz);
+    let draft_defaults: Vec<(String, String, String)> = draft_fields(&f);
+    let officers = if policy::may_reassign(&officer.roles).is_ok() {
+        crate::desks::pages::office_officers(state, &officer.office_id).await?
+    } else {
+        Vec::new()
+    };
+    let steps = step_rows(&f);
     let p = DeskFilePage {
         ctx: o.visitor.ctx(
             state,
