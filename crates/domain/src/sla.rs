@@ -3,10 +3,13 @@
 //! applicant for revision, and split over the workflow's steps by their shares.
 //!
 //! Every deadline izinkes shows or acts on comes from these functions: the total deadline at
-//! submission ([`due_on`]), each step's deadline when the file enters it ([`step_due_on`]), the
-//! days left on a desk ([`remaining_days`]) and its warning state ([`is_warning`]), the pause
-//! and resume around a revision ([`resume`]), and whether a step or file is overdue
-//! ([`is_overdue`]). Dates are the office's calendar dates; no time of day is involved.
+//! submission ([`due_on`], with the first step's: [`start`]), each step's deadline when the file
+//! enters it ([`step_due_on`], [`step_due_after_action`]), the days left on a desk
+//! ([`remaining_days`]) and its warning state ([`is_warning`]; together as Tugas Saya shows them:
+//! [`desk_clock`]), the pause and resume around a revision ([`resume`]), whether a step or file
+//! is overdue ([`is_overdue`]; the desk clock's SQL filters `step_due_on < today` and
+//! `due_on < today` say the same), and how long a step took ([`days_spent`]). Dates are the
+//! office's calendar dates; no time of day is involved.
 
 use crate::calendar::WorkingCalendar;
 use chrono::NaiveDate;

@@ -1,5 +1,9 @@
 //! The desks' clock, run every minute: escalation of overdue steps to the supervisor and, where
 //! the office switched it on, automatic approval at the deadline (fiktif positif).
+//!
+//! "Overdue" is `izinkes_domain::sla::is_overdue` (a deadline is missed the day after it),
+//! written as the SQL filters `step_due_on < today` and `due_on < today` so the partial index
+//! `applications_clock` finds the files.
 
 use crate::applications;
 use crate::applications::history::NewHistory;
