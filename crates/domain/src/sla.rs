@@ -3,10 +3,13 @@
 //! applicant for revision, and split over the workflow's steps by their shares.
 //!
 //! Every deadline izinkes shows or acts on comes from these functions: the total deadline at
-//! submission ([`due_on`]), each step's deadline when the file enters it ([`step_due_on`]), the
-//! days left on a desk ([`remaining_days`]) and its warning state ([`is_warning`]), the pause
-//! and resume around a revision ([`resume`]), and whether a step or file is overdue
-//! ([`is_overdue`]). Dates are the office's calendar dates; no time of day is involved.
+//! submission ([`due_on`], with the first step's: [`start`]), each step's deadline when the file
+//! enters it ([`step_due_on`], [`step_due_after_action`]), the days left on a desk
+//! ([`remaining_days`]) and its warning state ([`is_warning`]; together as Tugas Saya shows them:
+//! [`desk_clock`]), the pause and resume around a revision ([`resume`]), whether a step or file
+//! is overdue ([`is_overdue`]; the desk clock's SQL filters `step_due_on < today` and
+//! `due_on < today` say the same), and how long a step took ([`days_spent`]). Dates are the
+//! office's calendar dates; no time of day is involved.
 
 use crate::calendar::WorkingCalendar;
 use chrono::NaiveDate;
@@ -52,6 +55,65 @@ pub fn is_warning(
     let length = entered_on.map_or(0, |e| cal.working_days_between(e, due)).max(1);
     let used_pct = (length - left) * 100 / length;
     left >= 0 && used_pct >= threshold_pct
+}
+
+/// A file on a desk as Tugas Saya shows it today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeskClock {
+    /// Working days left at the step (negative: overdue by that many).
+    pub remaining_days: i64,
+    /// A working day has passed since the deadline. Unlike [`is_overdue`] (a calendar date past
+    /// the deadline), a step due on a Saturday is not late on Sunday: the desk counts working
+    /// days, and no working day has gone by.
+    pub overdue: bool,
+    /// See [`is_warning`].
+    pub warning: bool,
+}
+
+/// The desk's clock of a step entered on `entered_on` and due on `due`.
+pub fn desk_clock(
+    cal: &WorkingCalendar,
+    entered_on: Option<NaiveDate>,
+    due: NaiveDate,
+    today: NaiveDate,
+    threshold_pct: i64,
+) -> DeskClock {
+    let remaining_days = remaining_days(cal, today, due);
+    DeskClock {
+        remaining_days,
+        overdue: remaining_days < 0,
+        warning: is_warning(cal, entered_on, due, today, threshold_pct),
+    }
+}
+
+/// The clock started when a file is received on `received_on`: the total deadline and the
+/// deadline of the first step (`first_step_days`, its share of the total).
+pub fn start(
+    cal: &WorkingCalendar,
+    received_on: NaiveDate,
+    total_days: u32,
+    first_step_days: u32,
+) -> (NaiveDate, NaiveDate) {
+    (
+        due_on(cal, received_on, total_days, 0),
+        step_due_on(cal, received_on, first_step_days),
+    )
+}
+
+/// The deadline of the step a file is at after an action: counted afresh from today when the
+/// file moved to another step, the step's own deadline otherwise (today when it had none).
+pub fn step_due_after_action(
+    cal: &WorkingCalendar,
+    today: NaiveDate,
+    moved: bool,
+    step_days: u32,
+    current_due: Option<NaiveDate>,
+) -> NaiveDate {
+    if moved {
+        step_due_on(cal, today, step_days)
+    } else {
+        current_due.unwrap_or(today)
+    }
 }
 
 /// Working days between two dates, never negative: how long a file stayed at a step.
@@ -159,5 +221,52 @@ mod tests {
         assert_eq!(days_of_step(&[2, 3], 1), 3);
         assert_eq!(days_of_step(&[2, 3], 2), 0);
         assert_eq!(days_spent(&cal(), d(2026, 6, 5), d(2026, 6, 1)), 0);
+    }
+
+    #[test]
+    fn the_desk_clock_counts_working_days_and_a_weekend_deadline_is_late_on_monday() {
+        let c = cal();
+        let entered = Some(d(2026, 6, 1));
+        let k = desk_clock(&c, entered, d(2026, 6, 5), d(2026, 6, 4), 75);
+        assert_eq!(
+            k,
+            DeskClock {
+                remaining_days: 1,
+                overdue: false,
+                warning: true
+            }
+        );
+        // Due Saturday 6 June: Sunday is not late for the desk (though the date is past), Monday is.
+        let sunday = desk_clock(&c, entered, d(2026, 6, 6), d(2026, 6, 7), 75);
+        assert!(!sunday.overdue && is_overdue(d(2026, 6, 7), d(2026, 6, 6)));
+        let monday = desk_clock(&c, entered, d(2026, 6, 6), d(2026, 6, 8), 75);
+        assert_eq!(
+            (monday.remaining_days, monday.overdue, monday.warning),
+            (-1, true, false)
+        );
+    }
+
+    #[test]
+    fn the_clock_starts_with_the_total_and_the_first_step() {
+        let c = cal();
+        assert_eq!(
+            start(&c, d(2026, 3, 17), 3, 1),
+            (d(2026, 3, 27), step_due_on(&c, d(2026, 3, 17), 1))
+        );
+    }
+
+    #[test]
+    fn a_step_deadline_is_counted_afresh_only_when_the_file_moved() {
+        let c = cal();
+        let today = d(2026, 6, 1);
+        assert_eq!(
+            step_due_after_action(&c, today, true, 2, Some(d(2026, 6, 30))),
+            d(2026, 6, 3)
+        );
+        assert_eq!(
+            step_due_after_action(&c, today, false, 2, Some(d(2026, 6, 30))),
+            d(2026, 6, 30)
+        );
+        assert_eq!(step_due_after_action(&c, today, false, 2, None), today);
     }
 }

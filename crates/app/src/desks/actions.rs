@@ -2,18 +2,24 @@
 //! back, reject, and the products of a step (checklist, inspection, recommendation, draft SK,
 //! paraf, approval).
 //!
-//! The rules of moving a file live in `izinkes_domain::workflow::apply`; this module loads the
-//! state, asks the rules, and writes the result — position, products, history and outbox — in
-//! one transaction guarded by the application's `lock_version`.
+//! An action runs as a pipeline: [`validate`] the form input → ask [`policy`] who may →
+//! `izinkes_domain::workflow::apply` for the next position → [`persist`] the products and the
+//! position → [`history`] (the hash-chained row) → [`notify`] (the outbox), all in one
+//! transaction guarded by the application's `lock_version`. Each product of a step has its own
+//! function (checklist, inspection report, recommendation, draft SK, paraf, approval, the
+//! revision round and the permit number).
 
 use crate::applications::history::NewHistory;
 use crate::applications::history::append_history;
 use crate::applications::view::ApplicationView;
 use crate::auth::officer::Officer;
 use crate::catalog;
+use crate::catalog::offices::Office;
 use crate::desks::file::DeskFile;
 use crate::desks::file::RevisionItem;
 use crate::desks::file::open_file;
+use crate::desks::policy;
+use crate::desks::queries;
 use crate::office_admin;
 use crate::platform::db::Tx;
 use crate::platform::db::date_text;
@@ -24,13 +30,20 @@ use crate::platform::error::ServiceResult;
 use crate::platform::outbox::enqueue_email;
 use crate::platform::text::clean_text;
 use crate::state::AppState;
+use chrono::DateTime;
 use chrono::Duration;
+use chrono::NaiveDate;
 use chrono::Utc;
+use izinkes_domain::calendar::WorkingCalendar;
 use izinkes_domain::catalog::FieldErrors;
+use izinkes_domain::sla;
 use izinkes_domain::workflow::Command;
 use izinkes_domain::workflow::Position;
 use izinkes_domain::workflow::Product;
+use izinkes_domain::workflow::Step;
+use izinkes_domain::workflow::WorkflowDefinition;
 use izinkes_domain::workflow::apply;
+use izinkes_domain::workflow::command_action;
 use serde::Deserialize;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -138,6 +151,25 @@ pub async fn act(
     outcome
 }
 
+/// What every step of the pipeline after the policy needs to know.
+struct Ctx<'a> {
+    state: &'a AppState,
+    officer: &'a Officer,
+    file: &'a DeskFile,
+    step: &'a Step,
+    app_id: &'a str,
+    lock_version: i64,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    cal: &'a WorkingCalendar,
+}
+
+impl Ctx<'_> {
+    fn office(&self) -> &Office {
+        &self.file.view.office
+    }
+}
+
 async fn act_once(
     state: &AppState,
     officer: &Officer,
@@ -147,27 +179,81 @@ async fn act_once(
     action: DeskAction,
 ) -> ServiceResult<ActOutcome> {
     // A repeated request (double click, network retry) is answered before anything else.
-    if !request_key.is_empty() {
-        let seen: Option<String> = sqlx::query_scalar("SELECT application_id FROM action_requests WHERE key = $1")
-            .bind(request_key)
-            .fetch_optional(&state.db.pool)
-            .await?;
-        if seen.as_deref() == Some(app_id) {
-            return Ok(ActOutcome::AlreadyDone);
-        }
+    if !request_key.is_empty() && queries::request_seen(&state.db.pool, request_key).await?.as_deref() == Some(app_id) {
+        return Ok(ActOutcome::AlreadyDone);
     }
     let file = open_file(state, officer, app_id).await?;
     // The officer acted on what they saw; if the file changed since, say so before anything else.
     if file.lock_version != lock_version {
         return Err(conflict());
     }
-    let office = file.view.office.clone();
-    let now = Utc::now();
+    // Input is checked and blobs stored before taking the write lock.
+    let inspection = validate(state, &file, &action).await?;
+    authorize(officer, &file, &action)?;
 
-    // Validate input and prepare blobs before taking the write lock.
+    let now = Utc::now();
+    let mut tx = state.db.begin().await?;
+    // Idempotency: the first request with this key wins; a repeat is a no-op.
+    if !request_key.is_empty() && !queries::record_request(&mut tx, request_key, app_id, &officer.id, &ts(now)).await? {
+        tx.rollback().await?;
+        return Ok(ActOutcome::AlreadyDone);
+    }
+    if queries::lock_version(&mut tx, app_id, &officer.office_id).await? != Some(lock_version) {
+        tx.rollback().await?;
+        return Err(conflict());
+    }
+    let Some(command) = command_of(&action) else {
+        set_claim(&mut tx, officer, app_id, &action, now).await?;
+        tx.commit().await?;
+        return Ok(ActOutcome::Done);
+    };
+
+    let step = file
+        .current_step()
+        .cloned()
+        .ok_or_else(|| ServiceError::Internal("no step".into()))?;
+    let next = apply(
+        &file.workflow.definition,
+        file.position,
+        &file.progress_for_current(),
+        &command,
+    )
+    .map_err(|e| ServiceError::Refused(e.to_string()))?;
+    let cal = office_admin::calendar::for_office(state, &file.view.office.id).await?;
+    let ctx = Ctx {
+        state,
+        officer,
+        file: &file,
+        step: &step,
+        app_id,
+        lock_version,
+        now,
+        today: catalog::offices::today(&file.view.office),
+        cal: &cal,
+    };
+    if !persist(&mut tx, &ctx, &action, inspection, next).await? {
+        tx.rollback().await?;
+        return Err(conflict());
+    }
+    let entry = entry_of(&action, next, &file.workflow.definition);
+    history(&mut tx, &ctx, &entry, next).await?;
+    notify(&mut tx, &ctx, &action, next, entry.public_note.as_deref()).await?;
+    tx.commit().await?;
+    state.wake_outbox();
+    Ok(ActOutcome::Done)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validate
+
+/// The Berita Acara file of an inspection, stored as a blob: (file name, sha256, size).
+type StoredFile = (String, String, i64);
+
+/// Checks the form input of an action; stores the inspection's Berita Acara file.
+async fn validate(state: &AppState, file: &DeskFile, action: &DeskAction) -> ServiceResult<Option<StoredFile>> {
     let mut errors = FieldErrors::new();
-    let mut ba_file: Option<(String, String, i64)> = None;
-    match &action {
+    let mut stored = None;
+    match action {
         DeskAction::ReturnToApplicant { items, .. } if items.iter().all(|i| i.note.trim().is_empty()) => {
             errors.insert(
                 "items".into(),
@@ -190,484 +276,378 @@ async fn act_once(
             date,
             officers,
             result,
-            file,
+            file: upload,
         } => {
-            if parse_date(date).is_none_or(|d| d > catalog::offices::today(&office)) {
-                errors.insert(
-                    "date".into(),
-                    "Tanggal pemeriksaan tidak valid atau di masa depan.".into(),
-                );
-            }
-            if officers.trim().is_empty() {
-                errors.insert("officers".into(), "Tuliskan nama petugas pemeriksa.".into());
-            }
-            if !matches!(result.as_str(), "sesuai" | "tidak_sesuai") {
-                errors.insert("result".into(), "Pilih hasil pemeriksaan.".into());
-            }
-            match file {
-                None => {
-                    errors.insert("file".into(), "Unggah berkas Berita Acara Pemeriksaan (PDF).".into());
-                }
-                Some((name, bytes)) => {
-                    match crate::platform::uploads::check_file(
-                        bytes,
-                        &[izinkes_domain::catalog::FileFormat::Pdf],
-                        5 * 1024,
-                    ) {
-                        Ok(_) => {
-                            let sha = crate::platform::uploads::store_blob(state, bytes, "application/pdf").await?;
-                            ba_file = Some((crate::platform::files::clean_filename(name), sha, bytes.len() as i64));
-                        }
-                        Err(m) => {
-                            errors.insert("file".into(), m);
-                        }
-                    }
-                }
-            }
+            check_inspection(&file.view.office, date, officers, result, &mut errors);
+            stored = check_report_file(state, upload.as_ref(), &mut errors).await?;
         }
         DeskAction::Recommend { number, .. } if number.trim().is_empty() => {
             errors.insert("number".into(), "Tuliskan nomor surat rekomendasi.".into());
         }
-        DeskAction::Checklist { items } => {
-            let permit = file.view.permit().ok_or(ServiceError::NotFound)?;
-            for i in items {
-                if !permit.requirements.iter().any(|r| r.key == i.key) {
-                    errors.insert(i.key.clone(), "Syarat tidak dikenal.".into());
-                } else if !i.ok && i.note.trim().is_empty() {
-                    errors.insert(i.key.clone(), "Tuliskan catatan untuk syarat yang tidak sesuai.".into());
-                }
-            }
-        }
+        DeskAction::Checklist { items } => check_checklist(file, items, &mut errors)?,
         _ => {}
     }
-    if !errors.is_empty() {
-        return Err(ServiceError::Invalid(errors));
-    }
-
-    let step = file.current_step().cloned();
-    let is_claim_action = matches!(
-        action,
-        DeskAction::Claim | DeskAction::Release | DeskAction::Reassign { .. }
-    );
-    if let DeskAction::Reassign { .. } = action {
-        if !officer.is_supervisor() {
-            return Err(ServiceError::Forbidden);
-        }
+    if errors.is_empty() {
+        Ok(stored)
     } else {
-        let Some(step) = &step else {
-            return Err(ServiceError::Refused(match file.position {
-                Position::WithApplicant { .. } => "Berkas sedang dikembalikan kepada pemohon untuk diperbaiki.".into(),
-                _ => "Berkas ini sudah selesai diproses di meja kerja.".into(),
-            }));
-        };
-        if !step.role().is_some_and(|r| officer.has(r)) {
-            return Err(ServiceError::Refused(format!(
-                "Tahap \"{}\" dikerjakan oleh {}; akun Anda tidak memiliki peran itu.",
-                step.name,
-                izinkes_domain::roles::role_label(&step.role)
-            )));
-        }
-        if let Some((id, name)) = &file.claimed_by
-            && id != &officer.id
-        {
-            return Err(ServiceError::Conflict(format!(
-                "Berkas ini sedang dikerjakan oleh {name}. Minta atasan untuk mengalihkannya bila perlu."
-            )));
-        }
+        Err(ServiceError::Invalid(errors))
     }
+}
 
-    let mut tx = state.db.begin().await?;
-    // Idempotency: the first request with this key wins; a repeat is a no-op.
-    if !request_key.is_empty() {
-        let inserted = sqlx::query("INSERT INTO action_requests (key, application_id, officer_id, at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING")
-            .bind(request_key)
-            .bind(app_id)
-            .bind(&officer.id)
-            .bind(ts(now))
-            .execute(&mut *tx)
-            .await?;
-        if inserted.rows_affected() == 0 {
-            tx.rollback().await?;
-            return Ok(ActOutcome::AlreadyDone);
+fn check_inspection(office: &Office, date: &str, officers: &str, result: &str, errors: &mut FieldErrors) {
+    if parse_date(date).is_none_or(|d| d > catalog::offices::today(office)) {
+        errors.insert(
+            "date".into(),
+            "Tanggal pemeriksaan tidak valid atau di masa depan.".into(),
+        );
+    }
+    if officers.trim().is_empty() {
+        errors.insert("officers".into(), "Tuliskan nama petugas pemeriksa.".into());
+    }
+    if !matches!(result, "sesuai" | "tidak_sesuai") {
+        errors.insert("result".into(), "Pilih hasil pemeriksaan.".into());
+    }
+}
+
+/// The Berita Acara must be a PDF of at most 5 MB; a valid one is stored right away.
+async fn check_report_file(
+    state: &AppState,
+    upload: Option<&(String, Vec<u8>)>,
+    errors: &mut FieldErrors,
+) -> ServiceResult<Option<StoredFile>> {
+    let Some((name, bytes)) = upload else {
+        errors.insert("file".into(), "Unggah berkas Berita Acara Pemeriksaan (PDF).".into());
+        return Ok(None);
+    };
+    match crate::platform::uploads::check_file(bytes, &[izinkes_domain::catalog::FileFormat::Pdf], 5 * 1024) {
+        Ok(_) => {
+            let sha = crate::platform::uploads::store_blob(state, bytes, "application/pdf").await?;
+            Ok(Some((
+                crate::platform::files::clean_filename(name),
+                sha,
+                bytes.len() as i64,
+            )))
+        }
+        Err(m) => {
+            errors.insert("file".into(), m);
+            Ok(None)
         }
     }
-    let current: Option<i64> =
-        sqlx::query_scalar("SELECT lock_version FROM applications WHERE id = $1 AND office_id = $2")
-            .bind(app_id)
-            .bind(&officer.office_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if current != Some(lock_version) {
-        tx.rollback().await?;
-        return Err(conflict());
-    }
+}
 
-    if is_claim_action {
-        let (by, until): (Option<String>, Option<String>) = match &action {
-            DeskAction::Claim => (
-                Some(officer.id.clone()),
-                Some(ts(now + Duration::minutes(CLAIM_MINUTES))),
-            ),
-            DeskAction::Release => (None, None),
-            DeskAction::Reassign { officer_id } => {
-                let ok: Option<String> =
-                    sqlx::query_scalar("SELECT id FROM officers WHERE id = $1 AND office_id = $2 AND active = 1")
-                        .bind(officer_id)
-                        .bind(&officer.office_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if ok.is_none() {
-                    return Err(ServiceError::field("officer_id", "Pilih petugas kantor ini."));
-                }
-                (
-                    Some(officer_id.clone()),
-                    Some(ts(now + Duration::minutes(CLAIM_MINUTES))),
-                )
-            }
-            _ => (None, None),
-        };
-        sqlx::query("UPDATE applications SET claimed_by = $1, claimed_until = $2, lock_version = lock_version + 1 WHERE id = $3")
-            .bind(by)
-            .bind(until)
-            .bind(app_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        return Ok(ActOutcome::Done);
+fn check_checklist(file: &DeskFile, items: &[CheckItem], errors: &mut FieldErrors) -> ServiceResult<()> {
+    let permit = file.view.permit().ok_or(ServiceError::NotFound)?;
+    for i in items {
+        if !permit.requirements.iter().any(|r| r.key == i.key) {
+            errors.insert(i.key.clone(), "Syarat tidak dikenal.".into());
+        } else if !i.ok && i.note.trim().is_empty() {
+            errors.insert(i.key.clone(), "Tuliskan catatan untuk syarat yang tidak sesuai.".into());
+        }
     }
+    Ok(())
+}
 
-    let step = step.ok_or_else(|| ServiceError::Internal("no step".into()))?;
-    let def = &file.workflow.definition;
-    let progress = file.progress_for_current();
-    let command = match &action {
+/// The workflow command of an action; `None` for taking, releasing and handing over a file,
+/// which change who holds it and not where it is.
+fn command_of(action: &DeskAction) -> Option<Command> {
+    let produce = |product| Command::Produce { product, approve: None };
+    Some(match action {
         DeskAction::Forward { .. } => Command::Forward,
         DeskAction::ReturnToApplicant { items, .. } => Command::ReturnToApplicant { items: items.len() },
         DeskAction::SendBack { .. } => Command::SendBack,
         DeskAction::Reject { .. } => Command::Reject,
-        DeskAction::Checklist { .. } => Command::Produce {
-            product: Product::Checklist,
-            approve: None,
-        },
-        DeskAction::RecordInspection { .. } => Command::Produce {
-            product: Product::BeritaAcara,
-            approve: None,
-        },
+        DeskAction::Checklist { .. } => produce(Product::Checklist),
+        DeskAction::RecordInspection { .. } => produce(Product::BeritaAcara),
         DeskAction::Recommend { approve, .. } => Command::Produce {
             product: Product::Recommendation,
             approve: Some(*approve),
         },
-        DeskAction::PrepareDraft { .. } => Command::Produce {
-            product: Product::DraftSk,
-            approve: None,
+        DeskAction::PrepareDraft { .. } => produce(Product::DraftSk),
+        DeskAction::Paraf { .. } => produce(Product::Paraf),
+        DeskAction::Approve { .. } => produce(Product::Approval),
+        DeskAction::Claim | DeskAction::Release | DeskAction::Reassign { .. } => return None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy
+
+fn verb_of(action: &DeskAction) -> policy::Verb {
+    match action {
+        DeskAction::Claim => policy::Verb::Claim,
+        DeskAction::Release => policy::Verb::Release,
+        DeskAction::Reassign { .. } => policy::Verb::Reassign,
+        other => match command_of(other).as_ref().and_then(command_action) {
+            Some(kind) => policy::Verb::Act(kind),
+            // Every other action has a command with an action kind.
+            None => policy::Verb::Claim,
         },
-        DeskAction::Paraf { .. } => Command::Produce {
-            product: Product::Paraf,
-            approve: None,
-        },
-        DeskAction::Approve { .. } => Command::Produce {
-            product: Product::Approval,
-            approve: None,
-        },
-        DeskAction::Claim | DeskAction::Release | DeskAction::Reassign { .. } => unreachable_claim(),
+    }
+}
+
+fn authorize(officer: &Officer, file: &DeskFile, action: &DeskAction) -> Result<(), policy::Refusal> {
+    let desk = policy::Desk {
+        position: file.position,
+        step: file.current_step(),
+        claimed_by: file.claimed_by.as_ref().map(|(id, name)| (id.as_str(), name.as_str())),
     };
-    let next = apply(def, file.position, &progress, &command).map_err(|e| ServiceError::Refused(e.to_string()))?;
-    let role_label = izinkes_domain::roles::role_label(&step.role);
-    let from_status = file.view.app.status.code();
-    let cal = office_admin::calendar::for_office(state, &office.id).await?;
-    let today = catalog::offices::today(&office);
+    policy::decide(policy::Actor::of(officer), &desk, verb_of(action))
+}
 
-    // Products are recorded at the step; they do not move the file.
-    let mut produced: Option<(Product, String)> = None;
-    match &action {
-        DeskAction::Checklist { items } => {
-            for i in items {
-                sqlx::query(
-                    "INSERT INTO application_checks (office_id, application_id, requirement_key, ok, note, officer_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                     ON CONFLICT (application_id, requirement_key) DO UPDATE SET ok = $4, note = $5, officer_id = $6, at = $7",
-                )
-                .bind(&office.id)
-                .bind(app_id)
-                .bind(&i.key)
-                .bind(i64::from(i.ok))
-                .bind(clean_text(&i.note, 500))
-                .bind(&officer.id)
-                .bind(ts(now))
-                .execute(&mut *tx)
-                .await?;
+// ---------------------------------------------------------------------------------------------
+// Persist
+
+fn claim_until(now: DateTime<Utc>) -> Option<String> {
+    Some(ts(now + Duration::minutes(CLAIM_MINUTES)))
+}
+
+/// Takes, releases or hands over the file.
+async fn set_claim(
+    tx: &mut Tx,
+    officer: &Officer,
+    app_id: &str,
+    action: &DeskAction,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let (by, until) = match action {
+        DeskAction::Claim => (Some(officer.id.clone()), claim_until(now)),
+        DeskAction::Reassign { officer_id } => {
+            if !queries::is_active_officer(tx, officer_id, &officer.office_id).await? {
+                return Err(ServiceError::field("officer_id", "Pilih petugas kantor ini."));
             }
-            let failed = items.iter().filter(|i| !i.ok).count();
-            produced = Some((
-                Product::Checklist,
-                serde_json::json!({"checked": items.len(), "not_ok": failed}).to_string(),
-            ));
+            (Some(officer_id.clone()), claim_until(now))
         }
-        DeskAction::RecordInspection {
-            date, officers, result, ..
-        } => {
-            let (filename, sha, size) = ba_file.clone().unwrap_or_default();
-            let mut d = BTreeMap::new();
-            d.insert("date", date.clone());
-            d.insert("officers", clean_text(officers, 300));
-            d.insert("result", result.clone());
-            d.insert("filename", filename);
-            d.insert("sha256", sha);
-            d.insert("size", size.to_string());
-            produced = Some((Product::BeritaAcara, product_text(&d)));
-        }
-        DeskAction::Recommend { approve, number, note } => {
-            produced = Some((
-                Product::Recommendation,
-                serde_json::json!({"approve": approve, "number": clean_text(number, 100), "note": clean_text(note, 1000)}).to_string(),
-            ));
-        }
-        DeskAction::PrepareDraft { fields } => {
-            let cleaned: BTreeMap<String, String> = fields
-                .iter()
-                .map(|(k, v)| (clean_text(k, 60), clean_text(v, 500)))
-                .collect();
-            produced = Some((Product::DraftSk, serde_json::to_string(&cleaned)?));
-        }
-        DeskAction::Paraf { note } => {
-            produced = Some((
-                Product::Paraf,
-                serde_json::json!({"note": clean_text(note, 500)}).to_string(),
-            ))
-        }
-        DeskAction::Approve { note } => {
-            produced = Some((
-                Product::Approval,
-                serde_json::json!({"note": clean_text(note, 500)}).to_string(),
-            ))
-        }
-        _ => {}
-    }
-    if let Some((product, data)) = &produced {
-        sqlx::query(
-            "INSERT INTO application_products (office_id, application_id, step_key, product, data, officer_id, officer_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (application_id, step_key, product) DO UPDATE SET data = $5, officer_id = $6, officer_name = $7, at = $8",
-        )
-        .bind(&office.id)
-        .bind(app_id)
-        .bind(&step.key)
-        .bind(product.code())
-        .bind(data)
-        .bind(&officer.id)
-        .bind(&officer.name)
-        .bind(ts(now))
-        .execute(&mut *tx)
-        .await?;
-    }
+        _ => (None, None),
+    };
+    queries::set_claim(tx, app_id, by, until).await?;
+    Ok(())
+}
 
-    let to_status = status_for(next);
-    let moved = next != file.position;
-    // Position, step, SLA fields and the claim.
-    let days = def.step_days(file.view.permit().map(|p| p.sla_working_days).unwrap_or(0));
+/// Writes the action's product, the file's new place (position, step, SLA fields, claim), and
+/// what follows from it: the permit number when ready to sign, the revision round when it goes
+/// to the applicant. False when the file changed meanwhile.
+async fn persist(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    action: &DeskAction,
+    inspection: Option<StoredFile>,
+    next: Position,
+) -> ServiceResult<bool> {
+    // Products are recorded at the step; they do not move the file.
+    if let Some((product, data)) = produce(tx, ctx, action, inspection).await? {
+        store_product(tx, ctx, product, &data).await?;
+    }
+    if !move_file(tx, ctx, next).await? {
+        return Ok(false);
+    }
+    // The number is assigned once, when the file becomes ready to sign.
+    if next == Position::ReadyToSign {
+        assign_number(ctx.state, tx, ctx.file).await?;
+    }
+    if let DeskAction::ReturnToApplicant { items, .. } = action {
+        open_revision_round(tx, ctx, items).await?;
+    }
+    Ok(true)
+}
+
+async fn move_file(tx: &mut Tx, ctx: &Ctx<'_>, next: Position) -> ServiceResult<bool> {
+    let def = &ctx.file.workflow.definition;
+    let moved = next != ctx.file.position;
+    let split = def.step_days(ctx.file.view.permit().map(|p| p.sla_working_days).unwrap_or(0));
     let (step_key, step_role, step_due) = match next {
         Position::AtStep { step: i } => {
-            let s = &def.steps[i.min(def.steps.len() - 1)];
-            let due = if moved {
-                cal.add_working_days(today, days.get(i).copied().unwrap_or(0))
-            } else {
-                file.step_due_on.unwrap_or(today)
-            };
+            let s = def
+                .steps
+                .get(i.min(def.steps.len().saturating_sub(1)))
+                .ok_or_else(|| ServiceError::Internal("empty workflow".into()))?;
+            let due = sla::step_due_after_action(
+                ctx.cal,
+                ctx.today,
+                moved,
+                sla::days_of_step(&split, i),
+                ctx.file.step_due_on,
+            );
             (Some(s.key.clone()), Some(s.role.clone()), Some(date_text(due)))
         }
         _ => (None, None, None),
     };
+    // Working at a step keeps the file with the officer; moving it frees it for the next desk.
     let (claimed_by, claimed_until) = if moved {
         (None, None)
     } else {
-        (
-            Some(officer.id.clone()),
-            Some(ts(now + Duration::minutes(CLAIM_MINUTES))),
-        )
+        (Some(ctx.officer.id.clone()), claim_until(ctx.now))
     };
-    let paused_since = matches!(next, Position::WithApplicant { .. }).then(|| date_text(today));
-    let updated = sqlx::query(
-        "UPDATE applications SET status = $1, position = $2, step_key = $3, step_role = $4, step_due_on = $5, \
-           step_entered_at = CASE WHEN $6 = 1 THEN $7 ELSE step_entered_at END, escalated_step = CASE WHEN $6 = 1 THEN NULL ELSE escalated_step END, \
-           claimed_by = $8, claimed_until = $9, sla_paused_since = COALESCE($10, sla_paused_since), \
-           returned_by = CASE WHEN $10 IS NULL THEN returned_by ELSE $11 END, \
-           updated_at = $7, lock_version = lock_version + 1 WHERE id = $12 AND lock_version = $13",
+    Ok(queries::move_file(
+        tx,
+        queries::MoveWrite {
+            status: status_for(next),
+            position: serde_json::to_string(&next)?,
+            step_key,
+            step_role,
+            step_due_on: step_due,
+            moved,
+            now: ts(ctx.now),
+            claimed_by,
+            claimed_until,
+            paused_since: matches!(next, Position::WithApplicant { .. }).then(|| date_text(ctx.today)),
+            officer_id: &ctx.officer.id,
+            app_id: ctx.app_id,
+            lock_version: ctx.lock_version,
+        },
     )
-    .bind(to_status)
-    .bind(serde_json::to_string(&next)?)
-    .bind(step_key)
-    .bind(step_role)
-    .bind(step_due)
-    .bind(i64::from(moved))
-    .bind(ts(now))
-    .bind(claimed_by)
-    .bind(claimed_until)
-    .bind(paused_since.clone())
-    .bind(&officer.id)
-    .bind(app_id)
-    .bind(lock_version)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() == 0 {
-        tx.rollback().await?;
-        return Err(conflict());
-    }
+    .await?)
+}
 
-    // The number is assigned once, when the file becomes ready to sign.
-    if next == Position::ReadyToSign {
-        assign_number(state, &mut tx, &file).await?;
-    }
+/// The product an action records at the step, as (kind, JSON data); `None` for actions that
+/// only move the file.
+async fn produce(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    action: &DeskAction,
+    inspection: Option<StoredFile>,
+) -> ServiceResult<Option<(Product, String)>> {
+    Ok(Some(match action {
+        DeskAction::Checklist { items } => record_checklist(tx, ctx, items).await?,
+        DeskAction::RecordInspection {
+            date, officers, result, ..
+        } => inspection_report(date, officers, result, inspection),
+        DeskAction::Recommend { approve, number, note } => recommendation(*approve, number, note),
+        DeskAction::PrepareDraft { fields } => draft_decree(fields)?,
+        DeskAction::Paraf { note } => paraf(note),
+        DeskAction::Approve { note } => approval(note),
+        _ => return Ok(None),
+    }))
+}
 
-    // The revision round, when the file goes back to the applicant.
-    let mut public_note: Option<String> = None;
-    let mut internal_note: Option<String> = None;
-    let action_code;
-    match &action {
-        DeskAction::Forward { note } => {
-            action_code = "teruskan";
-            internal_note = Some(clean_text(note, 1000)).filter(|s| !s.is_empty());
-            public_note = match next {
-                Position::AtStep { step: i } => def.steps.get(i).and_then(|s| s.public_note.clone()),
-                Position::ReadyToSign => {
-                    Some("Berkas telah diverifikasi dan menunggu penandatanganan oleh Kepala Dinas.".into())
-                }
-                _ => None,
-            };
-        }
-        DeskAction::ReturnToApplicant { items, note } => {
-            action_code = "kembalikan_ke_pemohon";
-            let round = file.view.app_round() + 1;
-            let items: Vec<RevisionItem> = items
-                .iter()
-                .filter(|i| !i.note.trim().is_empty())
-                .map(|i| RevisionItem {
-                    kind: i.kind.clone(),
-                    key: i.key.clone(),
-                    label: clean_text(&i.label, 200),
-                    note: clean_text(&i.note, 1000),
-                })
-                .collect();
-            let before = serde_json::json!({"before": crate::desks::revisions::snapshot(&file.view, &items)});
-            sqlx::query(
-                "INSERT INTO revision_rounds (office_id, application_id, round, step_key, asked_at, asked_by, asked_by_name, items, changes) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(&office.id)
-            .bind(app_id)
-            .bind(round)
-            .bind(&step.key)
-            .bind(ts(now))
-            .bind(&officer.id)
-            .bind(&officer.name)
-            .bind(serde_json::to_string(&items)?)
-            .bind(before.to_string())
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("UPDATE applications SET revision_round = $1 WHERE id = $2")
-                .bind(round)
-                .bind(app_id)
-                .execute(&mut *tx)
-                .await?;
-            let list = items
-                .iter()
-                .map(|i| format!("• {}: {}", i.label, i.note))
-                .collect::<Vec<_>>()
-                .join("\n");
-            let extra = clean_text(note, 1000);
-            public_note = Some(if extra.is_empty() {
-                format!("Perlu perbaikan:\n{list}")
-            } else {
-                format!("Perlu perbaikan:\n{list}\n{extra}")
-            });
-        }
-        DeskAction::SendBack { note } => {
-            action_code = "kembalikan_ke_tahap_sebelumnya";
-            internal_note = Some(clean_text(note, 1000));
-        }
-        DeskAction::Reject { reason } => {
-            action_code = "tolak";
-            public_note = Some(clean_text(reason, 2000));
-        }
-        DeskAction::Checklist { .. } => action_code = "periksa_syarat",
-        DeskAction::RecordInspection { .. } => action_code = "catat_pemeriksaan",
-        DeskAction::Recommend { approve, .. } => {
-            action_code = if *approve {
-                "rekomendasi_terbit"
-            } else {
-                "rekomendasi_tolak"
-            }
-        }
-        DeskAction::PrepareDraft { .. } => action_code = "siapkan_draf_sk",
-        DeskAction::Paraf { note } => {
-            action_code = "paraf";
-            internal_note = Some(clean_text(note, 500)).filter(|s| !s.is_empty());
-        }
-        DeskAction::Approve { note } => {
-            action_code = "setujui";
-            internal_note = Some(clean_text(note, 500)).filter(|s| !s.is_empty());
-        }
-        DeskAction::Claim | DeskAction::Release | DeskAction::Reassign { .. } => action_code = "ambil",
-    }
-    append_history(
-        &mut tx,
-        &NewHistory {
-            office_id: &office.id,
-            application_id: app_id,
-            actor_kind: "officer",
-            actor_id: Some(&officer.id),
-            actor_name: &officer.name,
-            actor_role: Some(&role_label),
-            action: action_code,
-            from_status: Some(from_status),
-            to_status,
-            step: Some(&step.key),
-            public_note: public_note.as_deref(),
-            internal_note: internal_note.as_deref(),
+async fn store_product(tx: &mut Tx, ctx: &Ctx<'_>, product: Product, data: &str) -> ServiceResult<()> {
+    let at = ts(ctx.now);
+    queries::upsert_product(
+        tx,
+        queries::ProductWrite {
+            office_id: &ctx.office().id,
+            app_id: ctx.app_id,
+            step_key: &ctx.step.key,
+            product: product.code(),
+            data,
+            officer_id: &ctx.officer.id,
+            officer_name: &ctx.officer.name,
+            at: &at,
         },
     )
     .await?;
-
-    // Tell the applicant when the file needs them or is decided.
-    // Mail goes to the account's verified address.
-    let applicant_email: String = sqlx::query_scalar("SELECT email FROM applicants WHERE id = $1")
-        .bind(&file.view.app.applicant_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let number = file.view.app.registration_number.clone().unwrap_or_default();
-    let base = state.config.base_url.trim_end_matches('/').to_string();
-    let mail = match (&action, next) {
-        (DeskAction::ReturnToApplicant { .. }, _) => Some((
-            format!("Permohonan {number} perlu perbaikan"),
-            format!(
-                "Yth. {},\n\nPermohonan {number} dikembalikan untuk diperbaiki:\n\n{}\n\nPerbaiki melalui {base}/permohonan/{app_id} lalu ajukan kembali. \
-                 Jangka waktu layanan berhenti sementara sampai perbaikan diajukan.\n",
-                file.view.app.data.name,
-                public_note.clone().unwrap_or_default()
-            ),
-        )),
-        (DeskAction::Reject { reason }, _) => Some((
-            format!("Permohonan {number} ditolak"),
-            format!(
-                "Yth. {},\n\nMohon maaf, permohonan {number} ditolak dengan alasan:\n\n{}\n\nAnda dapat mengajukan permohonan baru dari {base}/permohonan/{app_id}.\n",
-                file.view.app.data.name,
-                clean_text(reason, 2000)
-            ),
-        )),
-        (DeskAction::Forward { .. }, Position::AtStep { step: 1 }) => Some((
-            format!("Berkas {number} lengkap"),
-            format!(
-                "Yth. {},\n\nBerkas permohonan {number} telah dinyatakan lengkap oleh Front Office dan sedang diproses.\nPantau di {base}/permohonan/{app_id}.\n",
-                file.view.app.data.name
-            ),
-        )),
-        _ => None,
-    };
-    if let Some((subject, body)) = mail {
-        enqueue_email(&mut tx, Some(&office.id), &applicant_email, &subject, &body).await?;
-    }
-    tx.commit().await?;
-    state.wake_outbox();
-    Ok(ActOutcome::Done)
+    Ok(())
 }
 
-/// Assigns the permit number inside the action's transaction.
+/// The requirements checklist: one row per requirement, and its tally as the product.
+async fn record_checklist(tx: &mut Tx, ctx: &Ctx<'_>, items: &[CheckItem]) -> ServiceResult<(Product, String)> {
+    let at = ts(ctx.now);
+    for i in items {
+        queries::upsert_check(
+            tx,
+            queries::CheckWrite {
+                office_id: &ctx.office().id,
+                app_id: ctx.app_id,
+                requirement_key: &i.key,
+                ok: i.ok,
+                note: clean_text(&i.note, 500),
+                officer_id: &ctx.officer.id,
+                at: &at,
+            },
+        )
+        .await?;
+    }
+    let failed = items.iter().filter(|i| !i.ok).count();
+    Ok((
+        Product::Checklist,
+        serde_json::json!({"checked": items.len(), "not_ok": failed}).to_string(),
+    ))
+}
+
+/// The inspection report (Berita Acara Pemeriksaan) with its stored file.
+fn inspection_report(date: &str, officers: &str, result: &str, stored: Option<StoredFile>) -> (Product, String) {
+    let (filename, sha, size) = stored.unwrap_or_default();
+    let mut d = BTreeMap::new();
+    d.insert("date", date.to_string());
+    d.insert("officers", clean_text(officers, 300));
+    d.insert("result", result.to_string());
+    d.insert("filename", filename);
+    d.insert("sha256", sha);
+    d.insert("size", size.to_string());
+    (Product::BeritaAcara, product_text(&d))
+}
+
+/// The technical recommendation: issued or refused, with its letter number.
+fn recommendation(approve: bool, number: &str, note: &str) -> (Product, String) {
+    (
+        Product::Recommendation,
+        serde_json::json!({"approve": approve, "number": clean_text(number, 100), "note": clean_text(note, 1000)})
+            .to_string(),
+    )
+}
+
+/// The draft decree (draf SK): its fields as the officer filled them.
+fn draft_decree(fields: &BTreeMap<String, String>) -> ServiceResult<(Product, String)> {
+    let cleaned: BTreeMap<String, String> = fields
+        .iter()
+        .map(|(k, v)| (clean_text(k, 60), clean_text(v, 500)))
+        .collect();
+    Ok((Product::DraftSk, serde_json::to_string(&cleaned)?))
+}
+
+/// The initials (paraf) on the draft SK.
+fn paraf(note: &str) -> (Product, String) {
+    (
+        Product::Paraf,
+        serde_json::json!({"note": clean_text(note, 500)}).to_string(),
+    )
+}
+
+/// The approval of the draft SK.
+fn approval(note: &str) -> (Product, String) {
+    (
+        Product::Approval,
+        serde_json::json!({"note": clean_text(note, 500)}).to_string(),
+    )
+}
+
+/// The items of a return with a note, cleaned.
+fn revision_items(items: &[RevisionItem]) -> Vec<RevisionItem> {
+    items
+        .iter()
+        .filter(|i| !i.note.trim().is_empty())
+        .map(|i| RevisionItem {
+            kind: i.kind.clone(),
+            key: i.key.clone(),
+            label: clean_text(&i.label, 200),
+            note: clean_text(&i.note, 1000),
+        })
+        .collect()
+}
+
+/// The revision round, when the file goes back to the applicant: what is asked, and the values
+/// before, to compare with what comes back.
+async fn open_revision_round(tx: &mut Tx, ctx: &Ctx<'_>, items: &[RevisionItem]) -> ServiceResult<()> {
+    let items = revision_items(items);
+    let before = serde_json::json!({"before": crate::desks::revisions::snapshot(&ctx.file.view, &items)});
+    queries::open_round(
+        tx,
+        queries::RoundWrite {
+            office_id: &ctx.office().id,
+            app_id: ctx.app_id,
+            round: ctx.file.view.app_round() + 1,
+            step_key: &ctx.step.key,
+            asked_at: ts(ctx.now),
+            asked_by: &ctx.officer.id,
+            asked_by_name: &ctx.officer.name,
+            items: serde_json::to_string(&items)?,
+            changes: before.to_string(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The permit number, assigned inside the action's transaction.
 async fn assign_number(state: &AppState, tx: &mut Tx, file: &DeskFile) -> ServiceResult<String> {
     let applicant = crate::accounts::profile::load_applicant(state, &file.view.app.applicant_id).await?;
     let holder = file
@@ -688,13 +668,246 @@ async fn assign_number(state: &AppState, tx: &mut Tx, file: &DeskFile) -> Servic
     crate::permits::numbering::assign_in_tx(tx, &file.view, &applicant.masked_identity(), &holder).await
 }
 
-fn unreachable_claim() -> Command {
-    // Claim actions return before a command is needed.
-    Command::Forward
+// ---------------------------------------------------------------------------------------------
+// History
+
+/// The history row of an action: its code and its notes for the applicant and inside the office.
+#[derive(Debug, PartialEq)]
+struct Entry {
+    action: &'static str,
+    public_note: Option<String>,
+    internal_note: Option<String>,
+}
+
+fn entry_of(action: &DeskAction, next: Position, def: &WorkflowDefinition) -> Entry {
+    let entry = |action, public_note, internal_note| Entry {
+        action,
+        public_note,
+        internal_note,
+    };
+    let optional = |note: &str, max| Some(clean_text(note, max)).filter(|s| !s.is_empty());
+    match action {
+        DeskAction::Forward { note } => {
+            let public = match next {
+                Position::AtStep { step: i } => def.steps.get(i).and_then(|s| s.public_note.clone()),
+                Position::ReadyToSign => {
+                    Some("Berkas telah diverifikasi dan menunggu penandatanganan oleh Kepala Dinas.".into())
+                }
+                _ => None,
+            };
+            entry("teruskan", public, optional(note, 1000))
+        }
+        DeskAction::ReturnToApplicant { items, note } => entry(
+            "kembalikan_ke_pemohon",
+            Some(return_note(&revision_items(items), note)),
+            None,
+        ),
+        DeskAction::SendBack { note } => entry("kembalikan_ke_tahap_sebelumnya", None, Some(clean_text(note, 1000))),
+        DeskAction::Reject { reason } => entry("tolak", Some(clean_text(reason, 2000)), None),
+        DeskAction::Checklist { .. } => entry("periksa_syarat", None, None),
+        DeskAction::RecordInspection { .. } => entry("catat_pemeriksaan", None, None),
+        DeskAction::Recommend { approve: true, .. } => entry("rekomendasi_terbit", None, None),
+        DeskAction::Recommend { approve: false, .. } => entry("rekomendasi_tolak", None, None),
+        DeskAction::PrepareDraft { .. } => entry("siapkan_draf_sk", None, None),
+        DeskAction::Paraf { note } => entry("paraf", None, optional(note, 500)),
+        DeskAction::Approve { note } => entry("setujui", None, optional(note, 500)),
+        DeskAction::Claim | DeskAction::Release | DeskAction::Reassign { .. } => entry("ambil", None, None),
+    }
+}
+
+/// What the applicant reads when the file comes back to them: the items, then the officer's note.
+fn return_note(items: &[RevisionItem], note: &str) -> String {
+    let list = items
+        .iter()
+        .map(|i| format!("• {}: {}", i.label, i.note))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let extra = clean_text(note, 1000);
+    if extra.is_empty() {
+        format!("Perlu perbaikan:\n{list}")
+    } else {
+        format!("Perlu perbaikan:\n{list}\n{extra}")
+    }
+}
+
+async fn history(tx: &mut Tx, ctx: &Ctx<'_>, entry: &Entry, next: Position) -> ServiceResult<()> {
+    let role_label = izinkes_domain::roles::role_label(&ctx.step.role);
+    append_history(
+        tx,
+        &NewHistory {
+            office_id: &ctx.office().id,
+            application_id: ctx.app_id,
+            actor_kind: "officer",
+            actor_id: Some(&ctx.officer.id),
+            actor_name: &ctx.officer.name,
+            actor_role: Some(&role_label),
+            action: entry.action,
+            from_status: Some(ctx.file.view.app.status.code()),
+            to_status: status_for(next),
+            step: Some(&ctx.step.key),
+            public_note: entry.public_note.as_deref(),
+            internal_note: entry.internal_note.as_deref(),
+        },
+    )
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notify
+
+/// Tells the applicant when the file needs them or is decided. Mail goes to the account's
+/// verified address.
+async fn notify(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    action: &DeskAction,
+    next: Position,
+    public_note: Option<&str>,
+) -> ServiceResult<()> {
+    let applicant_email = queries::applicant_email(tx, &ctx.file.view.app.applicant_id).await?;
+    let base = ctx.state.config.base_url.trim_end_matches('/').to_string();
+    if let Some((subject, body)) = mail_for(ctx.file, ctx.app_id, &base, action, next, public_note) {
+        enqueue_email(tx, Some(&ctx.office().id), &applicant_email, &subject, &body).await?;
+    }
+    Ok(())
+}
+
+/// The applicant's mail after an action, as (subject, body), if the action calls for one.
+fn mail_for(
+    file: &DeskFile,
+    app_id: &str,
+    base: &str,
+    action: &DeskAction,
+    next: Position,
+    public_note: Option<&str>,
+) -> Option<(String, String)> {
+    let number = file.view.app.registration_number.clone().unwrap_or_default();
+    let name = &file.view.app.data.name;
+    match (action, next) {
+        (DeskAction::ReturnToApplicant { .. }, _) => Some((
+            format!("Permohonan {number} perlu perbaikan"),
+            format!(
+                "Yth. {},\n\nPermohonan {number} dikembalikan untuk diperbaiki:\n\n{}\n\nPerbaiki melalui {base}/permohonan/{app_id} lalu ajukan kembali. \
+                 Jangka waktu layanan berhenti sementara sampai perbaikan diajukan.\n",
+                name,
+                public_note.unwrap_or_default()
+            ),
+        )),
+        (DeskAction::Reject { reason }, _) => Some((
+            format!("Permohonan {number} ditolak"),
+            format!(
+                "Yth. {},\n\nMohon maaf, permohonan {number} ditolak dengan alasan:\n\n{}\n\nAnda dapat mengajukan permohonan baru dari {base}/permohonan/{app_id}.\n",
+                name,
+                clean_text(reason, 2000)
+            ),
+        )),
+        (DeskAction::Forward { .. }, Position::AtStep { step: 1 }) => Some((
+            format!("Berkas {number} lengkap"),
+            format!(
+                "Yth. {},\n\nBerkas permohonan {number} telah dinyatakan lengkap oleh Front Office dan sedang diproses.\nPantau di {base}/permohonan/{app_id}.\n",
+                name
+            ),
+        )),
+        _ => None,
+    }
 }
 
 impl ApplicationView {
     fn app_round(&self) -> i64 {
         self.app.revision_round
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(label: &str, note: &str) -> RevisionItem {
+        RevisionItem {
+            kind: "field".into(),
+            key: label.to_lowercase(),
+            label: label.into(),
+            note: note.into(),
+        }
+    }
+
+    #[test]
+    fn claiming_verbs_have_no_command_and_every_other_action_has_one_of_its_kind() {
+        assert!(command_of(&DeskAction::Claim).is_none());
+        assert!(command_of(&DeskAction::Reassign { officer_id: "x".into() }).is_none());
+        assert_eq!(
+            verb_of(&DeskAction::Recommend {
+                approve: false,
+                number: "1".into(),
+                note: String::new()
+            }),
+            policy::Verb::Act(izinkes_domain::workflow::ActionKind::Recommend)
+        );
+        assert_eq!(
+            verb_of(&DeskAction::Paraf { note: String::new() }),
+            policy::Verb::Act(izinkes_domain::workflow::ActionKind::Paraf)
+        );
+        assert_eq!(
+            command_of(&DeskAction::ReturnToApplicant {
+                items: vec![item("A", ""), item("B", "x")],
+                note: String::new()
+            }),
+            Some(Command::ReturnToApplicant { items: 2 })
+        );
+    }
+
+    #[test]
+    fn a_return_lists_the_items_with_notes_then_the_officers_note() {
+        let items = revision_items(&[item("Nama", " ejaan "), item("Alamat", "  ")]);
+        assert_eq!(items.len(), 1);
+        assert_eq!(return_note(&items, ""), "Perlu perbaikan:\n• Nama: ejaan");
+        assert_eq!(
+            return_note(&items, "Segera."),
+            "Perlu perbaikan:\n• Nama: ejaan\nSegera."
+        );
+    }
+
+    #[test]
+    fn products_record_what_the_officer_entered() {
+        let (p, data) = recommendation(true, " 12/REK ", "");
+        assert_eq!(p, Product::Recommendation);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&data).ok(),
+            Some(serde_json::json!({"approve": true, "number": "12/REK", "note": ""}))
+        );
+        let (p, data) = inspection_report("2026-06-01", "Ani", "sesuai", Some(("ba.pdf".into(), "abc".into(), 9)));
+        assert_eq!(p, Product::BeritaAcara);
+        assert!(data.contains("\"filename\":\"ba.pdf\"") && data.contains("\"size\":\"9\""));
+        assert_eq!(paraf("ok").0, Product::Paraf);
+        assert_eq!(approval("ok").0, Product::Approval);
+    }
+
+    #[test]
+    fn optional_notes_stay_out_of_the_history_when_empty() {
+        let def = WorkflowDefinition::presets().remove(0);
+        let e = entry_of(
+            &DeskAction::Paraf { note: "  ".into() },
+            Position::AtStep { step: 0 },
+            &def,
+        );
+        assert_eq!(e.action, "paraf");
+        assert_eq!(e.internal_note, None);
+        let e = entry_of(
+            &DeskAction::Forward { note: String::new() },
+            Position::ReadyToSign,
+            &def,
+        );
+        assert_eq!(e.action, "teruskan");
+        assert!(e.public_note.is_some_and(|n| n.contains("penandatanganan")));
+        let e = entry_of(
+            &DeskAction::Recommend {
+                approve: false,
+                number: "1".into(),
+                note: String::new(),
+            },
+            Position::AtStep { step: 0 },
+            &def,
+        );
+        assert_eq!(e.action, "rekomendasi_tolak");
     }
 }

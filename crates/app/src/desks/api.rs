@@ -64,19 +64,7 @@ pub(crate) fn date_text(d: Option<chrono::NaiveDate>) -> Option<String> {
 /// The actions this officer can take on the file now: claim or release when the step is theirs
 /// and nobody else holds the file, the step's own actions, and reassign for supervisors.
 fn allowed_actions(f: &DeskFile, officer: &Officer) -> Vec<&'static str> {
-    let Some(step) = f.current_step() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    let mine = f.claimed_by.as_ref().is_some_and(|(id, _)| id == &officer.id);
-    if step.role().is_some_and(|r| officer.has(r)) && (mine || f.claimed_by.is_none()) {
-        out.push(if mine { "release" } else { "claim" });
-        out.extend(f.allowed_actions(officer).iter().map(|a| a.code()));
-    }
-    if officer.is_supervisor() {
-        out.push("reassign");
-    }
-    out
+    crate::desks::policy::action_codes(crate::desks::policy::Actor::of(officer), &f.desk())
 }
 
 /// The file as an officer of its office sees it: the application plus its place in the

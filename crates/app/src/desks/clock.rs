@@ -1,30 +1,29 @@
 //! The desks' clock, run every minute: escalation of overdue steps to the supervisor and, where
 //! the office switched it on, automatic approval at the deadline (fiktif positif).
+//!
+//! "Overdue" is `izinkes_domain::sla::is_overdue` (a deadline is missed the day after it),
+//! written as the SQL filters `step_due_on < today` and `due_on < today` so the partial index
+//! `applications_clock` finds the files.
 
 use crate::applications;
 use crate::applications::history::NewHistory;
 use crate::applications::history::append_history;
 use crate::catalog;
 use crate::catalog::offices::Office;
+use crate::desks::queries;
 use crate::office_admin;
 use crate::platform::db::date_text;
 use crate::platform::db::now_text;
-use crate::platform::db::opt_text;
 use crate::platform::error::ServiceResult;
 use crate::platform::outbox::enqueue_email;
 use crate::state::AppState;
 use izinkes_domain::workflow::Position;
 use izinkes_domain::workflow::supervisor_of;
-use sqlx::Row;
 
 // ---------------------------------------------------------------------------------------------
 // The clock: escalation and fiktif positif
 
-/// The files of an office (`$1`) past their step deadline (before `$2`) whose supervisors have
-/// not been told yet; read from the partial index `applications_clock`.
-pub const OVERDUE_NOT_ESCALATED: &str = "SELECT id, registration_number, step_key, step_role, step_due_on, due_on, lock_version \
-     FROM applications WHERE office_id = $1 AND status IN ('submitted', 'in_process') AND step_due_on < $2 \
-     AND (escalated_step IS NULL OR escalated_step <> step_key)";
+pub use crate::desks::queries::OVERDUE_NOT_ESCALATED;
 
 /// Run periodically by the worker: queues an escalation notice to the supervisors of every
 /// overdue step (once per step visit), and, where the office has switched it on, approves files
@@ -34,31 +33,17 @@ pub async fn tick(state: &AppState) -> ServiceResult<usize> {
     for office in catalog::offices::list(state).await? {
         let settings = office_admin::settings::settings(state, &office.id).await?;
         let today = date_text(catalog::offices::today(&office));
-        let overdue = sqlx::query(OVERDUE_NOT_ESCALATED)
-            .bind(&office.id)
-            .bind(&today)
-            .fetch_all(&state.db.pool)
-            .await?;
+        let overdue = queries::overdue_not_escalated(&state.db.pool, &office.id, &today).await?;
         for r in overdue {
-            let id: String = r.try_get("id")?;
-            let role = opt_text(&r, "step_role")?.unwrap_or_default();
-            let step = opt_text(&r, "step_key")?.unwrap_or_default();
-            let number = opt_text(&r, "registration_number")?.unwrap_or_default();
+            let id = r.id;
+            let role = r.step_role.unwrap_or_default();
+            let step = r.step_key.unwrap_or_default();
+            let number = r.registration_number.unwrap_or_default();
             let supervisor = supervisor_of(&role);
-            let recipients: Vec<String> = sqlx::query_scalar(
-                "SELECT o.email FROM officers o JOIN officer_roles r ON r.officer_id = o.id WHERE r.office_id = $1 AND r.role = $2 AND o.active = 1",
-            )
-            .bind(&office.id)
-            .bind(supervisor)
-            .fetch_all(&state.db.pool)
-            .await?;
+            let recipients = queries::role_emails(&state.db.pool, &office.id, supervisor).await?;
             let mut tx = state.db.begin().await?;
-            let marked = sqlx::query("UPDATE applications SET escalated_step = step_key WHERE id = $1 AND step_key = $2 AND (escalated_step IS NULL OR escalated_step <> step_key)")
-                .bind(&id)
-                .bind(&step)
-                .execute(&mut *tx)
-                .await?;
-            if marked.rows_affected() == 1 {
+            let marked = queries::mark_escalated(&mut tx, &id, &step).await?;
+            if marked {
                 for to in &recipients {
                     enqueue_email(
                         &mut tx,
@@ -68,7 +53,7 @@ pub async fn tick(state: &AppState) -> ServiceResult<usize> {
                         &format!(
                             "Berkas {number} pada tahap {step} ({}) telah melewati batas waktu tahapnya ({}). Mohon ditindaklanjuti.\n{}/petugas/berkas/{id}\n",
                             izinkes_domain::roles::role_label(&role),
-                            opt_text(&r, "step_due_on")?.unwrap_or_default(),
+                            r.step_due_on.as_deref().unwrap_or_default(),
                             state.config.base_url.trim_end_matches('/')
                         ),
                     )
@@ -89,32 +74,21 @@ pub async fn tick(state: &AppState) -> ServiceResult<usize> {
 }
 
 async fn auto_approve(state: &AppState, office: &Office, today: &str) -> ServiceResult<usize> {
-    let rows = sqlx::query("SELECT id, status, lock_version FROM applications WHERE office_id = $1 AND status IN ('submitted', 'in_process') AND due_on < $2")
-        .bind(&office.id)
-        .bind(today)
-        .fetch_all(&state.db.pool)
-        .await?;
+    let rows = queries::past_total_deadline(&state.db.pool, &office.id, today).await?;
     let mut n = 0;
     for r in rows {
-        let id: String = r.try_get("id")?;
-        let status: String = r.try_get("status")?;
-        let lock: i64 = r.try_get("lock_version")?;
+        let (id, status, lock) = (r.id, r.status, r.lock_version);
         let mut tx = state.db.begin().await?;
-        let updated = sqlx::query(
-            "UPDATE applications SET status = 'ready_to_sign', position = $1, step_key = NULL, step_role = NULL, step_due_on = NULL, claimed_by = NULL, \
-               claimed_until = NULL, updated_at = $2, lock_version = lock_version + 1 WHERE id = $3 AND lock_version = $4",
+        let updated = queries::approve_automatically(
+            &mut tx,
+            &id,
+            serde_json::to_string(&Position::ReadyToSign)?,
+            now_text(),
+            lock,
         )
-        .bind(serde_json::to_string(&Position::ReadyToSign)?)
-        .bind(now_text())
-        .bind(&id)
-        .bind(lock)
-        .execute(&mut *tx)
         .await?;
-        if updated.rows_affected() == 1 {
-            let applicant_id: String = sqlx::query_scalar("SELECT applicant_id FROM applications WHERE id = $1")
-                .bind(&id)
-                .fetch_one(&mut *tx)
-                .await?;
+        if updated {
+            let applicant_id = queries::applicant_of(&mut tx, &id).await?;
             let view = applications::view::load_view(state, &applicant_id, &id).await?;
             let applicant = crate::accounts::profile::load_applicant(state, &applicant_id).await?;
             crate::permits::numbering::assign_in_tx(&mut tx, &view, &applicant.masked_identity(), &view.app.data.name)

@@ -5,10 +5,11 @@ use crate::applications;
 use crate::applications::view::ApplicationView;
 use crate::auth::officer::Officer;
 use crate::catalog;
+use crate::desks::policy;
+use crate::desks::queries;
 use crate::desks::workflows::WorkflowVersion;
 use crate::desks::workflows::load_version;
 use crate::office_admin;
-use crate::platform::db::opt_text;
 use crate::platform::db::parse_date;
 use crate::platform::db::parse_ts;
 use crate::platform::error::ServiceError;
@@ -17,13 +18,13 @@ use crate::platform::ids::looks_like_id;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use chrono::Utc;
+use izinkes_domain::sla;
 use izinkes_domain::workflow::ActionKind;
 use izinkes_domain::workflow::Position;
 use izinkes_domain::workflow::Product;
 use izinkes_domain::workflow::StepProgress;
 use serde::Deserialize;
 use serde::Serialize;
-use sqlx::Row;
 
 // ---------------------------------------------------------------------------------------------
 // The file at a desk
@@ -92,18 +93,16 @@ impl DeskFile {
 
     /// Actions this officer may take now (role of the step; not claimed by someone else).
     pub fn allowed_actions(&self, officer: &Officer) -> Vec<ActionKind> {
-        let Some(step) = self.current_step() else {
-            return Vec::new();
-        };
-        if !step.role().is_some_and(|r| officer.has(r)) {
-            return Vec::new();
+        policy::allowed_actions(policy::Actor::of(officer), &self.desk())
+    }
+
+    /// The file as the desk policy sees it.
+    pub fn desk(&self) -> policy::Desk<'_> {
+        policy::Desk {
+            position: self.position,
+            step: self.current_step(),
+            claimed_by: self.claimed_by.as_ref().map(|(id, name)| (id.as_str(), name.as_str())),
         }
-        if let Some((id, _)) = &self.claimed_by
-            && id != &officer.id
-        {
-            return Vec::new();
-        }
-        step.actions.clone()
     }
 
     pub fn progress_for_current(&self) -> StepProgress {
@@ -128,47 +127,36 @@ fn progress_of(products: &[ProductRecord], step_key: &str) -> StepProgress {
 }
 
 async fn load_products(state: &AppState, app_id: &str) -> ServiceResult<Vec<ProductRecord>> {
-    let rows = sqlx::query("SELECT step_key, product, data, officer_name, at FROM application_products WHERE application_id = $1 ORDER BY at")
-        .bind(app_id)
-        .fetch_all(&state.db.pool)
-        .await?;
     let mut out = Vec::new();
-    for r in rows {
-        let code: String = r.try_get("product")?;
-        let Ok(product) = serde_json::from_value::<Product>(serde_json::Value::String(code)) else {
+    for r in queries::products(&state.db.pool, app_id).await? {
+        let Ok(product) = serde_json::from_value::<Product>(serde_json::Value::String(r.product)) else {
             continue;
         };
         out.push(ProductRecord {
-            step_key: r.try_get("step_key")?,
+            step_key: r.step_key,
             product,
-            data: serde_json::from_str(&r.try_get::<String, _>("data")?).unwrap_or(serde_json::Value::Null),
-            officer_name: r.try_get("officer_name")?,
-            at: r.try_get("at")?,
+            data: serde_json::from_str(&r.data).unwrap_or(serde_json::Value::Null),
+            officer_name: r.officer_name,
+            at: r.at,
         });
     }
     Ok(out)
 }
 
 pub async fn load_rounds(state: &AppState, app_id: &str) -> ServiceResult<Vec<RevisionRound>> {
-    let rows = sqlx::query(
-        "SELECT round, step_key, asked_at, asked_by_name, items, resubmitted_at, changes FROM revision_rounds WHERE application_id = $1 ORDER BY round",
-    )
-    .bind(app_id)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        out.push(RevisionRound {
-            round: r.try_get("round")?,
-            step_key: r.try_get("step_key")?,
-            asked_at: r.try_get("asked_at")?,
-            asked_by_name: r.try_get("asked_by_name")?,
-            items: serde_json::from_str(&r.try_get::<String, _>("items")?).unwrap_or_default(),
-            resubmitted_at: opt_text(&r, "resubmitted_at")?,
-            changes: opt_text(&r, "changes")?.and_then(|s| serde_json::from_str(&s).ok()),
-        });
-    }
-    Ok(out)
+    Ok(queries::rounds(&state.db.pool, app_id)
+        .await?
+        .into_iter()
+        .map(|r| RevisionRound {
+            round: r.round,
+            step_key: r.step_key,
+            asked_at: r.asked_at,
+            asked_by_name: r.asked_by_name,
+            items: serde_json::from_str(&r.items).unwrap_or_default(),
+            resubmitted_at: r.resubmitted_at,
+            changes: r.changes.and_then(|s| serde_json::from_str(&s).ok()),
+        })
+        .collect())
 }
 
 /// The file as an officer of its office sees it. Other offices' files do not exist for them.
@@ -176,57 +164,42 @@ pub async fn open_file(state: &AppState, officer: &Officer, app_id: &str) -> Ser
     if !looks_like_id(app_id) {
         return Err(ServiceError::NotFound);
     }
-    let r = sqlx::query(
-        "SELECT a.applicant_id, a.workflow_version_id, a.position, a.lock_version, a.claimed_by, a.claimed_until, a.step_due_on, a.due_on, \
-           a.sla_paused_since, o.full_name AS claimer \
-         FROM applications a LEFT JOIN officers o ON o.id = a.claimed_by WHERE a.id = $1 AND a.office_id = $2 AND a.status <> 'draft'",
-    )
-    .bind(app_id)
-    .bind(&officer.office_id)
-    .fetch_optional(&state.db.pool)
-    .await?
-    .ok_or(ServiceError::NotFound)?;
-    let applicant_id: String = r.try_get("applicant_id")?;
-    let wf_id = opt_text(&r, "workflow_version_id")?
+    let r = queries::file_row(&state.db.pool, app_id, &officer.office_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let wf_id = r
+        .workflow_version_id
         .ok_or_else(|| ServiceError::Internal("application without workflow".into()))?;
     let workflow = load_version(state, &wf_id).await?;
-    let position: Position = opt_text(&r, "position")?
+    let position: Position = r
+        .position
         .and_then(|s| serde_json::from_str(&s).ok())
         .ok_or_else(|| ServiceError::Internal("application without position".into()))?;
-    let claim_valid = opt_text(&r, "claimed_until")?
-        .and_then(|s| parse_ts(&s))
-        .is_some_and(|t| t > Utc::now());
-    let claimed_by = match (opt_text(&r, "claimed_by")?, claim_valid) {
-        (Some(id), true) => Some((id, opt_text(&r, "claimer")?.unwrap_or_default())),
-        _ => None,
-    };
-    let view = applications::view::load_view(state, &applicant_id, app_id).await?;
+    let claimed_by = policy::live_claim(r.claimed_by, r.claimed_until.as_deref().and_then(parse_ts), Utc::now())
+        .map(|id| (id, r.claimer.unwrap_or_default()));
+    let view = applications::view::load_view(state, &r.applicant_id, app_id).await?;
     let cal = office_admin::calendar::for_office(state, &view.office.id).await?;
     let today = catalog::offices::today(&view.office);
-    let step_due_on = opt_text(&r, "step_due_on")?.and_then(|s| parse_date(&s));
-    let due_on = opt_text(&r, "due_on")?.and_then(|s| parse_date(&s));
-    let paused = opt_text(&r, "sla_paused_since")?.is_some();
+    let step_due_on = r.step_due_on.as_deref().and_then(parse_date);
+    let due_on = r.due_on.as_deref().and_then(parse_date);
     let active = matches!(position, Position::AtStep { .. });
-    let internal = sqlx::query("SELECT at, actor_name, internal_note FROM application_history WHERE application_id = $1 AND internal_note IS NOT NULL ORDER BY seq")
-        .bind(app_id)
-        .fetch_all(&state.db.pool)
+    let remaining = |due: Option<NaiveDate>| due.filter(|_| active).map(|d| sla::remaining_days(&cal, today, d));
+    let internal = queries::internal_notes(&state.db.pool, app_id)
         .await?
-        .iter()
-        .map(|h| Ok((h.try_get("at")?, h.try_get("actor_name")?, h.try_get("internal_note")?)))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .into_iter()
+        .map(|h| (h.at, h.actor_name, h.internal_note))
+        .collect();
     Ok(DeskFile {
         products: load_products(state, app_id).await?,
         checks: load_checks(state, app_id).await?,
         rounds: load_rounds(state, app_id).await?,
-        lock_version: r.try_get("lock_version")?,
+        lock_version: r.lock_version,
         claimed_by,
-        remaining_step_days: step_due_on
-            .filter(|_| active)
-            .map(|d| cal.working_days_between(today, d)),
-        remaining_days: due_on.filter(|_| active).map(|d| cal.working_days_between(today, d)),
+        remaining_step_days: remaining(step_due_on),
+        remaining_days: remaining(due_on),
         step_due_on,
         due_on,
-        paused,
+        paused: r.sla_paused_since.is_some(),
         internal_history: internal,
         view,
         workflow,
@@ -235,18 +208,13 @@ pub async fn open_file(state: &AppState, officer: &Officer, app_id: &str) -> Ser
 }
 
 async fn load_checks(state: &AppState, app_id: &str) -> ServiceResult<Vec<CheckRecord>> {
-    let rows = sqlx::query("SELECT requirement_key, ok, note FROM application_checks WHERE application_id = $1")
-        .bind(app_id)
-        .fetch_all(&state.db.pool)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CheckRecord {
-                requirement_key: r.try_get("requirement_key")?,
-                ok: r.try_get::<i64, _>("ok")? == 1,
-                note: r.try_get("note")?,
-            })
+    Ok(queries::checks(&state.db.pool, app_id)
+        .await?
+        .into_iter()
+        .map(|r| CheckRecord {
+            requirement_key: r.requirement_key,
+            ok: r.ok == 1,
+            note: r.note,
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect())
 }

@@ -13,6 +13,7 @@ use crate::desks::actions::CheckItem;
 use crate::desks::actions::DeskAction;
 use crate::desks::file::DeskFile;
 use crate::desks::file::RevisionItem;
+use crate::desks::policy;
 use crate::desks::tasks::DeskFilter;
 use crate::permits;
 use crate::platform::error::ServiceError;
@@ -36,6 +37,7 @@ use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
 use axum::http::StatusCode;
+use izinkes_domain::calendar::OfficeTimeZone;
 use izinkes_domain::catalog::FieldErrors;
 use izinkes_domain::format_id::area_label;
 use izinkes_domain::format_id::iso_date_id;
@@ -101,7 +103,7 @@ pub(crate) async fn tasks(
         filter,
         permits,
         pager,
-        supervisor: officer.is_supervisor(),
+        supervisor: policy::is_supervisor(&officer.roles),
     }))
 }
 
@@ -167,27 +169,14 @@ pub fn history_rows_all(f: &DeskFile) -> Vec<HistoryRow> {
         .collect()
 }
 
-async fn file_page(
-    state: &AppState,
-    o: &OfficerUser,
-    id: &str,
-    errors: FieldErrors,
-    notice: String,
-    status: StatusCode,
-) -> PageResult {
-    let officer = officer_of(o)?;
-    let f = desks::file::open_file(state, &officer, id).await?;
-    let allowed = f.allowed_actions(&officer);
-    let step = f.current_step().cloned();
-    let tz = f.view.office.tz();
-    let docs = requirement_rows(&f.view, &FieldErrors::new(), &[]);
+/// The requirements checklist: each document needed or attached, with what the desk noted.
+fn check_rows(f: &DeskFile, docs: &[crate::applications::step_pages::RequirementRow]) -> Vec<CheckRow> {
     let checks: HashMap<String, (bool, String)> = f
         .checks
         .iter()
         .map(|c| (c.requirement_key.clone(), (c.ok, c.note.clone())))
         .collect();
-    let check_rows = docs
-        .iter()
+    docs.iter()
         .filter(|d| d.attached.is_some() || d.needed)
         .map(|d| CheckRow {
             key: d.key.clone(),
@@ -197,7 +186,11 @@ async fn file_page(
             ok: checks.get(&d.key).map(|c| c.0),
             note: checks.get(&d.key).map(|c| c.1.clone()).unwrap_or_default(),
         })
-        .collect();
+        .collect()
+}
+
+/// The fields an officer can name when returning the file (Tahap 1 and Tahap 2).
+fn field_choices(f: &DeskFile) -> Vec<(String, String)> {
     let mut field_choices: Vec<(String, String)> = applicant_rows(&f.view.app.data)
         .into_iter()
         .zip(
@@ -217,13 +210,12 @@ async fn file_page(
                 .map(|x| (x.key.clone(), format!("Tahap 2: {}", x.label))),
         );
     }
-    let doc_choices: Vec<(String, String)> = docs
-        .iter()
-        .filter(|d| d.attached.is_some() || d.needed)
-        .map(|d| (d.key.clone(), d.label.clone()))
-        .collect();
-    let products: Vec<(String, String, String, String)> = f
-        .products
+    field_choices
+}
+
+/// The products of the steps as the desk lists them: kind, detail, officer, time.
+fn product_rows(f: &DeskFile, tz: OfficeTimeZone) -> Vec<(String, String, String, String)> {
+    f.products
         .iter()
         .map(|p| {
             let detail = match p.product {
@@ -274,15 +266,12 @@ async fn file_page(
                 timestamp_id(&p.at, tz.offset(), tz.label()),
             )
         })
-        .collect();
-    let draft_defaults: Vec<(String, String, String)> = draft_fields(&f);
-    let officers = if officer.is_supervisor() {
-        crate::desks::pages::office_officers(state, &officer.office_id).await?
-    } else {
-        Vec::new()
-    };
-    let steps: Vec<(String, String, bool, bool)> = f
-        .workflow
+        .collect()
+}
+
+/// The workflow's steps: name, role, current, done.
+fn step_rows(f: &DeskFile) -> Vec<(String, String, bool, bool)> {
+    f.workflow
         .definition
         .steps
         .iter()
@@ -301,7 +290,38 @@ async fn file_page(
                 done,
             )
         })
+        .collect()
+}
+
+async fn file_page(
+    state: &AppState,
+    o: &OfficerUser,
+    id: &str,
+    errors: FieldErrors,
+    notice: String,
+    status: StatusCode,
+) -> PageResult {
+    let officer = officer_of(o)?;
+    let f = desks::file::open_file(state, &officer, id).await?;
+    let allowed = f.allowed_actions(&officer);
+    let step = f.current_step().cloned();
+    let tz = f.view.office.tz();
+    let docs = requirement_rows(&f.view, &FieldErrors::new(), &[]);
+    let check_rows = check_rows(&f, &docs);
+    let field_choices = field_choices(&f);
+    let doc_choices: Vec<(String, String)> = docs
+        .iter()
+        .filter(|d| d.attached.is_some() || d.needed)
+        .map(|d| (d.key.clone(), d.label.clone()))
         .collect();
+    let products = product_rows(&f, tz);
+    let draft_defaults: Vec<(String, String, String)> = draft_fields(&f);
+    let officers = if policy::may_reassign(&officer.roles).is_ok() {
+        crate::desks::pages::office_officers(state, &officer.office_id).await?
+    } else {
+        Vec::new()
+    };
+    let steps = step_rows(&f);
     let p = DeskFilePage {
         ctx: o.visitor.ctx(
             state,
@@ -348,8 +368,8 @@ async fn file_page(
         request_key: crate::platform::ids::new_id(),
         claimed_by: f.claimed_by.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
         claimed_by_me: f.claimed_by.as_ref().is_some_and(|c| c.0 == officer.id),
-        can_claim: step.as_ref().is_some_and(|s| s.role().is_some_and(|r| officer.has(r))),
-        supervisor: officer.is_supervisor(),
+        can_claim: policy::can_claim(policy::Actor::of(&officer), &f.desk()),
+        supervisor: policy::may_reassign(&officer.roles).is_ok(),
         officers,
         step_due: f
             .step_due_on
@@ -372,14 +392,10 @@ async fn file_page(
 }
 
 pub async fn office_officers(state: &AppState, office_id: &str) -> Result<Vec<(String, String)>, ServiceError> {
-    use sqlx::Row;
-    let rows = sqlx::query("SELECT id, full_name FROM officers WHERE office_id = $1 AND active = 1 ORDER BY full_name")
-        .bind(office_id)
-        .fetch_all(&state.db.pool)
-        .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| Some((r.try_get("id").ok()?, r.try_get("full_name").ok()?)))
+    Ok(crate::desks::queries::office_officers(&state.db.pool, office_id)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.full_name))
         .collect())
 }
 

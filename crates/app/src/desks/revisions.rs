@@ -12,10 +12,9 @@ use crate::catalog;
 use crate::desks::file::RevisionItem;
 use crate::desks::file::RevisionRound;
 use crate::desks::file::load_rounds;
+use crate::desks::queries;
 use crate::office_admin;
 use crate::platform::db::now_text;
-use crate::platform::db::opt_text;
-use crate::platform::db::parse_ts;
 use crate::platform::db::ts;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
@@ -29,6 +28,7 @@ use chrono::NaiveDate;
 use chrono::Utc;
 use izinkes_domain::catalog::Answers;
 use izinkes_domain::catalog::FieldErrors;
+use izinkes_domain::sla;
 use izinkes_domain::status::ApplicationStatus;
 use izinkes_domain::workflow::Command;
 use izinkes_domain::workflow::Position;
@@ -38,7 +38,6 @@ use izinkes_domain::workflow::apply;
 use serde_json::Map;
 use serde_json::Value;
 use serde_json::json;
-use sqlx::Row;
 
 /// The round waiting for the applicant, if any.
 pub async fn open_round(state: &AppState, app_id: &str) -> ServiceResult<Option<RevisionRound>> {
@@ -125,13 +124,14 @@ pub async fn save_fields(
     let allowed: Vec<&str> = round.items.iter().map(|i| i.key.as_str()).collect();
     errors.retain(|k, _| allowed.contains(&k.as_str()));
     let data = if errors.is_empty() { cleaned } else { data };
-    sqlx::query("UPDATE applications SET applicant_data = $1, answers = $2, updated_at = $3 WHERE id = $4 AND status = 'needs_revision'")
-        .bind(serde_json::to_string(&data)?)
-        .bind(serde_json::to_string(&answers)?)
-        .bind(now_text())
-        .bind(id)
-        .execute(&state.db.pool)
-        .await?;
+    queries::save_revision_data(
+        &state.db.pool,
+        id,
+        serde_json::to_string(&data)?,
+        serde_json::to_string(&answers)?,
+        now_text(),
+    )
+    .await?;
     Ok(errors)
 }
 
@@ -158,70 +158,46 @@ pub async fn replace_document(
     let sha = store_blob(state, bytes, format.mime()).await?;
     let now = now_text();
     let mut tx = state.db.begin().await?;
-    let old = sqlx::query("SELECT filename, sha256, mime, size, attached_at FROM application_documents WHERE application_id = $1 AND requirement_key = $2")
-        .bind(id)
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if let Some(o) = old {
-        sqlx::query(
-            "INSERT INTO application_document_versions (application_id, requirement_key, round, filename, sha256, mime, size, attached_at, replaced_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(id)
-        .bind(key)
-        .bind(round.round)
-        .bind(o.try_get::<String, _>("filename")?)
-        .bind(o.try_get::<String, _>("sha256")?)
-        .bind(o.try_get::<String, _>("mime")?)
-        .bind(o.try_get::<i64, _>("size")?)
-        .bind(o.try_get::<String, _>("attached_at")?)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+    if let Some(old) = queries::attached_document(&mut tx, id, key).await? {
+        queries::keep_document_version(&mut tx, id, key, round.round, old, &now).await?;
     }
-    sqlx::query("DELETE FROM application_documents WHERE application_id = $1 AND requirement_key = $2")
-        .bind(id)
-        .bind(key)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO application_documents (application_id, requirement_key, document_id, filename, sha256, mime, size, attached_at) VALUES ($1, $2, NULL, $3, $4, $5, $6, $7)",
+    queries::replace_document(
+        &mut tx,
+        queries::DocumentWrite {
+            app_id: id,
+            key,
+            filename: clean_filename(filename),
+            sha256: &sha,
+            mime: format.mime(),
+            size: bytes.len() as i64,
+            attached_at: &now,
+        },
     )
-    .bind(id)
-    .bind(key)
-    .bind(clean_filename(filename))
-    .bind(&sha)
-    .bind(format.mime())
-    .bind(bytes.len() as i64)
-    .bind(&now)
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Resubmits a fixed file: back to the step and officer that returned it, clock restarted.
-pub async fn resubmit(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<Result<(), FieldErrors>> {
-    let (v, round) = owned_in_revision(state, applicant_id, id).await?;
-    let problems = applications::submit::check_complete(&v);
-    if !problems.is_empty() {
-        return Ok(Err(problems.all()));
-    }
-    let row = sqlx::query(
-        "SELECT workflow_version_id, position, sla_received_on, sla_paused_days, sla_paused_since, returned_by, lock_version FROM applications WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(&state.db.pool)
-    .await?;
-    let wf: String =
-        opt_text(&row, "workflow_version_id")?.ok_or_else(|| ServiceError::Internal("no workflow".into()))?;
-    let body: String = sqlx::query_scalar("SELECT body FROM workflow_versions WHERE id = $1")
-        .bind(&wf)
-        .fetch_one(&state.db.pool)
-        .await?;
-    let def: WorkflowDefinition = serde_json::from_str(&body)?;
-    let position: Position = opt_text(&row, "position")?
+/// Where a resubmitted file goes back to, and its clock after the pause.
+struct Return {
+    next: Position,
+    step: usize,
+    step_key: String,
+    step_role: String,
+    clock: sla::Resumed,
+    returned_by: Option<String>,
+    lock_version: i64,
+}
+
+/// Reads where the file returns to and resumes its SLA clock (DOMAIN rule 5).
+async fn plan_return(state: &AppState, v: &applications::view::ApplicationView, id: &str) -> ServiceResult<Return> {
+    let row = queries::resume_row(&state.db.pool, id).await?;
+    let wf = row
+        .workflow_version_id
+        .ok_or_else(|| ServiceError::Internal("no workflow".into()))?;
+    let def: WorkflowDefinition = serde_json::from_str(&queries::workflow_body(&state.db.pool, &wf).await?)?;
+    let position: Position = row
+        .position
         .and_then(|s| serde_json::from_str(&s).ok())
         .ok_or_else(|| ServiceError::Internal("no position".into()))?;
     let next = apply(&def, position, &StepProgress::default(), &Command::Resubmit)
@@ -236,71 +212,81 @@ pub async fn resubmit(state: &AppState, applicant_id: &str, id: &str) -> Service
     let cal = office_admin::calendar::for_office(state, &v.office.id).await?;
     let today = catalog::offices::today(&v.office);
     let parse = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
-    let received = parse(opt_text(&row, "sla_received_on")?).unwrap_or(today);
-    let paused_since = parse(opt_text(&row, "sla_paused_since")?).unwrap_or(today);
-    let paused_total = row.try_get::<i64, _>("sla_paused_days")? + cal.working_days_between(paused_since, today).max(0);
     let total = v.permit().map(|p| p.sla_working_days).unwrap_or(0);
-    let due = cal.add_working_days(received, total + paused_total.max(0) as u32);
-    let step_days = def.step_days(total);
-    let step_due = cal.add_working_days(today, step_days.get(step).copied().unwrap_or(0));
-    let returned_by = opt_text(&row, "returned_by")?;
-    let officer = match &returned_by {
-        Some(o) => {
-            sqlx::query("SELECT id, email, full_name FROM officers WHERE id = $1 AND active = 1")
-                .bind(o)
-                .fetch_optional(&state.db.pool)
-                .await?
-        }
+    let clock = sla::resume(
+        &cal,
+        parse(row.sla_received_on).unwrap_or(today),
+        total,
+        row.sla_paused_days,
+        parse(row.sla_paused_since).unwrap_or(today),
+        today,
+        sla::days_of_step(&def.step_days(total), step),
+    );
+    Ok(Return {
+        next,
+        step,
+        step_key: step_def.key.clone(),
+        step_role: step_def.role.clone(),
+        clock,
+        returned_by: row.returned_by,
+        lock_version: row.lock_version,
+    })
+}
+
+/// Resubmits a fixed file: back to the step and officer that returned it, clock restarted.
+pub async fn resubmit(state: &AppState, applicant_id: &str, id: &str) -> ServiceResult<Result<(), FieldErrors>> {
+    let (v, round) = owned_in_revision(state, applicant_id, id).await?;
+    let problems = applications::submit::check_complete(&v);
+    if !problems.is_empty() {
+        return Ok(Err(problems.all()));
+    }
+    let back = plan_return(state, &v, id).await?;
+    let officer = match &back.returned_by {
+        Some(o) => queries::active_officer(&state.db.pool, o).await?,
         None => None,
     };
-    let lock: i64 = row.try_get("lock_version")?;
     let now = Utc::now();
     let after = snapshot(&v, &round.items);
-    let before = sqlx::query_scalar::<_, Option<String>>(
-        "SELECT changes FROM revision_rounds WHERE application_id = $1 AND round = $2",
-    )
-    .bind(id)
-    .bind(round.round)
-    .fetch_one(&state.db.pool)
-    .await?
-    .and_then(|s| serde_json::from_str::<Value>(&s).ok())
-    .and_then(|v| v.get("before").cloned())
-    .unwrap_or(Value::Null);
+    let before = queries::round_changes(&state.db.pool, id, round.round)
+        .await?
+        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+        .and_then(|v| v.get("before").cloned())
+        .unwrap_or(Value::Null);
+    let status = if back.step == 0 { "submitted" } else { "in_process" };
 
     let mut tx = state.db.begin().await?;
-    let updated = sqlx::query(
-        "UPDATE applications SET status = $1, position = $2, step_key = $3, step_role = $4, step_entered_at = $5, step_due_on = $6, \
-           sla_paused_days = $7, sla_paused_since = NULL, due_on = $8, escalated_step = NULL, claimed_by = $9, claimed_until = $10, \
-           updated_at = $5, lock_version = lock_version + 1 WHERE id = $11 AND lock_version = $12 AND status = 'needs_revision'",
+    let updated = queries::resume_file(
+        &mut tx,
+        queries::ResumeWrite {
+            status,
+            position: serde_json::to_string(&back.next)?,
+            step_key: &back.step_key,
+            step_role: &back.step_role,
+            now: ts(now),
+            step_due_on: back.clock.step_due_on.format("%Y-%m-%d").to_string(),
+            paused_days: back.clock.paused_days,
+            due_on: back.clock.due_on.format("%Y-%m-%d").to_string(),
+            // The officer who asked gets the file back, held for them for a working day.
+            claimed_by: officer.as_ref().map(|_| back.returned_by.clone().unwrap_or_default()),
+            claimed_until: officer.as_ref().map(|_| ts(now + Duration::hours(8))),
+            app_id: id,
+            lock_version: back.lock_version,
+        },
     )
-    .bind(if step == 0 { "submitted" } else { "in_process" })
-    .bind(serde_json::to_string(&next)?)
-    .bind(&step_def.key)
-    .bind(&step_def.role)
-    .bind(ts(now))
-    .bind(step_due.format("%Y-%m-%d").to_string())
-    .bind(paused_total)
-    .bind(due.format("%Y-%m-%d").to_string())
-    .bind(officer.as_ref().map(|_| returned_by.clone().unwrap_or_default()))
-    .bind(officer.as_ref().map(|_| ts(now + Duration::hours(8))))
-    .bind(id)
-    .bind(lock)
-    .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() == 0 {
+    if !updated {
         tx.rollback().await?;
         return Err(ServiceError::Conflict(
             "Permohonan ini baru saja berubah; muat ulang halaman.".into(),
         ));
     }
-    sqlx::query(
-        "UPDATE revision_rounds SET resubmitted_at = $1, changes = $2 WHERE application_id = $3 AND round = $4",
+    queries::close_round(
+        &mut tx,
+        id,
+        round.round,
+        ts(now),
+        json!({"before": before, "after": after}).to_string(),
     )
-    .bind(ts(now))
-    .bind(json!({"before": before, "after": after}).to_string())
-    .bind(id)
-    .bind(round.round)
-    .execute(&mut *tx)
     .await?;
     append_history(
         &mut tx,
@@ -313,34 +299,45 @@ pub async fn resubmit(state: &AppState, applicant_id: &str, id: &str) -> Service
             actor_role: Some("Pemohon"),
             action: "ajukan_ulang",
             from_status: Some("needs_revision"),
-            to_status: if step == 0 { "submitted" } else { "in_process" },
-            step: Some(&step_def.key),
+            to_status: status,
+            step: Some(&back.step_key),
             public_note: Some("Perbaikan diajukan; berkas kembali ke petugas yang memintanya."),
             internal_note: None,
         },
     )
     .await?;
     if let Some(o) = &officer {
-        let email: String = o.try_get("email")?;
-        let number = v.app.registration_number.clone().unwrap_or_default();
-        enqueue_email(
-            &mut tx,
-            Some(&v.office.id),
-            &email,
-            &format!("Perbaikan diajukan: {number}"),
-            &format!(
-                "Pemohon telah mengajukan perbaikan berkas {number} (putaran {}). Berkas kembali ke meja Anda.\n{}/petugas/berkas/{id}\n",
-                round.round,
-                state.config.base_url.trim_end_matches('/')
-            ),
-        )
-        .await?;
+        notify_officer(state, &mut tx, &v, &round, id, &o.email).await?;
     }
     tx.commit().await?;
     state.desks_changed(&v.office.id);
     state.wake_outbox();
-    let _ = parse_ts;
     Ok(Ok(()))
+}
+
+/// Tells the officer who asked that the fixed file is back on their desk.
+async fn notify_officer(
+    state: &AppState,
+    tx: &mut crate::platform::db::Tx,
+    v: &applications::view::ApplicationView,
+    round: &RevisionRound,
+    id: &str,
+    email: &str,
+) -> ServiceResult<()> {
+    let number = v.app.registration_number.clone().unwrap_or_default();
+    enqueue_email(
+        tx,
+        Some(&v.office.id),
+        email,
+        &format!("Perbaikan diajukan: {number}"),
+        &format!(
+            "Pemohon telah mengajukan perbaikan berkas {number} (putaran {}). Berkas kembali ke meja Anda.\n{}/petugas/berkas/{id}\n",
+            round.round,
+            state.config.base_url.trim_end_matches('/')
+        ),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Starts a new draft from a rejected (or any own) application, with the same data and files.

@@ -3,19 +3,19 @@
 
 use crate::auth::officer::Officer;
 use crate::catalog;
+use crate::desks::policy;
+use crate::desks::queries;
 use crate::office_admin;
-use crate::platform::db::opt_text;
 use crate::platform::db::parse_date;
 use crate::platform::db::parse_ts;
 use crate::platform::db::ts;
-use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::state::AppState;
 use chrono::Duration;
 use chrono::Utc;
+use izinkes_domain::sla;
 use izinkes_domain::workflow::WorkflowDefinition;
 use serde::Serialize;
-use sqlx::Row;
 use std::collections::BTreeMap;
 
 // ---------------------------------------------------------------------------------------------
@@ -34,36 +34,27 @@ pub struct StepSummary {
 
 /// Counts per step, overdue files and average working days per step, for the heads.
 pub async fn summary(state: &AppState, officer: &Officer) -> ServiceResult<Vec<StepSummary>> {
-    if !officer.is_supervisor() {
-        return Err(ServiceError::Forbidden);
-    }
+    policy::may_see_summary(&officer.roles)?;
     let office = catalog::offices::get(state, &officer.office_id).await?;
     let cal = office_admin::calendar::for_office(state, &office.id).await?;
     let today = catalog::offices::today(&office);
-    let rows = sqlx::query("SELECT step_key, step_role, step_due_on FROM applications WHERE office_id = $1 AND status IN ('submitted', 'in_process')")
-        .bind(&office.id)
-        .fetch_all(&state.db.pool)
-        .await?;
+    let rows = queries::open_files(&state.db.pool, &office.id).await?;
     let mut by_step: BTreeMap<String, StepSummary> = BTreeMap::new();
     // Step names from the office's workflow versions.
-    let versions = sqlx::query("SELECT body FROM workflow_versions WHERE office_id = $1")
-        .bind(&office.id)
-        .fetch_all(&state.db.pool)
-        .await?;
     let mut names: BTreeMap<String, (String, String)> = BTreeMap::new();
-    for v in versions {
-        if let Ok(def) = serde_json::from_str::<WorkflowDefinition>(&v.try_get::<String, _>("body")?) {
+    for body in queries::office_workflow_bodies(&state.db.pool, &office.id).await? {
+        if let Ok(def) = serde_json::from_str::<WorkflowDefinition>(&body) {
             for s in def.steps {
                 names.entry(s.key.clone()).or_insert((s.name, s.role));
             }
         }
     }
     for r in rows {
-        let key = opt_text(&r, "step_key")?.unwrap_or_default();
+        let key = r.step_key.unwrap_or_default();
         let (name, role) = names
             .get(&key)
             .cloned()
-            .unwrap_or((key.clone(), opt_text(&r, "step_role")?.unwrap_or_default()));
+            .unwrap_or((key.clone(), r.step_role.unwrap_or_default()));
         let e = by_step.entry(key.clone()).or_insert(StepSummary {
             step_key: key,
             step_name: name,
@@ -73,37 +64,32 @@ pub async fn summary(state: &AppState, officer: &Officer) -> ServiceResult<Vec<S
             average_days: None,
         });
         e.waiting += 1;
-        if opt_text(&r, "step_due_on")?
-            .and_then(|d| parse_date(&d))
-            .is_some_and(|d| d < today)
+        if r.step_due_on
+            .as_deref()
+            .and_then(parse_date)
+            .is_some_and(|d| sla::is_overdue(today, d))
         {
             e.overdue += 1;
         }
     }
     // Average days per step from the history: time between entering a step and leaving it.
     let since = ts(Utc::now() - Duration::days(90));
-    let hist = sqlx::query(
-        "SELECT application_id, seq, at, step, action FROM application_history WHERE office_id = $1 AND at > $2 ORDER BY application_id, seq",
-    )
-    .bind(&office.id)
-    .bind(&since)
-    .fetch_all(&state.db.pool)
-    .await?;
+    let hist = queries::recent_history(&state.db.pool, &office.id, &since).await?;
     let mut totals: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let mut prev: Option<(String, String)> = None;
     for h in hist {
-        let app: String = h.try_get("application_id")?;
-        let at: String = h.try_get("at")?;
-        let action: String = h.try_get("action")?;
-        if let (Some((papp, pat)), Some(step)) = (&prev, opt_text(&h, "step")?)
+        let (app, at, action) = (h.application_id, h.at, h.action);
+        if let (Some((papp, pat)), Some(step)) = (&prev, h.step)
             && papp == &app
             && action == "teruskan"
             && let (Some(a), Some(b)) = (parse_ts(pat), parse_ts(&at))
         {
             let off = office.tz().offset();
-            let days = cal
-                .working_days_between(a.with_timezone(&off).date_naive(), b.with_timezone(&off).date_naive())
-                .max(0);
+            let days = sla::days_spent(
+                &cal,
+                a.with_timezone(&off).date_naive(),
+                b.with_timezone(&off).date_naive(),
+            );
             let t = totals.entry(step).or_insert((0, 0));
             t.0 += days;
             t.1 += 1;

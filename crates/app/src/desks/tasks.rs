@@ -3,6 +3,7 @@
 
 use crate::auth::officer::Officer;
 use crate::catalog;
+use crate::desks::policy;
 use crate::desks::tasks_sql::Paging;
 use crate::desks::tasks_sql::desk_condition;
 use crate::desks::tasks_sql::read_desk;
@@ -12,6 +13,7 @@ use crate::platform::db::parse_ts;
 use crate::platform::error::ServiceResult;
 use crate::state::AppState;
 use chrono::Utc;
+use izinkes_domain::sla;
 use izinkes_domain::status::ApplicationStatus;
 use serde::Deserialize;
 use serde::Serialize;
@@ -168,22 +170,19 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
     let now = Utc::now();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let (remaining, warning) = match parse_date(r.step_due_on.as_deref().unwrap_or_default()) {
-            Some(d) => {
-                let left = cal.working_days_between(today, d);
-                let entered = r
-                    .step_entered_at
-                    .as_deref()
-                    .and_then(parse_ts)
-                    .map(|t| t.with_timezone(&office.tz().offset()).date_naive());
-                let total = entered.map(|e| cal.working_days_between(e, d)).unwrap_or(0).max(1);
-                let used_pct = (total - left) * 100 / total;
-                (left, left >= 0 && used_pct >= settings.warning_threshold_pct)
-            }
-            None => (0, false),
-        };
-        let claim_valid = r.claimed_until.as_deref().and_then(parse_ts).is_some_and(|t| t > now);
-        let claimed_by = r.claimed_by.as_deref().filter(|_| claim_valid);
+        let clock = parse_date(r.step_due_on.as_deref().unwrap_or_default()).map(|d| {
+            let entered = r
+                .step_entered_at
+                .as_deref()
+                .and_then(parse_ts)
+                .map(|t| t.with_timezone(&office.tz().offset()).date_naive());
+            sla::desk_clock(&cal, entered, d, today, settings.warning_threshold_pct)
+        });
+        let claimed_by = policy::live_claim(
+            r.claimed_by.as_deref(),
+            r.claimed_until.as_deref().and_then(parse_ts),
+            now,
+        );
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
         out.push(DeskItem {
             id: r.id.clone(),
@@ -196,9 +195,9 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
                 .unwrap_or(ApplicationStatus::InProcess),
             submitted_at: text(&r.submitted_at),
             step_due_on: text(&r.step_due_on),
-            remaining_days: remaining,
-            overdue: remaining < 0,
-            warning,
+            remaining_days: clock.map_or(0, |c| c.remaining_days),
+            overdue: clock.is_some_and(|c| c.overdue),
+            warning: clock.is_some_and(|c| c.warning),
             claimed_by_me: claimed_by == Some(officer.id.as_str()),
             claimed_by: claimed_by.and(r.claimer.clone()),
         });

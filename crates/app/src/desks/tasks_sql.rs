@@ -5,11 +5,10 @@ use crate::auth::officer::Officer;
 use crate::desks::tasks::DESK_COUNT_LIMIT;
 use crate::desks::tasks::DESK_PAGE_SIZE;
 use crate::desks::tasks::DeskFilter;
-use crate::platform::db::opt_text;
 use crate::platform::db::parse_date;
 use crate::platform::error::ServiceResult;
 use crate::state::AppState;
-use sqlx::Row;
+use sqlx::FromRow;
 
 /// One file of a page of Tugas Saya (`tasks`); on SQLite a JSON array in this order.
 #[derive(Clone, serde::Deserialize)]
@@ -27,6 +26,36 @@ pub(crate) struct DeskRowJson {
     pub(crate) claimed_by: Option<String>,
     pub(crate) claimed_until: Option<String>,
     pub(crate) claimer: Option<String>,
+}
+
+/// A row of the PostgreSQL page: the count joined to one file (no file on an empty page).
+#[derive(sqlx::FromRow)]
+struct DeskRowPg {
+    id: Option<String>,
+    registration_number: Option<String>,
+    holder_name: Option<String>,
+    permit_code: Option<String>,
+    step_key: Option<String>,
+    step_role: Option<String>,
+    status: Option<String>,
+    submitted_at: Option<String>,
+    step_due_on: Option<String>,
+    step_entered_at: Option<String>,
+    claimed_by: Option<String>,
+    claimed_until: Option<String>,
+    claimer: Option<String>,
+}
+
+/// The count of a desk, on both backends the first column of the first row.
+#[derive(sqlx::FromRow)]
+struct DeskTotal {
+    desk_total: i64,
+}
+
+/// The SQLite page: the count and the page as one JSON array (absent when the page is empty).
+#[derive(sqlx::FromRow)]
+struct DeskPageSqlite {
+    desk_page: Option<String>,
 }
 
 /// Where a page of Tugas Saya stands, from the page asked for and the count of matching files
@@ -145,7 +174,7 @@ pub(crate) async fn read_desk(state: &AppState, page: i64, cond: &str, binds: &[
         }
         let found = query.fetch_all(&state.db.pool).await?;
         let counted: i64 = match found.first() {
-            Some(r) => r.try_get("desk_total")?,
+            Some(r) => DeskTotal::from_row(r)?.desk_total,
             None => 0,
         };
         let p = paging(asked, counted, limit);
@@ -153,7 +182,12 @@ pub(crate) async fn read_desk(state: &AppState, page: i64, cond: &str, binds: &[
             let rows: Vec<DeskRowJson> = match state.db.backend {
                 // One row; the page a JSON array (absent when the page is empty).
                 crate::platform::db::Backend::Sqlite => {
-                    match found.first().map(|r| opt_text(r, "desk_page")).transpose()?.flatten() {
+                    match found
+                        .first()
+                        .map(DeskPageSqlite::from_row)
+                        .transpose()?
+                        .and_then(|r| r.desk_page)
+                    {
                         Some(json) => serde_json::from_str(&json)?,
                         None => Vec::new(),
                     }
@@ -162,21 +196,22 @@ pub(crate) async fn read_desk(state: &AppState, page: i64, cond: &str, binds: &[
                 crate::platform::db::Backend::Postgres => {
                     let mut rows = Vec::with_capacity(found.len());
                     for r in &found {
-                        let Some(id) = opt_text(r, "id")? else { continue };
+                        let r = DeskRowPg::from_row(r)?;
+                        let Some(id) = r.id else { continue };
                         rows.push(DeskRowJson {
                             id,
-                            registration_number: opt_text(r, "registration_number")?,
-                            holder_name: opt_text(r, "holder_name")?,
-                            permit_code: opt_text(r, "permit_code")?,
-                            step_key: opt_text(r, "step_key")?,
-                            step_role: opt_text(r, "step_role")?,
-                            status: opt_text(r, "status")?,
-                            submitted_at: opt_text(r, "submitted_at")?,
-                            step_due_on: opt_text(r, "step_due_on")?,
-                            step_entered_at: opt_text(r, "step_entered_at")?,
-                            claimed_by: opt_text(r, "claimed_by")?,
-                            claimed_until: opt_text(r, "claimed_until")?,
-                            claimer: opt_text(r, "claimer")?,
+                            registration_number: r.registration_number,
+                            holder_name: r.holder_name,
+                            permit_code: r.permit_code,
+                            step_key: r.step_key,
+                            step_role: r.step_role,
+                            status: r.status,
+                            submitted_at: r.submitted_at,
+                            step_due_on: r.step_due_on,
+                            step_entered_at: r.step_entered_at,
+                            claimed_by: r.claimed_by,
+                            claimed_until: r.claimed_until,
+                            claimer: r.claimer,
                         });
                     }
                     rows

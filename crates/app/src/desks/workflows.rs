@@ -3,6 +3,7 @@
 
 use crate::catalog;
 use crate::catalog::offices::Office;
+use crate::desks::queries;
 use crate::office_admin;
 use crate::platform::db::Tx;
 use crate::platform::db::date_text;
@@ -13,9 +14,9 @@ use crate::platform::ids::new_id;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use izinkes_domain::calendar::WorkingCalendar;
+use izinkes_domain::sla;
 use izinkes_domain::workflow::Position;
 use izinkes_domain::workflow::WorkflowDefinition;
-use sqlx::Row;
 use std::sync::Arc;
 
 // ---------------------------------------------------------------------------------------------
@@ -30,28 +31,20 @@ pub struct WorkflowVersion {
 }
 
 pub(crate) async fn load_version(state: &AppState, id: &str) -> ServiceResult<WorkflowVersion> {
-    let r = sqlx::query("SELECT id, version, preset_key, body FROM workflow_versions WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&state.db.pool)
+    let r = queries::version(&state.db.pool, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let body: String = r.try_get("body")?;
     Ok(WorkflowVersion {
-        id: r.try_get("id")?,
-        version: r.try_get("version")?,
-        preset_key: r.try_get("preset_key")?,
-        definition: serde_json::from_str(&body)?,
+        definition: serde_json::from_str(&r.body)?,
+        id: r.id,
+        version: r.version,
+        preset_key: r.preset_key,
     })
 }
 
 /// Roles held by at least one active officer of the office.
 pub async fn office_roles(state: &AppState, office_id: &str) -> ServiceResult<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT DISTINCT r.role FROM officer_roles r JOIN officers o ON o.id = r.officer_id WHERE r.office_id = $1 AND o.active = 1 ORDER BY r.role",
-    )
-    .bind(office_id)
-    .fetch_all(&state.db.pool)
-    .await?)
+    Ok(queries::office_roles(&state.db.pool, office_id).await?)
 }
 
 /// Publishes a workflow definition as the next version for an office and permit type, after
@@ -80,27 +73,22 @@ async fn store_version(
     by: Option<&str>,
 ) -> ServiceResult<WorkflowVersion> {
     let mut tx = state.db.begin().await?;
-    let next: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(version), 0) + 1 FROM workflow_versions WHERE office_id = $1 AND permit_code = $2",
-    )
-    .bind(office_id)
-    .bind(permit_code)
-    .fetch_one(&mut *tx)
-    .await?;
+    let next = queries::next_version(&mut tx, office_id, permit_code).await?;
     let id = new_id();
     let now = now_text();
-    sqlx::query(
-        "INSERT INTO workflow_versions (id, office_id, permit_code, version, preset_key, body, published_at, published_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    queries::insert_version(
+        &mut tx,
+        queries::VersionWrite {
+            id: &id,
+            office_id,
+            permit_code,
+            version: next,
+            preset_key: &def.key,
+            body: def.to_json_pretty(),
+            published_at: &now,
+            published_by: by,
+        },
     )
-    .bind(&id)
-    .bind(office_id)
-    .bind(permit_code)
-    .bind(next)
-    .bind(&def.key)
-    .bind(def.to_json_pretty())
-    .bind(&now)
-    .bind(by)
-    .execute(&mut *tx)
     .await
     .map_err(|e| {
         if crate::platform::db::is_unique_violation(&e) {
@@ -109,16 +97,7 @@ async fn store_version(
             e.into()
         }
     })?;
-    sqlx::query(
-        "INSERT INTO office_workflows (office_id, permit_code, workflow_version_id, updated_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (office_id, permit_code) DO UPDATE SET workflow_version_id = $3, updated_at = $4",
-    )
-    .bind(office_id)
-    .bind(permit_code)
-    .bind(&id)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
+    queries::set_office_workflow(&mut tx, office_id, permit_code, &id, &now).await?;
     tx.commit().await?;
     Ok(WorkflowVersion {
         id,
@@ -131,14 +110,7 @@ async fn store_version(
 /// The workflow new applications of this permit type start on; the office's default preset is
 /// published on first use.
 pub async fn current_workflow(state: &AppState, office_id: &str, permit_code: &str) -> ServiceResult<WorkflowVersion> {
-    let id: Option<String> = sqlx::query_scalar(
-        "SELECT workflow_version_id FROM office_workflows WHERE office_id = $1 AND permit_code = $2",
-    )
-    .bind(office_id)
-    .bind(permit_code)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    if let Some(id) = id {
+    if let Some(id) = queries::office_workflow(&state.db.pool, office_id, permit_code).await? {
         return load_version(state, &id).await;
     }
     let settings = office_admin::settings::settings(state, office_id).await?;
@@ -155,13 +127,9 @@ pub async fn current_workflow(state: &AppState, office_id: &str, permit_code: &s
         Ok(v) => Ok(v),
         // A parallel first use published it already.
         Err(ServiceError::Conflict(_)) => {
-            let id: String = sqlx::query_scalar(
-                "SELECT workflow_version_id FROM office_workflows WHERE office_id = $1 AND permit_code = $2",
-            )
-            .bind(office_id)
-            .bind(permit_code)
-            .fetch_one(&state.db.pool)
-            .await?;
+            let id = queries::office_workflow(&state.db.pool, office_id, permit_code)
+                .await?
+                .ok_or(sqlx::Error::RowNotFound)?;
             load_version(state, &id).await
         }
         Err(e) => Err(e),
@@ -173,16 +141,10 @@ pub async fn office_workflow_choices(
     state: &AppState,
     office_id: &str,
 ) -> ServiceResult<std::collections::HashMap<String, (String, i64)>> {
-    let rows = sqlx::query(
-        "SELECT w.permit_code, v.body, v.version FROM office_workflows w JOIN workflow_versions v ON v.id = w.workflow_version_id WHERE w.office_id = $1",
-    )
-    .bind(office_id)
-    .fetch_all(&state.db.pool)
-    .await?;
     let mut out = std::collections::HashMap::new();
-    for r in rows {
-        let def: WorkflowDefinition = serde_json::from_str(&r.try_get::<String, _>("body")?)?;
-        out.insert(r.try_get("permit_code")?, (def.name, r.try_get("version")?));
+    for r in queries::office_workflow_choices(&state.db.pool, office_id).await? {
+        let def: WorkflowDefinition = serde_json::from_str(&r.body)?;
+        out.insert(r.permit_code, (def.name, r.version));
     }
     Ok(out)
 }
@@ -216,23 +178,22 @@ pub async fn start_in_tx(tx: &mut Tx, app_id: &str, s: &Start) -> ServiceResult<
         .steps
         .first()
         .ok_or_else(|| ServiceError::Internal("empty workflow".into()))?;
-    let days = def.step_days(s.total_days);
-    let step_due = s.calendar.add_working_days(s.today, days.first().copied().unwrap_or(0));
-    let due = s.calendar.add_working_days(s.today, s.total_days);
-    sqlx::query(
-        "UPDATE applications SET workflow_version_id = $1, position = $2, step_key = $3, step_role = $4, step_entered_at = $5, \
-           step_due_on = $6, sla_received_on = $7, sla_paused_days = 0, sla_paused_since = NULL, due_on = $8 WHERE id = $9",
+    let split = def.step_days(s.total_days);
+    let (due, step_due) = sla::start(&s.calendar, s.today, s.total_days, sla::days_of_step(&split, 0));
+    queries::start(
+        tx,
+        queries::StartWrite {
+            version_id: &s.version.id,
+            position: serde_json::to_string(&Position::AtStep { step: 0 })?,
+            step_key: &first.key,
+            step_role: &first.role,
+            entered_at: now_text(),
+            step_due_on: date_text(step_due),
+            received_on: date_text(s.today),
+            due_on: date_text(due),
+            app_id,
+        },
     )
-    .bind(&s.version.id)
-    .bind(serde_json::to_string(&Position::AtStep { step: 0 })?)
-    .bind(&first.key)
-    .bind(&first.role)
-    .bind(now_text())
-    .bind(date_text(step_due))
-    .bind(date_text(s.today))
-    .bind(date_text(due))
-    .bind(app_id)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
