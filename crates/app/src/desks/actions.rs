@@ -27,7 +27,7 @@ use crate::platform::db::parse_date;
 use crate::platform::db::ts;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
-use crate::platform::outbox::enqueue_email;
+use crate::platform::mail;
 use crate::platform::text::clean_text;
 use crate::state::AppState;
 use chrono::DateTime;
@@ -764,52 +764,51 @@ async fn notify(
     next: Position,
     public_note: Option<&str>,
 ) -> ServiceResult<()> {
-    let applicant_email = queries::applicant_email(tx, &ctx.file.view.app.applicant_id).await?;
-    let base = ctx.state.config.base_url.trim_end_matches('/').to_string();
-    if let Some((subject, body)) = mail_for(ctx.file, ctx.app_id, &base, action, next, public_note) {
-        enqueue_email(tx, Some(&ctx.office().id), &applicant_email, &subject, &body).await?;
+    let app = &ctx.file.view.app;
+    let number = app.registration_number.as_deref().unwrap_or_default();
+    let name = app.data.name.as_str();
+    let base_url = ctx.state.config.base_url.trim_end_matches('/');
+    let app_id = ctx.app_id;
+    match (action, next) {
+        (DeskAction::ReturnToApplicant { .. }, _) => {
+            let note = public_note.unwrap_or_default();
+            let mail = mail::ApplicationReturned {
+                name,
+                number,
+                note,
+                base_url,
+                app_id,
+            };
+            to_applicant(tx, ctx, &mail).await
+        }
+        (DeskAction::Reject { reason }, _) => {
+            let reason = clean_text(reason, 2000);
+            let mail = mail::ApplicationRejected {
+                name,
+                number,
+                reason: &reason,
+                base_url,
+                app_id,
+            };
+            to_applicant(tx, ctx, &mail).await
+        }
+        (DeskAction::Forward { .. }, Position::AtStep { step: 1 }) => {
+            let mail = mail::ApplicationComplete {
+                name,
+                number,
+                base_url,
+                app_id,
+            };
+            to_applicant(tx, ctx, &mail).await
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
-/// The applicant's mail after an action, as (subject, body), if the action calls for one.
-fn mail_for(
-    file: &DeskFile,
-    app_id: &str,
-    base: &str,
-    action: &DeskAction,
-    next: Position,
-    public_note: Option<&str>,
-) -> Option<(String, String)> {
-    let number = file.view.app.registration_number.clone().unwrap_or_default();
-    let name = &file.view.app.data.name;
-    match (action, next) {
-        (DeskAction::ReturnToApplicant { .. }, _) => Some((
-            format!("Permohonan {number} perlu perbaikan"),
-            format!(
-                "Yth. {},\n\nPermohonan {number} dikembalikan untuk diperbaiki:\n\n{}\n\nPerbaiki melalui {base}/permohonan/{app_id} lalu ajukan kembali. \
-                 Jangka waktu layanan berhenti sementara sampai perbaikan diajukan.\n",
-                name,
-                public_note.unwrap_or_default()
-            ),
-        )),
-        (DeskAction::Reject { reason }, _) => Some((
-            format!("Permohonan {number} ditolak"),
-            format!(
-                "Yth. {},\n\nMohon maaf, permohonan {number} ditolak dengan alasan:\n\n{}\n\nAnda dapat mengajukan permohonan baru dari {base}/permohonan/{app_id}.\n",
-                name,
-                clean_text(reason, 2000)
-            ),
-        )),
-        (DeskAction::Forward { .. }, Position::AtStep { step: 1 }) => Some((
-            format!("Berkas {number} lengkap"),
-            format!(
-                "Yth. {},\n\nBerkas permohonan {number} telah dinyatakan lengkap oleh Front Office dan sedang diproses.\nPantau di {base}/permohonan/{app_id}.\n",
-                name
-            ),
-        )),
-        _ => None,
-    }
+/// Queues a mail to the file's applicant in the action's transaction.
+async fn to_applicant(tx: &mut Tx, ctx: &Ctx<'_>, mail: &impl mail::Mail) -> ServiceResult<()> {
+    let email = queries::applicant_email(&mut *tx, &ctx.file.view.app.applicant_id).await?;
+    mail::enqueue(tx, Some(&ctx.office().id), &email, mail).await
 }
 
 impl ApplicationView {

@@ -15,7 +15,7 @@ use crate::office_admin;
 use crate::platform::db::date_text;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceResult;
-use crate::platform::outbox::enqueue_email;
+use crate::platform::mail;
 use crate::state::AppState;
 use izinkes_domain::workflow::Position;
 use izinkes_domain::workflow::supervisor_of;
@@ -45,19 +45,15 @@ pub async fn tick(state: &AppState) -> ServiceResult<usize> {
             let marked = queries::mark_escalated(&mut tx, &id, &step).await?;
             if marked {
                 for to in &recipients {
-                    enqueue_email(
-                        &mut tx,
-                        Some(&office.id),
-                        to,
-                        &format!("Eskalasi: berkas {number} melewati batas waktu"),
-                        &format!(
-                            "Berkas {number} pada tahap {step} ({}) telah melewati batas waktu tahapnya ({}). Mohon ditindaklanjuti.\n{}/petugas/berkas/{id}\n",
-                            izinkes_domain::roles::role_label(&role),
-                            r.step_due_on.as_deref().unwrap_or_default(),
-                            state.config.base_url.trim_end_matches('/')
-                        ),
-                    )
-                    .await?;
+                    let mail = mail::StepOverdue {
+                        number: &number,
+                        step: &step,
+                        role_label: &izinkes_domain::roles::role_label(&role),
+                        due_on: r.step_due_on.as_deref().unwrap_or_default(),
+                        base_url: state.config.base_url.trim_end_matches('/'),
+                        app_id: &id,
+                    };
+                    mail::enqueue(&mut tx, Some(&office.id), to, &mail).await?;
                 }
                 changed += 1;
             }

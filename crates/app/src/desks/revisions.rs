@@ -19,7 +19,7 @@ use crate::platform::db::ts;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::platform::files::clean_filename;
-use crate::platform::outbox::enqueue_email;
+use crate::platform::mail;
 use crate::platform::uploads::check_file;
 use crate::platform::uploads::store_blob;
 use crate::state::AppState;
@@ -324,20 +324,13 @@ async fn notify_officer(
     id: &str,
     email: &str,
 ) -> ServiceResult<()> {
-    let number = v.app.registration_number.clone().unwrap_or_default();
-    enqueue_email(
-        tx,
-        Some(&v.office.id),
-        email,
-        &format!("Perbaikan diajukan: {number}"),
-        &format!(
-            "Pemohon telah mengajukan perbaikan berkas {number} (putaran {}). Berkas kembali ke meja Anda.\n{}/petugas/berkas/{id}\n",
-            round.round,
-            state.config.base_url.trim_end_matches('/')
-        ),
-    )
-    .await?;
-    Ok(())
+    let mail = mail::RevisionSubmitted {
+        number: v.app.registration_number.as_deref().unwrap_or_default(),
+        round: round.round,
+        base_url: state.config.base_url.trim_end_matches('/'),
+        app_id: id,
+    };
+    mail::enqueue(tx, Some(&v.office.id), email, &mail).await
 }
 
 /// Starts a new draft from a rejected (or any own) application, with the same data and files.

@@ -121,6 +121,92 @@ impl Mail for PermitExpiring<'_> {
     }
 }
 
+/// To the applicant: an officer returned the application for revision (the SLA clock pauses).
+#[derive(Template)]
+#[template(path = "mail/application_returned.txt", escape = "none")]
+pub struct ApplicationReturned<'a> {
+    pub name: &'a str,
+    pub number: &'a str,
+    /// The officer's note to the applicant: what to fix.
+    pub note: &'a str,
+    pub base_url: &'a str,
+    pub app_id: &'a str,
+}
+
+impl Mail for ApplicationReturned<'_> {
+    fn subject(&self) -> String {
+        format!("Permohonan {} perlu perbaikan", self.number)
+    }
+}
+
+/// To the applicant: the application was rejected, with the reason.
+#[derive(Template)]
+#[template(path = "mail/application_rejected.txt", escape = "none")]
+pub struct ApplicationRejected<'a> {
+    pub name: &'a str,
+    pub number: &'a str,
+    pub reason: &'a str,
+    pub base_url: &'a str,
+    pub app_id: &'a str,
+}
+
+impl Mail for ApplicationRejected<'_> {
+    fn subject(&self) -> String {
+        format!("Permohonan {} ditolak", self.number)
+    }
+}
+
+/// To the applicant: the front office found the file complete and forwarded it.
+#[derive(Template)]
+#[template(path = "mail/application_complete.txt", escape = "none")]
+pub struct ApplicationComplete<'a> {
+    pub name: &'a str,
+    pub number: &'a str,
+    pub base_url: &'a str,
+    pub app_id: &'a str,
+}
+
+impl Mail for ApplicationComplete<'_> {
+    fn subject(&self) -> String {
+        format!("Berkas {} lengkap", self.number)
+    }
+}
+
+/// To the officer who asked for a revision: the fixed file is back on their desk.
+#[derive(Template)]
+#[template(path = "mail/revision_submitted.txt", escape = "none")]
+pub struct RevisionSubmitted<'a> {
+    pub number: &'a str,
+    pub round: i64,
+    pub base_url: &'a str,
+    pub app_id: &'a str,
+}
+
+impl Mail for RevisionSubmitted<'_> {
+    fn subject(&self) -> String {
+        format!("Perbaikan diajukan: {}", self.number)
+    }
+}
+
+/// To the supervisors of a step: a file passed the step's deadline (escalation).
+#[derive(Template)]
+#[template(path = "mail/step_overdue.txt", escape = "none")]
+pub struct StepOverdue<'a> {
+    pub number: &'a str,
+    pub step: &'a str,
+    /// The step's role as officers read it (e.g. "Back Office / Pelaksana").
+    pub role_label: &'a str,
+    pub due_on: &'a str,
+    pub base_url: &'a str,
+    pub app_id: &'a str,
+}
+
+impl Mail for StepOverdue<'_> {
+    fn subject(&self) -> String {
+        format!("Eskalasi: berkas {} melewati batas waktu", self.number)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +305,91 @@ mod tests {
             format!(
                 "Yth. {},\n\nIzin {number} berakhir pada {} ({mark} hari lagi atau kurang). Ajukan perpanjangan di {}/izin.\n",
                 "Budi", "1 Januari 2027", "http://x"
+            )
+        );
+    }
+
+    #[test]
+    fn desk_mails_are_the_old_texts() {
+        let (name, number, base, id) = ("Siti & <Co>", "JBR-2026-000042", "http://x", "app1");
+        let (subject, body) = ApplicationReturned {
+            name,
+            number,
+            note: "Foto buram",
+            base_url: base,
+            app_id: id,
+        }
+        .compose()
+        .unwrap();
+        assert_eq!(subject, format!("Permohonan {number} perlu perbaikan"));
+        assert_eq!(
+            body,
+            format!(
+                "Yth. {name},\n\nPermohonan {number} dikembalikan untuk diperbaiki:\n\nFoto buram\n\nPerbaiki melalui {base}/permohonan/{id} lalu ajukan kembali. \
+                 Jangka waktu layanan berhenti sementara sampai perbaikan diajukan.\n"
+            )
+        );
+        let (subject, body) = ApplicationRejected {
+            name,
+            number,
+            reason: "STR kedaluwarsa",
+            base_url: base,
+            app_id: id,
+        }
+        .compose()
+        .unwrap();
+        assert_eq!(subject, format!("Permohonan {number} ditolak"));
+        assert_eq!(
+            body,
+            format!(
+                "Yth. {name},\n\nMohon maaf, permohonan {number} ditolak dengan alasan:\n\nSTR kedaluwarsa\n\nAnda dapat mengajukan permohonan baru dari {base}/permohonan/{id}.\n"
+            )
+        );
+        let (subject, body) = ApplicationComplete {
+            name,
+            number,
+            base_url: base,
+            app_id: id,
+        }
+        .compose()
+        .unwrap();
+        assert_eq!(subject, format!("Berkas {number} lengkap"));
+        assert_eq!(
+            body,
+            format!(
+                "Yth. {name},\n\nBerkas permohonan {number} telah dinyatakan lengkap oleh Front Office dan sedang diproses.\nPantau di {base}/permohonan/{id}.\n"
+            )
+        );
+        let (subject, body) = RevisionSubmitted {
+            number,
+            round: 2,
+            base_url: base,
+            app_id: id,
+        }
+        .compose()
+        .unwrap();
+        assert_eq!(subject, format!("Perbaikan diajukan: {number}"));
+        assert_eq!(
+            body,
+            format!(
+                "Pemohon telah mengajukan perbaikan berkas {number} (putaran 2). Berkas kembali ke meja Anda.\n{base}/petugas/berkas/{id}\n"
+            )
+        );
+        let (subject, body) = StepOverdue {
+            number,
+            step: "bo",
+            role_label: "Back Office",
+            due_on: "2026-12-01",
+            base_url: base,
+            app_id: id,
+        }
+        .compose()
+        .unwrap();
+        assert_eq!(subject, format!("Eskalasi: berkas {number} melewati batas waktu"));
+        assert_eq!(
+            body,
+            format!(
+                "Berkas {number} pada tahap bo (Back Office) telah melewati batas waktu tahapnya (2026-12-01). Mohon ditindaklanjuti.\n{base}/petugas/berkas/{id}\n"
             )
         );
     }
