@@ -12,6 +12,7 @@ mod desks;
 mod journey;
 mod office_documents;
 mod openapi;
+mod openapi_schemas;
 mod outbox;
 mod permits;
 mod s3;
