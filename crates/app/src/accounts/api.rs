@@ -213,7 +213,7 @@ pub(crate) async fn reset(State(state): State<AppState>, ApiJson(b): ApiJson<Res
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub(crate) enum Me {
-    Applicant(ApplicantMe),
+    Applicant(Box<ApplicantMe>),
     Officer(OfficerMe),
 }
 
@@ -257,7 +257,7 @@ pub(crate) async fn me(State(state): State<AppState>, c: ApiCaller) -> ApiResult
     match c.subject.kind {
         SubjectKind::Applicant => {
             let a = accounts::profile::load_applicant(&state, &c.subject.id).await?;
-            Ok(ok(Me::Applicant(ApplicantMe {
+            Ok(ok(Me::Applicant(Box::new(ApplicantMe {
                 kind: "applicant".into(),
                 identity_type: a.identity_type.code().to_string(),
                 identity_number_masked: a.masked_identity(),
@@ -268,7 +268,7 @@ pub(crate) async fn me(State(state): State<AppState>, c: ApiCaller) -> ApiResult
                 address: a.address,
                 village_code: a.village_code,
                 profile: a.profile,
-            })))
+            }))))
         }
         SubjectKind::Officer => Ok(ok(Me::Officer(OfficerMe {
             kind: "officer".into(),
