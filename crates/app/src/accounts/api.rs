@@ -1,15 +1,9 @@
 //! Accounts over the API: registration, confirmation, password recovery and the profile.
 
+use crate::accounts;
 use crate::accounts::profile::Profile;
 use crate::auth::sessions::SubjectKind;
 use crate::state::AppState;
-use axum::extract::State;
-use serde::Deserialize;
-use serde::Serialize;
-use utoipa::ToSchema;
-// ---------------------------------------------------------------------------------------------
-// The desks (Tugas Saya, the file, its actions, the supervisors' summary) for officer tokens.
-use crate::accounts;
 use crate::web::api::ApiApplicant;
 use crate::web::api::ApiCaller;
 use crate::web::api::ApiJson;
@@ -22,6 +16,10 @@ use crate::web::api::Message;
 use crate::web::api::Unauthenticated;
 use crate::web::api::created;
 use crate::web::api::ok;
+use axum::extract::State;
+use serde::Deserialize;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// The schemas of the service's own types, as they are serialised (see the schema test).
 #[allow(dead_code)]

@@ -1,5 +1,7 @@
 //! The applicant's applications over the API.
 
+use crate::accounts;
+use crate::applications;
 use crate::applications::list::ListItem;
 use crate::applications::submit::SubmitOutcome;
 use crate::applications::tracking::TrackResult;
@@ -9,24 +11,6 @@ use crate::applications::view::HistoryEntry;
 use crate::catalog::api::schema::FileFormat as FileFormatSchema;
 use crate::platform::error::ServiceError;
 use crate::state::AppState;
-use crate::web::error::WebError;
-use axum::body::Bytes;
-use axum::extract::Path;
-use axum::extract::Query;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use izinkes_domain::catalog::Answers;
-use izinkes_domain::catalog::FileFormat;
-use izinkes_domain::status::ApplicationStatus;
-use serde::Deserialize;
-use serde::Serialize;
-use utoipa::IntoParams;
-use utoipa::ToSchema;
-// ---------------------------------------------------------------------------------------------
-// The desks (Tugas Saya, the file, its actions, the supervisors' summary) for officer tokens.
-use crate::accounts;
-use crate::applications;
 use crate::web::api::ApiApplicant;
 use crate::web::api::ApiJson;
 use crate::web::api::ApiResult;
@@ -43,7 +27,21 @@ use crate::web::api::Unauthenticated;
 use crate::web::api::created;
 use crate::web::api::error_body;
 use crate::web::api::ok;
+use crate::web::error::WebError;
 use crate::web::extract::Parts0;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use izinkes_domain::catalog::Answers;
+use izinkes_domain::catalog::FileFormat;
+use izinkes_domain::status::ApplicationStatus;
+use serde::Deserialize;
+use serde::Serialize;
+use utoipa::IntoParams;
+use utoipa::ToSchema;
 
 /// The schemas of the applications service's own types, as they are serialised; the schema
 /// test holds them to the real bodies.

@@ -1,17 +1,9 @@
 //! Signing in and out over the API: bearer tokens.
 
+use crate::auth;
 use crate::auth::sessions::SessionKind;
 use crate::auth::sessions::SubjectKind;
 use crate::state::AppState;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use serde::Deserialize;
-use serde::Serialize;
-use utoipa::ToSchema;
-// ---------------------------------------------------------------------------------------------
-// The desks (Tugas Saya, the file, its actions, the supervisors' summary) for officer tokens.
-use crate::auth;
 use crate::web::api::ApiCaller;
 use crate::web::api::ApiJson;
 use crate::web::api::ApiResult;
@@ -24,6 +16,12 @@ use crate::web::api::Unauthenticated;
 use crate::web::api::error_body;
 use crate::web::api::ok;
 use crate::web::extract::Parts0;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// Who signs in, and how.
 #[derive(Deserialize, ToSchema)]

@@ -3,6 +3,10 @@
 
 use crate::catalog::offices::Office;
 use crate::state::AppState;
+use crate::web::api::ApiResult;
+use crate::web::api::Internal;
+use crate::web::api::NotFound;
+use crate::web::api::ok;
 use crate::web::error::WebError;
 use axum::extract::Path;
 use axum::extract::State;
@@ -11,12 +15,6 @@ use izinkes_domain::wilayah::AreaLevel;
 use izinkes_domain::wilayah::Wilayah;
 use serde::Serialize;
 use utoipa::ToSchema;
-// ---------------------------------------------------------------------------------------------
-// The desks (Tugas Saya, the file, its actions, the supervisors' summary) for officer tokens.
-use crate::web::api::ApiResult;
-use crate::web::api::Internal;
-use crate::web::api::NotFound;
-use crate::web::api::ok;
 
 /// The schemas of the catalog's own types (the domain crate's and the offices'), as they are
 /// serialised; the schema test holds them to the real bodies.

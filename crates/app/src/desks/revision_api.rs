@@ -1,17 +1,5 @@
 //! The revision loop over the API, for the applicant.
 
-use crate::state::AppState;
-use crate::web::error::WebError;
-use axum::body::Bytes;
-use axum::extract::Path;
-use axum::extract::Query;
-use axum::extract::State;
-use izinkes_domain::catalog::Answers;
-use serde::Serialize;
-use serde_json::Value;
-use utoipa::ToSchema;
-// ---------------------------------------------------------------------------------------------
-// The desks (Tugas Saya, the file, its actions, the supervisors' summary) for officer tokens.
 use crate::applications;
 use crate::applications::api::ApplicationBody;
 use crate::applications::api::FileQuery;
@@ -20,6 +8,7 @@ use crate::applications::api::schema as app_schema;
 use crate::applications::api::step_result;
 use crate::desks::api::schema as desk_schema;
 use crate::desks::file::RevisionRound;
+use crate::state::AppState;
 use crate::web::api::ApiApplicant;
 use crate::web::api::ApiError;
 use crate::web::api::ApiJson;
@@ -34,8 +23,17 @@ use crate::web::api::NotFound;
 use crate::web::api::TooLarge;
 use crate::web::api::Unauthenticated;
 use crate::web::api::ok;
+use crate::web::error::WebError;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use izinkes_domain::catalog::Answers;
 use izinkes_domain::status::ApplicationStatus;
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
 // ---------------------------------------------------------------------------------------------
 // The applicant's side of the revision loop (Perlu Perbaikan): only the items the officer named

@@ -1,20 +1,9 @@
 //! Manajer Berkas over the API.
 
-use crate::library::service::LibraryDocument;
-use crate::state::AppState;
-use axum::body::Bytes;
-use axum::extract::Path;
-use axum::extract::Query;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::http::header;
-use axum::response::IntoResponse;
-use serde::Serialize;
-use utoipa::ToSchema;
-// ---------------------------------------------------------------------------------------------
-// The desks (Tugas Saya, the file, its actions, the supervisors' summary) for officer tokens.
 use crate::applications::api::FileQuery;
 use crate::library;
+use crate::library::service::LibraryDocument;
+use crate::state::AppState;
 use crate::web::api::ApiApplicant;
 use crate::web::api::ApiResult;
 use crate::web::api::FileBytes;
@@ -26,6 +15,15 @@ use crate::web::api::TooLarge;
 use crate::web::api::Unauthenticated;
 use crate::web::api::created;
 use crate::web::api::ok;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::extract::Query;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// The schema of the library service's document, as it is serialised.
 #[allow(dead_code)]

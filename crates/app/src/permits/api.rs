@@ -1,22 +1,12 @@
 //! Izin Saya over the API: the applicant's permits, their PDFs, renewal and change; and the
 //! public verification of a permit as JSON.
 
-use crate::permits::archive::PermitRow;
-use crate::platform::error::ServiceError;
-use crate::state::AppState;
-use crate::web::error::WebError;
-use axum::extract::Path;
-use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
-use axum::response::Response;
-use serde::Serialize;
-use utoipa::ToSchema;
-// ---------------------------------------------------------------------------------------------
-// The desks (Tugas Saya, the file, its actions, the supervisors' summary) for officer tokens.
 use crate::applications;
 use crate::applications::api::ApplicationBody;
 use crate::applications::api::application_json;
+use crate::permits::archive::PermitRow;
+use crate::platform::error::ServiceError;
+use crate::state::AppState;
 use crate::web::api::ApiApplicant;
 use crate::web::api::ApiJson;
 use crate::web::api::ApiResult;
@@ -29,6 +19,14 @@ use crate::web::api::NotFound;
 use crate::web::api::Unauthenticated;
 use crate::web::api::created;
 use crate::web::api::ok;
+use crate::web::error::WebError;
+use axum::extract::Path;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::response::Response;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// The schemas of the permit statuses (the archive gives them as text).
 #[allow(dead_code)]

@@ -1,13 +1,6 @@
 //! The satisfaction survey over the API.
 
 use crate::state::AppState;
-use axum::extract::Path;
-use axum::extract::State;
-use izinkes_domain::catalog::Answers;
-use serde_json::Value;
-use utoipa::ToSchema;
-// ---------------------------------------------------------------------------------------------
-// The desks (Tugas Saya, the file, its actions, the supervisors' summary) for officer tokens.
 use crate::web::api::ApiApplicant;
 use crate::web::api::ApiJson;
 use crate::web::api::ApiResult;
@@ -19,6 +12,11 @@ use crate::web::api::Message;
 use crate::web::api::NotFound;
 use crate::web::api::Unauthenticated;
 use crate::web::api::created;
+use axum::extract::Path;
+use axum::extract::State;
+use izinkes_domain::catalog::Answers;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 /// The body of a satisfaction survey: a score 1–4 for each element `u1` … `u9`.
 #[derive(serde::Deserialize, ToSchema)]

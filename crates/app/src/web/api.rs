@@ -2,6 +2,7 @@
 //! officer), the JSON body extractor with Indonesian errors, and the responses, errors as
 //! `{"error": {"code", "message", "fields"}}`.
 
+use crate::auth;
 use crate::auth::sessions::SessionSubject;
 use crate::auth::sessions::SubjectKind;
 use crate::state::AppState;
@@ -26,9 +27,6 @@ use utoipa::openapi::Schema;
 use utoipa::openapi::schema::KnownFormat;
 use utoipa::openapi::schema::SchemaFormat;
 use utoipa::openapi::schema::Type;
-// ---------------------------------------------------------------------------------------------
-// The desks (Tugas Saya, the file, its actions, the supervisors' summary) for officer tokens.
-use crate::auth;
 
 /// An error rendered as API JSON.
 pub struct ApiError(pub(crate) WebError);
