@@ -77,6 +77,12 @@ enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and import the bundled catalog, then exit.
     Migrate,
+    /// Print the OpenAPI document of the JSON API (as served at /api/openapi.json), or write it
+    /// to a file: `izinkes openapi --out crates/app/openapi.json` refreshes the committed copy.
+    Openapi {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Load the demo data (two offices, officers of every role, applicants) if the database has no office yet.
     Demo,
     /// Manage officers.
@@ -283,6 +289,16 @@ async fn run(cli: Cli) -> Result<(), String> {
     let command = cli.command.unwrap_or(Command::Serve(ServeArgs::parse_from_env()));
     match command {
         Command::Serve(args) => serve(&cli.common, args).await,
+        Command::Openapi { out } => {
+            let doc = izinkes_app::http::openapi::document();
+            match out {
+                Some(path) => std::fs::write(&path, doc).map_err(|e| format!("{}: {e}", path.display())),
+                None => {
+                    print!("{doc}");
+                    Ok(())
+                }
+            }
+        }
         Command::Migrate => {
             init_logging(false);
             open(config(&cli.common, None)).await?;

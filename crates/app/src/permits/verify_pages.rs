@@ -17,8 +17,6 @@ use axum::extract::Multipart;
 use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header;
-use axum::response::IntoResponse;
 use axum::response::Response;
 use izinkes_domain::format_id::iso_date_id;
 use izinkes_domain::format_id::moment_id;
@@ -81,35 +79,7 @@ async fn verify_page(
 /// `/v/{token}` for people, `/v/{token}.json` for machines (hospitals, BPJS).
 pub(crate) async fn verify(State(state): State<AppState>, v: Visitor, Path(token): Path<String>) -> PageResult {
     if let Some(t) = token.strip_suffix(".json") {
-        return match permits::archive::by_token(&state, t).await {
-            Ok(p) => {
-                let office = crate::catalog::offices::get(&state, &p.office_id).await?;
-                let status = p.public_status(crate::catalog::offices::today(&office));
-                Ok((
-                    [(header::CACHE_CONTROL, "no-store")],
-                    axum::Json(serde_json::json!({
-                        "number": p.number,
-                        "permit_type": permit_name(&state, &p).await,
-                        "permit_code": p.permit_code,
-                        "holder_name": p.holder_name,
-                        "nik_masked": p.nik_masked,
-                        "practice_place": p.practice_place,
-                        "practice_address": p.practice_address,
-                        "issued_on": p.issued_on,
-                        "valid_until": p.valid_until,
-                        "signer": p.signer_name,
-                        "signer_position": p.signer_position,
-                        "office": office.name,
-                        "document_sha256": p.pdf_sha256,
-                        "status": status,
-                        "status_code": p.public_status_code(crate::catalog::offices::today(&office)),
-                    })),
-                )
-                    .into_response())
-            }
-            Err(ServiceError::NotFound) => Ok(WebError::NotFound.into_api_response()),
-            Err(e) => Err(e.into()),
-        };
+        return permits::api::verification_json(&state, t).await;
     }
     verify_page(&state, &v, &token, None).await
 }

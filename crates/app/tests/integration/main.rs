@@ -21,6 +21,7 @@ mod journey;
 mod layout;
 mod office_documents;
 mod openapi;
+mod openapi_schemas;
 mod outbox;
 mod permits;
 mod proxy;
