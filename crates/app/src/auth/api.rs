@@ -85,7 +85,11 @@ impl LoginResponse {
         (status = 429, response = Throttled),
         (status = 500, response = Internal),
     ))]
-pub(crate) async fn login(State(state): State<AppState>, parts: ClientAddr, ApiJson(b): ApiJson<LoginBody>) -> ApiResult {
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    parts: ClientAddr,
+    ApiJson(b): ApiJson<LoginBody>,
+) -> ApiResult {
     let subject = match b.kind.as_deref() {
         Some("officer") => SubjectKind::Officer,
         _ => SubjectKind::Applicant,

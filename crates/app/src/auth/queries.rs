@@ -1,5 +1,5 @@
 //! The SQL of sign-in: credentials, sessions (the per-request resolve is one query) and the
-//! officers' second factor. Login throttling keeps its own SQL in `throttle`.
+//! officers' second factor, and the failed sign-ins that throttling counts.
 
 use crate::platform::db::Backend;
 use sqlx::Any;
@@ -342,4 +342,52 @@ pub async fn delete_officer_sessions(
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// The failures of one throttle key inside the window: how many, and the oldest.
+#[derive(sqlx::FromRow)]
+pub struct RecentFailures {
+    pub n: i64,
+    pub first: Option<String>,
+}
+
+pub async fn recent_failures(
+    db: impl Executor<'_, Database = Any>,
+    key: &str,
+    since: &str,
+) -> Result<RecentFailures, sqlx::Error> {
+    sqlx::query_as("SELECT COUNT(*) AS n, MIN(at) AS first FROM login_failures WHERE key = $1 AND at > $2")
+        .bind(key)
+        .bind(since)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn insert_failure(db: impl Executor<'_, Database = Any>, key: &str, at: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+        .bind(key)
+        .bind(at)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Forgets an account's failures after it signed in.
+pub async fn delete_failures_of(db: impl Executor<'_, Database = Any>, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE key = $1")
+        .bind(key)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the failures at or before `before` (the `login_failures_at` index finds them).
+pub async fn delete_failures_before(
+    db: impl Executor<'_, Database = Any>,
+    before: &str,
+) -> Result<AnyQueryResult, sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+        .bind(before)
+        .execute(db)
+        .await
 }

@@ -1,6 +1,7 @@
 //! Login throttling in the database: failed attempts per account and per client address in a
 //! sliding window.
 
+use crate::auth::queries;
 use crate::auth::sessions::SubjectKind;
 use crate::platform::db::now_text;
 use crate::platform::db::parse_ts;
@@ -10,7 +11,6 @@ use crate::platform::error::ServiceResult;
 use crate::state::AppState;
 use chrono::Duration;
 use chrono::Utc;
-use sqlx::Row;
 
 /// Failed logins per account within the window before the account is paused.
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
@@ -25,16 +25,9 @@ pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 pub(crate) async fn throttle_check(state: &AppState, keys: &[(String, i64)]) -> ServiceResult<()> {
     let since = ts(Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES));
     for (key, limit) in keys {
-        let row = sqlx::query("SELECT COUNT(*) AS n, MIN(at) AS first FROM login_failures WHERE key = $1 AND at > $2")
-            .bind(key)
-            .bind(&since)
-            .fetch_one(&state.db.pool)
-            .await?;
-        let n: i64 = row.try_get("n")?;
-        if n >= *limit {
-            let first = crate::platform::db::opt_text(&row, "first")?
-                .and_then(|s| parse_ts(&s))
-                .unwrap_or_else(Utc::now);
+        let recent = queries::recent_failures(&state.db.pool, key, &since).await?;
+        if recent.n >= *limit {
+            let first = recent.first.and_then(|s| parse_ts(&s)).unwrap_or_else(Utc::now);
             let wait = (first + Duration::minutes(THROTTLE_WINDOW_MINUTES) - Utc::now())
                 .num_minutes()
                 .max(0)
@@ -51,21 +44,14 @@ pub(crate) async fn throttle_check(state: &AppState, keys: &[(String, i64)]) -> 
 pub(crate) async fn record_failure(state: &AppState, keys: &[(String, i64)]) -> ServiceResult<()> {
     let now = now_text();
     for (key, _) in keys {
-        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
-            .bind(key)
-            .bind(&now)
-            .execute(&state.db.pool)
-            .await?;
+        queries::insert_failure(&state.db.pool, key, &now).await?;
     }
     Ok(())
 }
 
 pub(crate) async fn clear_account_failures(state: &AppState, keys: &[(String, i64)]) -> ServiceResult<()> {
     if let Some((key, _)) = keys.first() {
-        sqlx::query("DELETE FROM login_failures WHERE key = $1")
-            .bind(key)
-            .execute(&state.db.pool)
-            .await?;
+        queries::delete_failures_of(&state.db.pool, key).await?;
     }
     Ok(())
 }
@@ -85,9 +71,6 @@ pub(crate) fn officer_keys(email: &str, client: &str) -> Vec<(String, i64)> {
 /// under a long guessing attack. Cheap: the `login_failures_at` index finds the old rows.
 pub async fn expire_failures(state: &AppState) -> ServiceResult<u64> {
     let before = ts(Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES));
-    let done = sqlx::query("DELETE FROM login_failures WHERE at <= $1")
-        .bind(&before)
-        .execute(&state.db.pool)
-        .await?;
+    let done = queries::delete_failures_before(&state.db.pool, &before).await?;
     Ok(done.rows_affected())
 }

@@ -286,3 +286,33 @@ pub async fn owned_by(state: &AppState, applicant_id: &str, permit_id: &str) -> 
     }
     Ok(p)
 }
+
+impl From<queries::PermitDbRow> for PermitRow {
+    fn from(r: queries::PermitDbRow) -> PermitRow {
+        PermitRow {
+            id: r.id,
+            office_id: r.office_id,
+            application_id: r.application_id,
+            applicant_id: r.applicant_id,
+            permit_code: r.permit_code,
+            number: r.number,
+            token: r.token,
+            status: r.status,
+            holder_name: r.holder_name,
+            nik_masked: r.nik_masked,
+            practice_place: r.practice_place,
+            practice_address: r.practice_address,
+            issued_on: r.issued_on,
+            valid_until: r.valid_until,
+            signer_name: r.signer_name,
+            signer_position: r.signer_position,
+            pdf_sha256: r.pdf_sha256,
+            revoked_at: r.revoked_at,
+            revoke_reason: r.revoke_reason,
+            revoke_decree: r.revoke_decree,
+            replaced_by: r.replaced_by,
+            renewal_of: r.renewal_of,
+            change_of: r.change_of,
+        }
+    }
+}

@@ -121,7 +121,20 @@ async fn load_office_docs(state: &AppState, office: &Office) -> ServiceResult<Of
         bsre_url: None,
         logo_sha256: None,
     };
-    queries::insert_office_docs(&state.db.pool, &office.id, &docs, &now_text()).await?;
+    let row = queries::NewOfficeDocs {
+        government: &docs.government,
+        office_title: &docs.office_title,
+        address: &docs.address,
+        contact: &docs.contact,
+        place: &docs.place,
+        signer_kind: &docs.signer_kind,
+        signer_name: &docs.signer_name,
+        signer_position: &docs.signer_position,
+        signer_cert_pem: docs.signer_cert_pem.as_deref(),
+        signer_key_pem: docs.signer_key_pem.as_deref(),
+        ca_cert_pem: docs.ca_cert_pem.as_deref(),
+    };
+    queries::insert_office_docs(&state.db.pool, &office.id, &row, &now_text()).await?;
     Box::pin(load_office_docs(state, office)).await
 }
 
@@ -188,7 +201,18 @@ pub async fn save_letterhead(state: &AppState, officer: &Officer, input: &Letter
     }
     let office = catalog::offices::get(state, &officer.office_id).await?;
     office_docs(state, &office).await?; // creates the row on first use
-    queries::update_letterhead(&state.db.pool, &v, &now_text(), &officer.office_id).await?;
+    let row = queries::LetterheadUpdate {
+        government: &v.government,
+        office_title: &v.office_title,
+        address: &v.address,
+        contact: &v.contact,
+        place: &v.place,
+        layout: &v.layout,
+        signer_name: &v.signer_name,
+        signer_position: &v.signer_position,
+        signer_nip: Some(v.signer_nip.as_str()).filter(|s| !s.is_empty()),
+    };
+    queries::update_letterhead(&state.db.pool, &row, &now_text(), &officer.office_id).await?;
     state.forget_office(&officer.office_id);
     Ok(())
 }

@@ -2,9 +2,6 @@
 //! revocation, the print and handover register, expiry reminders, the office's documents and
 //! signer, and the document templates.
 
-use crate::permits::archive::PermitRow;
-use crate::permits::documents::LetterheadInput;
-use crate::permits::documents::OfficeDocs;
 use sqlx::Any;
 use sqlx::Executor;
 use sqlx::any::AnyQueryResult;
@@ -35,36 +32,6 @@ pub struct PermitDbRow {
     pub replaced_by: Option<String>,
     pub renewal_of: Option<String>,
     pub change_of: Option<String>,
-}
-
-impl From<PermitDbRow> for PermitRow {
-    fn from(r: PermitDbRow) -> PermitRow {
-        PermitRow {
-            id: r.id,
-            office_id: r.office_id,
-            application_id: r.application_id,
-            applicant_id: r.applicant_id,
-            permit_code: r.permit_code,
-            number: r.number,
-            token: r.token,
-            status: r.status,
-            holder_name: r.holder_name,
-            nik_masked: r.nik_masked,
-            practice_place: r.practice_place,
-            practice_address: r.practice_address,
-            issued_on: r.issued_on,
-            valid_until: r.valid_until,
-            signer_name: r.signer_name,
-            signer_position: r.signer_position,
-            pdf_sha256: r.pdf_sha256,
-            revoked_at: r.revoked_at,
-            revoke_reason: r.revoke_reason,
-            revoke_decree: r.revoke_decree,
-            replaced_by: r.replaced_by,
-            renewal_of: r.renewal_of,
-            change_of: r.change_of,
-        }
-    }
 }
 
 /// The register's lookups by one value, each a `SELECT * FROM permits …` with one parameter.
@@ -400,11 +367,26 @@ pub async fn kadis_name(db: impl Executor<'_, Database = Any>, office_id: &str) 
     .await
 }
 
+/// The values of an office's first document setup.
+pub struct NewOfficeDocs<'a> {
+    pub government: &'a str,
+    pub office_title: &'a str,
+    pub address: &'a str,
+    pub contact: &'a str,
+    pub place: &'a str,
+    pub signer_kind: &'a str,
+    pub signer_name: &'a str,
+    pub signer_position: &'a str,
+    pub signer_cert_pem: Option<&'a str>,
+    pub signer_key_pem: Option<&'a str>,
+    pub ca_cert_pem: Option<&'a str>,
+}
+
 /// The first document setup of an office; a parallel first use keeps the row written first.
 pub async fn insert_office_docs(
     db: impl Executor<'_, Database = Any>,
     office_id: &str,
-    docs: &OfficeDocs,
+    docs: &NewOfficeDocs<'_>,
     now: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -413,41 +395,55 @@ pub async fn insert_office_docs(
          ON CONFLICT (office_id) DO NOTHING",
     )
     .bind(office_id)
-    .bind(&docs.government)
-    .bind(&docs.office_title)
-    .bind(&docs.address)
-    .bind(&docs.contact)
-    .bind(&docs.place)
-    .bind(&docs.signer_kind)
-    .bind(&docs.signer_name)
-    .bind(&docs.signer_position)
-    .bind(&docs.signer_cert_pem)
-    .bind(&docs.signer_key_pem)
-    .bind(&docs.ca_cert_pem)
+    .bind(docs.government)
+    .bind(docs.office_title)
+    .bind(docs.address)
+    .bind(docs.contact)
+    .bind(docs.place)
+    .bind(docs.signer_kind)
+    .bind(docs.signer_name)
+    .bind(docs.signer_position)
+    .bind(docs.signer_cert_pem)
+    .bind(docs.signer_key_pem)
+    .bind(docs.ca_cert_pem)
     .bind(now)
     .execute(db)
     .await?;
     Ok(())
 }
 
+/// The kop surat, layout and signer block as the office admin saved them.
+pub struct LetterheadUpdate<'a> {
+    pub government: &'a str,
+    pub office_title: &'a str,
+    pub address: &'a str,
+    pub contact: &'a str,
+    pub place: &'a str,
+    pub layout: &'a str,
+    pub signer_name: &'a str,
+    pub signer_position: &'a str,
+    /// None when the signer has no NIP.
+    pub signer_nip: Option<&'a str>,
+}
+
 pub async fn update_letterhead(
     db: impl Executor<'_, Database = Any>,
-    v: &LetterheadInput,
+    v: &LetterheadUpdate<'_>,
     now: &str,
     office_id: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE office_documents SET government = $1, office_title = $2, address = $3, contact = $4, place = $5, layout = $6,            signer_name = $7, signer_position = $8, signer_nip = $9, updated_at = $10 WHERE office_id = $11",
     )
-    .bind(&v.government)
-    .bind(&v.office_title)
-    .bind(&v.address)
-    .bind(&v.contact)
-    .bind(&v.place)
-    .bind(&v.layout)
-    .bind(&v.signer_name)
-    .bind(&v.signer_position)
-    .bind(Some(v.signer_nip.as_str()).filter(|s| !s.is_empty()))
+    .bind(v.government)
+    .bind(v.office_title)
+    .bind(v.address)
+    .bind(v.contact)
+    .bind(v.place)
+    .bind(v.layout)
+    .bind(v.signer_name)
+    .bind(v.signer_position)
+    .bind(v.signer_nip)
     .bind(now)
     .bind(office_id)
     .execute(db)

@@ -52,7 +52,9 @@ fn read_sources() -> Vec<Source> {
             if module.last().is_some_and(|m| m == "mod" || m == "lib") {
                 module.pop();
             }
-            let text = without_test_modules(&std::fs::read_to_string(&path).expect("source readable"));
+            let text = without_comments(&without_test_modules(
+                &std::fs::read_to_string(&path).expect("source readable"),
+            ));
             out.push(Source { rel, module, text });
         }
     }
@@ -89,6 +91,14 @@ fn without_test_modules(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Drops comment lines: a doc link names a module without depending on it.
+fn without_comments(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn ident_at(s: &str) -> &str {
