@@ -110,15 +110,16 @@ async fn shutdown_signal() {
 /// (idempotent per permit and threshold) and the expiry of old failed logins on the same tick.
 async fn run_clock(state: AppState) {
     loop {
-        if let Err(e) = desks::clock::tick(&state).await {
-            tracing::error!(error = %e, "desk clock");
-        }
-        if let Err(e) = permits::expiry::remind_expiring(&state).await {
-            tracing::error!(error = %e, "expiry reminders");
-        }
-        if let Err(e) = auth::throttle::expire_failures(&state).await {
-            tracing::error!(error = %e, "expire login failures");
-        }
+        logged("desk clock", desks::clock::tick(&state).await);
+        logged("expiry reminders", permits::expiry::remind_expiring(&state).await);
+        logged("expire login failures", auth::throttle::expire_failures(&state).await);
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
+}
+
+/// A background task's failure goes to the log; the next tick tries again.
+fn logged<T>(task: &str, result: Result<T, platform::error::ServiceError>) {
+    if let Err(e) = result {
+        tracing::error!(error = %e, task, "background task failed");
     }
 }

@@ -170,7 +170,17 @@ pub async fn update_profile(state: &AppState, applicant: &Applicant, input: &Pro
         &input.domicile_village_code,
         false,
     );
-    let nik = applicant.nik();
+    check_against_nik(&mut errors, &p, applicant.nik().as_ref());
+    check_choices(&mut errors, &mut p);
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    queries::set_profile(&state.db.pool, &serde_json::to_string(&p)?, &now_text(), &applicant.id).await?;
+    Ok(p)
+}
+
+/// Birth date and sex, when given, must be valid and agree with the NIK (DOMAIN rule 11).
+fn check_against_nik(errors: &mut FieldErrors, p: &Profile, nik: Option<&Nik>) {
     let birth = if p.birth_date.is_empty() {
         None
     } else {
@@ -185,7 +195,7 @@ pub async fn update_profile(state: &AppState, applicant: &Applicant, input: &Pro
             }
         }
     };
-    if let (Some(nik), Some(birth)) = (&nik, birth)
+    if let (Some(nik), Some(birth)) = (nik, birth)
         && nik.birth_date() != birth
     {
         errors.insert(
@@ -202,7 +212,7 @@ pub async fn update_profile(state: &AppState, applicant: &Applicant, input: &Pro
                 errors.insert("sex".into(), "Pilih jenis kelamin.".into());
             }
             Some(sex) => {
-                if let Some(nik) = &nik
+                if let Some(nik) = nik
                     && nik.sex() != sex
                 {
                     errors.insert(
@@ -216,6 +226,10 @@ pub async fn update_profile(state: &AppState, applicant: &Applicant, input: &Pro
             }
         }
     }
+}
+
+/// The answers picked from lists, the graduation year and the STR's kind and expiry.
+fn check_choices(errors: &mut FieldErrors, p: &mut Profile) {
     if !p.religion.is_empty() && !RELIGIONS.contains(&p.religion.as_str()) {
         errors.insert("religion".into(), "Pilih agama dari daftar.".into());
     }
@@ -255,11 +269,6 @@ pub async fn update_profile(state: &AppState, applicant: &Applicant, input: &Pro
             errors.insert("str_kind".into(), "Pilih jenis STR.".into());
         }
     }
-    if !errors.is_empty() {
-        return Err(ServiceError::Invalid(errors));
-    }
-    queries::set_profile(&state.db.pool, &serde_json::to_string(&p)?, &now_text(), &applicant.id).await?;
-    Ok(p)
 }
 
 /// Sets the profile photo (a JPG or PNG up to 1 MB, judged by content).

@@ -96,9 +96,55 @@ fn parse_identity(kind: IdentityType, number: &str) -> Result<String, String> {
     }
 }
 
-/// Registers an applicant and queues the verification email. Nothing is written unless
-/// everything is valid.
-pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<String> {
+/// A registration whose every field parsed.
+struct Registration {
+    full_name: String,
+    identity_type: IdentityType,
+    identity_number: String,
+    phone: PhoneE164,
+    address: String,
+    village: VillageCode,
+    email: Email,
+    password: Password,
+}
+
+/// The password, checked against the applicant's own name, e-mail and identity number, and its
+/// confirmation.
+fn parse_password(
+    errors: &mut FieldErrors,
+    input: &RegisterInput,
+    full_name: &str,
+    email: Option<&Email>,
+    identity_number: Option<&str>,
+) -> Option<Password> {
+    let local_part = email.map(|e| e.as_str().split('@').next().unwrap_or("").to_string());
+    let context: Vec<&str> = [
+        Some(full_name),
+        email.map(Email::as_str),
+        local_part.as_deref(),
+        identity_number,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let password = match Password::parse(&input.password, &context) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.insert("password".into(), e.to_string());
+            None
+        }
+    };
+    if input.password != input.password_confirm && !errors.contains_key("password") {
+        errors.insert(
+            "password_confirm".into(),
+            "Konfirmasi kata sandi tidak sama dengan kata sandi.".into(),
+        );
+    }
+    password
+}
+
+/// Parses the form; every problem is reported at once, next to its field.
+fn parse_registration(input: &RegisterInput) -> Result<Registration, FieldErrors> {
     let mut errors = FieldErrors::new();
     let full_name = clean_text(&input.full_name, 120);
     if full_name.chars().count() < 3 {
@@ -152,31 +198,13 @@ pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<
             None
         }
     };
-    let local_part = email
-        .as_ref()
-        .map(|e| e.as_str().split('@').next().unwrap_or("").to_string());
-    let context: Vec<&str> = [
-        Some(full_name.as_str()),
-        email.as_ref().map(|e| e.as_str()),
-        local_part.as_deref(),
+    let password = parse_password(
+        &mut errors,
+        input,
+        &full_name,
+        email.as_ref(),
         identity_number.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let password = match Password::parse(&input.password, &context) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            errors.insert("password".into(), e.to_string());
-            None
-        }
-    };
-    if input.password != input.password_confirm && !errors.contains_key("password") {
-        errors.insert(
-            "password_confirm".into(),
-            "Konfirmasi kata sandi tidak sama dengan kata sandi.".into(),
-        );
-    }
+    );
     if !input.consent {
         errors.insert(
             "consent".into(),
@@ -186,15 +214,28 @@ pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<
     let (Some(identity_type), Some(identity_number), Some(phone), Some(village), Some(email), Some(password)) =
         (identity_type, identity_number, phone, village, email, password)
     else {
-        return Err(ServiceError::Invalid(errors));
+        return Err(errors);
     };
     if !errors.is_empty() {
-        return Err(ServiceError::Invalid(errors));
+        return Err(errors);
     }
+    Ok(Registration {
+        full_name,
+        identity_type,
+        identity_number,
+        phone,
+        address,
+        village,
+        email,
+        password,
+    })
+}
 
-    // Friendly duplicate messages before the expensive hash; the unique indexes remain the
-    // guarantee under races.
-    let taken = queries::taken(&state.db.pool, email.as_str(), &identity_number).await?;
+/// Friendly messages for an e-mail or identity number already registered.
+async fn check_not_taken(state: &AppState, email: &Email, identity_number: &str) -> ServiceResult<()> {
+    let mut errors = FieldErrors::new();
+    // Before the expensive hash; the unique indexes remain the guarantee under races.
+    let taken = queries::taken(&state.db.pool, email.as_str(), identity_number).await?;
     for row in &taken {
         if row.email == email.as_str() {
             errors.insert(
@@ -212,7 +253,23 @@ pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
+    Ok(())
+}
 
+/// Registers an applicant and queues the verification email. Nothing is written unless
+/// everything is valid.
+pub async fn register(state: &AppState, input: &RegisterInput) -> ServiceResult<String> {
+    let Registration {
+        full_name,
+        identity_type,
+        identity_number,
+        phone,
+        address,
+        village,
+        email,
+        password,
+    } = parse_registration(input).map_err(ServiceError::Invalid)?;
+    check_not_taken(state, &email, &identity_number).await?;
     let password_hash = hash_password(password.expose().to_string()).await?;
     let id = new_id();
     let now = now_text();

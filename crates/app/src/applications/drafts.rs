@@ -176,6 +176,15 @@ pub fn check_applicant_data(input: &ApplicantData, office: &Office) -> (Applican
             "Nama tempat praktik wajib diisi (contoh: RSUD Kota Pontianak, Klinik Sehat, Praktik Mandiri).".into(),
         );
     }
+    check_location(&mut e, &d, office, wilayah);
+    if d.is_company {
+        check_company(&mut e, &mut d, input);
+    }
+    (d, e)
+}
+
+/// The permit's location must be a village inside the office's regency, with an address.
+fn check_location(e: &mut FieldErrors, d: &ApplicantData, office: &Office, wilayah: &Wilayah) {
     match VillageCode::parse(wilayah, &d.location_village_code) {
         Err(_) => {
             e.insert(
@@ -204,54 +213,55 @@ pub fn check_applicant_data(input: &ApplicantData, office: &Office) -> (Applican
             "Detail alamat lokasi wajib diisi (jalan, nomor, RT/RW).".into(),
         );
     }
-    if d.is_company {
-        d.company_name = clean_text(&input.company_name, 200);
-        d.company_address = clean_text(&input.company_address, 300);
-        d.company_email = input.company_email.trim().to_lowercase();
-        d.company_fax = clean_text(&input.company_fax, 30);
-        d.company_phone = input.company_phone.trim().to_string();
-        d.company_npwp = input.company_npwp.trim().to_string();
-        d.business_type = clean_text(&input.business_type, 100);
-        if d.company_name.chars().count() < 3 {
-            e.insert("company_name".into(), "Nama perusahaan wajib diisi.".into());
-        }
-        if d.company_address.chars().count() < 5 {
-            e.insert("company_address".into(), "Alamat perusahaan wajib diisi.".into());
-        }
-        if !d.company_email.is_empty() {
-            match izinkes_domain::email::Email::parse(&d.company_email) {
-                Ok(m) => d.company_email = m.as_str().to_string(),
-                Err(err) => {
-                    e.insert("company_email".into(), err.to_string());
-                }
-            }
-        }
-        if !d.company_phone.is_empty() {
-            let digits: String = d.company_phone.chars().filter(|c| c.is_ascii_digit()).collect();
-            if !(6..=15).contains(&digits.len()) || d.company_phone.chars().any(|c| !"0123456789+-() .".contains(c)) {
-                e.insert(
-                    "company_phone".into(),
-                    "Nomor telepon perusahaan berupa angka (6–15 digit).".into(),
-                );
-            }
-        }
-        if !d.company_fax.is_empty() && d.company_fax.chars().any(|c| !"0123456789+-() .".contains(c)) {
-            e.insert("company_fax".into(), "Nomor faks berupa angka.".into());
-        }
-        match Npwp::parse(&d.company_npwp) {
-            Ok(n) => d.company_npwp = n.as_str().to_string(),
+}
+
+/// The company's data, asked only when the applicant applies for a company.
+fn check_company(e: &mut FieldErrors, d: &mut ApplicantData, input: &ApplicantData) {
+    d.company_name = clean_text(&input.company_name, 200);
+    d.company_address = clean_text(&input.company_address, 300);
+    d.company_email = input.company_email.trim().to_lowercase();
+    d.company_fax = clean_text(&input.company_fax, 30);
+    d.company_phone = input.company_phone.trim().to_string();
+    d.company_npwp = input.company_npwp.trim().to_string();
+    d.business_type = clean_text(&input.business_type, 100);
+    if d.company_name.chars().count() < 3 {
+        e.insert("company_name".into(), "Nama perusahaan wajib diisi.".into());
+    }
+    if d.company_address.chars().count() < 5 {
+        e.insert("company_address".into(), "Alamat perusahaan wajib diisi.".into());
+    }
+    if !d.company_email.is_empty() {
+        match izinkes_domain::email::Email::parse(&d.company_email) {
+            Ok(m) => d.company_email = m.as_str().to_string(),
             Err(err) => {
-                e.insert("company_npwp".into(), err.to_string());
+                e.insert("company_email".into(), err.to_string());
             }
         }
-        if d.business_type.is_empty() {
+    }
+    if !d.company_phone.is_empty() {
+        let digits: String = d.company_phone.chars().filter(|c| c.is_ascii_digit()).collect();
+        if !(6..=15).contains(&digits.len()) || d.company_phone.chars().any(|c| !"0123456789+-() .".contains(c)) {
             e.insert(
-                "business_type".into(),
-                "Jenis usaha wajib diisi (contoh: Klinik Pratama, Apotek).".into(),
+                "company_phone".into(),
+                "Nomor telepon perusahaan berupa angka (6–15 digit).".into(),
             );
         }
     }
-    (d, e)
+    if !d.company_fax.is_empty() && d.company_fax.chars().any(|c| !"0123456789+-() .".contains(c)) {
+        e.insert("company_fax".into(), "Nomor faks berupa angka.".into());
+    }
+    match Npwp::parse(&d.company_npwp) {
+        Ok(n) => d.company_npwp = n.as_str().to_string(),
+        Err(err) => {
+            e.insert("company_npwp".into(), err.to_string());
+        }
+    }
+    if d.business_type.is_empty() {
+        e.insert(
+            "business_type".into(),
+            "Jenis usaha wajib diisi (contoh: Klinik Pratama, Apotek).".into(),
+        );
+    }
 }
 
 async fn save_columns(

@@ -241,6 +241,10 @@ impl WebError {
 }
 
 /// A panic in a handler becomes the same 500 page with a reference id (and the log line).
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "the signature tower-http's CatchPanicLayer calls it with"
+)]
 pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let detail = err
         .downcast_ref::<String>()
