@@ -319,23 +319,59 @@ async fn run(cli: Cli) -> Result<(), String> {
             print_logins();
             Ok(())
         }
-        Command::Officer(OfficerCommand::Reset2fa { email }) => {
+        Command::Signer {
+            office,
+            kind,
+            bsre_url,
+            p12,
+            signer_name,
+            position,
+        } => {
             let state = open(config(&cli.common, None)).await?;
+            let o = izinkes_app::catalog::offices::get(&state, &office)
+                .await
+                .map_err(|_| format!("unknown office '{office}'"))?;
+            if let Some(file) = p12 {
+                let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+                let subject = izinkes_app::permits::signer::import_pkcs12(&state, &o, &bytes, &signer_name, &position)
+                    .await
+                    .map_err(describe)?;
+                println!("Imported signing certificate {subject} for {office}.");
+            }
+            izinkes_app::permits::signer::set_signer(&state, &o, &kind, bsre_url.as_deref())
+                .await
+                .map_err(describe)?;
+            println!("{office} now signs with {kind}.");
+            Ok(())
+        }
+        Command::Officer(c) => officer(&cli.common, c).await,
+        Command::Catalog(c) => catalog(&cli.common, c).await,
+        Command::Permit(c) => permit(&cli.common, c).await,
+        Command::Audit(c) => audit(&cli.common, c).await,
+        Command::Workflow(c) => workflow(&cli.common, c).await,
+    }
+}
+
+/// `izinkes officer …`
+async fn officer(common: &Common, command: OfficerCommand) -> Result<(), String> {
+    match command {
+        OfficerCommand::Reset2fa { email } => {
+            let state = open(config(common, None)).await?;
             izinkes_app::auth::mfa::reset_officer_totp(&state, &email)
                 .await
                 .map_err(describe)?;
             println!("Authenticator of {email} cleared; they will enrol again at next sign-in.");
             Ok(())
         }
-        Command::Officer(OfficerCommand::Add {
+        OfficerCommand::Add {
             office,
             email,
             name,
             position,
             roles,
             password,
-        }) => {
-            let state = open(config(&cli.common, None)).await?;
+        } => {
+            let state = open(config(common, None)).await?;
             let mut parsed = Vec::new();
             for r in &roles {
                 parsed.push(Role::parse(r).ok_or_else(|| format!("unknown role '{r}'"))?);
@@ -351,8 +387,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Catalog(CatalogCommand::Import { file }) => {
-            let state = open(config(&cli.common, None)).await?;
+    }
+}
+
+/// `izinkes catalog …`
+async fn catalog(common: &Common, command: CatalogCommand) -> Result<(), String> {
+    match command {
+        CatalogCommand::Import { file } => {
+            let state = open(config(common, None)).await?;
             let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let catalog = Catalog::from_json(&text).map_err(|e| format!("{}: {e}", file.display()))?;
             let added = izinkes_app::catalog::service::import_catalog(&state, &catalog)
@@ -366,8 +408,25 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Permit(PermitCommand::List { json }) => {
-            let state = open(config(&cli.common, None)).await?;
+        CatalogCommand::Enable { office, code } => set_offered(common, &office, &code, true).await,
+        CatalogCommand::Disable { office, code } => set_offered(common, &office, &code, false).await,
+        CatalogCommand::Export { version } => {
+            let state = open(config(common, None)).await?;
+            let catalog = match version {
+                Some(v) => state.catalog(v).await.map_err(describe)?,
+                None => state.current_catalog().await.map_err(describe)?.1,
+            };
+            println!("{}", catalog.to_json_pretty());
+            Ok(())
+        }
+    }
+}
+
+/// `izinkes permit …`
+async fn permit(common: &Common, command: PermitCommand) -> Result<(), String> {
+    match command {
+        PermitCommand::List { json } => {
+            let state = open(config(common, None)).await?;
             let permits = izinkes_app::permits::archive::all(&state).await.map_err(describe)?;
             let today = chrono::Utc::now().date_naive();
             if json {
@@ -390,8 +449,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Permit(PermitCommand::Export { number, out }) => {
-            let state = open(config(&cli.common, None)).await?;
+        PermitCommand::Export { number, out } => {
+            let state = open(config(common, None)).await?;
             let p = izinkes_app::permits::archive::by_number(&state, &number)
                 .await
                 .map_err(|_| format!("no permit numbered {number}"))?;
@@ -404,8 +463,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("Wrote {} ({} bytes, SHA-256 {sha}).", out.display(), bytes.len());
             Ok(())
         }
-        Command::Permit(PermitCommand::Verify { file }) => {
-            let state = open(config(&cli.common, None)).await?;
+        PermitCommand::Verify { file } => {
+            let state = open(config(common, None)).await?;
             let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let report = izinkes_documents::sign::verify_embedded(&bytes).map_err(|e| format!("signature: {e}"))?;
             let sha = izinkes_app::platform::ids::sha256_hex(&bytes);
@@ -434,33 +493,14 @@ async fn run(cli: Cli) -> Result<(), String> {
                 )),
             }
         }
-        Command::Signer {
-            office,
-            kind,
-            bsre_url,
-            p12,
-            signer_name,
-            position,
-        } => {
-            let state = open(config(&cli.common, None)).await?;
-            let o = izinkes_app::catalog::offices::get(&state, &office)
-                .await
-                .map_err(|_| format!("unknown office '{office}'"))?;
-            if let Some(file) = p12 {
-                let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-                let subject = izinkes_app::permits::signer::import_pkcs12(&state, &o, &bytes, &signer_name, &position)
-                    .await
-                    .map_err(describe)?;
-                println!("Imported signing certificate {subject} for {office}.");
-            }
-            izinkes_app::permits::signer::set_signer(&state, &o, &kind, bsre_url.as_deref())
-                .await
-                .map_err(describe)?;
-            println!("{office} now signs with {kind}.");
-            Ok(())
-        }
-        Command::Audit(AuditCommand::Verify) => {
-            let state = open(config(&cli.common, None)).await?;
+    }
+}
+
+/// `izinkes audit …`
+async fn audit(common: &Common, command: AuditCommand) -> Result<(), String> {
+    match command {
+        AuditCommand::Verify => {
+            let state = open(config(common, None)).await?;
             let report = izinkes_app::applications::history::verify(&state)
                 .await
                 .map_err(describe)?;
@@ -481,12 +521,18 @@ async fn run(cli: Cli) -> Result<(), String> {
                 Err(format!("{} problem(s) found in the history", report.findings.len()))
             }
         }
-        Command::Workflow(WorkflowCommand::Show { preset, office, permit }) => {
+    }
+}
+
+/// `izinkes workflow …`
+async fn workflow(common: &Common, command: WorkflowCommand) -> Result<(), String> {
+    match command {
+        WorkflowCommand::Show { preset, office, permit } => {
             let def = match (preset, office, permit) {
                 (Some(p), _, _) => izinkes_domain::workflow::WorkflowDefinition::preset(&p)
                     .ok_or_else(|| format!("unknown preset '{p}'"))?,
                 (None, Some(o), Some(p)) => {
-                    let state = open(config(&cli.common, None)).await?;
+                    let state = open(config(common, None)).await?;
                     izinkes_app::desks::workflows::current_workflow(&state, &o, &p)
                         .await
                         .map_err(describe)?
@@ -497,8 +543,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{}", def.to_json_pretty());
             Ok(())
         }
-        Command::Workflow(WorkflowCommand::Publish { office, permit, file }) => {
-            let state = open(config(&cli.common, None)).await?;
+        WorkflowCommand::Publish { office, permit, file } => {
+            let state = open(config(common, None)).await?;
             let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let def = izinkes_domain::workflow::WorkflowDefinition::from_json(&text)
                 .map_err(|e| format!("{}: {e}", file.display()))?;
@@ -506,21 +552,6 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(describe)?;
             println!("Published {} version {} for {permit} at {office}.", def.name, v.version);
-            Ok(())
-        }
-        Command::Catalog(CatalogCommand::Enable { office, code }) => {
-            set_offered(&cli.common, &office, &code, true).await
-        }
-        Command::Catalog(CatalogCommand::Disable { office, code }) => {
-            set_offered(&cli.common, &office, &code, false).await
-        }
-        Command::Catalog(CatalogCommand::Export { version }) => {
-            let state = open(config(&cli.common, None)).await?;
-            let catalog = match version {
-                Some(v) => state.catalog(v).await.map_err(describe)?,
-                None => state.current_catalog().await.map_err(describe)?.1,
-            };
-            println!("{}", catalog.to_json_pretty());
             Ok(())
         }
     }

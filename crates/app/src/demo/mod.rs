@@ -152,6 +152,30 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
     if count > 0 {
         return Ok(false);
     }
+    create_offices(state).await?;
+    configure_offices(state).await?;
+    let mut ids = Vec::new();
+    for a in &APPLICANTS {
+        ids.push(register_applicant(state, a).await?);
+    }
+    // The sent confirmation mails of the demo accounts are not interesting: mark them sent.
+    queries::mark_outbox_sent(&state.db.pool, &now_text()).await?;
+
+    let putu = &ids[0];
+    let dewi = &ids[1];
+    let budi = &ids[2];
+    // The scenarios run in this order: each one's files and history come after the previous.
+    putu_applications(state, putu).await?;
+    dewi_applications(state, dewi).await?;
+    budi_signed_through_sepok(state, budi).await?;
+    issued_through_other_presets(state, budi, dewi).await?;
+    budi_rejected(state, budi).await?;
+    queries::mark_outbox_sent(&state.db.pool, &now_text()).await?;
+    Ok(true)
+}
+
+/// The demo offices, each with one officer for every role.
+async fn create_offices(state: &AppState) -> ServiceResult<()> {
     for o in &OFFICES {
         catalog::offices::create(
             state,
@@ -181,6 +205,11 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
             .await?;
         }
     }
+    Ok(())
+}
+
+/// The offices' catalog choice and workflows.
+async fn configure_offices(state: &AppState) -> ServiceResult<()> {
     // One office does not offer every type: the catalog choice is per office.
     catalog::service::set_enabled(state, "jembrana", "SIP-APT-DIST", false).await?;
     // Each office works on the preset of its own SOP: Pontianak SEPOK (seed 001), Jembrana the
@@ -198,65 +227,64 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
     }
     let bontang = izinkes_domain::workflow::WorkflowDefinition::preset("bontang").ok_or(ServiceError::NotFound)?;
     crate::desks::workflows::publish(state, "pontianak", "SIK-RMIK", &bontang, None).await?;
+    Ok(())
+}
 
-    let mut ids = Vec::new();
-    for a in &APPLICANTS {
-        let id = accounts::registration::register(
-            state,
-            &accounts::registration::RegisterInput {
-                full_name: a.name.into(),
-                identity_type: "KTP".into(),
-                identity_number: a.nik.into(),
-                phone: a.phone.into(),
-                address: a.address.into(),
-                village_code: a.village.into(),
-                email: a.email.into(),
-                password: APPLICANT_PASSWORD.into(),
-                password_confirm: APPLICANT_PASSWORD.into(),
-                consent: true,
-            },
-        )
-        .await?;
-        queries::mark_verified(&state.db.pool, &now_text(), &id).await?;
-        let applicant = accounts::profile::load_applicant(state, &id).await?;
-        accounts::profile::update_profile(
-            state,
-            &applicant,
-            &Profile {
-                birth_place: a.birth_place.into(),
-                birth_date: a.birth_date.into(),
-                sex: a.sex.into(),
-                religion: "Hindu".into(),
-                marital_status: "Kawin".into(),
-                ktp_street: a.address.into(),
-                ktp_village_code: a.village.into(),
-                occupation: a.occupation.into(),
-                education: "Profesi".into(),
-                graduation_year: "2015".into(),
-                str_number: a.str_number.into(),
-                str_kind: "seumur_hidup".into(),
-                ..Profile::default()
-            },
-        )
-        .await?;
-        crate::library::service::add(
-            state,
-            &id,
-            "KTP",
-            "ktp.pdf",
-            &demo::samples::pdf(&format!("KTP {}", a.name)),
-        )
-        .await?;
-        crate::library::service::add(state, &id, "Pas foto 4x6", "pas-foto.png", demo::samples::PNG).await?;
-        ids.push(id);
-    }
-    // The sent confirmation mails of the demo accounts are not interesting: mark them sent.
-    queries::mark_outbox_sent(&state.db.pool, &now_text()).await?;
+/// Registers a demo applicant (verified, profile filled in, KTP and photo in the library).
+/// Returns the applicant's id.
+async fn register_applicant(state: &AppState, a: &DemoApplicant) -> ServiceResult<String> {
+    let id = accounts::registration::register(
+        state,
+        &accounts::registration::RegisterInput {
+            full_name: a.name.into(),
+            identity_type: "KTP".into(),
+            identity_number: a.nik.into(),
+            phone: a.phone.into(),
+            address: a.address.into(),
+            village_code: a.village.into(),
+            email: a.email.into(),
+            password: APPLICANT_PASSWORD.into(),
+            password_confirm: APPLICANT_PASSWORD.into(),
+            consent: true,
+        },
+    )
+    .await?;
+    queries::mark_verified(&state.db.pool, &now_text(), &id).await?;
+    let applicant = accounts::profile::load_applicant(state, &id).await?;
+    accounts::profile::update_profile(
+        state,
+        &applicant,
+        &Profile {
+            birth_place: a.birth_place.into(),
+            birth_date: a.birth_date.into(),
+            sex: a.sex.into(),
+            religion: "Hindu".into(),
+            marital_status: "Kawin".into(),
+            ktp_street: a.address.into(),
+            ktp_village_code: a.village.into(),
+            occupation: a.occupation.into(),
+            education: "Profesi".into(),
+            graduation_year: "2015".into(),
+            str_number: a.str_number.into(),
+            str_kind: "seumur_hidup".into(),
+            ..Profile::default()
+        },
+    )
+    .await?;
+    crate::library::service::add(
+        state,
+        &id,
+        "KTP",
+        "ktp.pdf",
+        &demo::samples::pdf(&format!("KTP {}", a.name)),
+    )
+    .await?;
+    crate::library::service::add(state, &id, "Pas foto 4x6", "pas-foto.png", demo::samples::PNG).await?;
+    Ok(id)
+}
 
-    let putu = &ids[0];
-    let dewi = &ids[1];
-    let budi = &ids[2];
-    // Putu: SIP Dokter Spesialis at Jembrana, submitted (seed 000); a draft SIP Dokter.
+/// Putu: SIP Dokter Spesialis at Jembrana, submitted (seed 000); a draft SIP Dokter.
+async fn putu_applications(state: &AppState, putu: &str) -> ServiceResult<()> {
     submitted(state, putu, "jembrana", "SIP-DRSP", "RSU Negara", "51.01.03.2004").await?;
     draft(
         state,
@@ -267,8 +295,12 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
         "51.01.03.2004",
     )
     .await?;
-    // Dewi: SIP Bidan at Pontianak in process (complete, at the technical team); a second one
-    // returned for revision.
+    Ok(())
+}
+
+/// Dewi: SIP Bidan at Pontianak in process (complete, at the technical team); a second one
+/// returned for revision.
+async fn dewi_applications(state: &AppState, dewi: &str) -> ServiceResult<()> {
     let a = submitted(
         state,
         dewi,
@@ -303,8 +335,11 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
             note: String::new(),
         },
     )
-    .await?;
-    // Budi: SIP Apoteker through every desk of SEPOK, ready to sign; a TTK application rejected.
+    .await
+}
+
+/// Budi: SIP Apoteker through every desk of SEPOK, signed and rated.
+async fn budi_signed_through_sepok(state: &AppState, budi: &str) -> ServiceResult<()> {
     let a = submitted(
         state,
         budi,
@@ -315,42 +350,7 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
     )
     .await?;
     check_all_and_forward(state, "pontianak", &a).await?;
-    desk(
-        state,
-        "pontianak",
-        Role::TimTeknis,
-        &a,
-        DeskAction::RecordInspection {
-            date: "2026-01-05".into(),
-            officers: "drg. Sari Wulandari; Andi Pratama, S.KM".into(),
-            result: "sesuai".into(),
-            file: Some((
-                "ba-pemeriksaan.pdf".into(),
-                demo::samples::pdf("Berita Acara Pemeriksaan"),
-            )),
-        },
-    )
-    .await?;
-    desk(
-        state,
-        "pontianak",
-        Role::TimTeknis,
-        &a,
-        DeskAction::Recommend {
-            approve: true,
-            number: "440/123/DINKES/2026".into(),
-            note: "Memenuhi syarat.".into(),
-        },
-    )
-    .await?;
-    desk(
-        state,
-        "pontianak",
-        Role::TimTeknis,
-        &a,
-        DeskAction::Forward { note: String::new() },
-    )
-    .await?;
+    technical_team_approves(state, &a).await?;
     desk(
         state,
         "pontianak",
@@ -376,9 +376,52 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
         ["4", "3", "4", "4", "4", "3", "4", "3", "4"],
         "Cepat dan jelas.",
     )
+    .await
+}
+
+/// Pontianak's technical team inspects, recommends and forwards a demo file.
+async fn technical_team_approves(state: &AppState, a: &str) -> ServiceResult<()> {
+    desk(
+        state,
+        "pontianak",
+        Role::TimTeknis,
+        a,
+        DeskAction::RecordInspection {
+            date: "2026-01-05".into(),
+            officers: "drg. Sari Wulandari; Andi Pratama, S.KM".into(),
+            result: "sesuai".into(),
+            file: Some((
+                "ba-pemeriksaan.pdf".into(),
+                demo::samples::pdf("Berita Acara Pemeriksaan"),
+            )),
+        },
+    )
     .await?;
-    // Issued through the other two presets: Cilegon at Jembrana, Bontang at Pontianak (the
-    // latter then revoked, so every public status can be seen).
+    desk(
+        state,
+        "pontianak",
+        Role::TimTeknis,
+        a,
+        DeskAction::Recommend {
+            approve: true,
+            number: "440/123/DINKES/2026".into(),
+            note: "Memenuhi syarat.".into(),
+        },
+    )
+    .await?;
+    desk(
+        state,
+        "pontianak",
+        Role::TimTeknis,
+        a,
+        DeskAction::Forward { note: String::new() },
+    )
+    .await
+}
+
+/// Issued through the other two presets: Cilegon at Jembrana, Bontang at Pontianak (the
+/// latter then revoked, so every public status can be seen).
+async fn issued_through_other_presets(state: &AppState, budi: &str, dewi: &str) -> ServiceResult<()> {
     let a = submitted(
         state,
         budi,
@@ -411,6 +454,11 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
         "503/001/PENCABUTAN/DPMPTSP/2026",
     )
     .await?;
+    Ok(())
+}
+
+/// Budi: a TTK application, rejected at the front office.
+async fn budi_rejected(state: &AppState, budi: &str) -> ServiceResult<()> {
     let a = submitted(
         state,
         budi,
@@ -429,9 +477,7 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
             reason: "Profesi pemohon adalah Apoteker, bukan Tenaga Teknis Kefarmasian. Ajukan SIP Apoteker.".into(),
         },
     )
-    .await?;
-    queries::mark_outbox_sent(&state.db.pool, &now_text()).await?;
-    Ok(true)
+    .await
 }
 
 /// Demo officers' names (one per role and office).

@@ -6,6 +6,7 @@ use crate::applications::view::ApplicationView;
 use crate::auth::officer::Officer;
 use crate::catalog;
 use crate::catalog::offices::Office;
+use crate::desks::file::DeskFile;
 use crate::permits::archive::PermitRow;
 use crate::permits::expiry::valid_until;
 use crate::permits::queries;
@@ -437,133 +438,164 @@ pub async fn receipt_pdf(state: &AppState, applicant_id: &str, app_id: &str) -> 
 }
 
 /// The office documents made at the desks: the Berita Acara from the inspection record, the
-/// Dinas Kesehatan's recommendation, and the draft SK (watermarked DRAF) for paraf.
+/// Dinas Kesehatan's recommendation, and the draft SK (watermarked DRAF for paraf).
 pub async fn desk_pdf(state: &AppState, officer: &Officer, app_id: &str, which: &str) -> ServiceResult<Vec<u8>> {
     let file = crate::desks::file::open_file(state, officer, app_id).await?;
-    let v = &file.view;
-    let docs = office_docs(state, &v.office).await?;
-    let today = catalog::offices::today(&v.office);
-    let product = |p: izinkes_domain::workflow::Product| {
-        file.products
-            .iter()
-            .rev()
-            .find(|x| x.product == p)
-            .map(|x| x.data.clone())
-    };
-    let s = |d: &serde_json::Value, k: &str| d.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
-    let permit_name = v.permit().map(|p| p.name.clone()).unwrap_or_default();
+    let docs = office_docs(state, &file.view.office).await?;
+    let today = catalog::offices::today(&file.view.office);
     match which {
-        "berita-acara" => {
-            let d = product(izinkes_domain::workflow::Product::BeritaAcara).ok_or(ServiceError::NotFound)?;
-            let date = NaiveDate::parse_from_str(&s(&d, "date"), "%Y-%m-%d")
-                .map(izinkes_domain::format_id::date_long_id)
-                .unwrap_or_default();
-            let data = izinkes_documents::render::InspectionData {
-                letterhead: letterhead_of(state, &docs).await,
-                number: format!("BA/{}", v.app.registration_number.clone().unwrap_or_default()),
-                date,
-                place: docs.place.clone(),
-                officers: s(&d, "officers")
-                    .split(';')
-                    .map(|x| x.trim().to_string())
-                    .filter(|x| !x.is_empty())
-                    .collect(),
-                holder_name: v.app.data.name.clone(),
-                permit_name,
-                facility: v.app.data.facility_name.clone(),
-                address: format!(
-                    "{}, {}",
-                    v.app.data.location_address,
-                    izinkes_domain::format_id::area_label(&v.app.data.location_village_code)
-                ),
-                checklist: file
-                    .checks
-                    .iter()
-                    .map(|c| {
-                        (
-                            c.requirement_key.replace('_', " "),
-                            if c.ok {
-                                "Sesuai".into()
-                            } else {
-                                format!("Tidak sesuai: {}", c.note)
-                            },
-                        )
-                    })
-                    .collect(),
-                findings: String::new(),
-                result: if s(&d, "result") == "sesuai" {
-                    "Memenuhi persyaratan".into()
-                } else {
-                    "Tidak memenuhi persyaratan".into()
-                },
-            };
-            crate::permits::templates::render_for_office(state, &v.office.id, TemplateKind::Inspection, data).await
-        }
-        "rekomendasi" => {
-            let d = product(izinkes_domain::workflow::Product::Recommendation).ok_or(ServiceError::NotFound)?;
-            let region = izinkes_domain::wilayah::Wilayah::builtin()
-                .display_name(&v.office.regency_code)
-                .unwrap_or_default();
-            let data = izinkes_documents::render::RecommendationData {
-                letterhead: Letterhead {
-                    office_name: "DINAS KESEHATAN".into(),
-                    ..letterhead_of(state, &docs).await
-                },
-                number: s(&d, "number"),
-                date: izinkes_domain::format_id::date_id(today),
-                place: docs.place.clone(),
-                addressee: format!("Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu {region}"),
-                permit_name,
-                holder_name: v.app.data.name.clone(),
-                profession: v.permit().map(|p| p.profession.clone()).unwrap_or_default(),
-                facility: v.app.data.facility_name.clone(),
-                decision: d.get("approve").and_then(|x| x.as_bool()).unwrap_or(false),
-                considerations: s(&d, "note"),
-                signer: Signer {
-                    name: "Kepala Dinas Kesehatan".into(),
-                    position: format!("KEPALA DINAS KESEHATAN {}", region.to_uppercase()),
-                    nip: None,
-                },
-            };
-            crate::permits::templates::render_for_office(state, &v.office.id, TemplateKind::Recommendation, data).await
-        }
-        "draf-sk" => {
-            let p = PermitRow {
-                id: String::new(),
-                office_id: v.office.id.clone(),
-                application_id: v.app.id.clone(),
-                applicant_id: v.app.applicant_id.clone(),
-                permit_code: v.app.permit_code.clone(),
-                number: String::new(),
-                token: String::new(),
-                status: "draft".into(),
-                holder_name: v.app.data.name.clone(),
-                nik_masked: String::new(),
-                practice_place: v.app.data.facility_name.clone(),
-                practice_address: format!(
-                    "{}, {}",
-                    v.app.data.location_address,
-                    izinkes_domain::format_id::area_label(&v.app.data.location_village_code)
-                ),
-                issued_on: None,
-                valid_until: None,
-                signer_name: None,
-                signer_position: None,
-                pdf_sha256: None,
-                revoked_at: None,
-                revoke_reason: None,
-                revoke_decree: None,
-                replaced_by: None,
-                renewal_of: None,
-                change_of: None,
-            };
-            let years = v.permit().map(|x| x.validity.years).unwrap_or(5);
-            let mut data = sk_data(state, v, &p, &docs, today, valid_until(today, years, None, false)).await?;
-            data.draft = true;
-            Ok(crate::permits::templates::sk_with_signature(state, &v.office.id, data)
-                .await?
-                .0)
-        }
+        "berita-acara" => inspection_pdf(state, &file, &docs).await,
+        "rekomendasi" => recommendation_pdf(state, &file, &docs, today).await,
+        "draf-sk" => draft_sk_pdf(state, &file.view, &docs, today).await,
         _ => Err(ServiceError::NotFound),
+    }
+}
+
+/// The data of the newest record of a desk product on the file (a step can be done again).
+fn latest_product(file: &DeskFile, p: izinkes_domain::workflow::Product) -> Option<serde_json::Value> {
+    file.products
+        .iter()
+        .rev()
+        .find(|x| x.product == p)
+        .map(|x| x.data.clone())
+}
+
+/// A text field of a product's data; a missing or non-text field reads as empty.
+fn product_text(d: &serde_json::Value, k: &str) -> String {
+    d.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string()
+}
+
+/// The practice location of an application: its address and the area's name.
+fn practice_location(v: &ApplicationView) -> String {
+    format!(
+        "{}, {}",
+        v.app.data.location_address,
+        izinkes_domain::format_id::area_label(&v.app.data.location_village_code)
+    )
+}
+
+/// The Berita Acara Pemeriksaan, from the newest inspection record and the front office's checks.
+async fn inspection_pdf(state: &AppState, file: &DeskFile, docs: &OfficeDocs) -> ServiceResult<Vec<u8>> {
+    let v = &file.view;
+    let d = latest_product(file, izinkes_domain::workflow::Product::BeritaAcara).ok_or(ServiceError::NotFound)?;
+    let date = NaiveDate::parse_from_str(&product_text(&d, "date"), "%Y-%m-%d")
+        .map(izinkes_domain::format_id::date_long_id)
+        .unwrap_or_default();
+    let data = izinkes_documents::render::InspectionData {
+        letterhead: letterhead_of(state, docs).await,
+        number: format!("BA/{}", v.app.registration_number.clone().unwrap_or_default()),
+        date,
+        place: docs.place.clone(),
+        officers: product_text(&d, "officers")
+            .split(';')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect(),
+        holder_name: v.app.data.name.clone(),
+        permit_name: v.permit().map(|p| p.name.clone()).unwrap_or_default(),
+        facility: v.app.data.facility_name.clone(),
+        address: practice_location(v),
+        checklist: file
+            .checks
+            .iter()
+            .map(|c| {
+                (
+                    c.requirement_key.replace('_', " "),
+                    if c.ok {
+                        "Sesuai".into()
+                    } else {
+                        format!("Tidak sesuai: {}", c.note)
+                    },
+                )
+            })
+            .collect(),
+        findings: String::new(),
+        result: if product_text(&d, "result") == "sesuai" {
+            "Memenuhi persyaratan".into()
+        } else {
+            "Tidak memenuhi persyaratan".into()
+        },
+    };
+    crate::permits::templates::render_for_office(state, &v.office.id, TemplateKind::Inspection, data).await
+}
+
+/// The Dinas Kesehatan's recommendation, from the newest recommendation record.
+async fn recommendation_pdf(
+    state: &AppState,
+    file: &DeskFile,
+    docs: &OfficeDocs,
+    today: NaiveDate,
+) -> ServiceResult<Vec<u8>> {
+    let v = &file.view;
+    let d = latest_product(file, izinkes_domain::workflow::Product::Recommendation).ok_or(ServiceError::NotFound)?;
+    let region = izinkes_domain::wilayah::Wilayah::builtin()
+        .display_name(&v.office.regency_code)
+        .unwrap_or_default();
+    let data = izinkes_documents::render::RecommendationData {
+        letterhead: Letterhead {
+            office_name: "DINAS KESEHATAN".into(),
+            ..letterhead_of(state, docs).await
+        },
+        number: product_text(&d, "number"),
+        date: izinkes_domain::format_id::date_id(today),
+        place: docs.place.clone(),
+        addressee: format!("Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu {region}"),
+        permit_name: v.permit().map(|p| p.name.clone()).unwrap_or_default(),
+        holder_name: v.app.data.name.clone(),
+        profession: v.permit().map(|p| p.profession.clone()).unwrap_or_default(),
+        facility: v.app.data.facility_name.clone(),
+        decision: d.get("approve").and_then(|x| x.as_bool()).unwrap_or(false),
+        considerations: product_text(&d, "note"),
+        signer: Signer {
+            name: "Kepala Dinas Kesehatan".into(),
+            position: format!("KEPALA DINAS KESEHATAN {}", region.to_uppercase()),
+            nip: None,
+        },
+    };
+    crate::permits::templates::render_for_office(state, &v.office.id, TemplateKind::Recommendation, data).await
+}
+
+/// The draft SK for paraf: the SK as it would be issued today, watermarked DRAF and unsigned.
+async fn draft_sk_pdf(
+    state: &AppState,
+    v: &ApplicationView,
+    docs: &OfficeDocs,
+    today: NaiveDate,
+) -> ServiceResult<Vec<u8>> {
+    let p = draft_permit_row(v);
+    let years = v.permit().map(|x| x.validity.years).unwrap_or(5);
+    let mut data = sk_data(state, v, &p, docs, today, valid_until(today, years, None, false)).await?;
+    data.draft = true;
+    Ok(crate::permits::templates::sk_with_signature(state, &v.office.id, data)
+        .await?
+        .0)
+}
+
+/// The permit an application would become, before it has a number, token or dates.
+fn draft_permit_row(v: &ApplicationView) -> PermitRow {
+    PermitRow {
+        id: String::new(),
+        office_id: v.office.id.clone(),
+        application_id: v.app.id.clone(),
+        applicant_id: v.app.applicant_id.clone(),
+        permit_code: v.app.permit_code.clone(),
+        number: String::new(),
+        token: String::new(),
+        status: "draft".into(),
+        holder_name: v.app.data.name.clone(),
+        nik_masked: String::new(),
+        practice_place: v.app.data.facility_name.clone(),
+        practice_address: practice_location(v),
+        issued_on: None,
+        valid_until: None,
+        signer_name: None,
+        signer_position: None,
+        pdf_sha256: None,
+        revoked_at: None,
+        revoke_reason: None,
+        revoke_decree: None,
+        replaced_by: None,
+        renewal_of: None,
+        change_of: None,
     }
 }

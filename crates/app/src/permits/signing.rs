@@ -1,13 +1,16 @@
 //! Signing permits: the Kepala Dinas signs a batch after re-entering the authenticator code;
 //! each permit is rendered, signed (local certificate or BSrE) and stored in one step.
 
+use crate::accounts::profile::Applicant;
 use crate::applications;
 use crate::applications::history::NewHistory;
 use crate::applications::history::append_history;
 use crate::auth::officer::Officer;
 use crate::catalog;
+use crate::permits::archive::PermitRow;
 use crate::permits::archive::by_id;
 use crate::permits::changes::changed_permit_end;
+use crate::permits::documents::OfficeDocs;
 use crate::permits::documents::office_docs;
 use crate::permits::documents::sk_data;
 use crate::permits::expiry::valid_until;
@@ -23,6 +26,8 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use chrono::Utc;
 use izinkes_documents::sign::SignRequest;
+use izinkes_documents::sign::SignedPdf;
+use izinkes_domain::catalog::PermitType;
 use izinkes_domain::format_id::date_id;
 use izinkes_domain::roles::Role;
 
@@ -131,16 +136,7 @@ async fn sign_with(
     permit_id: &str,
     bsre: Option<&BsreCredentials>,
 ) -> ServiceResult<()> {
-    let p = by_id(state, permit_id).await?;
-    if p.office_id != officer.office_id {
-        return Err(ServiceError::NotFound);
-    }
-    if p.status != "awaiting_signature" {
-        return Err(ServiceError::Refused(format!(
-            "Izin {} sudah ditandatangani.",
-            p.number
-        )));
-    }
+    let p = signable_permit(state, officer, permit_id).await?;
     let office = catalog::offices::get(state, &p.office_id).await?;
     let docs = office_docs(state, &office).await?;
     let applicant_id = p.applicant_id.clone();
@@ -148,19 +144,7 @@ async fn sign_with(
     let permit_type = v.permit().ok_or(ServiceError::NotFound)?.clone();
     let applicant = crate::accounts::profile::load_applicant(state, &applicant_id).await?;
     let issued = catalog::offices::today(&office);
-    let str_expiry = (applicant.profile.str_kind == "berjangka")
-        .then(|| NaiveDate::parse_from_str(&applicant.profile.str_expiry, "%Y-%m-%d").ok())
-        .flatten();
-    let until = match &p.change_of {
-        // A change of data does not extend the permit: the new SK keeps the old end date.
-        Some(old) => changed_permit_end(state, old).await?,
-        None => valid_until(
-            issued,
-            permit_type.validity.years,
-            str_expiry,
-            permit_type.validity.ends_with_str,
-        ),
-    };
+    let until = permit_end(state, &p, &applicant, &permit_type, issued).await?;
     let data = sk_data(state, &v, &p, &docs, issued, until).await?;
     let reason = format!("Penetapan {}", permit_type.name);
     let location = docs.place.clone();
@@ -175,75 +159,170 @@ async fn sign_with(
         page: placement.page,
     };
     let signed = if docs.signer_kind == "bsre" {
-        // BSrE signs the hash only: the PDF never leaves the server.
-        let Some(creds) = bsre else {
-            return Err(ServiceError::field(
-                "nik",
-                "Kantor ini menandatangani melalui BSrE: masukkan NIK dan passphrase penandatangan.",
-            ));
-        };
-        let url = docs
-            .bsre_url
-            .clone()
-            .ok_or_else(|| ServiceError::Refused("Alamat layanan BSrE kantor belum diatur.".into()))?;
-        let signer = izinkes_documents::sign::BsreSigner::new(
-            &url,
-            izinkes_documents::sign::SecretString::new(creds.nik.trim()),
-            izinkes_documents::sign::SecretString::new(creds.passphrase.as_str()),
-        )
-        .map_err(|e| ServiceError::Refused(e.to_string()))?;
-        match izinkes_documents::sign::sign_pdf(&pdf, &req, &signer).await {
-            Ok(s) => s,
-            Err(
-                e @ (izinkes_documents::sign::SignError::NotRegistered
-                | izinkes_documents::sign::SignError::WrongPassphrase
-                | izinkes_documents::sign::SignError::Unavailable(_)),
-            ) => return Err(ServiceError::Refused(e.to_string())),
-            Err(e) => return Err(ServiceError::Internal(format!("bsre: {e}"))),
-        }
+        sign_with_bsre(&docs, &pdf, &req, bsre).await?
     } else {
-        let (chain, key) = match (&docs.signer_cert_pem, &docs.signer_key_pem) {
-            (Some(c), Some(k)) => (c.clone(), k.clone()),
-            _ => {
-                return Err(ServiceError::Refused(
-                    "Sertifikat penandatangan kantor belum dipasang.".into(),
-                ));
-            }
-        };
-        let signer = local_signer(state, &office.id, &chain, &key)?;
-        // RSA signing is CPU work: off the async workers.
-        let (reason, location, signer_name, rect, page) = (
-            reason.clone(),
-            location.clone(),
-            signer_name.clone(),
-            req.rect,
-            req.page,
-        );
-        let signing_time = req.signing_time;
-        tokio::task::spawn_blocking(move || {
-            let req = SignRequest {
-                signer_name: &signer_name,
-                reason: &reason,
-                location: &location,
-                signing_time,
-                rect,
-                page,
-            };
-            signer.sign_pdf(&pdf, &req)
-        })
-        .await
-        .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
-        .map_err(|e| ServiceError::Internal(format!("sign: {e}")))?
+        sign_locally(state, &office.id, &docs, pdf, &req).await?
     };
     let sha = crate::platform::uploads::store_blob(state, &signed.bytes, "application/pdf").await?;
+    record_issue(
+        state,
+        &Issue {
+            officer,
+            office_id: &office.id,
+            permit: &p,
+            docs: &docs,
+            applicant: &applicant,
+            permit_name: &permit_type.name,
+            issued,
+            until,
+            pdf_sha256: &sha,
+        },
+    )
+    .await?;
+    state.wake_outbox();
+    Ok(())
+}
+
+/// The permit, if it is the officer's office's and still awaits its signature.
+async fn signable_permit(state: &AppState, officer: &Officer, permit_id: &str) -> ServiceResult<PermitRow> {
+    let p = by_id(state, permit_id).await?;
+    if p.office_id != officer.office_id {
+        return Err(ServiceError::NotFound);
+    }
+    if p.status != "awaiting_signature" {
+        return Err(ServiceError::Refused(format!(
+            "Izin {} sudah ditandatangani.",
+            p.number
+        )));
+    }
+    Ok(p)
+}
+
+/// The last day of validity of a permit signed on `issued`.
+async fn permit_end(
+    state: &AppState,
+    p: &PermitRow,
+    applicant: &Applicant,
+    permit_type: &PermitType,
+    issued: NaiveDate,
+) -> ServiceResult<NaiveDate> {
+    let str_expiry = (applicant.profile.str_kind == "berjangka")
+        .then(|| NaiveDate::parse_from_str(&applicant.profile.str_expiry, "%Y-%m-%d").ok())
+        .flatten();
+    Ok(match &p.change_of {
+        // A change of data does not extend the permit: the new SK keeps the old end date.
+        Some(old) => changed_permit_end(state, old).await?,
+        None => valid_until(
+            issued,
+            permit_type.validity.years,
+            str_expiry,
+            permit_type.validity.ends_with_str,
+        ),
+    })
+}
+
+/// Signs the rendered SK through BSrE with the credentials typed for this batch.
+async fn sign_with_bsre(
+    docs: &OfficeDocs,
+    pdf: &[u8],
+    req: &SignRequest<'_>,
+    bsre: Option<&BsreCredentials>,
+) -> ServiceResult<SignedPdf> {
+    // BSrE signs the hash only: the PDF never leaves the server.
+    let Some(creds) = bsre else {
+        return Err(ServiceError::field(
+            "nik",
+            "Kantor ini menandatangani melalui BSrE: masukkan NIK dan passphrase penandatangan.",
+        ));
+    };
+    let url = docs
+        .bsre_url
+        .clone()
+        .ok_or_else(|| ServiceError::Refused("Alamat layanan BSrE kantor belum diatur.".into()))?;
+    let signer = izinkes_documents::sign::BsreSigner::new(
+        &url,
+        izinkes_documents::sign::SecretString::new(creds.nik.trim()),
+        izinkes_documents::sign::SecretString::new(creds.passphrase.as_str()),
+    )
+    .map_err(|e| ServiceError::Refused(e.to_string()))?;
+    match izinkes_documents::sign::sign_pdf(pdf, req, &signer).await {
+        Ok(s) => Ok(s),
+        Err(
+            e @ (izinkes_documents::sign::SignError::NotRegistered
+            | izinkes_documents::sign::SignError::WrongPassphrase
+            | izinkes_documents::sign::SignError::Unavailable(_)),
+        ) => Err(ServiceError::Refused(e.to_string())),
+        Err(e) => Err(ServiceError::Internal(format!("bsre: {e}"))),
+    }
+}
+
+/// Signs the rendered SK with the office's own certificate.
+async fn sign_locally(
+    state: &AppState,
+    office_id: &str,
+    docs: &OfficeDocs,
+    pdf: Vec<u8>,
+    req: &SignRequest<'_>,
+) -> ServiceResult<SignedPdf> {
+    let (chain, key) = match (&docs.signer_cert_pem, &docs.signer_key_pem) {
+        (Some(c), Some(k)) => (c.clone(), k.clone()),
+        _ => {
+            return Err(ServiceError::Refused(
+                "Sertifikat penandatangan kantor belum dipasang.".into(),
+            ));
+        }
+    };
+    let signer = local_signer(state, office_id, &chain, &key)?;
+    // RSA signing is CPU work: off the async workers.
+    let (reason, location, signer_name, rect, page) = (
+        req.reason.to_string(),
+        req.location.to_string(),
+        req.signer_name.to_string(),
+        req.rect,
+        req.page,
+    );
+    let signing_time = req.signing_time;
+    tokio::task::spawn_blocking(move || {
+        let req = SignRequest {
+            signer_name: &signer_name,
+            reason: &reason,
+            location: &location,
+            signing_time,
+            rect,
+            page,
+        };
+        signer.sign_pdf(&pdf, &req)
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(format!("join: {e}")))?
+    .map_err(|e| ServiceError::Internal(format!("sign: {e}")))
+}
+
+/// What storing a signed permit needs to know.
+struct Issue<'a> {
+    officer: &'a Officer,
+    office_id: &'a str,
+    permit: &'a PermitRow,
+    docs: &'a OfficeDocs,
+    applicant: &'a Applicant,
+    permit_name: &'a str,
+    issued: NaiveDate,
+    until: NaiveDate,
+    pdf_sha256: &'a str,
+}
+
+/// Stores a signed permit in one transaction: the permit active, its application issued (and a
+/// renewed or changed permit replaced), the history entry and the holder's mail — all or none.
+async fn record_issue(state: &AppState, i: &Issue<'_>) -> ServiceResult<()> {
+    let (officer, p) = (i.officer, i.permit);
     let now = now_text();
     let mut tx = state.db.begin().await?;
     let signed = Signed {
-        issued_on: &issued.format("%Y-%m-%d").to_string(),
-        valid_until: &until.format("%Y-%m-%d").to_string(),
-        signer_name: &docs.signer_name,
-        signer_position: &docs.signer_position,
-        pdf_sha256: &sha,
+        issued_on: &i.issued.format("%Y-%m-%d").to_string(),
+        valid_until: &i.until.format("%Y-%m-%d").to_string(),
+        signer_name: &i.docs.signer_name,
+        signer_position: &i.docs.signer_position,
+        pdf_sha256: i.pdf_sha256,
         now: &now,
     };
     let updated = queries::mark_signed(&mut *tx, &signed, &p.id).await?;
@@ -262,7 +341,7 @@ async fn sign_with(
     append_history(
         &mut tx,
         &NewHistory {
-            office_id: &office.id,
+            office_id: i.office_id,
             application_id: &p.application_id,
             actor_kind: "officer",
             actor_id: Some(&officer.id),
@@ -281,15 +360,14 @@ async fn sign_with(
     )
     .await?;
     let issued = PermitIssued {
-        holder_name: &applicant.full_name,
-        permit_name: &permit_type.name,
+        holder_name: &i.applicant.full_name,
+        permit_name: i.permit_name,
         number: &p.number,
-        valid_until: &date_id(until),
+        valid_until: &date_id(i.until),
         base_url: state.config.base_url.trim_end_matches('/'),
         token: &p.token,
     };
-    mail::enqueue(&mut tx, Some(&office.id), &applicant.email, &issued).await?;
+    mail::enqueue(&mut tx, Some(i.office_id), &i.applicant.email, &issued).await?;
     tx.commit().await?;
-    state.wake_outbox();
     Ok(())
 }

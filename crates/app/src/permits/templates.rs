@@ -18,9 +18,11 @@ use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::state::AppState;
+use chrono::NaiveDate;
 use izinkes_documents::render;
 use izinkes_documents::render::Document;
 use izinkes_documents::render::InspectionData;
+use izinkes_documents::render::Letterhead;
 use izinkes_documents::render::ReceiptData;
 use izinkes_documents::render::RecommendationData;
 use izinkes_documents::render::RenderError;
@@ -395,102 +397,136 @@ impl Samples {
         let base = state.config.base_url.trim_end_matches('/');
         let today = crate::catalog::offices::today(office);
         let date = izinkes_domain::format_id::date_id(today);
-        let until = izinkes_domain::format_id::date_id(permits::expiry::valid_until(today, 5, None, false));
-        let signer = Signer {
-            name: docs.signer_name.clone(),
-            position: docs.signer_position.clone(),
-            nip: docs.signer_nip.clone(),
-        };
-        let sk = SkData {
-            letterhead: letterhead.clone(),
-            number: format!("503/0001/SIP-BDN/DPMPTSP-{}/{}", office.code, chrono::Datelike::year(&today)),
-            title: "SURAT IZIN PRAKTIK BIDAN".into(),
-            layout: docs.layout,
-            considerations: vec![
-                "bahwa Ni Putu Contoh Pratinjau, A.Md.Keb. telah mengajukan permohonan Surat Izin Praktik Bidan dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;".into(),
-                "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan Keputusan tentang Surat Izin Praktik Bidan;".into(),
-            ],
-            legal_basis: vec![
-                "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan;".into(),
-                "Peraturan Pemerintah Nomor 28 Tahun 2024 tentang Peraturan Pelaksanaan Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan;".into(),
-            ],
-            holder_name: "Ni Putu Contoh Pratinjau, A.Md.Keb.".into(),
-            holder_birth: "Negara, 9 Maret 1997".into(),
-            holder_address: "Jalan Contoh No. 1, Desa Contoh".into(),
-            profession: "Bidan".into(),
-            str_number: "STR-CONTOH-0001".into(),
-            practice_place: "Praktik Mandiri Bidan Contoh".into(),
-            practice_address: "Jalan Contoh No. 2, Desa Contoh".into(),
-            practice_days: "Senin – Jumat".into(),
-            practice_hours: format!("16.00 – 20.00 {}", office.tz().label()),
-            valid_from: date.clone(),
-            valid_until: until,
-            photo: None,
-            place_and_date: format!("{}, {date}", docs.place),
-            signer: signer.clone(),
-            verify_url: format!("{base}/v/contoh-pratinjau"),
-            draft: false,
-            bsre_footer: docs.signer_kind == "bsre",
-        };
-        let receipt = ReceiptData {
-            letterhead: letterhead.clone(),
-            registration_number: format!("{}-{}-000001", office.code, chrono::Datelike::year(&today)),
-            permit_name: "Surat Izin Praktik Bidan".into(),
-            holder_name: sk.holder_name.clone(),
-            identity_masked: "5101••••••••0003".into(),
-            facility: sk.practice_place.clone(),
-            location: sk.practice_address.clone(),
-            submitted_at: format!("{date} 10.15 {}", office.tz().label()),
-            documents: vec![
-                ("Fotokopi KTP".into(), "Diunggah (ktp.pdf)".into()),
-                ("Surat Tanda Registrasi (STR)".into(), "Diunggah (str.pdf)".into()),
-            ],
-            sla_days: 5,
-            track_url: format!("{base}/lacak"),
-        };
-        let inspection = InspectionData {
-            letterhead: letterhead.clone(),
-            number: format!("BA/{}", receipt.registration_number),
-            date: izinkes_domain::format_id::date_long_id(today),
-            place: docs.place.clone(),
-            officers: vec!["dr. Contoh Tim Teknis".into(), "Contoh Petugas, S.K.M.".into()],
-            holder_name: sk.holder_name.clone(),
-            permit_name: receipt.permit_name.clone(),
-            facility: sk.practice_place.clone(),
-            address: sk.practice_address.clone(),
-            checklist: vec![
-                ("Ruang praktik".into(), "Sesuai".into()),
-                ("Peralatan".into(), "Sesuai".into()),
-            ],
-            findings: String::new(),
-            result: "Memenuhi persyaratan".into(),
-        };
-        let mut dinkes = letterhead;
-        dinkes.office_name = "DINAS KESEHATAN".into();
-        let recommendation = RecommendationData {
-            letterhead: dinkes,
-            number: "440/0001/DINKES".into(),
-            date,
-            place: docs.place.clone(),
-            addressee: format!("Kepala {}", docs.office_title.to_lowercase()),
-            permit_name: receipt.permit_name.clone(),
-            holder_name: sk.holder_name.clone(),
-            profession: "Bidan".into(),
-            facility: sk.practice_place.clone(),
-            decision: true,
-            considerations: "Hasil pemeriksaan lapangan memenuhi persyaratan.".into(),
-            signer: Signer {
-                name: "Kepala Dinas Kesehatan".into(),
-                position: "KEPALA DINAS KESEHATAN".into(),
-                nip: None,
-            },
-        };
+        let sk = sample_sk(office, docs, &letterhead, base, today);
+        let receipt = sample_receipt(office, &sk, &letterhead, base, today);
+        let inspection = sample_inspection(docs, &sk, &receipt, &letterhead, today);
+        let recommendation = sample_recommendation(docs, &sk, &receipt, letterhead, date);
         Ok(Samples {
             sk,
             receipt,
             inspection,
             recommendation,
         })
+    }
+}
+
+/// The sample SK: a made-up midwife's SIP, with the office's letterhead, signer and layout.
+fn sample_sk(office: &Office, docs: &OfficeDocs, letterhead: &Letterhead, base: &str, today: NaiveDate) -> SkData {
+    let date = izinkes_domain::format_id::date_id(today);
+    let until = izinkes_domain::format_id::date_id(permits::expiry::valid_until(today, 5, None, false));
+    let signer = Signer {
+        name: docs.signer_name.clone(),
+        position: docs.signer_position.clone(),
+        nip: docs.signer_nip.clone(),
+    };
+    SkData {
+        letterhead: letterhead.clone(),
+        number: format!("503/0001/SIP-BDN/DPMPTSP-{}/{}", office.code, chrono::Datelike::year(&today)),
+        title: "SURAT IZIN PRAKTIK BIDAN".into(),
+        layout: docs.layout,
+        considerations: vec![
+            "bahwa Ni Putu Contoh Pratinjau, A.Md.Keb. telah mengajukan permohonan Surat Izin Praktik Bidan dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;".into(),
+            "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan Keputusan tentang Surat Izin Praktik Bidan;".into(),
+        ],
+        legal_basis: vec![
+            "Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan;".into(),
+            "Peraturan Pemerintah Nomor 28 Tahun 2024 tentang Peraturan Pelaksanaan Undang-Undang Nomor 17 Tahun 2023 tentang Kesehatan;".into(),
+        ],
+        holder_name: "Ni Putu Contoh Pratinjau, A.Md.Keb.".into(),
+        holder_birth: "Negara, 9 Maret 1997".into(),
+        holder_address: "Jalan Contoh No. 1, Desa Contoh".into(),
+        profession: "Bidan".into(),
+        str_number: "STR-CONTOH-0001".into(),
+        practice_place: "Praktik Mandiri Bidan Contoh".into(),
+        practice_address: "Jalan Contoh No. 2, Desa Contoh".into(),
+        practice_days: "Senin – Jumat".into(),
+        practice_hours: format!("16.00 – 20.00 {}", office.tz().label()),
+        valid_from: date.clone(),
+        valid_until: until,
+        photo: None,
+        place_and_date: format!("{}, {date}", docs.place),
+        signer,
+        verify_url: format!("{base}/v/contoh-pratinjau"),
+        draft: false,
+        bsre_footer: docs.signer_kind == "bsre",
+    }
+}
+
+/// The sample receipt, for the same made-up holder as the sample SK.
+fn sample_receipt(office: &Office, sk: &SkData, letterhead: &Letterhead, base: &str, today: NaiveDate) -> ReceiptData {
+    let date = izinkes_domain::format_id::date_id(today);
+    ReceiptData {
+        letterhead: letterhead.clone(),
+        registration_number: format!("{}-{}-000001", office.code, chrono::Datelike::year(&today)),
+        permit_name: "Surat Izin Praktik Bidan".into(),
+        holder_name: sk.holder_name.clone(),
+        identity_masked: "5101••••••••0003".into(),
+        facility: sk.practice_place.clone(),
+        location: sk.practice_address.clone(),
+        submitted_at: format!("{date} 10.15 {}", office.tz().label()),
+        documents: vec![
+            ("Fotokopi KTP".into(), "Diunggah (ktp.pdf)".into()),
+            ("Surat Tanda Registrasi (STR)".into(), "Diunggah (str.pdf)".into()),
+        ],
+        sla_days: 5,
+        track_url: format!("{base}/lacak"),
+    }
+}
+
+/// The sample Berita Acara, numbered after the sample receipt.
+fn sample_inspection(
+    docs: &OfficeDocs,
+    sk: &SkData,
+    receipt: &ReceiptData,
+    letterhead: &Letterhead,
+    today: NaiveDate,
+) -> InspectionData {
+    InspectionData {
+        letterhead: letterhead.clone(),
+        number: format!("BA/{}", receipt.registration_number),
+        date: izinkes_domain::format_id::date_long_id(today),
+        place: docs.place.clone(),
+        officers: vec!["dr. Contoh Tim Teknis".into(), "Contoh Petugas, S.K.M.".into()],
+        holder_name: sk.holder_name.clone(),
+        permit_name: receipt.permit_name.clone(),
+        facility: sk.practice_place.clone(),
+        address: sk.practice_address.clone(),
+        checklist: vec![
+            ("Ruang praktik".into(), "Sesuai".into()),
+            ("Peralatan".into(), "Sesuai".into()),
+        ],
+        findings: String::new(),
+        result: "Memenuhi persyaratan".into(),
+    }
+}
+
+/// The sample recommendation, under the Dinas Kesehatan's name on the office's letterhead.
+fn sample_recommendation(
+    docs: &OfficeDocs,
+    sk: &SkData,
+    receipt: &ReceiptData,
+    letterhead: Letterhead,
+    date: String,
+) -> RecommendationData {
+    let mut dinkes = letterhead;
+    dinkes.office_name = "DINAS KESEHATAN".into();
+    RecommendationData {
+        letterhead: dinkes,
+        number: "440/0001/DINKES".into(),
+        date,
+        place: docs.place.clone(),
+        addressee: format!("Kepala {}", docs.office_title.to_lowercase()),
+        permit_name: receipt.permit_name.clone(),
+        holder_name: sk.holder_name.clone(),
+        profession: "Bidan".into(),
+        facility: sk.practice_place.clone(),
+        decision: true,
+        considerations: "Hasil pemeriksaan lapangan memenuhi persyaratan.".into(),
+        signer: Signer {
+            name: "Kepala Dinas Kesehatan".into(),
+            position: "KEPALA DINAS KESEHATAN".into(),
+            nip: None,
+        },
     }
 }
 

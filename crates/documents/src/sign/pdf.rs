@@ -81,13 +81,7 @@ impl PreparedPdf {
 /// Appends the signature update to `pdf` and computes the digest to sign.
 pub fn prepare(pdf: &[u8], req: &SignRequest<'_>) -> Result<PreparedPdf, SignError> {
     let rect = req.rect.map(checked_rect).transpose()?;
-    let doc = Document::load_mem(pdf).map_err(|e| pdf_error(format!("PDF tidak dapat dibaca ({e})")))?;
-    if doc.trailer.has(b"Encrypt") {
-        return Err(pdf_error("PDF terenkripsi tidak didukung"));
-    }
-    if doc.xref_recovery.is_some() {
-        return Err(pdf_error("tabel xref PDF rusak; buat ulang dokumennya"));
-    }
+    let doc = load_signable(pdf)?;
     let prev_xref = last_startxref(pdf)?;
     let xref_is_stream = !pdf[prev_xref..].starts_with(b"xref");
     let root = doc
@@ -100,66 +94,165 @@ pub fn prepare(pdf: &[u8], req: &SignRequest<'_>) -> Result<PreparedPdf, SignErr
         .and_then(|number| doc.get_pages().get(&number).copied())
         .ok_or_else(|| pdf_error(format!("PDF tidak memiliki halaman {}", req.page)))?;
 
-    let size = doc.trailer.get(b"Size").and_then(Object::as_i64).unwrap_or(0);
-    let mut next_id = u32::try_from(size).unwrap_or(0).max(doc.max_id + 1);
-    let mut alloc = || {
-        let id = (next_id, 0);
-        next_id += 1;
-        id
-    };
-    let sig_id = alloc();
-    let field_id = alloc();
-    let appearance_id = rect.map(|_| alloc());
+    // The numbers are handed out in a fixed order (signature, field, appearance, a new
+    // AcroForm, the xref stream), so the same input always gives the same update.
+    let mut ids = NewIds::after(&doc);
+    let sig_id = ids.next();
+    let field_id = ids.next();
+    let appearance_id = rect.map(|_| ids.next());
 
     let mut changed: Vec<(ObjectId, Object)> = Vec::new();
     let mut new_objects: Vec<(ObjectId, Object)> = Vec::new();
-
-    let mut page_dict = dictionary(&doc, page)?;
     let field_ref = Object::Reference(field_id);
+    add_to_page_annots(&doc, page, field_ref.clone(), &mut changed)?;
+    add_to_acroform(&doc, root, field_ref, &mut ids, &mut changed, &mut new_objects)?;
+    let widget = signature_widget(field_id, sig_id, page, rect, appearance_id);
+    new_objects.insert(0, (field_id, Object::Dictionary(widget)));
+
+    let xref_stream_id = xref_is_stream.then(|| ids.next());
+    let size = ids.next;
+
+    let mut out = pdf.to_vec();
+    if !matches!(out.last(), Some(b'\n' | b'\r')) {
+        out.push(b'\n');
+    }
+    let mut offsets: Vec<(ObjectId, usize)> = Vec::new();
+
+    offsets.push((sig_id, out.len()));
+    let (byte_range_at, contents_at) = write_signature_dictionary(&mut out, sig_id, req)?;
+    if let Some(ap) = appearance_id {
+        offsets.push((ap, out.len()));
+        write_appearance(&mut out, ap, rect.unwrap_or([0.0; 4]));
+    }
+    for (id, object) in new_objects.iter().chain(&changed) {
+        offsets.push((*id, out.len()));
+        write_object(&mut out, *id, object)?;
+    }
+
+    let trailer = update_trailer(&doc, size, root, prev_xref);
+    match xref_stream_id {
+        Some(id) => write_xref_stream(&mut out, id, offsets, trailer)?,
+        None => write_xref_table(&mut out, offsets, &trailer)?,
+    }
+
+    let contents_end = fill_byte_range(&mut out, byte_range_at, contents_at)?;
+    let mut hasher = Sha256::new();
+    hasher.update(&out[..contents_at]);
+    hasher.update(&out[contents_end..]);
+    Ok(PreparedPdf {
+        bytes: out,
+        contents_at,
+        digest: hasher.finalize().into(),
+    })
+}
+
+/// Reads the original, refusing what an incremental update cannot sign safely.
+fn load_signable(pdf: &[u8]) -> Result<Document, SignError> {
+    let doc = Document::load_mem(pdf).map_err(|e| pdf_error(format!("PDF tidak dapat dibaca ({e})")))?;
+    if doc.trailer.has(b"Encrypt") {
+        return Err(pdf_error("PDF terenkripsi tidak didukung"));
+    }
+    if doc.xref_recovery.is_some() {
+        return Err(pdf_error("tabel xref PDF rusak; buat ulang dokumennya"));
+    }
+    Ok(doc)
+}
+
+/// Object numbers for the update's new objects, after every number the original uses.
+struct NewIds {
+    next: u32,
+}
+
+impl NewIds {
+    fn after(doc: &Document) -> NewIds {
+        let size = doc.trailer.get(b"Size").and_then(Object::as_i64).unwrap_or(0);
+        NewIds {
+            next: u32::try_from(size).unwrap_or(0).max(doc.max_id + 1),
+        }
+    }
+
+    fn next(&mut self) -> ObjectId {
+        let id = (self.next, 0);
+        self.next += 1;
+        id
+    }
+}
+
+/// Adds the signature field to the page's `/Annots`, changing the array object where the page
+/// refers to one and the page itself otherwise.
+fn add_to_page_annots(
+    doc: &Document,
+    page: ObjectId,
+    field_ref: Object,
+    changed: &mut Vec<(ObjectId, Object)>,
+) -> Result<(), SignError> {
+    let mut page_dict = dictionary(doc, page)?;
     match page_dict.get(b"Annots") {
         Ok(Object::Reference(id)) => {
-            let mut annots = array(&doc, *id)?;
-            annots.push(field_ref.clone());
+            let mut annots = array(doc, *id)?;
+            annots.push(field_ref);
             changed.push((*id, Object::Array(annots)));
         }
         Ok(Object::Array(annots)) => {
             let mut annots = annots.clone();
-            annots.push(field_ref.clone());
+            annots.push(field_ref);
             page_dict.set("Annots", annots);
             changed.push((page, Object::Dictionary(page_dict)));
         }
         Ok(_) => return Err(pdf_error("/Annots halaman tidak valid")),
         Err(_) => {
-            page_dict.set("Annots", vec![field_ref.clone()]);
+            page_dict.set("Annots", vec![field_ref]);
             changed.push((page, Object::Dictionary(page_dict)));
         }
     }
+    Ok(())
+}
 
-    let mut catalog = dictionary(&doc, root)?;
+/// Adds the signature field to the document's AcroForm, creating the form (a new object) when
+/// the catalog has none.
+fn add_to_acroform(
+    doc: &Document,
+    root: ObjectId,
+    field_ref: Object,
+    ids: &mut NewIds,
+    changed: &mut Vec<(ObjectId, Object)>,
+    new_objects: &mut Vec<(ObjectId, Object)>,
+) -> Result<(), SignError> {
+    let mut catalog = dictionary(doc, root)?;
     match catalog.get(b"AcroForm") {
         Ok(Object::Reference(id)) => {
             let id = *id;
-            let mut form = dictionary(&doc, id)?;
-            add_field(&doc, &mut form, field_ref, &mut changed)?;
+            let mut form = dictionary(doc, id)?;
+            add_field(doc, &mut form, field_ref, changed)?;
             changed.push((id, Object::Dictionary(form)));
         }
         Ok(Object::Dictionary(form)) => {
             let mut form = form.clone();
-            add_field(&doc, &mut form, field_ref, &mut changed)?;
+            add_field(doc, &mut form, field_ref, changed)?;
             catalog.set("AcroForm", form);
             changed.push((root, Object::Dictionary(catalog)));
         }
         Ok(_) => return Err(pdf_error("/AcroForm tidak valid")),
         Err(_) => {
-            let form_id = alloc();
+            let form_id = ids.next();
             let mut form = Dictionary::new();
-            add_field(&doc, &mut form, field_ref, &mut changed)?;
+            add_field(doc, &mut form, field_ref, changed)?;
             new_objects.push((form_id, Object::Dictionary(form)));
             catalog.set("AcroForm", Object::Reference(form_id));
             changed.push((root, Object::Dictionary(catalog)));
         }
     }
+    Ok(())
+}
 
+/// The signature field merged with its widget annotation.
+fn signature_widget(
+    field_id: ObjectId,
+    sig_id: ObjectId,
+    page: ObjectId,
+    rect: Option<[f32; 4]>,
+    appearance_id: Option<ObjectId>,
+) -> Dictionary {
     let mut widget = Dictionary::new();
     widget.set("Type", Object::Name(b"Annot".to_vec()));
     widget.set("Subtype", Object::Name(b"Widget".to_vec()));
@@ -174,38 +267,27 @@ pub fn prepare(pdf: &[u8], req: &SignRequest<'_>) -> Result<PreparedPdf, SignErr
     if let Some(ap) = appearance_id {
         widget.set("AP", Dictionary::from_iter(vec![("N", Object::Reference(ap))]));
     }
-    new_objects.insert(0, (field_id, Object::Dictionary(widget)));
+    widget
+}
 
-    let xref_stream_id = xref_is_stream.then(&mut alloc);
-    let size = next_id;
+/// Writes the visible signature's (empty, transparent) appearance stream.
+fn write_appearance(out: &mut Vec<u8>, ap: ObjectId, rect: [f32; 4]) {
+    let [x1, y1, x2, y2] = rect;
+    out.extend_from_slice(
+        format!(
+            "{} {} obj\n<</Type/XObject/Subtype/Form/BBox[0 0 {} {}]/Resources<<>>/Length 0>>\nstream\n\nendstream\nendobj\n",
+            ap.0,
+            ap.1,
+            number(x2 - x1),
+            number(y2 - y1)
+        )
+        .as_bytes(),
+    );
+}
 
-    let mut out = pdf.to_vec();
-    if !matches!(out.last(), Some(b'\n' | b'\r')) {
-        out.push(b'\n');
-    }
-    let mut offsets: Vec<(ObjectId, usize)> = Vec::new();
-
-    offsets.push((sig_id, out.len()));
-    let (byte_range_at, contents_at) = write_signature_dictionary(&mut out, sig_id, req)?;
-    if let Some(ap) = appearance_id {
-        offsets.push((ap, out.len()));
-        let [x1, y1, x2, y2] = rect.unwrap_or([0.0; 4]);
-        out.extend_from_slice(
-            format!(
-                "{} {} obj\n<</Type/XObject/Subtype/Form/BBox[0 0 {} {}]/Resources<<>>/Length 0>>\nstream\n\nendstream\nendobj\n",
-                ap.0,
-                ap.1,
-                number(x2 - x1),
-                number(y2 - y1)
-            )
-            .as_bytes(),
-        );
-    }
-    for (id, object) in new_objects.iter().chain(&changed) {
-        offsets.push((*id, out.len()));
-        write_object(&mut out, *id, object)?;
-    }
-
+/// The trailer of the update: chained to the original's last xref section, keeping its
+/// `/Info` and `/ID`.
+fn update_trailer(doc: &Document, size: u32, root: ObjectId, prev_xref: usize) -> Dictionary {
     let mut trailer = Dictionary::new();
     trailer.set("Size", i64::from(size));
     trailer.set("Root", Object::Reference(root));
@@ -215,11 +297,12 @@ pub fn prepare(pdf: &[u8], req: &SignRequest<'_>) -> Result<PreparedPdf, SignErr
         }
     }
     trailer.set("Prev", prev_xref as i64);
-    match xref_stream_id {
-        Some(id) => write_xref_stream(&mut out, id, offsets, trailer)?,
-        None => write_xref_table(&mut out, offsets, &trailer)?,
-    }
+    trailer
+}
 
+/// Writes the real `/ByteRange` over its placeholder, padded with spaces so no offset moves.
+/// Returns the offset just after the `/Contents` hex string.
+fn fill_byte_range(out: &mut [u8], byte_range_at: usize, contents_at: usize) -> Result<usize, SignError> {
     let contents_end = contents_at + 2 + 2 * SIGNATURE_CAPACITY;
     let byte_range = format!("[0 {contents_at} {contents_end} {}]", out.len() - contents_end);
     if byte_range.len() > BYTE_RANGE_PLACEHOLDER.len() {
@@ -228,15 +311,7 @@ pub fn prepare(pdf: &[u8], req: &SignRequest<'_>) -> Result<PreparedPdf, SignErr
     let slot = &mut out[byte_range_at..byte_range_at + BYTE_RANGE_PLACEHOLDER.len()];
     slot.fill(b' ');
     slot[..byte_range.len()].copy_from_slice(byte_range.as_bytes());
-
-    let mut hasher = Sha256::new();
-    hasher.update(&out[..contents_at]);
-    hasher.update(&out[contents_end..]);
-    Ok(PreparedPdf {
-        bytes: out,
-        contents_at,
-        digest: hasher.finalize().into(),
-    })
+    Ok(contents_end)
 }
 
 fn checked_rect(rect: [f32; 4]) -> Result<[f32; 4], SignError> {
