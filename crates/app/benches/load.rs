@@ -12,6 +12,7 @@
 //!
 //! Scenarios (`BENCH_SCENARIOS`, comma-separated; default all):
 //! - `catalog`, `list`, `detail`, `api`: applicant pages and JSON list (≥ 2,000 req/s, p99 ≤ 25 ms);
+//!   `thread`: the application page with a Pesan Pengaduan thread of 200 messages (p99 ≤ 20 ms at 200/s);
 //!   `submit`: submitting complete drafts through the API (≥ 300/s).
 //! - `desk` (= `desk-page` + `desk-api`): Tugas Saya, `GET /petugas` as signed-in officers with a
 //!   cookie session and `GET /api/v1/desk/tasks` with officer tokens (≥ 2,000 req/s, p99 ≤ 25 ms).
@@ -24,7 +25,7 @@
 //! Environment (all optional):
 //! - `BENCH_SECONDS` (10): measured seconds per scenario (closed loop); `BENCH_WARMUP` (1): unmeasured seconds first.
 //! - `BENCH_PACED_SECONDS` (5): seconds of the open-loop run at the target rate per page scenario (0 = skip).
-//! - `BENCH_SCENARIOS` (`catalog,list,detail,api,submit,desk,forward,verify,sign`): which scenarios to run.
+//! - `BENCH_SCENARIOS` (`catalog,list,detail,thread,api,submit,desk,forward,verify,sign`): which scenarios to run.
 //! - `BENCH_CONCURRENCY` (64): concurrent clients.
 //! - `BENCH_APPLICATIONS` (100000), `BENCH_APPLICANTS` (2000): dataset size.
 //! - `BENCH_SUBMIT_DRAFTS`: complete drafts prepared for the submit scenario (default 1,200 per second run).
@@ -133,10 +134,11 @@ struct Settings {
 }
 
 /// The names `BENCH_SCENARIOS` takes, and what each selects.
-const SCENARIO_NAMES: [(&str, &[Scenario]); 12] = [
+const SCENARIO_NAMES: [(&str, &[Scenario]); 13] = [
     ("catalog", &[Scenario::Catalog]),
     ("list", &[Scenario::MyList]),
     ("detail", &[Scenario::Detail]),
+    ("thread", &[Scenario::Thread]),
     ("api", &[Scenario::ApiList]),
     ("submit", &[Scenario::Submit]),
     ("desk", &[Scenario::DeskPage, Scenario::DeskApi]),
@@ -147,7 +149,7 @@ const SCENARIO_NAMES: [(&str, &[Scenario]); 12] = [
     ("verify-page", &[Scenario::VerifyPage]),
     ("verify-json", &[Scenario::VerifyJson]),
 ];
-const DEFAULT_SCENARIOS: &str = "catalog,list,detail,api,submit,desk,forward,verify,sign";
+const DEFAULT_SCENARIOS: &str = "catalog,list,detail,thread,api,submit,desk,forward,verify,sign";
 
 fn env_num(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
@@ -1723,6 +1725,7 @@ enum Scenario {
     Catalog,
     MyList,
     Detail,
+    Thread,
     ApiList,
     Submit,
     DeskPage,
@@ -1733,10 +1736,11 @@ enum Scenario {
 }
 
 impl Scenario {
-    const ALL: [Scenario; 10] = [
+    const ALL: [Scenario; 11] = [
         Scenario::Catalog,
         Scenario::MyList,
         Scenario::Detail,
+        Scenario::Thread,
         Scenario::ApiList,
         Scenario::Submit,
         Scenario::DeskPage,
@@ -1751,6 +1755,7 @@ impl Scenario {
             Scenario::Catalog => "Catalog page `GET /`",
             Scenario::MyList => "Permohonan Saya `GET /permohonan`",
             Scenario::Detail => "Detail page `GET /permohonan/{id}`",
+            Scenario::Thread => "Thread of 200 messages `GET /permohonan/{id}`",
             Scenario::ApiList => "JSON list `GET /api/v1/applications`",
             Scenario::Submit => "Submit `POST /api/v1/applications/{id}/submit`",
             Scenario::DeskPage => "Tugas Saya `GET /petugas`",
@@ -1765,6 +1770,7 @@ impl Scenario {
         match self {
             Scenario::Submit | Scenario::Forward => (300.0, None),
             Scenario::VerifyPage | Scenario::VerifyJson => (5000.0, Some(10.0)),
+            Scenario::Thread => (200.0, Some(20.0)),
             _ => (2000.0, Some(25.0)),
         }
     }
@@ -1776,6 +1782,75 @@ impl Scenario {
             _ => None,
         }
     }
+}
+
+/// Messages in each thread of the `thread` scenario.
+const THREAD_MESSAGES: usize = 200;
+
+/// Writes a thread of `n` messages on an application, the applicant and the office in turn
+/// (the office's messages unread by the applicant, so the first view also marks them read).
+async fn seed_thread(db: &sqlx::AnyPool, application_id: &str, n: usize) {
+    let (office, applicant): (String, String) =
+        sqlx::query_as("SELECT office_id, applicant_id FROM applications WHERE id = $1")
+            .bind(application_id)
+            .fetch_one(db)
+            .await
+            .expect("thread application");
+    let at = |i: usize| format!("2026-11-{:02}T08:{:02}:00.000000Z", 1 + i / 60, i % 60);
+    let rows: Vec<String> = (0..n)
+        .map(|i| {
+            let office_side = i % 2 == 1;
+            let (author, label) = if office_side {
+                ("officer", "Front Office")
+            } else {
+                (applicant.as_str(), "Pemohon")
+            };
+            let body = format!(
+                "Pesan ke-{} tentang permohonan ini: mohon dijelaskan syarat yang masih kurang, \
+                 dan kapan berkas saya diperiksa oleh petugas. Terima kasih atas bantuannya.",
+                i + 1
+            );
+            format!(
+                "({}, {}, {}, {}, {}, {}, {}, {})",
+                lit(&office),
+                lit(application_id),
+                i64::from(office_side),
+                lit(author),
+                lit(label),
+                lit(&body),
+                lit(&format!("{:064x}", i)),
+                lit(&at(i))
+            )
+        })
+        .collect();
+    exec(
+        db,
+        format!(
+            "INSERT INTO messages (office_id, application_id, from_office, author_id, author_label, body, digest, created_at) VALUES {}",
+            rows.join(", ")
+        ),
+    )
+    .await;
+    let (last, last_applicant, last_office): (i64, i64, i64) = sqlx::query_as(
+        "SELECT MAX(id), MAX(CASE WHEN from_office = 0 THEN id ELSE 0 END), MAX(CASE WHEN from_office = 1 THEN id ELSE 0 END) \
+         FROM messages WHERE application_id = $1",
+    )
+    .bind(application_id)
+    .fetch_one(db)
+    .await
+    .expect("thread ids");
+    exec(
+        db,
+        format!(
+            "INSERT INTO message_threads (application_id, office_id, applicant_id, last_id, last_applicant_id, last_office_id, \
+             awaiting_office, updated_at) VALUES ({}, {}, {}, {last}, {last_applicant}, {last_office}, 0, {})",
+            lit(application_id),
+            lit(&office),
+            lit(&applicant),
+            lit(&at(n))
+        ),
+    )
+    .await;
 }
 
 struct Session {
@@ -1964,7 +2039,7 @@ async fn worker(
         let req = match scenario {
             Scenario::Catalog => client.get(format!("{base}/")),
             Scenario::MyList => client.get(format!("{base}/permohonan")),
-            Scenario::Detail => {
+            Scenario::Detail | Scenario::Thread => {
                 let (_, p) = &paths[rng.random_range(0..paths.len())];
                 client.get(format!("{base}{p}"))
             }
@@ -2205,6 +2280,11 @@ async fn run_scenario(
                 Vec::new(),
                 plans.reader_paths[w].clone(),
             ),
+            Scenario::Thread => (
+                plans.readers[w].browser.clone(),
+                Vec::new(),
+                plans.reader_paths[w][..1].to_vec(),
+            ),
             Scenario::ApiList => (
                 plans.readers[w].browser.clone(),
                 vec![plans.readers[w].token.clone()],
@@ -2430,7 +2510,8 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
 
     let report = client_rt.block_on(async {
         let has = |sc: Scenario| s.scenarios.contains(&sc);
-        let need_readers = has(Scenario::MyList) || has(Scenario::Detail) || has(Scenario::ApiList);
+        let need_readers =
+            has(Scenario::MyList) || has(Scenario::Detail) || has(Scenario::Thread) || has(Scenario::ApiList);
         // Log in: readers through the login page (cookie) and the API (token); submitters through
         // the API; desk officers both ways (in turn over the desks, one session per worker);
         // front office officers through the API for the forward scenario.
@@ -2542,6 +2623,30 @@ fn run_backend(kind: Kind, s: &Settings, cores: usize, client_rt: &tokio::runtim
             .iter()
             .map(|r| r.detail_ids.iter().map(|id| (0, format!("/permohonan/{id}"))).collect())
             .collect();
+        if has(Scenario::Thread) {
+            let t = Instant::now();
+            for paths in reader_paths.iter().take(s.concurrency) {
+                let id = paths[0].1.trim_start_matches("/permohonan/");
+                seed_thread(&running.state.db.pool, id, THREAD_MESSAGES).await;
+            }
+            eprintln!(
+                "bench:   {:>7}  threads of {THREAD_MESSAGES} messages",
+                secs(t.elapsed())
+            );
+            let r = readers[0]
+                .browser
+                .get(format!("{}{}", seeded.base, reader_paths[0][0].1))
+                .header("accept-encoding", "identity")
+                .send()
+                .await
+                .expect("thread");
+            assert_eq!(r.status(), 200, "thread page");
+            let body = r.text().await.unwrap_or_default();
+            assert!(
+                body.contains(&format!("Pesan ke-{THREAD_MESSAGES} ")),
+                "the page shows the whole thread"
+            );
+        }
         let verify_paths: Vec<Vec<(usize, String)>> = (0..s.concurrency)
             .map(|w| {
                 seeded
@@ -3358,7 +3463,7 @@ fn render(
          `BENCH_SIGN_PERMITS`, `BENCH_SIGN_SECONDS` (`BENCH_SECONDS`), `BENCH_SIGN_WORKERS` (`1,2,` and the batch's concurrency), `BENCH_BACKENDS` (sqlite,postgres), `BENCH_GZIP` (1), \
          `BENCH_TIMELINE` (0), `BENCH_OUTPUT`.\n\n\
          `BENCH_SCENARIOS` picks scenarios, comma-separated (default `{DEFAULT_SCENARIOS}`; `all` is everything): `catalog`, `list`, \
-         `detail`, `api`, `submit`, `desk` (= `desk-page` + `desk-api`), `forward`, `verify` (= `verify-page` + `verify-json`), `sign` \
+         `detail`, `thread`, `api`, `submit`, `desk` (= `desk-page` + `desk-api`), `forward`, `verify` (= `verify-page` + `verify-json`), `sign` \
          (render + sign: CPU only once, `permits::sign_one` per backend). For example \
          `BENCH_SCENARIOS=desk,forward,verify,sign BENCH_BACKENDS=sqlite cargo bench -p izinkes-app --bench load`."
     );

@@ -11,10 +11,13 @@ pub mod accounts;
 pub mod applications;
 pub mod auth;
 pub mod catalog;
+pub mod complaints;
 pub mod demo;
 pub mod desks;
 pub mod http;
 pub mod library;
+pub mod messages;
+pub mod notifications;
 pub mod office_admin;
 pub mod permits;
 pub mod platform;
@@ -37,6 +40,8 @@ pub enum StartError {
     DataDir { path: String, source: std::io::Error },
     #[error("{0}")]
     Mail(#[from] outbox::MailError),
+    #[error("gateway: {0}")]
+    Gateway(String),
     #[error("{0}")]
     Service(#[from] error::ServiceError),
     #[error("listen on {addr}: {source}")]
@@ -71,9 +76,10 @@ pub async fn open(config: Config) -> Result<AppState, StartError> {
 /// Serves until the process is stopped; the outbox worker runs beside the web server.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> Result<(), StartError> {
     let mailer = outbox::Mailer::from_config(state.config.smtp_url.as_deref(), &state.config.mail_from)?;
+    let gateways = platform::gateways::Gateways::from_config(&state.config.gateways).map_err(StartError::Gateway)?;
     tokio::spawn(outbox::run_worker(
         state.db.clone(),
-        mailer,
+        outbox::Senders { mailer, gateways },
         state.outbox_wake.clone(),
         state.config.worker_interval_ms,
     ));
@@ -111,6 +117,7 @@ async fn shutdown_signal() {
 async fn run_clock(state: AppState) {
     loop {
         logged("desk clock", desks::clock::tick(&state).await);
+        logged("complaint clock", complaints::clock::tick(&state).await);
         logged("expiry reminders", permits::expiry::remind_expiring(&state).await);
         logged("expire login failures", auth::throttle::expire_failures(&state).await);
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;

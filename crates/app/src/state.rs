@@ -54,6 +54,10 @@ pub struct Shared {
     pub(crate) desk_pages: Arc<ReadCache<crate::desks::tasks_sql::DeskRead>>,
     /// Resolved sessions by token hash (`crate::auth::sessions::resolve_any_session`).
     pub(crate) sessions: Arc<ReadCache<crate::auth::sessions::CachedSession>>,
+    /// Per officer: files at their desks with unread messages (`crate::messages`), the header count.
+    pub(crate) unread_counts: Arc<TtlMap<i64>>,
+    /// Per office: its complaint channels and deadlines (`crate::complaints::settings`).
+    pub(crate) complaint_settings: Arc<TtlMap<Arc<crate::complaints::settings::ComplaintSettings>>>,
 }
 
 impl AppState {
@@ -80,6 +84,8 @@ impl AppState {
                 crate::auth::sessions::SESSION_CACHE_TTL,
                 crate::auth::sessions::MAX_CACHED_SESSIONS,
             )),
+            unread_counts: Arc::new(TtlMap::new()),
+            complaint_settings: Arc::new(TtlMap::new()),
         }))
     }
 
@@ -144,5 +150,6 @@ impl AppState {
         self.calendars.forget(office_id);
         self.offices.forget(office_id);
         self.settings.forget(office_id);
+        self.complaint_settings.forget(office_id);
     }
 }

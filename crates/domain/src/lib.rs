@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod catalog;
+pub mod complaints;
 pub mod email;
 pub mod format_id;
 pub mod nik;

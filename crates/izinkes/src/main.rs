@@ -85,6 +85,14 @@ enum Command {
     },
     /// Load the demo data (two offices, officers of every role, applicants) if the database has no office yet.
     Demo,
+    /// Run a local stand-in for the WhatsApp Cloud API and the SMS gateway (docs/gateways.md) and print the settings that point izinkes at it.
+    FakeGateway {
+        #[arg(long, default_value_t = 9099)]
+        port: u16,
+        /// Where to send delivery reports: the izinkes base URL.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        callback: String,
+    },
     /// Manage officers.
     #[command(subcommand)]
     Officer(OfficerCommand),
@@ -188,6 +196,69 @@ struct ServeArgs {
     /// is the proxy's one address, for the login throttle too.
     #[arg(long, env = "TRUSTED_PROXIES", value_parser = TrustedProxies::parse, default_value = "")]
     trusted_proxies: TrustedProxies,
+    #[command(flatten)]
+    gateways: GatewayArgs,
+}
+
+/// The phone gateways (docs/gateways.md). Each is on when its URL and tokens are all set;
+/// without them izinkes notifies by e-mail only.
+#[derive(Args, Clone)]
+struct GatewayArgs {
+    /// WhatsApp Business Cloud API root with its version.
+    #[arg(long, env = "IZINKES_WHATSAPP_URL", default_value = izinkes_app::platform::config::WhatsAppConfig::DEFAULT_URL)]
+    whatsapp_url: String,
+    /// A system user's access token for the Cloud API.
+    #[arg(long, env = "IZINKES_WHATSAPP_TOKEN", hide_env_values = true)]
+    whatsapp_token: Option<String>,
+    /// The business phone number's id (the sender).
+    #[arg(long, env = "IZINKES_WHATSAPP_PHONE_NUMBER_ID")]
+    whatsapp_phone_number_id: Option<String>,
+    /// The app secret that signs webhook notifications (X-Hub-Signature-256).
+    #[arg(long, env = "IZINKES_WHATSAPP_APP_SECRET", hide_env_values = true)]
+    whatsapp_app_secret: Option<String>,
+    /// The verify token entered with the webhook URL in the Meta app dashboard.
+    #[arg(long, env = "IZINKES_WHATSAPP_VERIFY_TOKEN", hide_env_values = true)]
+    whatsapp_verify_token: Option<String>,
+    /// The SMS gateway's send URL.
+    #[arg(long, env = "IZINKES_SMS_URL")]
+    sms_url: Option<String>,
+    /// Our bearer token at the SMS gateway.
+    #[arg(long, env = "IZINKES_SMS_TOKEN", hide_env_values = true)]
+    sms_token: Option<String>,
+    /// The bearer token the SMS gateway sends with delivery reports to /api/hooks/sms.
+    #[arg(long, env = "IZINKES_SMS_CALLBACK_TOKEN", hide_env_values = true)]
+    sms_callback_token: Option<String>,
+}
+
+impl GatewayArgs {
+    fn config(&self) -> izinkes_app::platform::config::GatewayConfig {
+        use izinkes_app::platform::config::{GatewayConfig, SmsConfig, WhatsAppConfig};
+        let set = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
+        let whatsapp = match (
+            set(&self.whatsapp_token),
+            set(&self.whatsapp_phone_number_id),
+            set(&self.whatsapp_app_secret),
+            set(&self.whatsapp_verify_token),
+        ) {
+            (Some(token), Some(phone_number_id), Some(app_secret), Some(verify_token)) => Some(WhatsAppConfig {
+                base_url: self.whatsapp_url.clone(),
+                token,
+                phone_number_id,
+                app_secret,
+                verify_token,
+            }),
+            _ => None,
+        };
+        let sms = match (set(&self.sms_url), set(&self.sms_token), set(&self.sms_callback_token)) {
+            (Some(url), Some(token), Some(callback_token)) => Some(SmsConfig {
+                url,
+                token,
+                callback_token,
+            }),
+            _ => None,
+        };
+        GatewayConfig { whatsapp, sms }
+    }
 }
 
 #[derive(Subcommand)]
@@ -251,6 +322,7 @@ fn config(common: &Common, serve: Option<&ServeArgs>) -> Config {
         c.mail_from = s.mail_from.clone();
         c.worker_interval_ms = 2000;
         c.trusted_proxies = s.trusted_proxies.clone();
+        c.gateways = s.gateways.config();
     }
     c
 }
@@ -299,6 +371,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 }
             }
         }
+        Command::FakeGateway { port, callback } => fake_gateway(port, &callback).await,
         Command::Migrate => {
             init_logging(false);
             open(config(&cli.common, None)).await?;
@@ -604,6 +677,25 @@ fn print_logins() {
     for (role, email, password) in izinkes_app::demo::logins() {
         println!("  {role:<48} {email:<40} {password}");
     }
+}
+
+/// The fake gateways, until Ctrl+C.
+async fn fake_gateway(port: u16, callback: &str) -> Result<(), String> {
+    init_logging(false);
+    let fake = izinkes_app::platform::gateways::fake::FakeGateway::start(port, Default::default())
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    fake.call_back(callback);
+    println!(
+        "Fake WhatsApp and SMS gateways at {}; delivery reports go to {callback}.",
+        fake.url()
+    );
+    println!("Start izinkes with:");
+    for (k, v) in fake.env_vars() {
+        println!("export {k}={v}");
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    Ok(())
 }
 
 async fn serve(common: &Common, args: ServeArgs) -> Result<(), String> {

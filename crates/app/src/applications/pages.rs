@@ -92,10 +92,11 @@ pub(crate) async fn track(State(state): State<AppState>, v: Visitor, body: Bytes
 
 pub(crate) async fn list(State(state): State<AppState>, user: ApplicantUser) -> PageResult {
     let items = applications::list::list_for_applicant(&state, &user.id).await?;
-    Ok(page(&ApplicationsPage {
-        ctx: user.ctx(&state, "Permohonan Saya", "permohonan"),
-        items,
-    }))
+    let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+    let unread = crate::messages::service::unread_for(&state, &user.id, false, &ids).await?;
+    let mut ctx = user.ctx(&state, "Permohonan Saya", "permohonan");
+    ctx.unread = unread.values().sum();
+    Ok(page(&ApplicationsPage { ctx, items, unread }))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -160,7 +161,31 @@ pub(crate) fn not_draft(v: &ApplicationView) -> Option<Response> {
 }
 
 pub(crate) async fn detail(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
-    let v = load(&state, &user, &id).await?;
+    detail_page(&state, &user, &id, FormState::default(), StatusCode::OK).await
+}
+
+/// Writes a Pesan Pengaduan message from the application page; bad input shows the page again.
+pub(crate) async fn message_post(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path(id): Path<String>,
+    req: axum::extract::Request,
+) -> PageResult {
+    match crate::messages::pages::write_applicant(&state, &user, &id, req).await? {
+        None => Ok(see_other(&format!("/permohonan/{id}?info=pesan#pesan"))),
+        Some(form) => detail_page(&state, &user, &id, form, StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+/// The application page; `message` is the Pesan Pengaduan form as sent (after bad input).
+pub(crate) async fn detail_page(
+    state: &AppState,
+    user: &ApplicantUser,
+    id: &str,
+    message: FormState,
+    status: StatusCode,
+) -> PageResult {
+    let v = load(state, user, id).await?;
     if v.app.status.code() == "draft" {
         let next = if !v.app.step1_done {
             "tahap-1"
@@ -173,11 +198,14 @@ pub(crate) async fn detail(State(state): State<AppState>, user: ApplicantUser, P
         };
         return Ok(see_other(&format!("/permohonan/{}/{next}", v.app.id)));
     }
-    let revision = crate::desks::revisions::open_round(&state, &v.app.id)
+    let revision = crate::desks::revisions::open_round(state, &v.app.id)
         .await?
         .filter(|_| v.app.status.code() == "needs_revision")
         .map(|r| (r.round, r.asked_by_name, r.items));
-    Ok(page(&application_page(&state, &user.visitor, &v, revision)))
+    let thread = crate::messages::pages::applicant_thread(state, user, id, message).await?;
+    let mut p = application_page(state, &user.visitor, &v, revision, thread);
+    p.ctx.unread = crate::messages::service::applicant_unread_total(state, &user.id).await?;
+    Ok(page_with_status(status, &p))
 }
 
 fn application_page(
@@ -185,6 +213,7 @@ fn application_page(
     visitor: &Visitor,
     v: &ApplicationView,
     revision: Option<(i64, String, Vec<crate::desks::file::RevisionItem>)>,
+    thread: crate::messages::pages::ThreadBlock,
 ) -> ApplicationPage {
     let tz = v.office.tz();
     ApplicationPage {
@@ -206,6 +235,7 @@ fn application_page(
             .unwrap_or_default(),
         sla_days: v.permit().map(|p| p.sla_working_days).unwrap_or(0),
         revision,
+        thread,
     }
 }
 
@@ -213,6 +243,7 @@ fn history_rows(v: &ApplicationView) -> Vec<HistoryRow> {
     let tz = v.office.tz();
     v.history
         .iter()
+        .filter(|h| !h.action.starts_with("pesan_"))
         .map(|h| HistoryRow {
             at: timestamp_id(&h.at, tz.offset(), tz.label()),
             actor: match &h.actor_role {
@@ -395,6 +426,14 @@ pub struct TrackPage {
 pub struct ApplicationsPage {
     pub ctx: PageCtx,
     pub items: Vec<ListItem>,
+    /// Unread messages from the office per application (absent: none).
+    pub unread: std::collections::HashMap<String, i64>,
+}
+
+impl ApplicationsPage {
+    pub fn unread_of(&self, id: &str) -> i64 {
+        self.unread.get(id).copied().unwrap_or(0)
+    }
 }
 
 #[derive(Template)]
@@ -483,6 +522,8 @@ pub struct ApplicationPage {
     pub sla_days: u32,
     /// The open revision round: (round, asked by, items).
     pub revision: Option<(i64, String, Vec<crate::desks::file::RevisionItem>)>,
+    /// Pesan Pengaduan: the thread with the office.
+    pub thread: crate::messages::pages::ThreadBlock,
 }
 
 #[derive(Template)]

@@ -69,10 +69,16 @@ pub(crate) async fn service_page(State(state): State<AppState>, v: Visitor, Path
             serving.push(o);
         }
     }
+    let mut complaint_channels = Vec::new();
+    for o in &serving {
+        let settings = crate::complaints::settings::settings(&state, &o.id).await?;
+        complaint_channels.push((o.name.clone(), settings.lines(&o.id)));
+    }
     Ok(page(&ServicePage {
         ctx: v.ctx(&state, &permit.name, "layanan"),
         permit,
         offices: serving,
+        complaint_channels,
     }))
 }
 
@@ -128,6 +134,8 @@ pub struct ServicePage {
     pub ctx: PageCtx,
     pub permit: PermitType,
     pub offices: Vec<Office>,
+    /// Each serving office's own complaint channels (office name, its lines).
+    pub complaint_channels: Vec<(String, Vec<crate::complaints::settings::ChannelLine>)>,
 }
 
 impl ServicePage {

@@ -20,6 +20,8 @@ use crate::desks::file::RevisionItem;
 use crate::desks::file::open_file;
 use crate::desks::policy;
 use crate::desks::queries;
+use crate::notifications;
+use crate::notifications::service::Notice;
 use crate::office_admin;
 use crate::platform::db::Tx;
 use crate::platform::db::date_text;
@@ -769,6 +771,7 @@ async fn notify(
     let name = app.data.name.as_str();
     let base_url = ctx.state.config.base_url.trim_end_matches('/');
     let app_id = ctx.app_id;
+    let link = format!("{base_url}/permohonan/{app_id}");
     match (action, next) {
         (DeskAction::ReturnToApplicant { .. }, _) => {
             let note = public_note.unwrap_or_default();
@@ -779,7 +782,8 @@ async fn notify(
                 base_url,
                 app_id,
             };
-            to_applicant(tx, ctx, &mail).await
+            let text = format!("Permohonan {number} dikembalikan untuk diperbaiki.");
+            to_applicant(tx, ctx, Notice::new("returned", &mail, text, link)?).await
         }
         (DeskAction::Reject { reason }, _) => {
             let reason = clean_text(reason, 2000);
@@ -790,7 +794,8 @@ async fn notify(
                 base_url,
                 app_id,
             };
-            to_applicant(tx, ctx, &mail).await
+            let text = format!("Permohonan {number} ditolak.");
+            to_applicant(tx, ctx, Notice::new("rejected", &mail, text, link)?).await
         }
         (DeskAction::Forward { .. }, Position::AtStep { step: 1 }) => {
             let mail = mail::ApplicationComplete {
@@ -799,16 +804,17 @@ async fn notify(
                 base_url,
                 app_id,
             };
-            to_applicant(tx, ctx, &mail).await
+            let text = format!("Berkas permohonan {number} lengkap dan sedang diproses.");
+            to_applicant(tx, ctx, Notice::new("complete", &mail, text, link)?).await
         }
         _ => Ok(()),
     }
 }
 
-/// Queues a mail to the file's applicant in the action's transaction.
-async fn to_applicant(tx: &mut Tx, ctx: &Ctx<'_>, mail: &impl mail::Mail) -> ServiceResult<()> {
-    let email = queries::applicant_email(&mut *tx, &ctx.file.view.app.applicant_id).await?;
-    mail::enqueue(tx, Some(&ctx.office().id), &email, mail).await
+/// Tells the file's applicant on the channels they chose, in the action's transaction.
+async fn to_applicant(tx: &mut Tx, ctx: &Ctx<'_>, notice: Notice) -> ServiceResult<()> {
+    let notice = notice.about(ctx.app_id);
+    notifications::service::to_applicant(tx, &ctx.office().id, &ctx.file.view.app.applicant_id, &notice).await
 }
 
 impl ApplicationView {

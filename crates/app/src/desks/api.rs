@@ -75,6 +75,8 @@ pub(crate) mod schema {
         pub warning: bool,
         pub claimed_by: Option<String>,
         pub claimed_by_me: bool,
+        /// Messages from the applicant this officer has not read (Pesan Pengaduan).
+        pub unread_messages: i64,
     }
 
     /// One page of Tugas Saya.

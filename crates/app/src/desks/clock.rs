@@ -11,6 +11,9 @@ use crate::applications::history::append_history;
 use crate::catalog;
 use crate::catalog::offices::Office;
 use crate::desks::queries;
+use crate::notifications;
+use crate::notifications::service::Notice;
+use crate::notifications::service::Officers;
 use crate::office_admin;
 use crate::platform::db::date_text;
 use crate::platform::db::now_text;
@@ -40,21 +43,21 @@ pub async fn tick(state: &AppState) -> ServiceResult<usize> {
             let step = r.step_key.unwrap_or_default();
             let number = r.registration_number.unwrap_or_default();
             let supervisor = supervisor_of(&role);
-            let recipients = queries::role_emails(&state.db.pool, &office.id, supervisor).await?;
             let mut tx = state.db.begin().await?;
             let marked = queries::mark_escalated(&mut tx, &id, &step).await?;
             if marked {
-                for to in &recipients {
-                    let mail = mail::StepOverdue {
-                        number: &number,
-                        step: &step,
-                        role_label: &izinkes_domain::roles::role_label(&role),
-                        due_on: r.step_due_on.as_deref().unwrap_or_default(),
-                        base_url: state.config.base_url.trim_end_matches('/'),
-                        app_id: &id,
-                    };
-                    mail::enqueue(&mut tx, Some(&office.id), to, &mail).await?;
-                }
+                let base_url = state.config.base_url.trim_end_matches('/');
+                let mail = mail::StepOverdue {
+                    number: &number,
+                    step: &step,
+                    role_label: &izinkes_domain::roles::role_label(&role),
+                    due_on: r.step_due_on.as_deref().unwrap_or_default(),
+                    base_url,
+                    app_id: &id,
+                };
+                let text = format!("Tahap {step} berkas {number} melewati batas waktu.");
+                let notice = Notice::new("overdue", &mail, text, format!("{base_url}/petugas/berkas/{id}"))?.about(&id);
+                notifications::service::to_officers(&mut tx, &office.id, Officers::Role(supervisor), &notice).await?;
                 changed += 1;
             }
             tx.commit().await?;

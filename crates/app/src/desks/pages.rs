@@ -95,8 +95,10 @@ pub(crate) async fn tasks(
         .iter()
         .map(|p| (p.code.clone(), p.short_name.clone()))
         .collect();
+    let mut ctx = o.visitor.ctx(&state, "Tugas Saya", "petugas");
+    ctx.unread = crate::messages::service::officer_unread_total(&state, &officer).await?;
     Ok(page(&DeskTasksPage {
-        ctx: o.visitor.ctx(&state, "Tugas Saya", "petugas"),
+        ctx,
         office_name: office.name,
         roles: officer.roles.iter().map(|r| r.label_id().to_string()).collect(),
         rows,
@@ -145,6 +147,8 @@ pub fn action_label(code: &str) -> String {
         "paraf" => "Draf SK diparaf".into(),
         "setujui" => "Draf SK disetujui".into(),
         "setujui_otomatis" => "Disetujui otomatis (fiktif positif)".into(),
+        "pesan_pemohon" => "Pesan dari pemohon".into(),
+        "pesan_kantor" => "Jawaban kantor".into(),
         other => other.replace('_', " "),
     }
 }
@@ -301,6 +305,40 @@ async fn file_page(
     notice: String,
     status: StatusCode,
 ) -> PageResult {
+    file_page_full(state, o, id, (errors, notice, status), FormState::default()).await
+}
+
+/// Writes a Pesan Pengaduan answer from the file page; bad input shows the page again.
+pub(crate) async fn message_post(
+    State(state): State<AppState>,
+    o: OfficerUser,
+    Path(id): Path<String>,
+    req: axum::extract::Request,
+) -> PageResult {
+    match crate::messages::pages::write_officer(&state, &o, &id, req).await? {
+        None => Ok(see_other(&format!("/petugas/berkas/{id}?info=pesan#pesan"))),
+        Some(form) => file_page_with_thread(&state, &o, &id, form, StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+/// The file page after a Pesan Pengaduan answer with bad input: the answer kept, its errors shown.
+async fn file_page_with_thread(
+    state: &AppState,
+    o: &OfficerUser,
+    id: &str,
+    message: FormState,
+    status: StatusCode,
+) -> PageResult {
+    file_page_full(state, o, id, (FieldErrors::new(), String::new(), status), message).await
+}
+
+async fn file_page_full(
+    state: &AppState,
+    o: &OfficerUser,
+    id: &str,
+    (errors, notice, status): (FieldErrors, String, StatusCode),
+    message: FormState,
+) -> PageResult {
     let officer = officer_of(o)?;
     let f = desks::file::open_file(state, &officer, id).await?;
     let allowed = f.allowed_actions(&officer);
@@ -387,7 +425,13 @@ async fn file_page(
         today: crate::catalog::offices::today(&f.view.office)
             .format("%Y-%m-%d")
             .to_string(),
+        thread: crate::messages::pages::officer_thread(state, o, id, message).await?,
+        notifications: crate::notifications::pages::lines(
+            crate::notifications::service::file_messages(state, &officer.office_id, id).await?,
+        ),
     };
+    let mut p = p;
+    p.ctx.unread = crate::messages::service::officer_unread_total(state, &officer).await?;
     Ok(page_with_status(status, &p))
 }
 
@@ -484,6 +528,7 @@ pub(crate) async fn file(
     let notice = match q.get("info").map(String::as_str) {
         Some("ok") => "Tindakan tersimpan.",
         Some("ulang") => "Permintaan yang sama sudah diproses sebelumnya; tidak ada perubahan ganda.",
+        Some("pesan") => "Jawaban terkirim; pemohon menerima pemberitahuan.",
         _ => "",
     };
     file_page(&state, &o, &id, FieldErrors::new(), notice.into(), StatusCode::OK).await
@@ -735,6 +780,10 @@ pub struct DeskFilePage {
     pub errors: FormState,
     pub notice: String,
     pub today: String,
+    /// Pesan Pengaduan: the thread with the applicant.
+    pub thread: crate::messages::pages::ThreadBlock,
+    /// The notices sent about the file, with what became of each.
+    pub notifications: Vec<crate::notifications::pages::MessageLine>,
 }
 
 impl DeskFilePage {

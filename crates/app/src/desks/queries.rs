@@ -43,7 +43,7 @@ pub(crate) struct InternalNoteRow {
 }
 
 pub(crate) async fn internal_notes(pool: &AnyPool, app_id: &str) -> Result<Vec<InternalNoteRow>, sqlx::Error> {
-    sqlx::query_as("SELECT at, actor_name, internal_note FROM application_history WHERE application_id = $1 AND internal_note IS NOT NULL ORDER BY seq")
+    sqlx::query_as("SELECT at, actor_name, internal_note FROM application_history WHERE application_id = $1 AND internal_note IS NOT NULL AND action NOT LIKE 'pesan%' ORDER BY seq")
         .bind(app_id)
         .fetch_all(pool)
         .await
@@ -318,14 +318,6 @@ pub(crate) async fn open_round(tx: &mut Tx, r: RoundWrite<'_>) -> Result<(), sql
     Ok(())
 }
 
-/// The applicant's account address (verified), where their mail goes.
-pub(crate) async fn applicant_email(tx: &mut Tx, applicant_id: &str) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar("SELECT email FROM applicants WHERE id = $1")
-        .bind(applicant_id)
-        .fetch_one(&mut **tx)
-        .await
-}
-
 // ---------------------------------------------------------------------------------------------
 // The revision loop, applicant side
 
@@ -455,7 +447,7 @@ pub(crate) async fn workflow_body(pool: &AnyPool, version_id: &str) -> Result<St
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct OfficerContact {
-    pub email: String,
+    pub id: String,
 }
 
 pub(crate) async fn active_officer(pool: &AnyPool, officer_id: &str) -> Result<Option<OfficerContact>, sqlx::Error> {
@@ -707,17 +699,6 @@ pub(crate) async fn overdue_not_escalated(
         .bind(today)
         .fetch_all(pool)
         .await
-}
-
-/// The addresses of the office's active officers of a role.
-pub(crate) async fn role_emails(pool: &AnyPool, office_id: &str, role: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT o.email FROM officers o JOIN officer_roles r ON r.officer_id = o.id WHERE r.office_id = $1 AND r.role = $2 AND o.active = 1",
-    )
-    .bind(office_id)
-    .bind(role)
-    .fetch_all(pool)
-    .await
 }
 
 /// Marks the step visit escalated; false when it was already (or the file moved on).

@@ -13,6 +13,9 @@ use crate::desks::file::RevisionItem;
 use crate::desks::file::RevisionRound;
 use crate::desks::file::load_rounds;
 use crate::desks::queries;
+use crate::notifications;
+use crate::notifications::service::Notice;
+use crate::notifications::service::Officers;
 use crate::office_admin;
 use crate::platform::db::now_text;
 use crate::platform::db::ts;
@@ -307,7 +310,7 @@ pub async fn resubmit(state: &AppState, applicant_id: &str, id: &str) -> Service
     )
     .await?;
     if let Some(o) = &officer {
-        notify_officer(state, &mut tx, &v, &round, id, &o.email).await?;
+        notify_officer(state, &mut tx, &v, &round, id, &o.id).await?;
     }
     tx.commit().await?;
     state.desks_changed(&v.office.id);
@@ -322,15 +325,20 @@ async fn notify_officer(
     v: &applications::view::ApplicationView,
     round: &RevisionRound,
     id: &str,
-    email: &str,
+    officer_id: &str,
 ) -> ServiceResult<()> {
+    let number = v.app.registration_number.as_deref().unwrap_or_default();
+    let base_url = state.config.base_url.trim_end_matches('/');
     let mail = mail::RevisionSubmitted {
-        number: v.app.registration_number.as_deref().unwrap_or_default(),
+        number,
         round: round.round,
-        base_url: state.config.base_url.trim_end_matches('/'),
+        base_url,
         app_id: id,
     };
-    mail::enqueue(tx, Some(&v.office.id), email, &mail).await
+    let text = format!("Perbaikan permohonan {number} diajukan; berkas kembali ke meja Anda.");
+    let notice = Notice::new("desk", &mail, text, format!("{base_url}/petugas/berkas/{id}"))?.about(id);
+    let officers = [officer_id.to_string()];
+    notifications::service::to_officers(tx, &v.office.id, Officers::Ids(&officers), &notice).await
 }
 
 /// Starts a new draft from a rejected (or any own) application, with the same data and files.

@@ -111,6 +111,8 @@ pub struct DeskItem {
     pub warning: bool,
     pub claimed_by: Option<String>,
     pub claimed_by_me: bool,
+    /// Messages from the applicant this officer has not read (Pesan Pengaduan).
+    pub unread_messages: i64,
 }
 
 /// The files waiting at steps of the officer's roles, the most pressing first, one page of
@@ -200,8 +202,10 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
             warning: clock.is_some_and(|c| c.warning),
             claimed_by_me: claimed_by == Some(officer.id.as_str()),
             claimed_by: claimed_by.and(r.claimer.clone()),
+            unread_messages: 0,
         });
     }
+    add_unread(state, officer, &mut out).await?;
     Ok(DeskPage {
         tasks: out,
         total,
@@ -211,4 +215,17 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
         has_next,
         per_page: DESK_PAGE_SIZE,
     })
+}
+
+/// The applicant's messages this officer has not read, per file of the page. Unread is per
+/// reader, so it is read for each officer, not kept in the desk's shared page.
+async fn add_unread(state: &AppState, officer: &Officer, items: &mut [DeskItem]) -> ServiceResult<()> {
+    let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+    let unread = crate::messages::service::unread_for(state, &officer.id, true, &ids).await?;
+    if !unread.is_empty() {
+        for item in items {
+            item.unread_messages = unread.get(&item.id).copied().unwrap_or(0);
+        }
+    }
+    Ok(())
 }

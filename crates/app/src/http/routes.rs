@@ -7,7 +7,9 @@
 
 use crate::http::access::{ADMIN, Access, KADIS, guard};
 use crate::state::AppState;
-use crate::{accounts, applications, auth, catalog, demo, desks, library, office_admin, permits, survey};
+use crate::{
+    accounts, applications, auth, catalog, demo, desks, library, messages, notifications, office_admin, permits, survey,
+};
 use axum::Router;
 use axum::handler::Handler;
 use axum::http::Method;
@@ -106,6 +108,8 @@ pub fn routes() -> Routes {
         .post("/atur-ulang-sandi", Public, accounts::pages::reset)
         .get("/akun/profil", Applicant, accounts::pages::profile_form)
         .post("/akun/profil", Applicant, accounts::pages::profile_save)
+        .get("/akun/notifikasi", Applicant, notifications::pages::settings)
+        .post("/akun/notifikasi", Applicant, notifications::pages::settings_save)
         .get("/akun/foto", Applicant, accounts::pages::photo)
         .post("/akun/foto", Applicant, accounts::pages::photo_upload)
         // Signing in and out; the officers' second factor.
@@ -150,6 +154,8 @@ pub fn routes() -> Routes {
         .get("/dev/mailbox", DemoOnly, demo::pages::mailbox);
     let r = applicant_routes(r);
     let r = office_routes(r);
+    let r = complaint_routes(r);
+    let r = message_api_routes(r);
     api_routes(r)
 }
 
@@ -175,6 +181,17 @@ fn applicant_routes(r: Routes) -> Routes {
         .get("/permohonan/{id}/bukti", Applicant, pages::receipt)
         .get("/permohonan/{id}/bukti.pdf", Applicant, pages::receipt_pdf)
         .post("/permohonan/{id}/hapus", Applicant, pages::delete_draft)
+        .post("/permohonan/{id}/pesan", Applicant, pages::message_post)
+        .get(
+            "/permohonan/{id}/pesan/{message}/lampiran",
+            Applicant,
+            messages::pages::applicant_attachment,
+        )
+        .post(
+            "/permohonan/{id}/pesan/{message}/pengaduan",
+            Applicant,
+            messages::pages::applicant_complaint,
+        )
         .get(
             "/permohonan/{id}/perbaikan",
             Applicant,
@@ -223,6 +240,18 @@ fn office_routes(r: Routes) -> Routes {
     r.get("/petugas", Officer, desks::pages::tasks)
         .get("/petugas/ringkasan", Supervisor, desks::pages::summary)
         .get("/petugas/berkas/{id}", Officer, desks::pages::file)
+        .post("/petugas/berkas/{id}/pesan", Officer, desks::pages::message_post)
+        .get(
+            "/petugas/berkas/{id}/pesan/{message}/lampiran",
+            Officer,
+            messages::pages::officer_attachment,
+        )
+        .post(
+            "/petugas/berkas/{id}/pesan/{message}/pengaduan",
+            Officer,
+            messages::pages::officer_complaint,
+        )
+        .get("/petugas/pesan", Officer, messages::pages::inbox)
         .post("/petugas/berkas/{id}/aksi", StepRole, desks::pages::action)
         .post("/petugas/berkas/{id}/berita-acara", StepRole, desks::pages::inspection)
         .get("/petugas/berkas/{id}/dokumen/{which}", Officer, desks::pages::desk_pdf)
@@ -233,6 +262,8 @@ fn office_routes(r: Routes) -> Routes {
         )
         .get("/petugas/admin/kalender", ADMIN, admin::calendar_page)
         .post("/petugas/admin/kalender", ADMIN, admin::calendar_save)
+        .get("/petugas/admin/notifikasi", ADMIN, notifications::pages::admin_page)
+        .post("/petugas/admin/notifikasi", ADMIN, notifications::pages::admin_save)
         .post("/petugas/admin/kalender/hapus", ADMIN, admin::holiday_delete)
         .get("/petugas/admin/alur", ADMIN, workflow_pages::workflows)
         .get("/petugas/admin/alur/{code}", ADMIN, workflow_pages::workflow_edit)
@@ -277,6 +308,93 @@ fn office_routes(r: Routes) -> Routes {
         )
 }
 
+/// The complaints desk (Petugas Pengaduan and the admin).
+const COMPLAINTS_DESK: Access = Access::OfficerRole(&[Role::Pengaduan, Role::Admin]);
+/// The complaint report: the complaints desk, the head of office and the supervisors.
+const COMPLAINTS_REPORT: Access =
+    Access::OfficerRole(&[Role::Pengaduan, Role::Kasi, Role::Kabid, Role::Kadis, Role::Admin]);
+
+/// Complaints: the public form and tracking, the complaints desk, its report and settings.
+fn complaint_routes(r: Routes) -> Routes {
+    use crate::complaints::{api, pages, report_pages, settings_pages};
+    use Access::*;
+    r.get("/pengaduan", Public, pages::form_page)
+        .post("/pengaduan", Public, pages::form_post)
+        .get("/pengaduan/lacak", Public, pages::track_form)
+        .post("/pengaduan/lacak", Public, pages::track_post)
+        .post("/pengaduan/lacak/tanggapan", Public, pages::respond_post)
+        .get("/petugas/pengaduan", COMPLAINTS_DESK, pages::desk_list)
+        .get("/petugas/pengaduan/baru", COMPLAINTS_DESK, pages::record_form)
+        .post("/petugas/pengaduan/baru", COMPLAINTS_DESK, pages::record_post)
+        .get(
+            "/petugas/pengaduan/laporan",
+            COMPLAINTS_REPORT,
+            report_pages::report_page,
+        )
+        .get(
+            "/petugas/pengaduan/laporan.csv",
+            COMPLAINTS_REPORT,
+            report_pages::report_csv,
+        )
+        .get("/petugas/pengaduan/{id}", COMPLAINTS_DESK, pages::desk_detail)
+        .post("/petugas/pengaduan/{id}/aksi", COMPLAINTS_DESK, pages::desk_action)
+        .post("/petugas/pengaduan/{id}/periksa", COMPLAINTS_DESK, pages::desk_examine)
+        .get("/petugas/pengaduan/{id}/bukti", COMPLAINTS_DESK, pages::desk_evidence)
+        .get("/petugas/admin/pengaduan", ADMIN, settings_pages::settings_page)
+        .post("/petugas/admin/pengaduan", ADMIN, settings_pages::settings_save)
+        .post("/api/v1/complaints", Public, api::create_complaint)
+        .post("/api/v1/complaints/track", Public, api::track_complaint)
+        .post("/api/v1/complaints/respond", Public, api::respond_complaint)
+        .get("/api/v1/desk/complaints", COMPLAINTS_DESK, api::desk_complaints)
+        .post("/api/v1/desk/complaints", COMPLAINTS_DESK, api::record_complaint)
+        .get(
+            "/api/v1/desk/complaints/report",
+            COMPLAINTS_REPORT,
+            api::complaint_report,
+        )
+        .get("/api/v1/desk/complaints/{id}", COMPLAINTS_DESK, api::desk_complaint)
+        .post(
+            "/api/v1/desk/complaints/{id}/actions",
+            COMPLAINTS_DESK,
+            api::desk_complaint_action,
+        )
+}
+
+/// Pesan Pengaduan over the API: the applicant's side and the office's side of a thread.
+fn message_api_routes(r: Routes) -> Routes {
+    use Access::*;
+    r.get(
+        "/api/v1/applications/{id}/messages",
+        Applicant,
+        messages::api::applicant_thread,
+    )
+    .post(
+        "/api/v1/applications/{id}/messages",
+        Applicant,
+        messages::api::applicant_post,
+    )
+    .get(
+        "/api/v1/applications/{id}/messages/{message}/attachment",
+        Applicant,
+        messages::api::applicant_attachment,
+    )
+    .get(
+        "/api/v1/desk/applications/{id}/messages",
+        Officer,
+        messages::api::desk_thread,
+    )
+    .post(
+        "/api/v1/desk/applications/{id}/messages",
+        Officer,
+        messages::api::desk_post,
+    )
+    .get(
+        "/api/v1/desk/applications/{id}/messages/{message}/attachment",
+        Officer,
+        messages::api::desk_attachment,
+    )
+}
+
 /// The JSON API (`/api`), described by `/api/openapi.json`.
 fn api_routes(r: Routes) -> Routes {
     use Access::*;
@@ -286,6 +404,9 @@ fn api_routes(r: Routes) -> Routes {
         .post("/api/v1/auth/register", Public, accounts::api::register)
         .post("/api/v1/auth/verify", Public, accounts::api::verify)
         .post("/api/v1/auth/resend-verification", Public, accounts::api::resend)
+        .get("/api/hooks/whatsapp", Public, notifications::api::whatsapp_handshake)
+        .post("/api/hooks/whatsapp", Public, notifications::api::whatsapp_webhook)
+        .post("/api/hooks/sms", Public, notifications::api::sms_webhook)
         .post("/api/v1/auth/login", Public, auth::api::login)
         .post("/api/v1/auth/logout", SignedIn, auth::api::logout)
         .post("/api/v1/auth/forgot-password", Public, accounts::api::forgot)

@@ -89,6 +89,7 @@ pub(crate) async fn calendar_save(State(state): State<AppState>, o: OfficerUser,
             auto_approve_at_deadline: f.has("auto_approve_at_deadline"),
             warning_threshold_pct: f.get("warning_threshold_pct").trim().parse().unwrap_or(0),
             skm_gate: f.has("skm_gate"),
+            messages_show_officer_name: f.has("messages_show_officer_name"),
         };
         office_admin::settings::save_settings(&state, &officer.office_id, &settings)
             .await

@@ -12,6 +12,7 @@ pub struct SettingsRow {
     pub auto_approve_at_deadline: i64,
     pub warning_threshold_pct: i64,
     pub skm_gate: i64,
+    pub messages_show_officer_name: i64,
 }
 
 impl From<SettingsRow> for OfficeSettings {
@@ -22,6 +23,7 @@ impl From<SettingsRow> for OfficeSettings {
             auto_approve_at_deadline: r.auto_approve_at_deadline == 1,
             warning_threshold_pct: r.warning_threshold_pct,
             skm_gate: r.skm_gate == 1,
+            messages_show_officer_name: r.messages_show_officer_name == 1,
         }
     }
 }
@@ -50,7 +52,7 @@ pub async fn settings(
     office_id: &str,
 ) -> Result<Option<SettingsRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT default_preset, count_cuti_bersama, auto_approve_at_deadline, warning_threshold_pct, skm_gate FROM office_settings WHERE office_id = $1",
+        "SELECT default_preset, count_cuti_bersama, auto_approve_at_deadline, warning_threshold_pct, skm_gate, messages_show_officer_name FROM office_settings WHERE office_id = $1",
     )
     .bind(office_id)
     .fetch_optional(db)
@@ -64,9 +66,9 @@ pub async fn save_settings(
     now: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO office_settings (office_id, default_preset, count_cuti_bersama, auto_approve_at_deadline, warning_threshold_pct, skm_gate, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (office_id) DO UPDATE SET default_preset = $2, count_cuti_bersama = $3, \
-         auto_approve_at_deadline = $4, warning_threshold_pct = $5, skm_gate = $6, updated_at = $7",
+        "INSERT INTO office_settings (office_id, default_preset, count_cuti_bersama, auto_approve_at_deadline, warning_threshold_pct, skm_gate, messages_show_officer_name, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (office_id) DO UPDATE SET default_preset = $2, count_cuti_bersama = $3, \
+         auto_approve_at_deadline = $4, warning_threshold_pct = $5, skm_gate = $6, messages_show_officer_name = $7, updated_at = $8",
     )
     .bind(office_id)
     .bind(&s.default_preset)
@@ -74,6 +76,7 @@ pub async fn save_settings(
     .bind(i64::from(s.auto_approve_at_deadline))
     .bind(s.warning_threshold_pct)
     .bind(i64::from(s.skm_gate))
+    .bind(i64::from(s.messages_show_officer_name))
     .bind(now)
     .execute(db)
     .await?;

@@ -18,6 +18,8 @@ pub struct OfficeSettings {
     pub warning_threshold_pct: i64,
     /// Downloading a permit waits for the holder's satisfaction survey (SKM); off by default.
     pub skm_gate: bool,
+    /// Answers on Pesan Pengaduan are signed with the officer's name (and desk), not the desk alone.
+    pub messages_show_officer_name: bool,
 }
 
 impl Default for OfficeSettings {
@@ -27,6 +29,7 @@ impl Default for OfficeSettings {
             count_cuti_bersama: true,
             auto_approve_at_deadline: false,
             skm_gate: false,
+            messages_show_officer_name: false,
             warning_threshold_pct: 75,
         }
     }

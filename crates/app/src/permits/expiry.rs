@@ -2,9 +2,10 @@
 
 use crate::catalog;
 use crate::catalog::offices::Office;
+use crate::notifications;
+use crate::notifications::service::Notice;
 use crate::permits::queries;
 use crate::platform::error::ServiceResult;
-use crate::platform::mail;
 use crate::platform::mail::PermitExpiring;
 use crate::state::AppState;
 use chrono::Months;
@@ -66,15 +67,22 @@ pub async fn remind_expiring(state: &AppState) -> ServiceResult<usize> {
         }
         let mut tx = state.db.begin().await?;
         queries::set_reminders(&mut *tx, &serde_json::to_string(&done)?, &r.id).await?;
+        let base_url = state.config.base_url.trim_end_matches('/');
         let reminder = PermitExpiring {
             holder_name: &r.full_name,
             number: &r.number,
             valid_until: &date_id(until),
             days_left: left,
             threshold_days: mark,
-            base_url: state.config.base_url.trim_end_matches('/'),
+            base_url,
         };
-        mail::enqueue(&mut tx, Some(&office.id), &r.email, &reminder).await?;
+        let text = format!(
+            "Izin {} berakhir pada {}. Ajukan perpanjangan.",
+            r.number,
+            date_id(until)
+        );
+        let notice = Notice::new("expiring", &reminder, text, format!("{base_url}/izin"))?;
+        notifications::service::to_applicant(&mut tx, &office.id, &r.applicant_id, &notice).await?;
         tx.commit().await?;
         sent += 1;
     }

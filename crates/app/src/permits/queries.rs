@@ -167,7 +167,7 @@ pub struct ExpiringRow {
     pub number: String,
     pub valid_until: String,
     pub reminders: String,
-    pub email: String,
+    pub applicant_id: String,
     pub full_name: String,
 }
 
@@ -178,7 +178,7 @@ pub async fn ending_between(
     horizon: &str,
 ) -> Result<Vec<ExpiringRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.id, p.office_id, p.number, p.valid_until, p.reminders, a.email, a.full_name FROM permits p JOIN applicants a ON a.id = p.applicant_id \
+        "SELECT p.id, p.office_id, p.number, p.valid_until, p.reminders, p.applicant_id, a.full_name FROM permits p JOIN applicants a ON a.id = p.applicant_id \
          WHERE p.status = 'active' AND p.valid_until IS NOT NULL AND p.valid_until >= $1 AND p.valid_until <= $2",
     )
     .bind(since)

@@ -7,6 +7,8 @@ use crate::applications::history::NewHistory;
 use crate::applications::history::append_history;
 use crate::auth::officer::Officer;
 use crate::catalog;
+use crate::notifications;
+use crate::notifications::service::Notice;
 use crate::permits::archive::PermitRow;
 use crate::permits::archive::by_id;
 use crate::permits::changes::changed_permit_end;
@@ -20,7 +22,6 @@ use crate::permits::signer::local_signer;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
-use crate::platform::mail;
 use crate::platform::mail::PermitIssued;
 use crate::state::AppState;
 use chrono::NaiveDate;
@@ -359,15 +360,18 @@ async fn record_issue(state: &AppState, i: &Issue<'_>) -> ServiceResult<()> {
         },
     )
     .await?;
+    let base_url = state.config.base_url.trim_end_matches('/');
     let issued = PermitIssued {
         holder_name: &i.applicant.full_name,
         permit_name: i.permit_name,
         number: &p.number,
         valid_until: &date_id(i.until),
-        base_url: state.config.base_url.trim_end_matches('/'),
+        base_url,
         token: &p.token,
     };
-    mail::enqueue(&mut tx, Some(i.office_id), &i.applicant.email, &issued).await?;
+    let text = format!("Izin {} telah terbit. Unduh di menu Izin Saya.", p.number);
+    let notice = Notice::new("issued", &issued, text, format!("{base_url}/izin"))?.about(&p.application_id);
+    notifications::service::to_applicant(&mut tx, i.office_id, &i.applicant.id, &notice).await?;
     tx.commit().await?;
     Ok(())
 }

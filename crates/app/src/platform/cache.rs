@@ -40,4 +40,10 @@ impl<V: Clone> TtlMap<V> {
             m.remove(key);
         }
     }
+
+    pub(crate) fn clear(&self) {
+        if let Ok(mut m) = self.map.write() {
+            m.clear();
+        }
+    }
 }

@@ -31,6 +31,75 @@ pub struct Config {
     /// The reverse proxies whose `X-Forwarded-For` / `Forwarded` name the client
     /// (`TRUSTED_PROXIES`); empty trusts nobody and every client is its socket address.
     pub trusted_proxies: TrustedProxies,
+    /// WhatsApp and SMS gateways; without them izinkes notifies by e-mail only.
+    pub gateways: GatewayConfig,
+}
+
+/// The phone gateways (`docs/gateways.md`); each is on when its settings are complete.
+#[derive(Clone, Debug, Default)]
+pub struct GatewayConfig {
+    pub whatsapp: Option<WhatsAppConfig>,
+    pub sms: Option<SmsConfig>,
+}
+
+impl GatewayConfig {
+    /// No gateway at all: the service notifies by e-mail only.
+    pub fn is_email_only(&self) -> bool {
+        self.whatsapp.is_none() && self.sms.is_none()
+    }
+}
+
+/// The WhatsApp Business Cloud API of one business phone number.
+#[derive(Clone)]
+pub struct WhatsAppConfig {
+    /// The Graph API root with its version, e.g. `https://graph.facebook.com/v24.0`.
+    pub base_url: String,
+    /// A system user's access token (`Authorization: Bearer`).
+    pub token: String,
+    /// The business phone number's id, the sender of every message.
+    pub phone_number_id: String,
+    /// The app secret that signs webhook bodies (`X-Hub-Signature-256`).
+    pub app_secret: String,
+    /// The token Meta echoes when it verifies the webhook URL (`hub.verify_token`).
+    pub verify_token: String,
+}
+
+impl WhatsAppConfig {
+    pub const DEFAULT_URL: &str = "https://graph.facebook.com/v24.0";
+}
+
+/// An HTTP SMS gateway speaking the contract of `docs/gateways.md`.
+#[derive(Clone)]
+pub struct SmsConfig {
+    /// Where messages are posted, e.g. `https://sms.example.co.id/v1/messages`.
+    pub url: String,
+    /// Our credential at the gateway (`Authorization: Bearer`).
+    pub token: String,
+    /// The gateway's credential at our delivery-report callback (`Authorization: Bearer`).
+    pub callback_token: String,
+}
+
+/// Secrets never reach a log line.
+impl std::fmt::Debug for WhatsAppConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WhatsAppConfig")
+            .field("base_url", &self.base_url)
+            .field("phone_number_id", &self.phone_number_id)
+            .field("token", &"<redacted>")
+            .field("app_secret", &"<redacted>")
+            .field("verify_token", &"<redacted>")
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for SmsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsConfig")
+            .field("url", &self.url)
+            .field("token", &"<redacted>")
+            .field("callback_token", &"<redacted>")
+            .finish()
+    }
 }
 
 /// An S3-compatible object store (AWS S3, MinIO, Ceph RGW, Garage, moto …), addressed
@@ -111,6 +180,7 @@ impl Config {
             signer_p12_password: None,
             s3: None,
             trusted_proxies: TrustedProxies::default(),
+            gateways: GatewayConfig::default(),
         }
     }
 }

@@ -207,6 +207,80 @@ impl Mail for StepOverdue<'_> {
     }
 }
 
+/// To the applicant: the office answered on the application's thread (Pesan Pengaduan).
+#[derive(Template)]
+#[template(path = "mail/message_from_office.txt", escape = "none")]
+pub struct MessageFromOffice<'a> {
+    pub number: &'a str,
+    /// The desk that answered (or the officer, where the office signs with names).
+    pub desk: &'a str,
+    pub excerpt: &'a str,
+    pub base_url: &'a str,
+    pub app_id: &'a str,
+}
+
+impl Mail for MessageFromOffice<'_> {
+    fn subject(&self) -> String {
+        format!("Pesan baru tentang permohonan {}", self.number)
+    }
+}
+
+/// To the officers of a file's desk: the applicant wrote on the file's thread.
+#[derive(Template)]
+#[template(path = "mail/message_from_applicant.txt", escape = "none")]
+pub struct MessageFromApplicant<'a> {
+    pub number: &'a str,
+    pub applicant: &'a str,
+    pub excerpt: &'a str,
+    pub base_url: &'a str,
+    pub app_id: &'a str,
+}
+
+impl Mail for MessageFromApplicant<'_> {
+    fn subject(&self) -> String {
+        format!("Pesan pemohon pada berkas {}", self.number)
+    }
+}
+
+/// To a complainant: a step of their complaint (received, classified, answered, …).
+#[derive(Template)]
+#[template(path = "mail/complaint_notice.txt", escape = "none")]
+pub struct ComplaintNotice<'a> {
+    /// The complainant's name, or a neutral salutation for an anonymous complaint.
+    pub name: &'a str,
+    pub number: &'a str,
+    pub office_name: &'a str,
+    /// One sentence saying what happened.
+    pub heading: &'a str,
+    pub status_label: &'a str,
+    /// What the office tells the complainant (the answer, the deadline); may be empty.
+    pub note: &'a str,
+    pub base_url: &'a str,
+}
+
+impl Mail for ComplaintNotice<'_> {
+    fn subject(&self) -> String {
+        format!("Pengaduan {}: {}", self.number, self.status_label)
+    }
+}
+
+/// To the supervisors: a complaint passed its deadline without an answer.
+#[derive(Template)]
+#[template(path = "mail/complaint_overdue.txt", escape = "none")]
+pub struct ComplaintOverdue<'a> {
+    pub number: &'a str,
+    pub severity_label: &'a str,
+    pub due_at: &'a str,
+    pub base_url: &'a str,
+    pub id: &'a str,
+}
+
+impl Mail for ComplaintOverdue<'_> {
+    fn subject(&self) -> String {
+        format!("Eskalasi: pengaduan {} melewati batas waktu", self.number)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,13 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "login_failures_expiry",
         include_str!("../../migrations/0009_login_failures_expiry.sql"),
     ),
+    (10, "messages", include_str!("../../migrations/0010_messages.sql")),
+    (
+        11,
+        "notifications",
+        include_str!("../../migrations/0011_notifications.sql"),
+    ),
+    (12, "complaints", include_str!("../../migrations/0012_complaints.sql")),
 ];
 
 /// The name a migration is known by in messages: its file's, `0005_templates_changes`.

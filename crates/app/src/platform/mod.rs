@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod files;
+pub mod gateways;
 pub mod ids;
 pub mod mail;
 pub mod migrations;

@@ -103,6 +103,8 @@ fn page(status: StatusCode, title: &str, message: &str, reference: Option<String
         csrf: String::new(),
         demo: false,
         nav: "",
+        unread: 0,
+        complaints_nav: "",
     };
     let body = ErrorPage {
         ctx,

@@ -209,6 +209,25 @@ impl Visitor {
             csrf: self.csrf.clone(),
             demo: state.config.demo,
             nav,
+            unread: 0,
+            complaints_nav: self.complaints_nav(),
+        }
+    }
+}
+
+impl Visitor {
+    /// The complaints desk for its officers, the report for the heads who read it.
+    fn complaints_nav(&self) -> &'static str {
+        use izinkes_domain::roles::Role;
+        let Some(s) = self.subject.as_ref().filter(|s| s.kind == SubjectKind::Officer) else {
+            return "";
+        };
+        if izinkes_domain::roles::holds_any(&s.roles, &[Role::Pengaduan, Role::Admin]) {
+            "/petugas/pengaduan"
+        } else if izinkes_domain::roles::holds_any(&s.roles, &[Role::Kasi, Role::Kabid, Role::Kadis]) {
+            "/petugas/pengaduan/laporan"
+        } else {
+            ""
         }
     }
 }

@@ -48,8 +48,15 @@ impl FormBody {
 }
 
 /// Reads the first file field of a multipart body: (field name, file name, bytes).
-pub async fn read_file_field(
+pub async fn read_file_field(mp: Multipart) -> Result<(Option<(String, Vec<u8>)>, HashMap<String, String>), WebError> {
+    read_file_and_fields(mp, 500).await
+}
+
+/// As [`read_file_field`], keeping up to `max_chars` of each text field (a message's text is
+/// longer than a label; the service says when it is too long rather than cutting it).
+pub async fn read_file_and_fields(
     mut mp: Multipart,
+    max_chars: usize,
 ) -> Result<(Option<(String, Vec<u8>)>, HashMap<String, String>), WebError> {
     let mut file = None;
     let mut fields = HashMap::new();
@@ -78,7 +85,7 @@ pub async fn read_file_field(
             }
             _ => {
                 let text = field.text().await.unwrap_or_default();
-                fields.insert(name, text.chars().take(500).collect());
+                fields.insert(name, text.chars().take(max_chars).collect());
             }
         }
     }

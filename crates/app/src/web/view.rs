@@ -27,6 +27,10 @@ pub struct PageCtx {
     pub csrf: String,
     pub demo: bool,
     pub nav: &'static str,
+    /// Unread Pesan Pengaduan for the header badge, where the page counted them (0 elsewhere).
+    pub unread: i64,
+    /// Where the header's "Pengaduan" link goes for this officer (`""`: no link).
+    pub complaints_nav: &'static str,
 }
 
 pub type PageResult = Result<Response, WebError>;

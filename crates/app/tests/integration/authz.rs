@@ -142,6 +142,10 @@ struct Fixtures {
     applicant_a: String,
     registration_number: String,
     nik4: String,
+    /// A complaint to the home office.
+    complaint_id: String,
+    /// A's message on `app_id`, with an attachment.
+    message_id: String,
 }
 
 struct Reply {
@@ -177,7 +181,9 @@ struct Probe {
 
 /// The request for a route; `lock` is the `lock_version` desk actions carry.
 fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
-    let id = if path.starts_with("/berkas/") || path.starts_with("/api/v1/documents/") {
+    let id = if path.starts_with("/petugas/pengaduan/") || path.starts_with("/api/v1/desk/complaints/") {
+        fx.complaint_id.clone()
+    } else if path.starts_with("/berkas/") || path.starts_with("/api/v1/documents/") {
         fx.doc_id.clone()
     } else if path.starts_with("/izin/") || path.starts_with("/petugas/izin/") || path.starts_with("/api/v1/permits/") {
         fx.permit_id.clone()
@@ -197,7 +203,8 @@ fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
         .replace("{code}", code)
         .replace("{token}", &fx.permit_token)
         .replace("{which}", "draf-sk.pdf")
-        .replace("{kind}", "sk");
+        .replace("{kind}", "sk")
+        .replace("{message}", &fx.message_id);
     let fresh_document = matches!(
         (method, path),
         ("POST", "/berkas/{id}/hapus") | ("DELETE", "/api/v1/documents/{id}")
@@ -487,7 +494,40 @@ async fn cast(app: &TestApp) -> (Vec<Actor>, Fixtures) {
         .await
         .expect("library document");
     let (signed_app_id, permit_id, permit_token) = signed_permit(app, &actors, &a_id).await;
+    let complaint_id = izinkes_app::complaints::service::submit(
+        &app.state,
+        &izinkes_app::complaints::service::ComplaintInput {
+            office_id: HOME.into(),
+            email: "pengadu@example.com".into(),
+            subject: "Uji otorisasi".into(),
+            body: "Pengaduan untuk uji otorisasi.".into(),
+            ..Default::default()
+        },
+        izinkes_app::complaints::service::Source::Online {
+            applicant_id: None,
+            client: "authz-fixture",
+        },
+    )
+    .await
+    .expect("complaint")
+    .id;
+    let message_id = izinkes_app::messages::service::post_by_applicant(
+        &app.state,
+        &a_id,
+        "Pemilik",
+        &app_id,
+        "Pesan uji otorisasi.",
+        Some(izinkes_app::messages::service::Upload {
+            filename: "lampiran.pdf",
+            bytes: &demo::samples::pdf("Lampiran uji"),
+        }),
+    )
+    .await
+    .expect("message")
+    .to_string();
     let fx = Fixtures {
+        message_id,
+        complaint_id,
         app_id,
         signed_app_id,
         permit_id,

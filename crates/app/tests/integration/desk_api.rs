@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 const OFFICER_PASSWORD: &str = "petugas-kantor-2026";
 const PUTU_NIK: &str = "5104010903970004";
 
-async fn use_preset(app: &TestApp, office: &str, preset: &str) {
+pub(crate) async fn use_preset(app: &TestApp, office: &str, preset: &str) {
     izinkes_app::office_admin::settings::save_settings(
         &app.state,
         office,
@@ -28,7 +28,7 @@ async fn use_preset(app: &TestApp, office: &str, preset: &str) {
 }
 
 /// Adds an officer and signs them in over the API; returns the officer's id and client.
-async fn officer(app: &TestApp, office: &str, name: &str, role: Role) -> (String, Api) {
+pub(crate) async fn officer(app: &TestApp, office: &str, name: &str, role: Role) -> (String, Api) {
     let email = format!("{name}.{office}@kantor.example.id");
     let id = izinkes_app::accounts::officers::add_officer(
         &app.state,
@@ -54,7 +54,7 @@ async fn officer(app: &TestApp, office: &str, name: &str, role: Role) -> (String
 }
 
 /// A submitted SIP-DRSP application at Jembrana; returns its id and the applicant's client.
-async fn submitted(app: &TestApp) -> (String, Api) {
+pub(crate) async fn submitted(app: &TestApp) -> (String, Api) {
     let (applicant_id, token) = quick_applicant(&app.state, PUTU_NIK, "putu@example.com").await;
     let applicant = Api::new(app).with_token(&token);
     let id = ready_draft(&app.state, &applicant_id, "RSU Negara", 1).await;

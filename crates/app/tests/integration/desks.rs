@@ -19,7 +19,7 @@ const DESK_ROLES: [Role; 5] = [
     Role::TimTeknis,
 ];
 
-async fn staff_office(app: &TestApp, office: &str, preset: &str) {
+pub(crate) async fn staff_office(app: &TestApp, office: &str, preset: &str) {
     for role in DESK_ROLES {
         izinkes_app::accounts::officers::add_officer(
             &app.state,
@@ -45,7 +45,7 @@ async fn staff_office(app: &TestApp, office: &str, preset: &str) {
     .expect("settings");
 }
 
-async fn officer(app: &TestApp, office: &str, role: &str) -> Browser {
+pub(crate) async fn officer(app: &TestApp, office: &str, role: &str) -> Browser {
     let b = app.browser();
     let email = format!("{}.{office}@kantor.example.id", role.replace('_', ""));
     let r = b
@@ -71,7 +71,7 @@ async fn desk(b: &Browser, id: &str, fields: &[(&str, &str)]) -> Response {
     b.post(&format!("/petugas/berkas/{id}/aksi"), &all).await
 }
 
-async fn submitted_drsp(app: &TestApp, b: &Browser) -> String {
+pub(crate) async fn submitted_drsp(app: &TestApp, b: &Browser) -> String {
     let id = start_drsp(b).await;
     fill_step1(b, &id).await;
     fill_step2(b, &id).await;
