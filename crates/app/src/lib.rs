@@ -113,11 +113,13 @@ async fn shutdown_signal() {
 }
 
 /// The desks' clock: escalations and automatic approval, once a minute; expiry reminders
-/// (idempotent per permit and threshold) and the expiry of old failed logins on the same tick.
+/// (idempotent per permit and threshold), the officers' daily digest (once per office and day)
+/// and the expiry of old failed logins on the same tick.
 async fn run_clock(state: AppState) {
     loop {
         logged("desk clock", desks::clock::tick(&state).await);
         logged("complaint clock", complaints::clock::tick(&state).await);
+        logged("officer digest", notifications::digest::tick(&state).await);
         logged("expiry reminders", permits::expiry::remind_expiring(&state).await);
         logged("expire login failures", auth::throttle::expire_failures(&state).await);
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;

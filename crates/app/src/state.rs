@@ -54,8 +54,9 @@ pub struct Shared {
     pub(crate) desk_pages: Arc<ReadCache<crate::desks::tasks_sql::DeskRead>>,
     /// Resolved sessions by token hash (`crate::auth::sessions::resolve_any_session`).
     pub(crate) sessions: Arc<ReadCache<crate::auth::sessions::CachedSession>>,
-    /// Per officer: files at their desks with unread messages (`crate::messages`), the header count.
-    pub(crate) unread_counts: Arc<TtlMap<i64>>,
+    /// Per officer: the files at their desks with messages they have not read (`crate::messages`):
+    /// the header's count and the only rows of Tugas Saya whose unread counts are looked up.
+    pub(crate) unread_counts: Arc<TtlMap<Arc<Vec<String>>>>,
     /// Per office: its complaint channels and deadlines (`crate::complaints::settings`).
     pub(crate) complaint_settings: Arc<TtlMap<Arc<crate::complaints::settings::ComplaintSettings>>>,
 }
@@ -93,6 +94,8 @@ impl AppState {
     /// or claimed files at its desks has committed.
     pub fn desks_changed(&self, office_id: &str) {
         self.desk_pages.changed(office_id);
+        // A file that moved may bring unread messages to another desk.
+        self.unread_counts.clear();
     }
 
     /// Tugas Saya pages (served from the shared read, read from the database) since start.

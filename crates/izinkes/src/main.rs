@@ -694,6 +694,10 @@ async fn fake_gateway(port: u16, callback: &str) -> Result<(), String> {
     for (k, v) in fake.env_vars() {
         println!("export {k}={v}");
     }
+    println!(
+        "What the fake received (WhatsApp and SMS messages): {}/received",
+        fake.url()
+    );
     let _ = tokio::signal::ctrl_c().await;
     Ok(())
 }

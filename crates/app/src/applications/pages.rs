@@ -92,10 +92,9 @@ pub(crate) async fn track(State(state): State<AppState>, v: Visitor, body: Bytes
 
 pub(crate) async fn list(State(state): State<AppState>, user: ApplicantUser) -> PageResult {
     let items = applications::list::list_for_applicant(&state, &user.id).await?;
-    let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
-    let unread = crate::messages::service::unread_for(&state, &user.id, false, &ids).await?;
+    let unread = crate::messages::service::applicant_unread(&state, &user.id).await?;
     let mut ctx = user.ctx(&state, "Permohonan Saya", "permohonan");
-    ctx.unread = unread.values().sum();
+    ctx.unread = unread.len() as i64;
     Ok(page(&ApplicationsPage { ctx, items, unread }))
 }
 
@@ -202,9 +201,9 @@ pub(crate) async fn detail_page(
         .await?
         .filter(|_| v.app.status.code() == "needs_revision")
         .map(|r| (r.round, r.asked_by_name, r.items));
-    let thread = crate::messages::pages::applicant_thread(state, user, id, message).await?;
+    let (thread, unread) = crate::messages::pages::applicant_thread(state, &v.app, message).await?;
     let mut p = application_page(state, &user.visitor, &v, revision, thread);
-    p.ctx.unread = crate::messages::service::applicant_unread_total(state, &user.id).await?;
+    p.ctx.unread = unread;
     Ok(page_with_status(status, &p))
 }
 

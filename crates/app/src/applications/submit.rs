@@ -174,10 +174,26 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
         base_url: state.config.base_url.trim_end_matches('/'),
     };
     mail::enqueue(&mut tx, Some(&v.office.id), &applicant.email, &received).await?;
+    notify_first_desk(state, &mut tx, &v, &start, number.as_str()).await?;
     tx.commit().await?;
     state.desks_changed(&v.office.id);
     state.wake_outbox();
     Ok(SubmitOutcome::Submitted(number))
+}
+
+/// Tells the officers of the first step that a new file is at their desk.
+async fn notify_first_desk(
+    state: &AppState,
+    tx: &mut crate::platform::db::Tx,
+    v: &ApplicationView,
+    start: &crate::desks::workflows::Start,
+    number: &str,
+) -> ServiceResult<()> {
+    let Some(first) = start.version.definition.steps.first() else {
+        return Ok(());
+    };
+    let at = (first.key.as_str(), first.role.as_str());
+    crate::notifications::service::file_at_desk(tx, &state.config.base_url, &v.office.id, at, number, &v.app.id).await
 }
 
 fn state_year(office: &Office) -> i32 {

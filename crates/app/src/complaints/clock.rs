@@ -19,9 +19,8 @@ pub async fn tick(state: &AppState) -> ServiceResult<usize> {
         if overdue.is_empty() {
             continue;
         }
-        let recipients = queries::role_emails(&state.db.pool, &office.id, supervisor.code()).await?;
         for c in overdue {
-            if service::escalate(state, &office, &c, &recipients).await? {
+            if service::escalate(state, &office, &c, supervisor.code()).await? {
                 escalated += 1;
             }
         }

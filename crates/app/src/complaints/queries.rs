@@ -334,22 +334,6 @@ pub async fn officers_of(
         .await
 }
 
-/// The e-mail addresses of the office's active officers holding `role`.
-pub async fn role_emails(
-    db: impl Executor<'_, Database = Any>,
-    office_id: &str,
-    role: &str,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT o.email FROM officers o JOIN officer_roles r ON r.officer_id = o.id \
-         WHERE r.office_id = $1 AND r.role = $2 AND o.active = 1 ORDER BY o.email",
-    )
-    .bind(office_id)
-    .bind(role)
-    .fetch_all(db)
-    .await
-}
-
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ApplicantContact {
     pub full_name: String,

@@ -1113,12 +1113,13 @@ pub async fn evidence(
     Ok((a, bytes))
 }
 
-/// Used by the clock: a system step on a complaint (the escalation event).
+/// Used by the clock: a system step on a complaint (the escalation event), with a notice to the
+/// holders of the `supervisor` role (at once or in their daily digest, as each chose).
 pub(crate) async fn escalate(
     state: &AppState,
     office: &Office,
     c: &ComplaintRow,
-    recipients: &[String],
+    supervisor: &str,
 ) -> ServiceResult<bool> {
     let now = now_text();
     let mut tx = state.db.begin().await?;
@@ -1145,16 +1146,19 @@ pub(crate) async fn escalate(
         public: false,
     };
     queries::insert_event(&mut tx, &event).await?;
-    for to in recipients {
-        let m = mail::ComplaintOverdue {
-            number: &c.number,
-            severity_label: severity,
-            due_at: &due,
-            base_url: state.config.base_url.trim_end_matches('/'),
-            id: &c.id,
-        };
-        mail::enqueue(&mut tx, Some(&office.id), to, &m).await?;
-    }
+    let base_url = state.config.base_url.trim_end_matches('/');
+    let m = mail::ComplaintOverdue {
+        number: &c.number,
+        severity_label: severity,
+        due_at: &due,
+        base_url,
+        id: &c.id,
+    };
+    let text = format!("Pengaduan {} melewati batas waktu.", c.number);
+    let link = format!("{base_url}/petugas/pengaduan/{}", c.id);
+    let notice = crate::notifications::service::Notice::new("overdue", &m, text, link)?;
+    let supervisors = crate::notifications::service::Officers::Role(supervisor);
+    crate::notifications::service::to_officers(&mut tx, &office.id, supervisors, &notice).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -240,6 +240,7 @@ async fn act_once(
     let entry = entry_of(&action, next, &file.workflow.definition);
     history(&mut tx, &ctx, &entry, next).await?;
     notify(&mut tx, &ctx, &action, next, entry.public_note.as_deref()).await?;
+    notify_desk(&mut tx, &ctx, next).await?;
     tx.commit().await?;
     state.wake_outbox();
     Ok(ActOutcome::Done)
@@ -809,6 +810,27 @@ async fn notify(
         }
         _ => Ok(()),
     }
+}
+
+/// Tells the officers of the step a file moved to (forwarded or sent back) that it is at their
+/// desk.
+async fn notify_desk(tx: &mut Tx, ctx: &Ctx<'_>, next: Position) -> ServiceResult<()> {
+    let Position::AtStep { step: i } = next else {
+        return Ok(());
+    };
+    let Some(s) = ctx
+        .file
+        .workflow
+        .definition
+        .steps
+        .get(i)
+        .filter(|_| next != ctx.file.position)
+    else {
+        return Ok(());
+    };
+    let number = ctx.file.view.app.registration_number.as_deref().unwrap_or_default();
+    let (base_url, office_id) = (&ctx.state.config.base_url, &ctx.office().id);
+    notifications::service::file_at_desk(tx, base_url, office_id, (&s.key, &s.role), number, ctx.app_id).await
 }
 
 /// Tells the file's applicant on the channels they chose, in the action's transaction.

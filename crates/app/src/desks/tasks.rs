@@ -221,7 +221,7 @@ pub async fn tasks(state: &AppState, officer: &Officer, filter: &DeskFilter) -> 
 /// reader, so it is read for each officer, not kept in the desk's shared page.
 async fn add_unread(state: &AppState, officer: &Officer, items: &mut [DeskItem]) -> ServiceResult<()> {
     let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
-    let unread = crate::messages::service::unread_for(state, &officer.id, true, &ids).await?;
+    let unread = crate::messages::service::officer_unread_among(state, officer, &ids).await?;
     if !unread.is_empty() {
         for item in items {
             item.unread_messages = unread.get(&item.id).copied().unwrap_or(0);

@@ -252,6 +252,12 @@ fn office_routes(r: Routes) -> Routes {
             messages::pages::officer_complaint,
         )
         .get("/petugas/pesan", Officer, messages::pages::inbox)
+        .get("/petugas/pemberitahuan", Officer, notifications::pages::officer_choice)
+        .post(
+            "/petugas/pemberitahuan",
+            Officer,
+            notifications::pages::officer_choice_save,
+        )
         .post("/petugas/berkas/{id}/aksi", StepRole, desks::pages::action)
         .post("/petugas/berkas/{id}/berita-acara", StepRole, desks::pages::inspection)
         .get("/petugas/berkas/{id}/dokumen/{which}", Officer, desks::pages::desk_pdf)

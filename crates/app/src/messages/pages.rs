@@ -104,18 +104,19 @@ async fn office_tz(state: &AppState, office_id: &str) -> Result<(chrono::FixedOf
     Ok((tz.offset(), tz.label()))
 }
 
-/// The applicant's thread of an application (reading it marks it read).
+/// The applicant's thread of an application the page loaded as theirs (reading it marks it
+/// read), and the header's count of applications with unread messages.
 pub async fn applicant_thread(
     state: &AppState,
-    user: &ApplicantUser,
-    application_id: &str,
+    application: &crate::applications::view::Application,
     form: FormState,
-) -> Result<ThreadBlock, WebError> {
-    let thread = service::thread_for_applicant(state, &user.id, application_id).await?;
+) -> Result<(ThreadBlock, i64), WebError> {
+    let application_id = application.id.as_str();
+    let (thread, unread_elsewhere) = service::thread_of_loaded(state, application).await?;
     let tz = office_tz(state, &thread.file.office_id).await?;
     let base = format!("/permohonan/{application_id}/pesan");
     let draft = thread.file.status == "draft";
-    Ok(ThreadBlock {
+    let block = ThreadBlock {
         messages: items(&thread, false, &base, tz),
         unread: thread.unread,
         post_url: base,
@@ -128,7 +129,8 @@ pub async fn applicant_thread(
         },
         form,
         max_chars: service::MAX_BODY_CHARS,
-    })
+    };
+    Ok((block, unread_elsewhere))
 }
 
 /// The thread of a file as an officer reads it (reading marks it read for that officer).

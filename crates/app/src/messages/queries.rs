@@ -307,23 +307,6 @@ pub async fn inbox(
         .await
 }
 
-/// Unread office messages over all of an applicant's threads (the applicant's header count).
-pub async fn applicant_unread_total(
-    db: impl Executor<'_, Database = Any>,
-    applicant_id: &str,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM message_threads t \
-         JOIN messages m ON m.application_id = t.application_id \
-         LEFT JOIN message_reads r ON r.application_id = t.application_id AND r.reader_id = $1 \
-         WHERE t.applicant_id = $1 AND t.last_office_id > COALESCE(r.last_read_id, 0) \
-         AND m.from_office = 1 AND m.id > COALESCE(r.last_read_id, 0)",
-    )
-    .bind(applicant_id)
-    .fetch_one(db)
-    .await
-}
-
 /// Marks a message as turned into a complaint.
 pub async fn set_complaint(
     db: impl Executor<'_, Database = Any>,
@@ -349,4 +332,50 @@ pub async fn last_read(
         .bind(reader_id)
         .fetch_optional(db)
         .await
+}
+
+/// What the applicant's application page needs before reading any message, in one round trip:
+/// the thread's newest message (none: no thread), how far the applicant read it, and the
+/// applicant's applications with unread office messages (the header's count).
+#[derive(sqlx::FromRow)]
+pub struct ApplicantMarks {
+    pub last_id: Option<i64>,
+    pub last_read: Option<i64>,
+    pub unread_threads: i64,
+}
+
+pub async fn applicant_marks(
+    db: impl Executor<'_, Database = Any>,
+    application_id: &str,
+    applicant_id: &str,
+) -> Result<ApplicantMarks, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT last_id FROM message_threads WHERE application_id = $1) AS last_id, \
+         (SELECT last_read_id FROM message_reads WHERE application_id = $1 AND reader_id = $2) AS last_read, \
+         (SELECT COUNT(*) FROM message_threads t LEFT JOIN message_reads r \
+            ON r.application_id = t.application_id AND r.reader_id = $2 \
+          WHERE t.applicant_id = $2 AND t.last_office_id > COALESCE(r.last_read_id, 0)) AS unread_threads",
+    )
+    .bind(application_id)
+    .bind(applicant_id)
+    .fetch_one(db)
+    .await
+}
+
+/// The applicant's applications with unread office messages, and how many each.
+pub async fn applicant_unread(
+    db: impl Executor<'_, Database = Any>,
+    applicant_id: &str,
+) -> Result<Vec<UnreadCount>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.application_id, COUNT(*) AS unread FROM message_threads t \
+         LEFT JOIN message_reads r ON r.application_id = t.application_id AND r.reader_id = $1 \
+         JOIN messages m ON m.application_id = t.application_id AND m.from_office = 1 \
+           AND m.id > COALESCE(r.last_read_id, 0) \
+         WHERE t.applicant_id = $1 AND t.last_office_id > COALESCE(r.last_read_id, 0) \
+         GROUP BY t.application_id",
+    )
+    .bind(applicant_id)
+    .fetch_all(db)
+    .await
 }

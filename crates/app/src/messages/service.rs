@@ -396,10 +396,21 @@ async fn read_thread(
     reader_id: &str,
     reader_is_office: bool,
 ) -> ServiceResult<Thread> {
-    let rows = queries::thread(&state.db.pool, &file.id, THREAD_LIMIT).await?;
     let last_read = queries::last_read(&state.db.pool, &file.id, reader_id)
         .await?
         .unwrap_or(0);
+    read_thread_from(state, file, reader_id, reader_is_office, last_read).await
+}
+
+/// As [`read_thread`], with the reader's mark already read.
+async fn read_thread_from(
+    state: &AppState,
+    file: ThreadFile,
+    reader_id: &str,
+    reader_is_office: bool,
+    last_read: i64,
+) -> ServiceResult<Thread> {
+    let rows = queries::thread(&state.db.pool, &file.id, THREAD_LIMIT).await?;
     let newest = rows.last().map(|m| m.id);
     let messages: Vec<MessageView> = rows
         .into_iter()
@@ -416,6 +427,39 @@ async fn read_thread(
 pub async fn thread_for_applicant(state: &AppState, applicant_id: &str, application_id: &str) -> ServiceResult<Thread> {
     let file = applicant_file(state, applicant_id, application_id).await?;
     read_thread(state, file, applicant_id, false).await
+}
+
+/// The thread of an application the caller has already loaded as its applicant's, and how many
+/// of the applicant's applications have unread office messages (the header's count): one query
+/// when the application has no thread, the messages only when it has one.
+pub async fn thread_of_loaded(
+    state: &AppState,
+    application: &crate::applications::view::Application,
+) -> ServiceResult<(Thread, i64)> {
+    let file = ThreadFile {
+        id: application.id.clone(),
+        office_id: application.office_id.clone(),
+        applicant_id: application.applicant_id.clone(),
+        registration_number: application.registration_number.clone(),
+        status: application.status.code().to_string(),
+        step_role: None,
+        holder_name: None,
+    };
+    let marks = queries::applicant_marks(&state.db.pool, &file.id, &file.applicant_id).await?;
+    let thread = match marks.last_id {
+        None => Thread {
+            file,
+            messages: Vec::new(),
+            unread: 0,
+        },
+        Some(_) => {
+            let reader = file.applicant_id.clone();
+            read_thread_from(state, file, &reader, false, marks.last_read.unwrap_or(0)).await?
+        }
+    };
+    // Reading this thread has cleared it from the count.
+    let still = marks.unread_threads - i64::from(thread.unread > 0);
+    Ok((thread, still.max(0)))
 }
 
 /// The thread of a file of the office, as one officer reads it (marks it read for them).
@@ -481,22 +525,52 @@ pub async fn unread_for(
     Ok(rows.into_iter().map(|r| (r.application_id, r.unread)).collect())
 }
 
-/// Files at the officer's desks with messages the officer has not read (the header count),
-/// cached per officer for a few seconds and forgotten when they read or the thread moves.
-pub async fn officer_unread_total(state: &AppState, officer: &Officer) -> ServiceResult<i64> {
-    if let Some(n) = state.unread_counts.get(&officer.id) {
-        return Ok(n);
+/// The files at the officer's desks awaiting the office's answer with messages the officer has
+/// not read, cached per officer (`CACHE_TTL`) and forgotten when a message is written, the
+/// officer reads a thread, or a file moves between desks on this server.
+pub async fn officer_unread_files(state: &AppState, officer: &Officer) -> ServiceResult<std::sync::Arc<Vec<String>>> {
+    if let Some(ids) = state.unread_counts.get(&officer.id) {
+        return Ok(ids);
     }
     let roles: Vec<&str> = officer.roles.iter().map(|r| r.code()).collect();
     let ids = queries::officer_unread_threads(&state.db.pool, &officer.office_id, &officer.id, &roles).await?;
-    let n = ids.len() as i64;
-    state.unread_counts.put(&officer.id, n);
-    Ok(n)
+    let ids = std::sync::Arc::new(ids);
+    state.unread_counts.put(&officer.id, ids.clone());
+    Ok(ids)
 }
 
-/// Unread office messages over all of the applicant's applications.
-pub async fn applicant_unread_total(state: &AppState, applicant_id: &str) -> ServiceResult<i64> {
-    Ok(queries::applicant_unread_total(&state.db.pool, applicant_id).await?)
+/// The header's count for an officer: files at their desks with messages they have not read.
+pub async fn officer_unread_total(state: &AppState, officer: &Officer) -> ServiceResult<i64> {
+    Ok(officer_unread_files(state, officer).await?.len() as i64)
+}
+
+/// The applicant's messages this officer has not read, per file among `ids` (Tugas Saya): only
+/// files in [`officer_unread_files`] are looked up, so a desk without unread messages costs no
+/// query.
+pub async fn officer_unread_among(
+    state: &AppState,
+    officer: &Officer,
+    ids: &[&str],
+) -> ServiceResult<std::collections::HashMap<String, i64>> {
+    let unread = officer_unread_files(state, officer).await?;
+    let wanted: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| unread.iter().any(|u| u == id))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    unread_for(state, &officer.id, true, &wanted).await
+}
+
+/// Unread office messages per application of the applicant (absent: none).
+pub async fn applicant_unread(
+    state: &AppState,
+    applicant_id: &str,
+) -> ServiceResult<std::collections::HashMap<String, i64>> {
+    let rows = queries::applicant_unread(&state.db.pool, applicant_id).await?;
+    Ok(rows.into_iter().map(|r| (r.application_id, r.unread)).collect())
 }
 
 /// After a message, the header counts of the office's officers are stale; they are cached for a

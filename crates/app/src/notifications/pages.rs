@@ -1,6 +1,7 @@
 //! The applicant's notification settings (`/akun/notifikasi`: channels and the proof of the
 //! phone number) and the admin's list of messages and WhatsApp templates
-//! (`/petugas/admin/notifikasi`).
+//! (`/petugas/admin/notifikasi`), and the officer's choice between the daily digest and
+//! immediate notices (`/petugas/pemberitahuan`).
 
 use crate::notifications::queries::MessageRow;
 use crate::notifications::service;
@@ -220,6 +221,35 @@ pub(crate) async fn admin_save(State(state): State<AppState>, o: OfficerUser, bo
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The officer's choice (`/petugas/pemberitahuan`): the daily digest (the default) or every
+/// notice at once.
+#[derive(Template)]
+#[template(path = "notifications/officer.html")]
+pub struct OfficerChoicePage {
+    pub ctx: PageCtx,
+    pub immediate: bool,
+    pub notice: String,
+}
+
+pub(crate) async fn officer_choice(State(state): State<AppState>, o: OfficerUser, Query(q): Query<Info>) -> PageResult {
+    let notice = if q.info == "disimpan" {
+        "Pilihan pemberitahuan disimpan."
+    } else {
+        ""
+    };
+    Ok(page(&OfficerChoicePage {
+        ctx: o.visitor.ctx(&state, "Pemberitahuan Saya", "pemberitahuan"),
+        immediate: service::officer_immediate(&state, &o.id).await?,
+        notice: notice.into(),
+    }))
+}
+
+pub(crate) async fn officer_choice_save(State(state): State<AppState>, o: OfficerUser, body: Bytes) -> PageResult {
+    let f = FormBody::parse(&body);
+    service::save_officer_choice(&state, &o.id, f.get("cara") == "segera").await?;
+    Ok(see_other("/petugas/pemberitahuan?info=disimpan"))
 }
 
 #[cfg(test)]

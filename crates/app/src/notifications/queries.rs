@@ -278,10 +278,17 @@ pub async fn application_messages(
         .await
 }
 
+/// An officer to tell: their id (for their choice and digest) and address.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OfficerTarget {
+    pub id: String,
+    pub email: String,
+}
+
 /// Active officers of the office holding `role`.
-pub async fn officers_with_role(tx: &mut Tx, office_id: &str, role: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT o.email FROM officers o JOIN officer_roles r ON r.officer_id = o.id \
+pub async fn officers_with_role(tx: &mut Tx, office_id: &str, role: &str) -> Result<Vec<OfficerTarget>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT o.id, o.email FROM officers o JOIN officer_roles r ON r.officer_id = o.id \
          WHERE r.office_id = $1 AND r.role = $2 AND o.active = 1 ORDER BY o.email",
     )
     .bind(office_id)
@@ -290,11 +297,126 @@ pub async fn officers_with_role(tx: &mut Tx, office_id: &str, role: &str) -> Res
     .await
 }
 
-/// The address of an active officer of the office.
-pub async fn officer_email(tx: &mut Tx, office_id: &str, officer_id: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT email FROM officers WHERE id = $1 AND office_id = $2 AND active = 1")
+/// An active officer of the office.
+pub async fn officer_target(
+    tx: &mut Tx,
+    office_id: &str,
+    officer_id: &str,
+) -> Result<Option<OfficerTarget>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email FROM officers WHERE id = $1 AND office_id = $2 AND active = 1")
         .bind(officer_id)
         .bind(office_id)
         .fetch_optional(&mut **tx)
         .await
+}
+
+/// Saves an officer's choice between the daily digest (0) and immediate notices (1).
+pub async fn save_officer_immediate(
+    pool: &AnyPool,
+    officer_id: &str,
+    immediate: i64,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notification_prefs (person_kind, person_id, email, whatsapp, sms, immediate, updated_at) \
+         VALUES ($1, $2, 1, 0, 0, $3, $4) \
+         ON CONFLICT (person_kind, person_id) DO UPDATE SET immediate = $3, updated_at = $4",
+    )
+    .bind(OFFICER)
+    .bind(officer_id)
+    .bind(immediate)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A notice waiting for the officer's digest.
+pub struct NewDigestItem<'a> {
+    pub office_id: &'a str,
+    pub officer_id: &'a str,
+    pub kind: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub link: &'a str,
+    pub now: &'a str,
+}
+
+pub async fn insert_digest_item(tx: &mut Tx, item: &NewDigestItem<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO officer_digest_items (office_id, officer_id, kind, subject, text, link, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(item.office_id)
+    .bind(item.officer_id)
+    .bind(item.kind)
+    .bind(item.subject)
+    .bind(item.text)
+    .bind(item.link)
+    .bind(item.now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Claims the office's digest of `date` (office-local): true once per office and date, for the
+/// first transaction that asks; a later or parallel one gets false.
+pub async fn claim_digest_day(tx: &mut Tx, office_id: &str, date: &str, now: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO officer_digest_runs (office_id, last_date, ran_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (office_id) DO UPDATE SET last_date = $2, ran_at = $3 \
+         WHERE officer_digest_runs.last_date < $2",
+    )
+    .bind(office_id)
+    .bind(date)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A pending digest item with its officer's address (none when the officer left).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DigestItemRow {
+    pub id: i64,
+    pub officer_id: String,
+    pub email: Option<String>,
+    pub kind: String,
+    pub subject: String,
+    pub text: String,
+    pub link: String,
+    pub created_at: String,
+}
+
+/// The office's unsent digest items, by officer then age.
+pub async fn pending_digest_items(tx: &mut Tx, office_id: &str) -> Result<Vec<DigestItemRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.id, d.officer_id, o.email, d.kind, d.subject, d.text, d.link, d.created_at \
+         FROM officer_digest_items d LEFT JOIN officers o ON o.id = d.officer_id AND o.active = 1 \
+         WHERE d.office_id = $1 AND d.sent_at IS NULL ORDER BY d.officer_id, d.id",
+    )
+    .bind(office_id)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Marks one officer's items up to `last_id` sent; returns how many were still unsent.
+pub async fn mark_digest_sent(
+    tx: &mut Tx,
+    office_id: &str,
+    officer_id: &str,
+    last_id: i64,
+    now: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE officer_digest_items SET sent_at = $1 \
+         WHERE office_id = $2 AND officer_id = $3 AND id <= $4 AND sent_at IS NULL",
+    )
+    .bind(now)
+    .bind(office_id)
+    .bind(officer_id)
+    .bind(last_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
 }

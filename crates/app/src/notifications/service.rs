@@ -8,6 +8,7 @@
 
 use crate::notifications::queries;
 use crate::notifications::queries::APPLICANT;
+use crate::notifications::queries::OFFICER;
 use crate::notifications::queries::PrefsRow;
 use crate::notifications::queries::TemplateRow;
 use crate::platform::db::Tx;
@@ -143,7 +144,7 @@ async fn template_for(tx: &mut Tx, office_id: Option<&str>, kind: &str) -> Servi
     })
 }
 
-async fn queue_email(tx: &mut Tx, office_id: Option<&str>, to: &str, notice: &Notice) -> ServiceResult<()> {
+pub(crate) async fn queue_email(tx: &mut Tx, office_id: Option<&str>, to: &str, notice: &Notice) -> ServiceResult<()> {
     outbox::enqueue(
         tx,
         &NewMessage {
@@ -249,23 +250,75 @@ pub enum Officers<'a> {
     Role(&'a str),
 }
 
-/// Tells officers by e-mail, in the caller's transaction.
+/// Tells officers, in the caller's transaction: an officer who chose immediate notices gets the
+/// e-mail now; everyone else (the default) finds it in the next daily digest
+/// (`notifications::digest`).
 pub async fn to_officers(tx: &mut Tx, office_id: &str, who: Officers<'_>, notice: &Notice) -> ServiceResult<()> {
-    let emails = match who {
+    let targets = match who {
         Officers::Role(role) => queries::officers_with_role(tx, office_id, role).await?,
         Officers::Ids(ids) => {
-            let mut emails = Vec::with_capacity(ids.len());
+            let mut targets = Vec::with_capacity(ids.len());
             for id in ids {
-                if let Some(e) = queries::officer_email(tx, office_id, id).await? {
-                    emails.push(e);
+                if let Some(t) = queries::officer_target(tx, office_id, id).await? {
+                    targets.push(t);
                 }
             }
-            emails
+            targets
         }
     };
-    for to in emails {
-        queue_email(tx, Some(office_id), &to, notice).await?;
+    let now = now_text();
+    for t in targets {
+        let prefs = queries::prefs(&mut **tx, OFFICER, &t.id).await?;
+        if prefs.is_some_and(|p| p.immediate == 1) {
+            queue_email(tx, Some(office_id), &t.email, notice).await?;
+        } else {
+            let item = queries::NewDigestItem {
+                office_id,
+                officer_id: &t.id,
+                kind: notice.kind,
+                subject: &notice.subject,
+                text: &notice.text,
+                link: &notice.link,
+                now: &now,
+            };
+            queries::insert_digest_item(tx, &item).await?;
+        }
     }
+    Ok(())
+}
+
+/// Tells the officers of a desk that a file arrived at their step (kind `desk`).
+pub async fn file_at_desk(
+    tx: &mut Tx,
+    base_url: &str,
+    office_id: &str,
+    (step, role): (&str, &str),
+    number: &str,
+    app_id: &str,
+) -> ServiceResult<()> {
+    let base_url = base_url.trim_end_matches('/');
+    let role_label = izinkes_domain::roles::role_label(role);
+    let mail = crate::platform::mail::FileAtDesk {
+        number,
+        step,
+        role_label: &role_label,
+        base_url,
+        app_id,
+    };
+    let text = format!("Berkas {number} tiba di meja {role_label}.");
+    let notice = Notice::new("desk", &mail, text, format!("{base_url}/petugas/berkas/{app_id}"))?.about(app_id);
+    to_officers(tx, office_id, Officers::Role(role), &notice).await
+}
+
+/// Whether the officer chose immediate notices (false: the daily digest, the default).
+pub async fn officer_immediate(state: &AppState, officer_id: &str) -> ServiceResult<bool> {
+    let prefs = queries::prefs(&state.db.pool, OFFICER, officer_id).await?;
+    Ok(prefs.is_some_and(|p| p.immediate == 1))
+}
+
+/// Saves the officer's choice: every notice at once (`immediate`), or one digest a day.
+pub async fn save_officer_choice(state: &AppState, officer_id: &str, immediate: bool) -> ServiceResult<()> {
+    queries::save_officer_immediate(&state.db.pool, officer_id, i64::from(immediate), &now_text()).await?;
     Ok(())
 }
 

@@ -281,6 +281,48 @@ impl Mail for ComplaintOverdue<'_> {
     }
 }
 
+/// To the officers of a desk: a file arrived at their step (submitted, forwarded, sent back).
+#[derive(Template)]
+#[template(path = "mail/file_at_desk.txt", escape = "none")]
+pub struct FileAtDesk<'a> {
+    pub number: &'a str,
+    pub step: &'a str,
+    /// The step's role as officers read it (e.g. "Front Office").
+    pub role_label: &'a str,
+    pub base_url: &'a str,
+    pub app_id: &'a str,
+}
+
+impl Mail for FileAtDesk<'_> {
+    fn subject(&self) -> String {
+        format!("Berkas baru di meja Anda: {}", self.number)
+    }
+}
+
+/// One notice in an officer's digest.
+pub struct DigestLine {
+    pub subject: String,
+    pub text: String,
+    pub link: String,
+}
+
+/// To an officer who chose the daily digest: the day's notices in one e-mail.
+#[derive(Template)]
+#[template(path = "mail/officer_digest.txt", escape = "none")]
+pub struct OfficerDigest<'a> {
+    pub office_name: &'a str,
+    /// The office-local date, formatted for Indonesian readers.
+    pub date: &'a str,
+    pub items: &'a [DigestLine],
+    pub base_url: &'a str,
+}
+
+impl Mail for OfficerDigest<'_> {
+    fn subject(&self) -> String {
+        format!("Ringkasan harian izinkes: {} pemberitahuan", self.items.len())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

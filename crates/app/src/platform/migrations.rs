@@ -46,6 +46,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0011_notifications.sql"),
     ),
     (12, "complaints", include_str!("../../migrations/0012_complaints.sql")),
+    (
+        13,
+        "officer_digest",
+        include_str!("../../migrations/0013_officer_digest.sql"),
+    ),
 ];
 
 /// The name a migration is known by in messages: its file's, `0005_templates_changes`.

@@ -385,6 +385,7 @@ dual_test!(
         )
         .await
         .unwrap();
+        crate::officer_digest::immediate(&app, "admin.jembrana@kantor.example.id").await;
         let r = step(
             &desk,
             &id,

@@ -91,7 +91,7 @@ async fn status_of(app: &TestApp, id: &str) -> String {
 }
 
 /// Produces what each step needs and forwards, as the officer of that step.
-async fn work_step(app: &TestApp, office: &str, id: &str, step: &izinkes_domain::workflow::Step) {
+pub(crate) async fn work_step(app: &TestApp, office: &str, id: &str, step: &izinkes_domain::workflow::Step) {
     let b = officer(app, office, &step.role).await;
     let tasks = b.get("/petugas").await;
     assert!(
@@ -203,6 +203,8 @@ dual_test!(
     a_revision_round_returns_to_the_officer_and_pauses_the_clock,
     |app: TestApp| async move {
         staff_office(&app, "jembrana", "cilegon").await;
+        // The front office hears of the fixed file at once (not in the daily digest).
+        crate::officer_digest::immediate(&app, "frontoffice.jembrana@kantor.example.id").await;
         let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
         let id = submitted_drsp(&app, &applicant).await;
         let fo = officer(&app, "jembrana", "front_office").await;
@@ -528,6 +530,7 @@ dual_test!(
     overdue_steps_escalate_once_and_fiktif_positif_is_opt_in,
     |app: TestApp| async move {
         staff_office(&app, "jembrana", "cilegon").await;
+        crate::officer_digest::immediate(&app, "kasi.jembrana@kantor.example.id").await;
         let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
         let id = submitted_drsp(&app, &applicant).await;
         sqlx::query("UPDATE applications SET step_due_on = '2026-01-02', due_on = '2026-01-05' WHERE id = $1")

@@ -23,6 +23,7 @@ mod layout;
 mod messages;
 mod notifications;
 mod office_documents;
+mod officer_digest;
 mod openapi;
 mod openapi_schemas;
 mod outbox;

@@ -15,6 +15,7 @@ dual_test!(
     an_applicant_asks_and_the_front_office_answers_with_unread_counts,
     |app: TestApp| async move {
         staff_office(&app, "jembrana", "cilegon").await;
+        crate::officer_digest::immediate(&app, "frontoffice.jembrana@kantor.example.id").await;
         let applicant = crate::bad_input::quick_applicant(&app, "5104010903970004", "putu@example.com").await;
         let id = submitted_drsp(&app, &applicant).await;
         let fo = officer(&app, "jembrana", "front_office").await;

@@ -450,3 +450,48 @@ crate::dual_test!(
         assert_eq!(r.status, 422);
     }
 );
+
+gateway_test!(
+    an_answer_on_pesan_pengaduan_reaches_the_applicant_on_whatsapp_and_by_email,
+    |app: TestApp, fake: FakeGateway| async move {
+        staff_office(&app, "jembrana", "cilegon").await;
+        let b = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+        verify_and_choose_whatsapp(&fake, &b).await;
+        let id = submitted_drsp(&app, &b).await;
+        let r = b
+            .post(
+                &format!("/permohonan/{id}/pesan"),
+                &[("pesan", "Apakah berkas saya lengkap?")],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let fo = officer(&app, "jembrana", "front_office").await;
+        let r = fo
+            .post(
+                &format!("/petugas/berkas/{id}/pesan"),
+                &[("pesan", "Sudah lengkap, sedang diverifikasi.")],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        within(WAIT, "the WhatsApp message of the answer", || async {
+            fake.received()
+                .iter()
+                .any(|m| m.channel == "whatsapp" && m.template == "izinkes_message")
+        })
+        .await;
+        let wa = fake
+            .received()
+            .into_iter()
+            .find(|m| m.template == "izinkes_message")
+            .unwrap();
+        assert_eq!(wa.to, "6281234567890");
+        assert!(wa.params[0].contains("Front Office menjawab"), "{:?}", wa.params);
+        assert!(
+            wa.params[1].ends_with(&format!("/permohonan/{id}#pesan")),
+            "{:?}",
+            wa.params
+        );
+        // E-mail as well when the applicant keeps it (the choice above kept e-mail on).
+        let _ = app.smtp.wait_for("putu@example.com", "Sudah lengkap").await;
+    }
+);

@@ -62,7 +62,7 @@ impl Default for FakeSettings {
 }
 
 /// A message the fake accepted.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Received {
     /// `whatsapp` or `sms`.
     pub channel: &'static str,
@@ -123,6 +123,7 @@ impl FakeGateway {
         let app = Router::new()
             .route("/{version}/{phone_number_id}/messages", post(whatsapp_send))
             .route("/sms/send", post(sms_send))
+            .route("/received", axum::routing::get(received_list))
             .with_state(fake.clone());
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -404,4 +405,11 @@ async fn sms_send(State(fake): State<Arc<Fake>>, headers: HeaderMap, Json(body):
     let auth = format!("Bearer {}", fake.settings.sms_callback_token);
     fake.report("/api/hooks/sms", report, vec![("authorization", auth)]);
     (StatusCode::OK, Json(json!({"id": id, "status": "accepted"}))).into_response()
+}
+
+/// `GET /received`: what the fake accepted, oldest first, as JSON (to read the WhatsApp and SMS
+/// messages of a local run).
+async fn received_list(State(fake): State<Arc<Fake>>) -> Response {
+    let list = fake.received.lock().map(|l| l.clone()).unwrap_or_default();
+    Json(list).into_response()
 }
