@@ -95,8 +95,7 @@ pub(crate) async fn tasks(
         .iter()
         .map(|p| (p.code.clone(), p.short_name.clone()))
         .collect();
-    let mut ctx = o.visitor.ctx(&state, "Tugas Saya", "petugas");
-    ctx.unread = crate::messages::service::officer_unread_total(&state, &officer).await?;
+    let ctx = o.visitor.ctx(&state, "Tugas Saya", "petugas");
     Ok(page(&DeskTasksPage {
         ctx,
         office_name: office.name,

@@ -129,12 +129,31 @@ async fn check_page(access: Access, parts: &mut Parts, state: &AppState) -> Resu
         }
         Access::Officer | Access::StepRole | Access::Supervisor | Access::OfficerRole(_) => {
             let o = OfficerUser::from_request_parts(parts, state).await?;
-            if access.admits_officer(&o.roles) {
-                Ok(())
-            } else {
-                Err(WebError::Forbidden.into_response())
+            if !access.admits_officer(&o.roles) {
+                return Err(WebError::Forbidden.into_response());
             }
+            if parts.method == axum::http::Method::GET {
+                count_unread(parts, state, o).await;
+            }
+            Ok(())
         }
+    }
+}
+
+/// Puts the officer's unread Pesan Pengaduan on the request's visitor, for the header badge of
+/// every officer page. The count is cached for a few seconds per officer (and dropped when a
+/// message arrives), so a page costs at most one query for it; a failure only hides the badge.
+async fn count_unread(parts: &mut Parts, state: &AppState, o: OfficerUser) {
+    let Some(officer) = o.visitor.subject.as_ref().and_then(|s| crate::auth::officer::Officer::from_subject(s).ok()) else {
+        return;
+    };
+    match crate::messages::service::officer_unread_total(state, &officer).await {
+        Ok(n) => {
+            let mut visitor = o.visitor;
+            visitor.unread = n;
+            parts.extensions.insert(visitor);
+        }
+        Err(e) => tracing::warn!(error = %e, "unread count for the header"),
     }
 }
 

@@ -393,7 +393,6 @@ pub(crate) async fn inbox(State(state): State<AppState>, o: OfficerUser, Query(q
             application_id: r.application_id,
         })
         .collect();
-    let mut ctx = o.visitor.ctx(&state, "Pesan Masuk", "pesan");
-    ctx.unread = service::officer_unread_total(&state, &officer).await?;
+    let ctx = o.visitor.ctx(&state, "Pesan Masuk", "pesan");
     Ok(page(&InboxPage { ctx, items, all }))
 }

@@ -191,6 +191,9 @@ pub struct Visitor {
     /// The client address used for throttling.
     pub client: String,
     pub path: String,
+    /// Unread Pesan Pengaduan for the header badge: counted by the access guard for an
+    /// officer's pages (0 elsewhere).
+    pub unread: i64,
 }
 
 impl Visitor {
@@ -209,7 +212,7 @@ impl Visitor {
             csrf: self.csrf.clone(),
             demo: state.config.demo,
             nav,
-            unread: 0,
+            unread: self.unread,
             complaints_nav: self.complaints_nav(),
         }
     }
@@ -266,6 +269,7 @@ impl FromRequestParts<AppState> for Visitor {
                 .path_and_query()
                 .map(|p| p.as_str().to_string())
                 .unwrap_or_else(|| "/".into()),
+            unread: 0,
         };
         parts.extensions.insert(v.clone());
         Ok(v)

@@ -60,6 +60,12 @@ dual_test!(
         let inbox = fo.get("/petugas/pesan").await;
         assert_eq!(inbox.status, 200);
         assert!(inbox.body.contains("Menunggu jawaban"), "{}", inbox.body);
+        // The header count is on every officer page, not only those that list files.
+        for page in ["/petugas/izin", "/petugas/pemberitahuan"] {
+            let p = fo.get(page).await;
+            assert_eq!(p.status, 200, "{page}");
+            assert!(p.body.contains("berkas dengan pesan belum dibaca"), "{page}: {}", p.body);
+        }
 
         // Reading marks read for this officer only.
         let file = fo.get(&format!("/petugas/berkas/{id}")).await;
