@@ -1,6 +1,6 @@
 //! Pesan Pengaduan over the API: the applicant's thread of an application and the office's
-//! thread of a file. Reading a thread marks it read for the caller. Attachments are written
-//! from the web pages; over the API a message is text, and attachments are downloaded.
+//! thread of a file. Reading a thread marks it read for the caller. A message may carry one
+//! attachment, sent in the JSON body as base64 and checked by the same rules as the pages'.
 
 use crate::messages::service;
 use crate::messages::service::MessageView;
@@ -52,6 +52,43 @@ pub(crate) struct NewMessageBody {
     /// The text, 1–2000 characters; HTML is kept as text (shown escaped).
     #[serde(default)]
     text: String,
+    /// An optional attachment: PDF, JPG or PNG (by content), at most 2 MB.
+    #[serde(default)]
+    attachment: Option<NewAttachment>,
+}
+
+/// An attachment of a new message.
+#[derive(serde::Deserialize, ToSchema)]
+pub(crate) struct NewAttachment {
+    /// The file's name as the reader will see it.
+    filename: String,
+    /// The file's bytes, standard base64 (RFC 4648, with padding).
+    content_base64: String,
+}
+
+/// The message's attachment bytes, or a 422 on the `lampiran` field when they are not base64.
+fn decode_attachment(body: &NewMessageBody) -> Result<Option<(String, Vec<u8>)>, crate::web::api::ApiError> {
+    use base64ct::Encoding;
+    let Some(a) = &body.attachment else {
+        return Ok(None);
+    };
+    match base64ct::Base64::decode_vec(a.content_base64.trim()) {
+        Ok(bytes) => Ok(Some((a.filename.clone(), bytes))),
+        Err(_) => {
+            let mut errors = izinkes_domain::catalog::FieldErrors::new();
+            errors.insert(
+                "lampiran".into(),
+                "Isi lampiran harus berupa base64 yang sah.".into(),
+            );
+            Err(crate::web::api::ApiError(crate::web::error::WebError::from(
+                crate::platform::error::ServiceError::Invalid(errors),
+            )))
+        }
+    }
+}
+
+fn upload(a: Option<&(String, Vec<u8>)>) -> Option<service::Upload<'_>> {
+    a.map(|(filename, bytes)| service::Upload { filename, bytes })
 }
 
 /// The written message's id.
@@ -106,7 +143,8 @@ pub(crate) async fn applicant_post(
     ApiJson(body): ApiJson<NewMessageBody>,
 ) -> ApiResult {
     let name = a.0.subject.name.clone();
-    let id = service::post_by_applicant(&state, a.id(), &name, &id, &body.text, None).await?;
+    let attachment = decode_attachment(&body)?;
+    let id = service::post_by_applicant(&state, a.id(), &name, &id, &body.text, upload(attachment.as_ref())).await?;
     Ok(created(MessageCreated { id }))
 }
 
@@ -149,7 +187,8 @@ pub(crate) async fn desk_post(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewMessageBody>,
 ) -> ApiResult {
-    let id = service::post_by_officer(&state, &o.0, &id, &body.text, None).await?;
+    let attachment = decode_attachment(&body)?;
+    let id = service::post_by_officer(&state, &o.0, &id, &body.text, upload(attachment.as_ref())).await?;
     Ok(created(MessageCreated { id }))
 }
 

@@ -291,6 +291,44 @@ dual_test!(
         assert_eq!(t.body["messages"][1]["author"], json!("Front Office"));
         assert_eq!(t.body["messages"][1]["from_office"], json!(true));
 
+        // An attachment travels as base64 and is checked like the pages' uploads.
+        use base64ct::Encoding;
+        let pdf = demo::samples::pdf("surat keterangan");
+        let r = applicant
+            .post(
+                &path,
+                json!({"text": "Surat terlampir.", "attachment": {"filename": "surat.pdf",
+                    "content_base64": base64ct::Base64::encode_string(&pdf)}}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{r:?}");
+        let message = r.body["id"].as_i64().unwrap();
+        let bad = applicant
+            .post(
+                &path,
+                json!({"text": "x", "attachment": {"filename": "a.pdf", "content_base64": "%%%"}}),
+            )
+            .await;
+        assert_eq!((bad.status, bad.code()), (422, "invalid"), "{bad:?}");
+        assert!(bad.field("lampiran").contains("base64"), "{bad:?}");
+        let wrong = applicant
+            .post(
+                &path,
+                json!({"text": "x", "attachment": {"filename": "a.exe",
+                    "content_base64": base64ct::Base64::encode_string(b"MZ not a document")}}),
+            )
+            .await;
+        assert_eq!(wrong.status, 422, "{wrong:?}");
+        assert!(!wrong.field("lampiran").is_empty(), "{wrong:?}");
+        let t = fo1.get(&format!("/api/v1/desk/applications/{id}/messages")).await;
+        assert_eq!(t.body["messages"].as_array().unwrap().len(), 3, "the refused ones were not written");
+        assert_eq!(t.body["messages"][2]["attachment"]["filename"], json!("surat.pdf"));
+        let file = fo1
+            .get(&format!("/api/v1/desk/applications/{id}/messages/{message}/attachment"))
+            .await;
+        assert_eq!(file.status, 200);
+        assert_eq!(file.bytes, pdf);
+
         // Another applicant finds nothing.
         let (_, token) = crate::api::quick_applicant(&app.state, "5104010903970012", "komang@example.com").await;
         let stranger = crate::api::Api::new(&app).with_token(&token);
