@@ -154,12 +154,7 @@ pub async fn remove_attachment(state: &AppState, applicant_id: &str, id: &str, k
     Ok(())
 }
 
-/// A file ready to send to a browser.
-pub struct FileDownload {
-    pub filename: String,
-    pub mime: String,
-    pub bytes: Vec<u8>,
-}
+pub use crate::platform::uploads::FileDownload;
 
 /// A document attached to an application: its applicant, or an officer of the application's
 /// office. Every officer view is logged (UU 27/2022: health documents are access-controlled).

@@ -30,14 +30,13 @@ use crate::web::view::PageResult;
 use crate::web::view::page;
 use crate::web::view::page_with_status;
 use crate::web::view::see_other;
+use crate::web::view::{Shown, file_response};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::Multipart;
 use axum::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header;
-use axum::response::IntoResponse;
 use axum::response::Response;
 use izinkes_domain::catalog::DAYS;
 use izinkes_domain::catalog::FieldErrors;
@@ -316,25 +315,6 @@ pub(crate) async fn unattach(
     Ok(see_other(&format!("/permohonan/{id}/tahap-3#f-{key}")))
 }
 
-pub(crate) fn file_response(d: applications::attachments::FileDownload) -> Response {
-    // Inline so PDFs and images preview in the browser (and in the desk's frame); the CSP lets
-    // nothing else load.
-    let disposition = format!("inline; filename=\"{}\"", d.filename.replace('"', ""));
-    (
-        [
-            (header::CONTENT_TYPE, d.mime),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'".to_string(),
-            ),
-        ],
-        d.bytes,
-    )
-        .into_response()
-}
-
 pub(crate) async fn attachment(
     State(state): State<AppState>,
     user: ApplicantUser,
@@ -343,6 +323,7 @@ pub(crate) async fn attachment(
     let subject = user.visitor.subject.clone().ok_or(WebError::Forbidden)?;
     Ok(file_response(
         applications::attachments::download_attachment(&state, &subject, &id, &key).await?,
+        Shown::Inline,
     ))
 }
 
@@ -426,6 +407,7 @@ pub(crate) async fn officer_attachment(
     let subject = o.visitor.subject.clone().ok_or(WebError::Forbidden)?;
     Ok(file_response(
         applications::attachments::download_attachment(&state, &subject, &id, &key).await?,
+        Shown::Inline,
     ))
 }
 

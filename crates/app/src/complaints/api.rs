@@ -297,6 +297,20 @@ pub(crate) struct DeskComplaint {
     /// The steps the status allows now (codes as in `DeskComplaintStep.action`).
     actions: Vec<String>,
     steps: Vec<DeskStep>,
+    /// Evidence recorded with examinations, oldest first.
+    evidence: Vec<DeskEvidence>,
+}
+
+/// A piece of evidence of a complaint.
+#[derive(Serialize, ToSchema)]
+#[schema(as = DeskComplaintEvidence)]
+pub(crate) struct DeskEvidence {
+    /// For `GET /api/v1/desk/complaints/{id}/evidence/{evidence}`.
+    id: String,
+    filename: String,
+    mime: String,
+    size: i64,
+    created_at: String,
 }
 
 async fn desk_view(state: &AppState, o: &ApiOfficer, id: &str) -> Result<DeskComplaint, crate::web::api::ApiError> {
@@ -326,6 +340,17 @@ async fn desk_view(state: &AppState, o: &ApiOfficer, id: &str) -> Result<DeskCom
         application_id: d.row.application_id,
         actions: d.actions.iter().map(|a| a.code().to_string()).collect(),
         steps,
+        evidence: d
+            .attachments
+            .into_iter()
+            .map(|a| DeskEvidence {
+                id: a.id,
+                filename: a.filename,
+                mime: a.mime,
+                size: a.size,
+                created_at: a.created_at,
+            })
+            .collect(),
     })
 }
 
@@ -366,12 +391,15 @@ pub(crate) struct ActionBody {
     /// forward_lapor: the SP4N-LAPOR! ticket number.
     #[serde(default)]
     reference: String,
+    /// examine: an optional evidence file, PDF, JPG or PNG (by content).
+    #[serde(default)]
+    evidence: Option<crate::web::api::Base64File>,
 }
 
 /// Take a step on a complaint
 ///
-/// A step the status does not allow is 422 `refused`; missing fields are 422 `invalid`. Evidence
-/// files are uploaded with the web form.
+/// A step the status does not allow is 422 `refused`; missing fields are 422 `invalid`. An
+/// examination may carry an evidence file as base64.
 #[utoipa::path(post, path = "/api/v1/desk/complaints/{id}/actions", operation_id = "deskComplaintAction", tag = "Complaints",
     params(("id" = String, Path, description = "The complaint's id.")),
     request_body = ActionBody,
@@ -391,6 +419,7 @@ pub(crate) async fn desk_complaint_action(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ActionBody>,
 ) -> ApiResult {
+    let evidence = crate::web::api::Base64File::decode(body.evidence.as_ref(), "evidence")?;
     let input = ActionInput {
         action: body.action,
         category: body.category,
@@ -398,10 +427,36 @@ pub(crate) async fn desk_complaint_action(
         assignee: body.assignee,
         note: body.note,
         reference: body.reference,
-        evidence: None,
+        evidence,
     };
     let _: Action = service::act(&state, &o.0, &id, &input).await?;
     Ok(ok(desk_view(&state, &o, &id).await?))
+}
+
+/// A piece of evidence of a complaint of the caller's office
+#[utoipa::path(get, path = "/api/v1/desk/complaints/{id}/evidence/{evidence}", operation_id = "getDeskComplaintEvidence", tag = "Complaints",
+    params(("id" = String, Path, description = "The complaint's id."), ("evidence" = String, Path, description = "The evidence's id.")),
+    responses(
+        (status = 200, description = "The file (PDF, JPG or PNG).", content_type = "application/octet-stream"),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ))]
+pub(crate) async fn desk_complaint_evidence(
+    State(state): State<AppState>,
+    o: ApiOfficer,
+    Path((id, evidence)): Path<(String, String)>,
+) -> ApiResult {
+    let (a, bytes) = service::evidence(&state, &o.0, &id, &evidence).await?;
+    Ok(crate::web::view::file_response(
+        crate::platform::uploads::FileDownload {
+            filename: a.filename,
+            mime: a.mime,
+            bytes,
+        },
+        crate::web::view::Shown::Saved,
+    ))
 }
 
 #[derive(Deserialize, Default, IntoParams)]

@@ -11,7 +11,9 @@ use crate::complaints::service::ListItem;
 use crate::complaints::service::Source;
 use crate::complaints::service::Tracked;
 use crate::platform::error::ServiceError;
+use crate::platform::uploads::FileDownload;
 use crate::state::AppState;
+use crate::web::view::{Shown, file_response};
 use crate::web::error::WebError;
 use crate::web::extract::OfficerUser;
 use crate::web::extract::Visitor;
@@ -31,8 +33,6 @@ use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header;
-use axum::response::IntoResponse;
 use izinkes_domain::complaints::Action;
 use izinkes_domain::complaints::Category;
 use izinkes_domain::complaints::Channel;
@@ -569,20 +569,12 @@ pub(crate) async fn desk_evidence(
 ) -> PageResult {
     let officer = officer_of(&o)?;
     let (a, bytes) = service::evidence(&state, &officer, &id, &q.berkas).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, a.mime.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{}\"", a.filename),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-            (
-                header::HeaderName::from_static("x-content-type-options"),
-                "nosniff".to_string(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(file_response(
+        FileDownload {
+            filename: a.filename,
+            mime: a.mime,
+            bytes,
+        },
+        Shown::Inline,
+    ))
 }

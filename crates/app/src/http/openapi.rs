@@ -97,6 +97,7 @@ in Bahasa Indonesia and meant to be shown as is; codes, keys and enum values are
         crate::complaints::api::complaint_report,
         crate::complaints::api::desk_complaint,
         crate::complaints::api::desk_complaint_action,
+        crate::complaints::api::desk_complaint_evidence,
         crate::notifications::api::whatsapp_handshake,
         crate::notifications::api::whatsapp_webhook,
         crate::notifications::api::sms_webhook,

@@ -364,6 +364,11 @@ fn complaint_routes(r: Routes) -> Routes {
             COMPLAINTS_DESK,
             api::desk_complaint_action,
         )
+        .get(
+            "/api/v1/desk/complaints/{id}/evidence/{evidence}",
+            COMPLAINTS_DESK,
+            api::desk_complaint_evidence,
+        )
 }
 
 /// Pesan Pengaduan over the API: the applicant's side and the office's side of a thread.

@@ -1,6 +1,6 @@
 //! The Manajer Berkas pages: list, upload, replace, delete and open the applicant's files.
 
-use crate::applications::step_pages::file_response;
+use crate::web::view::{Shown, file_response};
 use crate::library::service::LibraryDocument;
 use crate::platform::error::ServiceError;
 use crate::state::AppState;
@@ -108,6 +108,7 @@ pub(crate) async fn library_file(
     let subject = user.visitor.subject.clone().ok_or(WebError::Forbidden)?;
     Ok(file_response(
         crate::library::service::download_library(&state, &subject, &id).await?,
+        Shown::Inline,
     ))
 }
 

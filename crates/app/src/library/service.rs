@@ -1,7 +1,7 @@
 //! Manajer Berkas: the applicant's library of documents (KTP, ijazah, STR, pas foto…), reusable
 //! across applications.
 
-use crate::applications::attachments::FileDownload;
+use crate::platform::uploads::FileDownload;
 use crate::auth::sessions::SessionSubject;
 use crate::auth::sessions::SubjectKind;
 use crate::library::queries;

@@ -10,6 +10,7 @@ use crate::web::api::ApiApplicant;
 use crate::web::api::ApiJson;
 use crate::web::api::ApiOfficer;
 use crate::web::api::ApiResult;
+use crate::web::api::Base64File;
 use crate::web::api::BadRequest;
 use crate::web::api::Forbidden;
 use crate::web::api::Internal;
@@ -21,8 +22,6 @@ use crate::web::api::created;
 use crate::web::api::ok;
 use axum::extract::Path;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -54,37 +53,7 @@ pub(crate) struct NewMessageBody {
     text: String,
     /// An optional attachment: PDF, JPG or PNG (by content), at most 2 MB.
     #[serde(default)]
-    attachment: Option<NewAttachment>,
-}
-
-/// An attachment of a new message.
-#[derive(serde::Deserialize, ToSchema)]
-pub(crate) struct NewAttachment {
-    /// The file's name as the reader will see it.
-    filename: String,
-    /// The file's bytes, standard base64 (RFC 4648, with padding).
-    content_base64: String,
-}
-
-/// The message's attachment bytes, or a 422 on the `lampiran` field when they are not base64.
-fn decode_attachment(body: &NewMessageBody) -> Result<Option<(String, Vec<u8>)>, crate::web::api::ApiError> {
-    use base64ct::Encoding;
-    let Some(a) = &body.attachment else {
-        return Ok(None);
-    };
-    match base64ct::Base64::decode_vec(a.content_base64.trim()) {
-        Ok(bytes) => Ok(Some((a.filename.clone(), bytes))),
-        Err(_) => {
-            let mut errors = izinkes_domain::catalog::FieldErrors::new();
-            errors.insert(
-                "lampiran".into(),
-                "Isi lampiran harus berupa base64 yang sah.".into(),
-            );
-            Err(crate::web::api::ApiError(crate::web::error::WebError::from(
-                crate::platform::error::ServiceError::Invalid(errors),
-            )))
-        }
-    }
+    attachment: Option<Base64File>,
 }
 
 fn upload(a: Option<&(String, Vec<u8>)>) -> Option<service::Upload<'_>> {
@@ -143,7 +112,7 @@ pub(crate) async fn applicant_post(
     ApiJson(body): ApiJson<NewMessageBody>,
 ) -> ApiResult {
     let name = a.0.subject.name.clone();
-    let attachment = decode_attachment(&body)?;
+    let attachment = Base64File::decode(body.attachment.as_ref(), "lampiran")?;
     let id = service::post_by_applicant(&state, a.id(), &name, &id, &body.text, upload(attachment.as_ref())).await?;
     Ok(created(MessageCreated { id }))
 }
@@ -187,22 +156,13 @@ pub(crate) async fn desk_post(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewMessageBody>,
 ) -> ApiResult {
-    let attachment = decode_attachment(&body)?;
+    let attachment = Base64File::decode(body.attachment.as_ref(), "lampiran")?;
     let id = service::post_by_officer(&state, &o.0, &id, &body.text, upload(attachment.as_ref())).await?;
     Ok(created(MessageCreated { id }))
 }
 
-fn attachment_response(d: service::AttachmentDownload) -> axum::response::Response {
-    let disposition = format!("attachment; filename=\"{}\"", d.filename.replace('"', ""));
-    (
-        [
-            (header::CONTENT_TYPE, d.mime),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        d.bytes,
-    )
-        .into_response()
+fn attachment_response(d: crate::platform::uploads::FileDownload) -> axum::response::Response {
+    crate::web::view::file_response(d, crate::web::view::Shown::Saved)
 }
 
 /// A message's attachment, for the applicant

@@ -28,7 +28,6 @@ use axum::extract::Query;
 use axum::extract::Request;
 use axum::extract::State;
 use axum::http::header;
-use axum::response::IntoResponse;
 use izinkes_domain::catalog::FieldErrors;
 use izinkes_domain::format_id::timestamp_id;
 
@@ -298,21 +297,8 @@ fn form_errors(e: ServiceError) -> Result<FieldErrors, WebError> {
     }
 }
 
-fn download(d: service::AttachmentDownload) -> axum::response::Response {
-    let disposition = format!("inline; filename=\"{}\"", d.filename.replace('"', ""));
-    (
-        [
-            (header::CONTENT_TYPE, d.mime),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'".to_string(),
-            ),
-        ],
-        d.bytes,
-    )
-        .into_response()
+fn download(d: crate::platform::uploads::FileDownload) -> axum::response::Response {
+    crate::web::view::file_response(d, crate::web::view::Shown::Inline)
 }
 
 pub(crate) async fn applicant_attachment(

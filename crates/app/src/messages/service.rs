@@ -14,6 +14,7 @@ use crate::messages::queries::ThreadFile;
 use crate::office_admin::settings::settings;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
+use crate::platform::uploads::FileDownload;
 use crate::platform::error::ServiceResult;
 use crate::platform::files::clean_filename;
 use crate::platform::ids::looks_like_id;
@@ -472,20 +473,13 @@ pub async fn thread_for_officer(state: &AppState, officer: &Officer, application
     Ok(thread)
 }
 
-/// A message's attachment, for the applicant or an officer of the office.
-pub struct AttachmentDownload {
-    pub filename: String,
-    pub mime: String,
-    pub bytes: Vec<u8>,
-}
-
-async fn attachment_of(state: &AppState, file: &ThreadFile, message_id: &str) -> ServiceResult<AttachmentDownload> {
+async fn attachment_of(state: &AppState, file: &ThreadFile, message_id: &str) -> ServiceResult<FileDownload> {
     let id: i64 = message_id.parse().map_err(|_| ServiceError::NotFound)?;
     let m = queries::message(&state.db.pool, &file.id, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     match (m.attachment_name, m.attachment_sha256, m.attachment_mime) {
-        (Some(filename), Some(sha), Some(mime)) => Ok(AttachmentDownload {
+        (Some(filename), Some(sha), Some(mime)) => Ok(FileDownload {
             filename,
             mime,
             bytes: state.store.get(&sha).await?,
@@ -499,7 +493,7 @@ pub async fn applicant_attachment(
     applicant_id: &str,
     application_id: &str,
     message_id: &str,
-) -> ServiceResult<AttachmentDownload> {
+) -> ServiceResult<FileDownload> {
     let file = applicant_file(state, applicant_id, application_id).await?;
     attachment_of(state, &file, message_id).await
 }
@@ -509,7 +503,7 @@ pub async fn officer_attachment(
     officer: &Officer,
     application_id: &str,
     message_id: &str,
-) -> ServiceResult<AttachmentDownload> {
+) -> ServiceResult<FileDownload> {
     let file = officer_file(state, officer, application_id).await?;
     attachment_of(state, &file, message_id).await
 }

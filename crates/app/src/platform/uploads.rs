@@ -7,6 +7,13 @@ use crate::platform::files::sniff;
 use crate::state::AppState;
 use izinkes_domain::catalog::FileFormat;
 
+/// A stored file ready to send: its name as the reader knows it, its type and its bytes.
+pub struct FileDownload {
+    pub filename: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
 /// Largest file accepted anywhere (per requirement limits are usually smaller).
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 

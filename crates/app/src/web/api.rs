@@ -264,3 +264,31 @@ impl Message {
         Message { message: m.to_string() }
     }
 }
+
+/// A file inside a JSON body (a message's attachment, a complaint's evidence).
+#[derive(serde::Deserialize, ToSchema)]
+pub struct Base64File {
+    /// The file's name as its reader will see it.
+    pub filename: String,
+    /// The file's bytes, standard base64 (RFC 4648, with padding).
+    pub content_base64: String,
+}
+
+impl Base64File {
+    /// The file's name and bytes, or a 422 on `field` when the content is not base64; what the
+    /// bytes may be is the caller's rule.
+    pub fn decode(file: Option<&Base64File>, field: &str) -> Result<Option<(String, Vec<u8>)>, ApiError> {
+        use base64ct::Encoding;
+        let Some(f) = file else {
+            return Ok(None);
+        };
+        match base64ct::Base64::decode_vec(f.content_base64.trim()) {
+            Ok(bytes) => Ok(Some((f.filename.clone(), bytes))),
+            Err(_) => {
+                let mut errors = izinkes_domain::catalog::FieldErrors::new();
+                errors.insert(field.into(), "Isi berkas harus berupa base64 yang sah.".into());
+                Err(ApiError(WebError::from(crate::platform::error::ServiceError::Invalid(errors))))
+            }
+        }
+    }
+}

@@ -47,6 +47,43 @@ pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// How a downloaded file is shown.
+#[derive(Clone, Copy)]
+pub(crate) enum Shown {
+    /// In the browser (PDFs and images preview, also in the desk's frame); the file's own CSP
+    /// lets nothing else load.
+    Inline,
+    /// Saved by the browser or the API client.
+    Saved,
+}
+
+/// A stored file as a response: its type, a `Content-Disposition` whose name cannot break the
+/// header (quotes, backslashes, control and non-ASCII characters become `_`), never cached.
+pub(crate) fn file_response(d: crate::platform::uploads::FileDownload, shown: Shown) -> Response {
+    let name: String = d
+        .filename
+        .chars()
+        .map(|c| if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' { c } else { '_' })
+        .collect();
+    let (kind, csp) = match shown {
+        Shown::Inline => (
+            "inline",
+            "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'",
+        ),
+        Shown::Saved => ("attachment", "default-src 'none'"),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, d.mime),
+            (header::CONTENT_DISPOSITION, format!("{kind}; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+            (header::CONTENT_SECURITY_POLICY, csp.to_string()),
+        ],
+        d.bytes,
+    )
+        .into_response()
+}
+
 pub(crate) fn plain_pdf(name: &str, bytes: Vec<u8>) -> Response {
     (
         [

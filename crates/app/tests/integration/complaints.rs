@@ -579,6 +579,29 @@ dual_test!(the_api_files_tracks_and_works_a_complaint, |app: TestApp| async move
         act(json!({"action": "assign", "assignee": officer_id})).await.status,
         200
     );
+    // An examination carries its evidence as base64; a file that is not a document is refused
+    // next to the field, and nothing is written.
+    {
+        use base64ct::Encoding;
+        let wrong = act(json!({"action": "examine", "note": "Diperiksa.",
+            "evidence": {"filename": "x.exe", "content_base64": base64ct::Base64::encode_string(b"MZ bukan dokumen")}}))
+        .await;
+        assert_eq!(wrong.status, 422, "{wrong:?}");
+        assert!(!wrong.field("evidence").is_empty(), "{wrong:?}");
+        let pdf = izinkes_app::demo::samples::pdf("kuitansi");
+        let examined = act(json!({"action": "examine", "note": "Kuitansi diperiksa.",
+            "evidence": {"filename": "kuitansi.pdf", "content_base64": base64ct::Base64::encode_string(&pdf)}}))
+        .await;
+        assert_eq!(examined.status, 200, "{examined:?}");
+        let evidence = examined.body["evidence"].as_array().unwrap();
+        assert_eq!(evidence.len(), 1, "{examined:?}");
+        assert_eq!(evidence[0]["filename"], "kuitansi.pdf");
+        let path = format!("/api/v1/desk/complaints/{id}/evidence/{}", evidence[0]["id"].as_str().unwrap());
+        let file = desk.get(&path).await;
+        assert_eq!((file.status, file.bytes == pdf), (200, true));
+        let (_, other) = crate::desk_api::officer(&app, "pontianak", "adu2", Role::Pengaduan).await;
+        assert_eq!(other.get(&path).await.status, 404, "another office's evidence");
+    }
     let answered = act(json!({"action": "answer", "note": "Tidak dipungut biaya."})).await;
     assert_eq!(answered.status, 200);
     assert_eq!(answered.body["status"], "answered");
