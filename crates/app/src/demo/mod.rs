@@ -2,6 +2,7 @@
 //! in several states. Loaded on the embedded default's first start, or with `--demo` /
 //! `izinkes demo`. Built through the same services a user goes through, so it is valid data.
 
+pub mod complaints;
 pub mod pages;
 pub mod queries;
 pub mod samples;
@@ -170,6 +171,7 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
     budi_signed_through_sepok(state, budi).await?;
     issued_through_other_presets(state, budi, dewi).await?;
     budi_rejected(state, budi).await?;
+    demo::complaints::seed(state, dewi).await?;
     queries::mark_outbox_sent(&state.db.pool, &now_text()).await?;
     Ok(true)
 }

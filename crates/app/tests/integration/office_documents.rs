@@ -700,6 +700,27 @@ mod demo_data {
         assert_eq!(ikm.respondents, 1);
         // (4+3+4+4+4+3+4+3+4)/9 × 25 = 91.67
         assert_eq!(ikm.index, 91.67);
+        // One complaint of each stage for the complaints desk and the month's report.
+        assert_eq!(
+            count("SELECT COUNT(*) FROM complaints WHERE status = 'answered'").await,
+            1
+        );
+        assert_eq!(count("SELECT COUNT(*) FROM complaints WHERE status = 'closed'").await, 1);
+        assert_eq!(count("SELECT COUNT(*) FROM complaints WHERE status = 'received'").await, 2);
+        let number: String = sqlx::query_scalar("SELECT number FROM complaints WHERE status = 'answered'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert!(number.starts_with("PTK-ADU-") && number.ends_with("-00001"), "{number}");
+        let tracked = izinkes_app::complaints::service::track(
+            &app.state,
+            &number,
+            izinkes_app::demo::complaints::DEMO_COMPLAINANT_PHONE,
+            "test",
+        )
+        .await
+        .unwrap();
+        assert!(tracked.answer.is_some(), "the README's tracking example shows the answer");
         let page = app.browser().get("/").await;
         assert_eq!(page.status, 200);
     }
