@@ -134,6 +134,10 @@ impl Limit {
     }
 }
 
+/// How long a received complaint may wait to be verified and classified (DOMAIN rule 16:
+/// "diverifikasi ≤ 3 hari kerja"); classification then sets its severity's deadline.
+pub const CLASSIFY_WITHIN: Limit = Limit::WorkingDays(3);
+
 /// The office's three deadlines (an office setting; [`Deadlines::default`] is the rule's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Deadlines {

@@ -48,8 +48,8 @@ const OPEN: &str = "status NOT IN ('answered', 'closed')";
 pub async fn insert_complaint(tx: &mut Tx, c: &ComplaintRow) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO complaints (id, office_id, number, channel, status, subject, body, complainant_name, \
-         contact_email, contact_phone, applicant_id, application_id, recorded_by, received_at, updated_at, lock_version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 0)",
+         contact_email, contact_phone, applicant_id, application_id, recorded_by, received_at, updated_at, due_at, \
+         lock_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0)",
     )
     .bind(&c.id)
     .bind(&c.office_id)
@@ -66,6 +66,7 @@ pub async fn insert_complaint(tx: &mut Tx, c: &ComplaintRow) -> Result<(), sqlx:
     .bind(&c.recorded_by)
     .bind(&c.received_at)
     .bind(&c.updated_at)
+    .bind(&c.due_at)
     .execute(&mut **tx)
     .await?;
     Ok(())

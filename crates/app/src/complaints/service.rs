@@ -228,6 +228,9 @@ pub async fn submit(state: &AppState, input: &ComplaintInput, source: Source<'_>
         return Err(ServiceError::Invalid(errors));
     };
     let (actor_kind, actor_id, actor_name, note) = received_by(&source, &contact.name, channel);
+    let cal = crate::office_admin::calendar::for_office(state, &office.id).await?;
+    let (local, _) = local_now(&office);
+    let classify_by = izinkes_domain::complaints::due_at(&cal, local, izinkes_domain::complaints::CLASSIFY_WITHIN);
     let now = now_text();
     let year = Utc::now().with_timezone(&office.tz().offset()).year();
     let mut row = ComplaintRow {
@@ -252,7 +255,7 @@ pub async fn submit(state: &AppState, input: &ComplaintInput, source: Source<'_>
         },
         category: None,
         severity: None,
-        due_at: None,
+        due_at: Some(stored_local(&office, classify_by)),
         assigned_to: None,
         lapor_reference: None,
         answer: None,

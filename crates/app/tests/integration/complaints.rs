@@ -374,6 +374,18 @@ dual_test!(
         let number = anonymous_complaint(&app, "nyoman@contoh.id", "Izin belum terbit").await;
         let id = id_of(&app, &number).await;
         let (_, desk) = officer(&app, "jembrana", "adu", &[Role::Pengaduan]).await;
+        // A received complaint must be classified within 3 working days.
+        let due: Option<String> = sqlx::query_scalar("SELECT due_at FROM complaints WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        let due = chrono::DateTime::parse_from_rfc3339(&due.expect("a deadline from receipt")).unwrap();
+        let ahead = due.with_timezone(&chrono::Utc) - chrono::Utc::now();
+        assert!(
+            ahead > chrono::Duration::days(2) && ahead < chrono::Duration::days(10),
+            "{ahead:?}"
+        );
         izinkes_app::accounts::officers::add_officer(
             &app.state,
             "jembrana",
