@@ -21,19 +21,24 @@ use izinkes_domain::catalog::Requirement;
 use izinkes_domain::wilayah::ODBL_CREDIT;
 use izinkes_domain::wilayah::Wilayah;
 
+/// The services by category, in catalog order, keeping those whose name, short name, profession
+/// or code holds every word of `q` (case-insensitive; empty `q`: all).
 pub fn group_services(permits: &[&PermitType], q: &str) -> Vec<ServiceGroup> {
     let q = q.trim().to_lowercase();
     let mut groups: Vec<ServiceGroup> = Vec::new();
     for p in permits {
-        let hay = format!("{} {} {} {}", p.name, p.short_name, p.profession, p.code).to_lowercase();
-        if !q.is_empty() && !q.split_whitespace().all(|w| hay.contains(w)) {
-            continue;
+        if !q.is_empty() {
+            let hay = format!("{} {} {} {}", p.name, p.short_name, p.profession, p.code).to_lowercase();
+            if !q.split_whitespace().all(|w| hay.contains(w)) {
+                continue;
+            }
         }
+        let card = ServiceCard::of(p);
         match groups.iter_mut().find(|g| g.category == p.category) {
-            Some(g) => g.items.push((*p).clone()),
+            Some(g) => g.items.push(card),
             None => groups.push(ServiceGroup {
                 category: p.category.clone(),
-                items: vec![(*p).clone()],
+                items: vec![card],
             }),
         }
     }
@@ -115,7 +120,26 @@ pub(crate) async fn area_children(Path(code): Path<String>) -> Response {
 
 pub struct ServiceGroup {
     pub category: String,
-    pub items: Vec<PermitType>,
+    pub items: Vec<ServiceCard>,
+}
+
+/// What a list of services shows of one (not the whole type: the home page is the busiest page).
+pub struct ServiceCard {
+    pub code: String,
+    pub name: String,
+    pub sla_working_days: u32,
+    pub requirement_count: usize,
+}
+
+impl ServiceCard {
+    fn of(p: &PermitType) -> ServiceCard {
+        ServiceCard {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            sla_working_days: p.sla_working_days,
+            requirement_count: p.requirements.len(),
+        }
+    }
 }
 
 #[derive(Template)]
