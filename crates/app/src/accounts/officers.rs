@@ -13,6 +13,18 @@ use crate::state::AppState;
 use izinkes_domain::email::Email;
 use izinkes_domain::password::Password;
 
+/// A new officer account's row.
+pub type OfficerAccount<'a> = NewOfficer<'a>;
+
+/// Inserts an officer's row in the caller's transaction; a taken e-mail is `Conflict`.
+pub async fn insert_in(tx: &mut crate::platform::db::Tx, officer: &NewOfficer<'_>) -> ServiceResult<()> {
+    match queries::insert_officer(&mut **tx, officer).await {
+        Ok(()) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(ServiceError::Conflict("officer e-mail taken".into())),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Creates an officer of an office with roles (CLI `izinkes officer add` and the demo).
 pub async fn add_officer(
     state: &AppState,
@@ -48,12 +60,11 @@ pub async fn add_officer(
         password_hash: &hash,
         now: &now_text(),
     };
-    let inserted = queries::insert_officer(&mut *tx, &officer).await;
-    if let Err(e) = inserted {
-        if is_unique_violation(&e) {
-            return Err(ServiceError::field("email", "Email petugas ini sudah terdaftar."));
-        }
-        return Err(e.into());
+    if let Err(e) = insert_in(&mut tx, &officer).await {
+        return Err(match e {
+            ServiceError::Conflict(_) => ServiceError::field("email", "Email petugas ini sudah terdaftar."),
+            e => e,
+        });
     }
     for role in roles {
         queries::insert_officer_role(&mut *tx, office_id, &id, role.code()).await?;

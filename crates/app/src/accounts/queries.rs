@@ -85,7 +85,10 @@ pub async fn insert_officer_role(
     officer_id: &str,
     role: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO officer_roles (office_id, officer_id, role) VALUES ($1, $2, $3)")
+    sqlx::query(
+        "INSERT INTO officer_roles (office_id, officer_id, role, granted_at) \
+         SELECT $1, $2, $3, created_at FROM officers WHERE id = $2",
+    )
         .bind(office_id)
         .bind(officer_id)
         .bind(role)

@@ -393,10 +393,29 @@ pub async fn reset_officer_totp(state: &AppState, email: &str) -> ServiceResult<
     let id = queries::officer_id_by_email(&state.db.pool, &email.trim().to_lowercase()).await?;
     let Some(id) = id else { return Ok(false) };
     let mut tx = state.db.begin().await?;
-    queries::clear_totp(&mut *tx, &id).await?;
-    queries::delete_recovery_codes(&mut *tx, &id).await?;
-    queries::delete_officer_sessions(&mut *tx, &id).await?;
+    clear_officer_mfa(&mut tx, &id).await?;
     tx.commit().await?;
     sessions_changed(state);
     Ok(true)
+}
+
+/// In the caller's transaction: clears an officer's authenticator and recovery codes and ends
+/// their sessions (call [`sessions_changed`] after the commit).
+pub async fn clear_officer_mfa(tx: &mut crate::platform::db::Tx, officer_id: &str) -> ServiceResult<()> {
+    queries::clear_totp(&mut **tx, officer_id).await?;
+    queries::delete_recovery_codes(&mut **tx, officer_id).await?;
+    queries::delete_officer_sessions(&mut **tx, officer_id).await?;
+    Ok(())
+}
+
+/// In the caller's transaction: ends an officer's sessions (call [`forget_sessions`] after
+/// the commit).
+pub async fn end_officer_sessions(tx: &mut crate::platform::db::Tx, officer_id: &str) -> ServiceResult<()> {
+    queries::delete_officer_sessions(&mut **tx, officer_id).await?;
+    Ok(())
+}
+
+/// After a commit that ended sessions: drops the cached ones.
+pub fn forget_sessions(state: &AppState) {
+    sessions_changed(state);
 }

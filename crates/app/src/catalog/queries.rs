@@ -16,6 +16,9 @@ pub struct OfficeRow {
     pub phone: String,
     pub email: String,
     pub timezone: String,
+    pub website: String,
+    pub service_hours: String,
+    pub disabled_at: Option<String>,
 }
 
 impl From<OfficeRow> for Office {
@@ -30,6 +33,9 @@ impl From<OfficeRow> for Office {
             phone: r.phone,
             email: r.email,
             timezone: r.timezone,
+            website: r.website,
+            service_hours: r.service_hours,
+            disabled: r.disabled_at.is_some(),
         }
     }
 }
@@ -53,8 +59,8 @@ pub async fn insert_office(
     now: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO offices (id, code, name, short_name, regency_code, address, phone, email, timezone, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO offices (id, code, name, short_name, regency_code, address, phone, email, timezone, created_at, \
+         website, service_hours) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(o.id)
     .bind(o.code)
@@ -66,6 +72,8 @@ pub async fn insert_office(
     .bind(o.email)
     .bind(o.timezone.label())
     .bind(now)
+    .bind(o.website)
+    .bind(o.service_hours)
     .execute(db)
     .await?;
     Ok(())

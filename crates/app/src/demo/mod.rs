@@ -190,6 +190,8 @@ async fn create_offices(state: &AppState) -> ServiceResult<()> {
                 address: o.address,
                 phone: o.phone,
                 email: &format!("layanan@{}.demo.izinkes.id", o.id),
+                website: "",
+                service_hours: "Senin–Kamis 08.00–15.00, Jumat 08.00–11.00",
                 timezone: o.tz,
             },
         )

@@ -1,9 +1,12 @@
-//! What an office admin sets up: settings, the working calendar, workflows and the office's
-//! documents (letterhead, signer block, templates).
+//! What an office admin sets up: the office's profile and setup checklist, its officers
+//! (invitations, roles, deactivation, audit), settings, the working calendar, workflows and the
+//! office's documents (letterhead, signer block, templates).
 
 pub mod calendar;
 pub mod document_pages;
 pub mod pages;
 pub mod queries;
+pub mod offices;
 pub mod settings;
+pub mod staff;
 pub mod workflow_pages;

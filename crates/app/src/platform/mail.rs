@@ -62,6 +62,22 @@ impl Mail for PasswordReset<'_> {
     }
 }
 
+/// An officer's invitation: the one-time link to set a password.
+#[derive(Template)]
+#[template(path = "mail/officer_invitation.txt", escape = "none")]
+pub struct OfficerInvitation<'a> {
+    pub name: &'a str,
+    pub office: &'a str,
+    pub link: &'a str,
+    pub days: i64,
+}
+
+impl Mail for OfficerInvitation<'_> {
+    fn subject(&self) -> String {
+        format!("Undangan akun petugas izinkes — {}", self.office)
+    }
+}
+
 /// The receipt of a submitted application.
 #[derive(Template)]
 #[template(path = "mail/application_received.txt", escape = "none")]

@@ -301,6 +301,8 @@ async fn seed_offices(state: &izinkes_app::state::AppState) {
                 address: "Jl. Contoh No. 1",
                 phone: "(0365) 41210",
                 email: "layanan@contoh.go.id",
+                website: "",
+                service_hours: "Senin–Kamis 08.00–15.00, Jumat 08.00–11.00",
                 timezone: tz,
             },
         )
