@@ -1,6 +1,8 @@
 //! `izinkes`: the web server, the background worker and the admin CLI in one binary.
 #![forbid(unsafe_code)]
 
+mod office_cli;
+
 use clap::{Args, Parser, Subcommand};
 use izinkes_app::platform::config::Config;
 use izinkes_app::platform::config::S3Config;
@@ -93,6 +95,9 @@ enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         callback: String,
     },
+    /// Manage offices: create one with its first admin, list, show with its setup checklist, update, close, reopen.
+    #[command(subcommand)]
+    Office(office_cli::OfficeCommand),
     /// Manage officers.
     #[command(subcommand)]
     Officer(OfficerCommand),
@@ -417,6 +422,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{office} now signs with {kind}.");
             Ok(())
         }
+        Command::Office(c) => {
+            let state = open(office_config(&cli.common)).await?;
+            office_cli::run(&state, c, describe).await
+        }
         Command::Officer(c) => officer(&cli.common, c).await,
         Command::Catalog(c) => catalog(&cli.common, c).await,
         Command::Permit(c) => permit(&cli.common, c).await,
@@ -659,6 +668,16 @@ impl ServeArgs {
         }
         Only::parse_from(["izinkes"]).serve
     }
+}
+
+/// The configuration of `izinkes office`: its links point at IZINKES_BASE_URL (the address
+/// the server is reached at), else at the default listen address.
+fn office_config(common: &Common) -> Config {
+    let mut c = config(common, None);
+    if let Some(url) = std::env::var("IZINKES_BASE_URL").ok().filter(|u| !u.trim().is_empty()) {
+        c.base_url = url.trim().trim_end_matches('/').to_string();
+    }
+    c
 }
 
 fn describe(e: izinkes_app::platform::error::ServiceError) -> String {

@@ -89,11 +89,11 @@ pub async fn insert_officer_role(
         "INSERT INTO officer_roles (office_id, officer_id, role, granted_at) \
          SELECT $1, $2, $3, created_at FROM officers WHERE id = $2",
     )
-        .bind(office_id)
-        .bind(officer_id)
-        .bind(role)
-        .execute(db)
-        .await?;
+    .bind(office_id)
+    .bind(officer_id)
+    .bind(role)
+    .execute(db)
+    .await?;
     Ok(())
 }
 

@@ -87,14 +87,29 @@ pub(crate) async fn login_form(State(state): State<AppState>, v: Visitor, Query(
     )))
 }
 
-pub(crate) async fn officer_login_form(State(state): State<AppState>, v: Visitor) -> PageResult {
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct OfficerLoginQuery {
+    #[serde(default)]
+    info: String,
+}
+
+pub(crate) async fn officer_login_form(
+    State(state): State<AppState>,
+    v: Visitor,
+    Query(q): Query<OfficerLoginQuery>,
+) -> PageResult {
+    let notice = if q.info == "undangan" {
+        "Kata sandi tersimpan. Silakan masuk dengan e-mail dan kata sandi Anda.".to_string()
+    } else {
+        String::new()
+    };
     Ok(page(&login_page(
         &state,
         &v,
         true,
         FormState::default(),
         "/petugas".into(),
-        String::new(),
+        notice,
         false,
     )))
 }

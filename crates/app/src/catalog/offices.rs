@@ -175,10 +175,15 @@ pub fn check_profile(errors: &mut FieldErrors, p: &Profile<'_>) {
         errors.insert("email".into(), "Masukkan alamat e-mail kantor yang valid.".into());
     }
     let web = p.website.trim();
-    if !web.is_empty() && (!(web.starts_with("https://") || web.starts_with("http://")) || web.len() > 200 || web.contains(char::is_whitespace)) {
+    if !web.is_empty()
+        && (!(web.starts_with("https://") || web.starts_with("http://"))
+            || web.len() > 200
+            || web.contains(char::is_whitespace))
+    {
         errors.insert(
             "website".into(),
-            "Alamat situs web diawali https:// (paling banyak 200 karakter), mis. https://dpmptsp.bontangkota.go.id".into(),
+            "Alamat situs web diawali https:// (paling banyak 200 karakter), mis. https://dpmptsp.bontangkota.go.id"
+                .into(),
         );
     }
 }

@@ -144,7 +144,12 @@ async fn check_page(access: Access, parts: &mut Parts, state: &AppState) -> Resu
 /// every officer page. The count is cached for a few seconds per officer (and dropped when a
 /// message arrives), so a page costs at most one query for it; a failure only hides the badge.
 async fn count_unread(parts: &mut Parts, state: &AppState, o: OfficerUser) {
-    let Some(officer) = o.visitor.subject.as_ref().and_then(|s| crate::auth::officer::Officer::from_subject(s).ok()) else {
+    let Some(officer) = o
+        .visitor
+        .subject
+        .as_ref()
+        .and_then(|s| crate::auth::officer::Officer::from_subject(s).ok())
+    else {
         return;
     };
     match crate::messages::service::officer_unread_total(state, &officer).await {

@@ -117,6 +117,16 @@ pub fn routes() -> Routes {
         .post("/masuk", Public, auth::pages::login)
         .post("/keluar", Public, auth::pages::logout)
         .get("/petugas/masuk", Public, auth::pages::officer_login_form)
+        .get(
+            "/petugas/undangan/{token}",
+            Public,
+            office_admin::staff_pages::invitation_form,
+        )
+        .post(
+            "/petugas/undangan/{token}",
+            Public,
+            office_admin::staff_pages::invitation_accept,
+        )
         .post("/petugas/masuk", Public, auth::pages::officer_login)
         .get(
             crate::web::extract::OFFICER_2FA_PATH,
@@ -265,6 +275,21 @@ fn office_routes(r: Routes) -> Routes {
             "/petugas/permohonan/{id}/syarat/{key}",
             Officer,
             applications::step_pages::officer_attachment,
+        )
+        .get("/petugas/admin", ADMIN, office_admin::staff_pages::home)
+        .post("/petugas/admin/kantor", ADMIN, office_admin::staff_pages::save_profile)
+        .get("/petugas/admin/kantor", ADMIN, office_admin::staff_pages::home)
+        .get("/petugas/admin/petugas", ADMIN, office_admin::staff_pages::staff_list)
+        .post("/petugas/admin/petugas", ADMIN, office_admin::staff_pages::invite)
+        .get(
+            "/petugas/admin/petugas/{id}",
+            ADMIN,
+            office_admin::staff_pages::officer_detail,
+        )
+        .post(
+            "/petugas/admin/petugas/{id}/{what}",
+            ADMIN,
+            office_admin::staff_pages::officer_action,
         )
         .get("/petugas/admin/kalender", ADMIN, admin::calendar_page)
         .post("/petugas/admin/kalender", ADMIN, admin::calendar_save)

@@ -1,6 +1,5 @@
 //! The Manajer Berkas pages: list, upload, replace, delete and open the applicant's files.
 
-use crate::web::view::{Shown, file_response};
 use crate::library::service::LibraryDocument;
 use crate::platform::error::ServiceError;
 use crate::state::AppState;
@@ -13,6 +12,7 @@ use crate::web::view::PageResult;
 use crate::web::view::page;
 use crate::web::view::page_with_status;
 use crate::web::view::see_other;
+use crate::web::view::{Shown, file_response};
 use askama::Template;
 use axum::extract::Multipart;
 use axum::extract::Path;

@@ -1,7 +1,6 @@
 //! Manajer Berkas: the applicant's library of documents (KTP, ijazah, STR, pas foto…), reusable
 //! across applications.
 
-use crate::platform::uploads::FileDownload;
 use crate::auth::sessions::SessionSubject;
 use crate::auth::sessions::SubjectKind;
 use crate::library::queries;
@@ -13,6 +12,7 @@ use crate::platform::files::clean_filename;
 use crate::platform::ids::looks_like_id;
 use crate::platform::ids::new_id;
 use crate::platform::text::clean_text;
+use crate::platform::uploads::FileDownload;
 use crate::platform::uploads::check_file;
 use crate::platform::uploads::store_blob;
 use crate::state::AppState;

@@ -4,9 +4,10 @@
 
 pub mod calendar;
 pub mod document_pages;
+pub mod offices;
 pub mod pages;
 pub mod queries;
-pub mod offices;
 pub mod settings;
 pub mod staff;
+pub mod staff_pages;
 pub mod workflow_pages;

@@ -26,7 +26,11 @@ pub struct FirstAdmin<'a> {
 /// Creates an office and, when given, invites its first admin (the link is returned and
 /// e-mailed). The office is written first: a refused admin leaves the office without an
 /// admin, which `izinkes office invite-admin` (or a second try) mends.
-pub async fn create(state: &AppState, o: &NewOffice<'_>, admin: Option<&FirstAdmin<'_>>) -> ServiceResult<Option<String>> {
+pub async fn create(
+    state: &AppState,
+    o: &NewOffice<'_>,
+    admin: Option<&FirstAdmin<'_>>,
+) -> ServiceResult<Option<String>> {
     if let Some(a) = admin {
         let mut errors = catalog::offices::check_new(o);
         if izinkes_domain::email::Email::parse(a.email).is_err() {
@@ -41,7 +45,15 @@ pub async fn create(state: &AppState, o: &NewOffice<'_>, admin: Option<&FirstAdm
     }
     catalog::offices::create(state, o).await?;
     let mut tx = state.db.begin().await?;
-    staff::audit(&mut tx, o.id, Actor::Cli, "office_create", (None, o.name), &format!("Kantor dibuat (kode {}).", o.code)).await?;
+    staff::audit(
+        &mut tx,
+        o.id,
+        Actor::Cli,
+        "office_create",
+        (None, o.name),
+        &format!("Kantor dibuat (kode {}).", o.code),
+    )
+    .await?;
     tx.commit().await?;
     match admin {
         Some(a) => Ok(Some(invite_admin(state, o.id, a).await?)),
@@ -68,7 +80,12 @@ pub async fn invite_admin(state: &AppState, office_id: &str, a: &FirstAdmin<'_>)
 }
 
 /// Changes an office's public profile; nothing is written when a field is refused.
-pub async fn update_profile(state: &AppState, actor: Actor<'_>, office_id: &str, p: &Profile<'_>) -> ServiceResult<Office> {
+pub async fn update_profile(
+    state: &AppState,
+    actor: Actor<'_>,
+    office_id: &str,
+    p: &Profile<'_>,
+) -> ServiceResult<Office> {
     let before = catalog::offices::get(state, office_id).await?;
     let mut errors = FieldErrors::new();
     catalog::offices::check_profile(&mut errors, p);
@@ -77,7 +94,12 @@ pub async fn update_profile(state: &AppState, actor: Actor<'_>, office_id: &str,
     }
     let clean = |s: &str| crate::platform::text::clean_text(s, 300);
     let (name, short_name, address) = (clean(p.name), clean(p.short_name), clean(p.address));
-    let (phone, email, website, hours) = (clean(p.phone), p.email.trim().to_lowercase(), p.website.trim().to_string(), clean(p.service_hours));
+    let (phone, email, website, hours) = (
+        clean(p.phone),
+        p.email.trim().to_lowercase(),
+        p.website.trim().to_string(),
+        clean(p.service_hours),
+    );
     let mut tx = state.db.begin().await?;
     let row = queries::OfficeProfileRow {
         name: &name,
@@ -130,7 +152,10 @@ pub async fn set_open(state: &AppState, actor: Actor<'_>, office_id: &str, open:
     let (action, detail) = if open {
         ("office_open", "Kantor dibuka kembali untuk permohonan baru.")
     } else {
-        ("office_close", "Kantor ditutup: tidak tampil di halaman publik dan tidak menerima permohonan baru.")
+        (
+            "office_close",
+            "Kantor ditutup: tidak tampil di halaman publik dan tidak menerima permohonan baru.",
+        )
     };
     staff::audit(&mut tx, office_id, actor, action, (None, &office.name), detail).await?;
     tx.commit().await?;
@@ -170,22 +195,61 @@ pub async fn checklist(state: &AppState, office_id: &str) -> ServiceResult<Vec<S
     let (_, cat) = state.current_catalog().await?;
     let offered = usize::try_from(s.types_off).map_or(0, |off| cat.permit_types.len().saturating_sub(off));
     let staff = staff::list(state, office_id).await?;
-    let desks = |r: Role| staff.iter().any(|m| m.active && m.roles.iter().any(|h| h.role == r.code()));
+    let desks = |r: Role| {
+        staff
+            .iter()
+            .any(|m| m.active && m.roles.iter().any(|h| h.role == r.code()))
+    };
     let profile_done = !office.phone.is_empty() && !office.email.is_empty() && !office.service_hours.is_empty();
     Ok(vec![
-        item("profile", "Profil kantor (alamat, telepon, e-mail, jam layanan)", profile_done,
-            "Lengkapi telepon, e-mail dan jam layanan kantor.", "/petugas/admin/kantor"),
-        item("letterhead", "Kop surat dan blok tanda tangan", s.letterhead > 0,
-            "Isi kop surat, logo dan pejabat penanda tangan.", "/petugas/admin/dokumen"),
-        item("signer", "Sertifikat tanda tangan elektronik (BSrE atau kunci lokal)", s.signer > 0,
-            "Pasang sertifikat penanda tangan: izinkes signer --office … --kind bsre|local.", "/petugas/admin/dokumen"),
-        item("calendar", &format!("Kalender hari libur {next_year}"), holidays > 0,
-            "Tambahkan hari libur nasional dan cuti bersama tahun depan (SKB tiga menteri).", "/petugas/admin/kalender"),
-        item("catalog", &format!("Jenis izin yang dilayani ({offered} aktif)"), offered > 0,
-            "Aktifkan paling sedikit satu jenis izin.", "/petugas/admin/alur"),
-        item("complaint_channels", "Saluran pengaduan kantor", s.complaint_channels > 0,
-            "Isi alamat, telepon, e-mail dan tautan SP4N-LAPOR! kantor.", "/petugas/admin/pengaduan"),
-        item("officers", "Petugas Front Office dan Kepala Dinas", desks(Role::FrontOffice) && desks(Role::Kadis),
-            "Undang paling sedikit satu Front Office dan satu Kepala Dinas.", "/petugas/admin/petugas"),
+        item(
+            "profile",
+            "Profil kantor (alamat, telepon, e-mail, jam layanan)",
+            profile_done,
+            "Lengkapi telepon, e-mail dan jam layanan kantor.",
+            "/petugas/admin/kantor",
+        ),
+        item(
+            "letterhead",
+            "Kop surat dan blok tanda tangan",
+            s.letterhead > 0,
+            "Isi kop surat, logo dan pejabat penanda tangan.",
+            "/petugas/admin/dokumen",
+        ),
+        item(
+            "signer",
+            "Sertifikat tanda tangan elektronik (BSrE atau kunci lokal)",
+            s.signer > 0,
+            "Pasang sertifikat penanda tangan: izinkes signer --office … --kind bsre|local.",
+            "/petugas/admin/dokumen",
+        ),
+        item(
+            "calendar",
+            &format!("Kalender hari libur {next_year}"),
+            holidays > 0,
+            "Tambahkan hari libur nasional dan cuti bersama tahun depan (SKB tiga menteri).",
+            "/petugas/admin/kalender",
+        ),
+        item(
+            "catalog",
+            &format!("Jenis izin yang dilayani ({offered} aktif)"),
+            offered > 0,
+            "Aktifkan paling sedikit satu jenis izin.",
+            "/petugas/admin/alur",
+        ),
+        item(
+            "complaint_channels",
+            "Saluran pengaduan kantor",
+            s.complaint_channels > 0,
+            "Isi alamat, telepon, e-mail dan tautan SP4N-LAPOR! kantor.",
+            "/petugas/admin/pengaduan",
+        ),
+        item(
+            "officers",
+            "Petugas Front Office dan Kepala Dinas",
+            desks(Role::FrontOffice) && desks(Role::Kadis),
+            "Undang paling sedikit satu Front Office dan satu Kepala Dinas.",
+            "/petugas/admin/petugas",
+        ),
     ])
 }

@@ -249,11 +249,16 @@ pub struct HeldRoleRow {
     pub granted_at: Option<String>,
 }
 
-pub async fn held_roles(db: impl Executor<'_, Database = Any>, office_id: &str) -> Result<Vec<HeldRoleRow>, sqlx::Error> {
-    sqlx::query_as("SELECT officer_id, role, granted_at FROM officer_roles WHERE office_id = $1 ORDER BY officer_id, role")
-        .bind(office_id)
-        .fetch_all(db)
-        .await
+pub async fn held_roles(
+    db: impl Executor<'_, Database = Any>,
+    office_id: &str,
+) -> Result<Vec<HeldRoleRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT officer_id, role, granted_at FROM officer_roles WHERE office_id = $1 ORDER BY officer_id, role",
+    )
+    .bind(office_id)
+    .fetch_all(db)
+    .await
 }
 
 pub async fn grant_role(

@@ -178,7 +178,12 @@ pub struct Invited {
 
 /// Invites an officer: the account (without a usable password), its roles, a one-time link by
 /// e-mail to set the password, and the audit row, in one transaction.
-pub async fn invite(state: &AppState, actor: Actor<'_>, office_id: &str, input: &InviteInput) -> ServiceResult<Invited> {
+pub async fn invite(
+    state: &AppState,
+    actor: Actor<'_>,
+    office_id: &str,
+    input: &InviteInput,
+) -> ServiceResult<Invited> {
     let mut errors = FieldErrors::new();
     let email = match Email::parse(&input.email) {
         Ok(e) => Some(e),
@@ -217,7 +222,10 @@ pub async fn invite(state: &AppState, actor: Actor<'_>, office_id: &str, input: 
     match inserted {
         Ok(()) => {}
         Err(ServiceError::Conflict(_)) => {
-            return Err(ServiceError::field("email", "E-mail ini sudah dipakai oleh akun petugas lain."));
+            return Err(ServiceError::field(
+                "email",
+                "E-mail ini sudah dipakai oleh akun petugas lain.",
+            ));
         }
         Err(e) => return Err(e),
     }
@@ -263,7 +271,12 @@ async fn send_invitation(
 }
 
 /// Sends a new invitation to an officer who has not set their password yet.
-pub async fn resend_invitation(state: &AppState, actor: Actor<'_>, office_id: &str, officer_id: &str) -> ServiceResult<String> {
+pub async fn resend_invitation(
+    state: &AppState,
+    actor: Actor<'_>,
+    office_id: &str,
+    officer_id: &str,
+) -> ServiceResult<String> {
     let m = get(state, office_id, officer_id).await?;
     if !m.invited || !m.active {
         return Err(ServiceError::Refused(
@@ -272,7 +285,15 @@ pub async fn resend_invitation(state: &AppState, actor: Actor<'_>, office_id: &s
     }
     let mut tx = state.db.begin().await?;
     let link = send_invitation(state, &mut tx, office_id, officer_id, &m.full_name, &m.email).await?;
-    audit(&mut tx, office_id, actor, "invite_again", (Some(officer_id), &m.full_name), "Undangan dikirim ulang.").await?;
+    audit(
+        &mut tx,
+        office_id,
+        actor,
+        "invite_again",
+        (Some(officer_id), &m.full_name),
+        "Undangan dikirim ulang.",
+    )
+    .await?;
     tx.commit().await?;
     state.wake_outbox();
     Ok(link)
@@ -326,7 +347,15 @@ pub async fn set_roles(
         (false, true) => format!("Peran ditambah: {}.", names(&added)),
         _ => format!("Peran dicabut: {}.", names(&removed)),
     };
-    audit(&mut tx, office_id, actor, "roles", (Some(officer_id), &m.full_name), &detail).await?;
+    audit(
+        &mut tx,
+        office_id,
+        actor,
+        "roles",
+        (Some(officer_id), &m.full_name),
+        &detail,
+    )
+    .await?;
     // A role taken away ends the officer's sessions, so no page keeps the old rights.
     crate::auth::mfa::end_officer_sessions(&mut tx, officer_id).await?;
     tx.commit().await?;
@@ -342,7 +371,9 @@ pub async fn deactivate(state: &AppState, actor: Actor<'_>, office_id: &str, off
         return Ok(0);
     }
     if actor.id() == Some(officer_id) {
-        return Err(ServiceError::Refused("Anda tidak dapat menonaktifkan akun Anda sendiri.".into()));
+        return Err(ServiceError::Refused(
+            "Anda tidak dapat menonaktifkan akun Anda sendiri.".into(),
+        ));
     }
     let mut tx = state.db.begin().await?;
     keep_an_admin(&mut tx, office_id, officer_id).await?;
@@ -350,7 +381,15 @@ pub async fn deactivate(state: &AppState, actor: Actor<'_>, office_id: &str, off
     let released = queries::release_claims(&mut tx, officer_id).await?;
     crate::auth::mfa::end_officer_sessions(&mut tx, officer_id).await?;
     let detail = format!("Dinonaktifkan; {released} berkas yang dipegang kembali ke antrean meja layanan.");
-    audit(&mut tx, office_id, actor, "deactivate", (Some(officer_id), &m.full_name), &detail).await?;
+    audit(
+        &mut tx,
+        office_id,
+        actor,
+        "deactivate",
+        (Some(officer_id), &m.full_name),
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     crate::auth::mfa::forget_sessions(state);
     state.desks_changed(office_id);
@@ -365,7 +404,15 @@ pub async fn reactivate(state: &AppState, actor: Actor<'_>, office_id: &str, off
     }
     let mut tx = state.db.begin().await?;
     queries::set_officer_active(&mut tx, officer_id, true, &now_text()).await?;
-    audit(&mut tx, office_id, actor, "reactivate", (Some(officer_id), &m.full_name), "Diaktifkan kembali.").await?;
+    audit(
+        &mut tx,
+        office_id,
+        actor,
+        "reactivate",
+        (Some(officer_id), &m.full_name),
+        "Diaktifkan kembali.",
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -441,7 +488,10 @@ pub async fn accept_invitation(state: &AppState, token: &str, password: &str, co
     let password = izinkes_domain::password::Password::parse(password, &[&email])
         .map_err(|e| ServiceError::field("password", e.to_string()))?;
     if password.expose() != confirm {
-        return Err(ServiceError::field("password_confirm", "Konfirmasi kata sandi tidak sama."));
+        return Err(ServiceError::field(
+            "password_confirm",
+            "Konfirmasi kata sandi tidak sama.",
+        ));
     }
     let password_hash = crate::auth::passwords::hash_password(password.expose().to_string()).await?;
     let mut tx = state.db.begin().await?;

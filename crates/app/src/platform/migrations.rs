@@ -51,7 +51,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "officer_digest",
         include_str!("../../migrations/0013_officer_digest.sql"),
     ),
-    (14, "office_admin", include_str!("../../migrations/0014_office_admin.sql")),
+    (
+        14,
+        "office_admin",
+        include_str!("../../migrations/0014_office_admin.sql"),
+    ),
 ];
 
 /// The name a migration is known by in messages: its file's, `0005_templates_changes`.

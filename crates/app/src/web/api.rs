@@ -287,7 +287,9 @@ impl Base64File {
             Err(_) => {
                 let mut errors = izinkes_domain::catalog::FieldErrors::new();
                 errors.insert(field.into(), "Isi berkas harus berupa base64 yang sah.".into());
-                Err(ApiError(WebError::from(crate::platform::error::ServiceError::Invalid(errors))))
+                Err(ApiError(WebError::from(crate::platform::error::ServiceError::Invalid(
+                    errors,
+                ))))
             }
         }
     }

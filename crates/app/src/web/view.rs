@@ -63,7 +63,13 @@ pub(crate) fn file_response(d: crate::platform::uploads::FileDownload, shown: Sh
     let name: String = d
         .filename
         .chars()
-        .map(|c| if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let (kind, csp) = match shown {
         Shown::Inline => (

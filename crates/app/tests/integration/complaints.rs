@@ -608,7 +608,10 @@ dual_test!(the_api_files_tracks_and_works_a_complaint, |app: TestApp| async move
         let evidence = examined.body["evidence"].as_array().unwrap();
         assert_eq!(evidence.len(), 1, "{examined:?}");
         assert_eq!(evidence[0]["filename"], "kuitansi.pdf");
-        let path = format!("/api/v1/desk/complaints/{id}/evidence/{}", evidence[0]["id"].as_str().unwrap());
+        let path = format!(
+            "/api/v1/desk/complaints/{id}/evidence/{}",
+            evidence[0]["id"].as_str().unwrap()
+        );
         let file = desk.get(&path).await;
         assert_eq!((file.status, file.bytes == pdf), (200, true));
         let (_, other) = crate::desk_api::officer(&app, "pontianak", "adu2", Role::Pengaduan).await;

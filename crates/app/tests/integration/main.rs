@@ -22,6 +22,7 @@ mod journey;
 mod layout;
 mod messages;
 mod notifications;
+mod office_admin;
 mod office_documents;
 mod officer_digest;
 mod openapi;

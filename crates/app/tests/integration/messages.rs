@@ -64,7 +64,11 @@ dual_test!(
         for page in ["/petugas/izin", "/petugas/pemberitahuan"] {
             let p = fo.get(page).await;
             assert_eq!(p.status, 200, "{page}");
-            assert!(p.body.contains("berkas dengan pesan belum dibaca"), "{page}: {}", p.body);
+            assert!(
+                p.body.contains("berkas dengan pesan belum dibaca"),
+                "{page}: {}",
+                p.body
+            );
         }
 
         // Reading marks read for this officer only.
@@ -321,7 +325,11 @@ dual_test!(
         assert_eq!(wrong.status, 422, "{wrong:?}");
         assert!(!wrong.field("lampiran").is_empty(), "{wrong:?}");
         let t = fo1.get(&format!("/api/v1/desk/applications/{id}/messages")).await;
-        assert_eq!(t.body["messages"].as_array().unwrap().len(), 3, "the refused ones were not written");
+        assert_eq!(
+            t.body["messages"].as_array().unwrap().len(),
+            3,
+            "the refused ones were not written"
+        );
         assert_eq!(t.body["messages"][2]["attachment"]["filename"], json!("surat.pdf"));
         let file = fo1
             .get(&format!("/api/v1/desk/applications/{id}/messages/{message}/attachment"))

@@ -11,7 +11,7 @@ use izinkes_domain::roles::Role;
 const PASSWORD: &str = "petugas-kantor-2026";
 
 /// An admin of `office` with an authenticator (admins must use one), signed in.
-async fn admin(app: &TestApp, office: &str) -> Browser {
+pub(crate) async fn admin(app: &TestApp, office: &str) -> Browser {
     izinkes_app::accounts::officers::add_officer(
         &app.state,
         office,
@@ -705,8 +705,14 @@ mod demo_data {
             count("SELECT COUNT(*) FROM complaints WHERE status = 'answered'").await,
             1
         );
-        assert_eq!(count("SELECT COUNT(*) FROM complaints WHERE status = 'closed'").await, 1);
-        assert_eq!(count("SELECT COUNT(*) FROM complaints WHERE status = 'received'").await, 2);
+        assert_eq!(
+            count("SELECT COUNT(*) FROM complaints WHERE status = 'closed'").await,
+            1
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM complaints WHERE status = 'received'").await,
+            2
+        );
         let number: String = sqlx::query_scalar("SELECT number FROM complaints WHERE status = 'answered'")
             .fetch_one(&app.state.db.pool)
             .await
@@ -720,7 +726,10 @@ mod demo_data {
         )
         .await
         .unwrap();
-        assert!(tracked.answer.is_some(), "the README's tracking example shows the answer");
+        assert!(
+            tracked.answer.is_some(),
+            "the README's tracking example shows the answer"
+        );
         let page = app.browser().get("/").await;
         assert_eq!(page.status, 200);
     }
