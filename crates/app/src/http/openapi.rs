@@ -98,6 +98,14 @@ in Bahasa Indonesia and meant to be shown as is; codes, keys and enum values are
         crate::complaints::api::desk_complaint,
         crate::complaints::api::desk_complaint_action,
         crate::complaints::api::desk_complaint_evidence,
+        crate::office_admin::api::get_office,
+        crate::office_admin::api::update_office,
+        crate::office_admin::api::list_officers,
+        crate::office_admin::api::invite_officer,
+        crate::office_admin::api::get_officer,
+        crate::office_admin::api::set_roles,
+        crate::office_admin::api::account_step,
+        crate::office_admin::api::audit,
         crate::notifications::api::whatsapp_handshake,
         crate::notifications::api::whatsapp_webhook,
         crate::notifications::api::sms_webhook,
@@ -130,6 +138,7 @@ in Bahasa Indonesia and meant to be shown as is; codes, keys and enum values are
         (name = "Permits", description = "Issued permits of the caller (Izin Saya): list, download the signed PDF, renewal (perpanjangan) and change of practice place or schedule (perubahan data)."),
         (name = "Verification", description = "Public verification of an issued permit by the token of its QR code."),
         (name = "Complaints", description = "Complaints (pengaduan): filed and tracked by anyone with the number and the complainant's contact; worked by the office's complaints desk (officer token with the Pengaduan or Admin role), with its monthly and yearly report."),
+        (name = "Admin", description = "The office admin (officer token with the Admin role, scoped to the caller's office): the office's profile and setup checklist, its officers (invitations, roles, deactivation, MFA reset) and the audit of those changes."),
         (name = "Gateways", description = "Delivery reports from the WhatsApp Cloud API (signed webhook) and the SMS gateway (bearer callback token); see docs/gateways.md."),
     )
 )]

@@ -503,6 +503,18 @@ fn api_routes(r: Routes) -> Routes {
     r.get("/api/v1/desk/tasks", Officer, desks::api::desk_tasks)
         .get("/api/v1/desk/summary", Supervisor, desks::api::desk_summary)
         .get("/api/v1/desk/officers", Officer, desks::api::desk_officers)
+        .get("/api/v1/admin/office", ADMIN, office_admin::api::get_office)
+        .put("/api/v1/admin/office", ADMIN, office_admin::api::update_office)
+        .get("/api/v1/admin/officers", ADMIN, office_admin::api::list_officers)
+        .post("/api/v1/admin/officers", ADMIN, office_admin::api::invite_officer)
+        .get("/api/v1/admin/officers/{id}", ADMIN, office_admin::api::get_officer)
+        .put("/api/v1/admin/officers/{id}/roles", ADMIN, office_admin::api::set_roles)
+        .post(
+            "/api/v1/admin/officers/{id}/{step}",
+            ADMIN,
+            office_admin::api::account_step,
+        )
+        .get("/api/v1/admin/audit", ADMIN, office_admin::api::audit)
         .get("/api/v1/desk/applications/{id}", Officer, desks::api::desk_file)
         .get(
             "/api/v1/desk/applications/{id}/documents/{key}",

@@ -2,6 +2,7 @@
 //! (invitations, roles, deactivation, audit), settings, the working calendar, workflows and the
 //! office's documents (letterhead, signer block, templates).
 
+pub mod api;
 pub mod calendar;
 pub mod document_pages;
 pub mod offices;

@@ -146,6 +146,10 @@ struct Fixtures {
     complaint_id: String,
     /// A's message on `app_id`, with an attachment.
     message_id: String,
+    /// Evidence recorded with an examination of the complaint.
+    evidence_id: String,
+    /// An officer of the home office (the admin's officer pages).
+    officer_id: String,
 }
 
 struct Reply {
@@ -187,6 +191,8 @@ fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
         fx.doc_id.clone()
     } else if path.starts_with("/izin/") || path.starts_with("/petugas/izin/") || path.starts_with("/api/v1/permits/") {
         fx.permit_id.clone()
+    } else if path.starts_with("/petugas/admin/petugas/") || path.starts_with("/api/v1/admin/officers/") {
+        fx.officer_id.clone()
     } else if path.contains("{which}") {
         fx.signed_app_id.clone()
     } else {
@@ -204,7 +210,11 @@ fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
         .replace("{token}", &fx.permit_token)
         .replace("{which}", "draf-sk.pdf")
         .replace("{kind}", "sk")
-        .replace("{message}", &fx.message_id);
+        .replace("{message}", &fx.message_id)
+        .replace("{evidence}", &fx.evidence_id)
+        // Steps on an officer's account that change nothing for an active officer.
+        .replace("{what}", "aktif")
+        .replace("{step}", "reactivate");
     let fresh_document = matches!(
         (method, path),
         ("POST", "/berkas/{id}/hapus") | ("DELETE", "/api/v1/documents/{id}")
@@ -511,6 +521,8 @@ async fn cast(app: &TestApp) -> (Vec<Actor>, Fixtures) {
     .await
     .expect("complaint")
     .id;
+    let evidence_id = complaint_evidence(app, &actors, &complaint_id).await;
+    let officer_id = actors.iter().find(|a| a.name == "fo").expect("fo").id.clone();
     let message_id = izinkes_app::messages::service::post_by_applicant(
         &app.state,
         &a_id,
@@ -527,6 +539,8 @@ async fn cast(app: &TestApp) -> (Vec<Actor>, Fixtures) {
     .to_string();
     let fx = Fixtures {
         message_id,
+        evidence_id,
+        officer_id,
         complaint_id,
         app_id,
         signed_app_id,
@@ -778,3 +792,43 @@ dual_test!(references_to_records_of_others_are_refused, |app: TestApp| async mov
     assert_eq!(r.status().as_u16(), 422);
     assert_eq!(lock_of(&app, &a_app).await, lock);
 });
+
+/// Classifies, assigns and examines the fixture complaint with a piece of evidence; its id.
+async fn complaint_evidence(app: &TestApp, actors: &[Actor], complaint_id: &str) -> String {
+    use izinkes_app::complaints::service::{ActionInput, act};
+    let adu = actors.iter().find(|a| a.name == "adu").expect("adu");
+    let officer = izinkes_app::auth::officer::Officer {
+        id: adu.id.clone(),
+        name: "Petugas Pengaduan".into(),
+        office_id: HOME.into(),
+        roles: vec![Role::Pengaduan],
+    };
+    for input in [
+        ActionInput {
+            action: "classify".into(),
+            category: "prosedur".into(),
+            severity: "sedang".into(),
+            ..Default::default()
+        },
+        ActionInput {
+            action: "assign".into(),
+            assignee: adu.id.clone(),
+            ..Default::default()
+        },
+        ActionInput {
+            action: "examine".into(),
+            note: "Diperiksa.".into(),
+            evidence: Some(("bukti.pdf".into(), demo::samples::pdf("Bukti uji"))),
+            ..Default::default()
+        },
+    ] {
+        act(&app.state, &officer, complaint_id, &input)
+            .await
+            .expect("complaint step");
+    }
+    sqlx::query_scalar("SELECT id FROM complaint_attachments WHERE complaint_id = $1")
+        .bind(complaint_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("evidence")
+}

@@ -329,3 +329,110 @@ dual_test!(
         }
     }
 );
+
+/// An admin of `office` signed in over the API with their authenticator code.
+async fn api_admin(app: &TestApp, office: &str, name: &str) -> (String, crate::api::Api) {
+    use serde_json::json;
+    let email = format!("{name}.{office}@kantor.example.id");
+    let id = izinkes_app::accounts::officers::add_officer(
+        &app.state,
+        office,
+        &email,
+        "Admin Kantor",
+        "Admin",
+        "petugas-kantor-2026",
+        &[izinkes_domain::roles::Role::Admin],
+    )
+    .await
+    .unwrap();
+    let secret = crate::permits::enrol_totp(app, &email).await;
+    let code = izinkes_app::auth::totp::current_code(&secret).unwrap();
+    let api = crate::api::Api::new(app);
+    let r = api
+        .post(
+            "/api/v1/auth/login",
+            json!({"kind": "officer", "email": email, "password": "petugas-kantor-2026", "totp": code}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{r:?}");
+    (id, api.with_token(r.str("token")))
+}
+
+dual_test!(the_api_runs_the_same_office_administration, |app: TestApp| async move {
+    use serde_json::json;
+    let (me, api) = api_admin(&app, "jembrana", "admin").await;
+    let office = api.get("/api/v1/admin/office").await;
+    assert_eq!(office.status, 200, "{office:?}");
+    assert_eq!(office.body["code"], "JBR");
+    assert!(
+        office.body["setup"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["key"] == "letterhead")
+    );
+    let bad = api
+        .put(
+            "/api/v1/admin/office",
+            json!({"name": "", "short_name": "Jembrana", "address": "Negara", "website": "ftp://x"}),
+        )
+        .await;
+    assert_eq!((bad.status, bad.code()), (422, "invalid"), "{bad:?}");
+    assert!(!bad.field("name").is_empty() && !bad.field("website").is_empty());
+
+    let invited = api
+        .post(
+            "/api/v1/admin/officers",
+            json!({"email": "kasi@jembranakab.go.id", "full_name": "Made Kasi", "roles": ["kasi"]}),
+        )
+        .await;
+    assert_eq!(invited.status, 201, "{invited:?}");
+    assert_eq!(invited.body["invited"], true);
+    assert_eq!(invited.body["roles"][0]["role"], "kasi");
+    let id = invited.str("id").to_string();
+    let wrong = api
+        .put(
+            &format!("/api/v1/admin/officers/{id}/roles"),
+            json!({"roles": ["raja"]}),
+        )
+        .await;
+    assert_eq!(wrong.status, 422, "{wrong:?}");
+    assert!(wrong.field("roles").contains("raja"));
+    let roles = api
+        .put(
+            &format!("/api/v1/admin/officers/{id}/roles"),
+            json!({"roles": ["kasi", "kabid"]}),
+        )
+        .await;
+    assert_eq!(roles.status, 200, "{roles:?}");
+    assert_eq!(roles.body["roles"].as_array().unwrap().len(), 2);
+    let off = api
+        .post(&format!("/api/v1/admin/officers/{id}/deactivate"), json!({}))
+        .await;
+    assert_eq!(off.status, 200, "{off:?}");
+    assert_eq!(off.body["officer"]["active"], false);
+    let own = api
+        .post(&format!("/api/v1/admin/officers/{me}/deactivate"), json!({}))
+        .await;
+    assert_eq!((own.status, own.code()), (422, "refused"), "{own:?}");
+    assert_eq!(
+        api.post(&format!("/api/v1/admin/officers/{id}/explode"), json!({}))
+            .await
+            .status,
+        404
+    );
+    let audit = api.get("/api/v1/admin/audit").await;
+    let actions: Vec<&str> = audit.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["deactivate", "roles", "invite"]);
+
+    // Not an admin, or another office: refused or not found.
+    let (_, fo) = crate::desk_api::officer(&app, "jembrana", "fo", izinkes_domain::roles::Role::FrontOffice).await;
+    assert_eq!(fo.get("/api/v1/admin/officers").await.status, 403);
+    let (_, other) = api_admin(&app, "pontianak", "admin2").await;
+    assert_eq!(other.get(&format!("/api/v1/admin/officers/{id}")).await.status, 404);
+});
