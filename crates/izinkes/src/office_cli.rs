@@ -12,63 +12,13 @@ use izinkes_domain::calendar::OfficeTimeZone;
 pub enum OfficeCommand {
     /// Create an office; with --admin-email and --admin-name its first admin gets a one-time link
     /// (printed, and e-mailed once the server runs) to set a password and enrol TOTP.
-    Create {
-        /// Id in URLs, lower case, e.g. `kota-bontang`.
-        #[arg(long)]
-        id: String,
-        /// Code in permit numbers, 2–8 capitals or digits, e.g. `BTG`.
-        #[arg(long)]
-        code: String,
-        /// Full name, e.g. "DPMPTSP Kota Bontang".
-        #[arg(long)]
-        name: String,
-        /// Short name, e.g. "Kota Bontang".
-        #[arg(long)]
-        short_name: String,
-        /// Kemendagri code of the kabupaten/kota, e.g. `64.74`.
-        #[arg(long)]
-        regency: String,
-        #[arg(long)]
-        address: String,
-        #[arg(long, default_value = "")]
-        phone: String,
-        #[arg(long, default_value = "")]
-        email: String,
-        #[arg(long, default_value = "")]
-        website: String,
-        /// e.g. "Senin–Kamis 08.00–15.00, Jumat 08.00–11.00".
-        #[arg(long, default_value = "")]
-        service_hours: String,
-        /// WIB, WITA or WIT.
-        #[arg(long, default_value = "WIB")]
-        timezone: String,
-        #[arg(long)]
-        admin_email: Option<String>,
-        #[arg(long)]
-        admin_name: Option<String>,
-    },
+    Create(CreateArgs),
     /// List every office, closed ones too.
     List,
     /// Show an office's profile and setup checklist.
     Show { id: String },
     /// Change an office's public profile (only the fields given).
-    Update {
-        id: String,
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long)]
-        short_name: Option<String>,
-        #[arg(long)]
-        address: Option<String>,
-        #[arg(long)]
-        phone: Option<String>,
-        #[arg(long)]
-        email: Option<String>,
-        #[arg(long)]
-        website: Option<String>,
-        #[arg(long)]
-        service_hours: Option<String>,
-    },
+    Update(UpdateArgs),
     /// Close an office: off the public pages, no new applications (files and permits stay).
     Disable { id: String },
     /// Open a closed office again.
@@ -83,6 +33,64 @@ pub enum OfficeCommand {
     },
 }
 
+/// `izinkes office create`.
+#[derive(clap::Args)]
+pub struct CreateArgs {
+    /// Id in URLs, lower case, e.g. `kota-bontang`.
+    #[arg(long)]
+    pub id: String,
+    /// Code in permit numbers, 2–8 capitals or digits, e.g. `BTG`.
+    #[arg(long)]
+    pub code: String,
+    /// Full name, e.g. "DPMPTSP Kota Bontang".
+    #[arg(long)]
+    pub name: String,
+    /// Short name, e.g. "Kota Bontang".
+    #[arg(long)]
+    pub short_name: String,
+    /// Kemendagri code of the kabupaten/kota, e.g. `64.74`.
+    #[arg(long)]
+    pub regency: String,
+    #[arg(long)]
+    pub address: String,
+    #[arg(long, default_value = "")]
+    pub phone: String,
+    #[arg(long, default_value = "")]
+    pub email: String,
+    #[arg(long, default_value = "")]
+    pub website: String,
+    /// e.g. "Senin–Kamis 08.00–15.00, Jumat 08.00–11.00".
+    #[arg(long, default_value = "")]
+    pub service_hours: String,
+    /// WIB, WITA or WIT.
+    #[arg(long, default_value = "WIB")]
+    pub timezone: String,
+    #[arg(long)]
+    pub admin_email: Option<String>,
+    #[arg(long)]
+    pub admin_name: Option<String>,
+}
+
+/// `izinkes office update`.
+#[derive(clap::Args)]
+pub struct UpdateArgs {
+    pub id: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub short_name: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub website: Option<String>,
+    #[arg(long)]
+    pub service_hours: Option<String>,
+}
+
 /// Runs an office command; `describe` renders a service error for the terminal.
 pub async fn run(
     state: &AppState,
@@ -90,49 +98,7 @@ pub async fn run(
     describe: fn(izinkes_app::platform::error::ServiceError) -> String,
 ) -> Result<(), String> {
     match command {
-        OfficeCommand::Create {
-            id,
-            code,
-            name,
-            short_name,
-            regency,
-            address,
-            phone,
-            email,
-            website,
-            service_hours,
-            timezone,
-            admin_email,
-            admin_name,
-        } => {
-            let tz: OfficeTimeZone = timezone
-                .parse()
-                .map_err(|_| format!("timezone: WIB, WITA or WIT, not '{timezone}'"))?;
-            let new = NewOffice {
-                id: &id,
-                code: &code,
-                name: &name,
-                short_name: &short_name,
-                regency_code: &regency,
-                address: &address,
-                phone: &phone,
-                email: &email,
-                website: &website,
-                service_hours: &service_hours,
-                timezone: tz,
-            };
-            let admin = match (&admin_email, &admin_name) {
-                (Some(e), Some(n)) => Some(FirstAdmin { email: e, full_name: n }),
-                (None, None) => None,
-                _ => return Err("give both --admin-email and --admin-name".into()),
-            };
-            let link = offices::create(state, &new, admin.as_ref()).await.map_err(describe)?;
-            println!("Office created: {id} ({code}) {name}.");
-            if let (Some(link), Some(e)) = (link, admin_email) {
-                println!("Invitation for {e} (valid 7 days, single use):\n  {link}");
-            }
-            Ok(())
-        }
+        OfficeCommand::Create(args) => create(state, args, describe).await,
         OfficeCommand::List => {
             for o in izinkes_app::catalog::offices::all(state).await.map_err(describe)? {
                 let status = if o.disabled { "closed" } else { "open" };
@@ -141,44 +107,7 @@ pub async fn run(
             Ok(())
         }
         OfficeCommand::Show { id } => show(state, &id, describe).await,
-        OfficeCommand::Update {
-            id,
-            name,
-            short_name,
-            address,
-            phone,
-            email,
-            website,
-            service_hours,
-        } => {
-            let o = izinkes_app::catalog::offices::get(state, &id).await.map_err(describe)?;
-            let pick = |new: &Option<String>, old: &str| new.clone().unwrap_or_else(|| old.to_string());
-            let (n, s, a) = (
-                pick(&name, &o.name),
-                pick(&short_name, &o.short_name),
-                pick(&address, &o.address),
-            );
-            let (p, e, w, h) = (
-                pick(&phone, &o.phone),
-                pick(&email, &o.email),
-                pick(&website, &o.website),
-                pick(&service_hours, &o.service_hours),
-            );
-            let profile = Profile {
-                name: &n,
-                short_name: &s,
-                address: &a,
-                phone: &p,
-                email: &e,
-                website: &w,
-                service_hours: &h,
-            };
-            offices::update_profile(state, Actor::Cli, &id, &profile)
-                .await
-                .map_err(describe)?;
-            println!("Office {id} updated.");
-            Ok(())
-        }
+        OfficeCommand::Update(args) => update(state, args, describe).await,
         OfficeCommand::Disable { id } => {
             offices::set_open(state, Actor::Cli, &id, false)
                 .await
@@ -242,5 +171,98 @@ async fn show(
             }
         );
     }
+    Ok(())
+}
+
+async fn create(
+    state: &AppState,
+    args: CreateArgs,
+    describe: fn(izinkes_app::platform::error::ServiceError) -> String,
+) -> Result<(), String> {
+    let CreateArgs {
+        id,
+        code,
+        name,
+        short_name,
+        regency,
+        address,
+        phone,
+        email,
+        website,
+        service_hours,
+        timezone,
+        admin_email,
+        admin_name,
+    } = args;
+    let tz: OfficeTimeZone = timezone
+        .parse()
+        .map_err(|_| format!("timezone: WIB, WITA or WIT, not '{timezone}'"))?;
+    let new = NewOffice {
+        id: &id,
+        code: &code,
+        name: &name,
+        short_name: &short_name,
+        regency_code: &regency,
+        address: &address,
+        phone: &phone,
+        email: &email,
+        website: &website,
+        service_hours: &service_hours,
+        timezone: tz,
+    };
+    let admin = match (&admin_email, &admin_name) {
+        (Some(e), Some(n)) => Some(FirstAdmin { email: e, full_name: n }),
+        (None, None) => None,
+        _ => return Err("give both --admin-email and --admin-name".into()),
+    };
+    let link = offices::create(state, &new, admin.as_ref()).await.map_err(describe)?;
+    println!("Office created: {id} ({code}) {name}.");
+    if let (Some(link), Some(e)) = (link, admin_email) {
+        println!("Invitation for {e} (valid 7 days, single use):\n  {link}");
+    }
+    Ok(())
+}
+
+async fn update(
+    state: &AppState,
+    args: UpdateArgs,
+    describe: fn(izinkes_app::platform::error::ServiceError) -> String,
+) -> Result<(), String> {
+    let UpdateArgs {
+        id,
+        name,
+        short_name,
+        address,
+        phone,
+        email,
+        website,
+        service_hours,
+    } = args;
+    let o = izinkes_app::catalog::offices::get(state, &id).await.map_err(describe)?;
+    let pick = |new: &Option<String>, old: &str| new.clone().unwrap_or_else(|| old.to_string());
+    let (n, s, a) = (
+        pick(&name, &o.name),
+        pick(&short_name, &o.short_name),
+        pick(&address, &o.address),
+    );
+    let (p, e, w, h) = (
+        pick(&phone, &o.phone),
+        pick(&email, &o.email),
+        pick(&website, &o.website),
+        pick(&service_hours, &o.service_hours),
+    );
+    let profile = Profile {
+        name: &n,
+        short_name: &s,
+        address: &a,
+        phone: &p,
+        email: &e,
+        website: &w,
+        service_hours: &h,
+    };
+    offices::update_profile(state, Actor::Cli, &id, &profile)
+        .await
+        .map_err(describe)?;
+    println!("Office {id} updated.");
     Ok(())
 }

@@ -34,6 +34,13 @@ pub async fn create_draft(
     let mut errors = FieldErrors::new();
     let (version, catalog) = state.current_catalog().await?;
     let office = match catalog::offices::get(state, office_id).await {
+        Ok(o) if o.disabled => {
+            errors.insert(
+                "office".into(),
+                format!("{} saat ini tidak menerima permohonan baru. Pilih kantor lain.", o.name),
+            );
+            None
+        }
         Ok(o) => Some(o),
         Err(ServiceError::NotFound) => {
             errors.insert("office".into(), "Pilih kantor layanan tujuan.".into());

@@ -126,7 +126,7 @@ pub fn check_new(o: &NewOffice<'_>) -> FieldErrors {
         },
     );
     let regency = izinkes_domain::wilayah::Wilayah::builtin().get(o.regency_code);
-    if !regency.is_some_and(|a| a.level == izinkes_domain::wilayah::AreaLevel::Regency) {
+    if regency.is_none_or(|a| a.level != izinkes_domain::wilayah::AreaLevel::Regency) {
         errors.insert(
             "regency_code".into(),
             format!(

@@ -192,10 +192,14 @@ fn throttle_since() -> String {
     ts(Utc::now() - chrono::Duration::minutes(crate::auth::throttle::THROTTLE_WINDOW_MINUTES))
 }
 
-/// Receives a complaint: checks it, gives it the office's next number, records the first event
-/// and tells the complainant the number, in one transaction.
-pub async fn submit(state: &AppState, input: &ComplaintInput, source: Source<'_>) -> ServiceResult<Created> {
-    let (office_id, applicant_id, channel) = match &source {
+/// Where a complaint goes, who filed it and by which channel; an address that filed too many
+/// online complaints lately is refused.
+async fn origin<'a>(
+    state: &AppState,
+    input: &ComplaintInput,
+    source: &Source<'a>,
+) -> ServiceResult<(String, Option<&'a str>, Channel)> {
+    Ok(match source {
         Source::Online { applicant_id, client } => {
             let key = format!("complaint:{client}");
             if queries::recent_attempts(&state.db.pool, &key, &throttle_since()).await? >= MAX_COMPLAINTS_PER_ADDRESS {
@@ -209,7 +213,21 @@ pub async fn submit(state: &AppState, input: &ComplaintInput, source: Source<'_>
         }
         Source::Officer { officer, channel } => (officer.office_id.clone(), None, *channel),
         Source::Message { applicant_id, .. } => (input.office_id.clone(), *applicant_id, Channel::Pesan),
-    };
+    })
+}
+
+/// When a complaint received now must be classified by (stored text).
+async fn classify_by(state: &AppState, office: &Office) -> ServiceResult<String> {
+    let cal = crate::office_admin::calendar::for_office(state, &office.id).await?;
+    let (local, _) = local_now(office);
+    let due = izinkes_domain::complaints::due_at(&cal, local, izinkes_domain::complaints::CLASSIFY_WITHIN);
+    Ok(stored_local(office, due))
+}
+
+/// Receives a complaint: checks it, gives it the office's next number, records the first event
+/// and tells the complainant the number, in one transaction.
+pub async fn submit(state: &AppState, input: &ComplaintInput, source: Source<'_>) -> ServiceResult<Created> {
+    let (office_id, applicant_id, channel) = origin(state, input, &source).await?;
     let input = with_profile(state, input, applicant_id).await?;
     let mut errors = FieldErrors::new();
     let office = match catalog::offices::get(state, &office_id).await {
@@ -228,9 +246,7 @@ pub async fn submit(state: &AppState, input: &ComplaintInput, source: Source<'_>
         return Err(ServiceError::Invalid(errors));
     };
     let (actor_kind, actor_id, actor_name, note) = received_by(&source, &contact.name, channel);
-    let cal = crate::office_admin::calendar::for_office(state, &office.id).await?;
-    let (local, _) = local_now(&office);
-    let classify_by = izinkes_domain::complaints::due_at(&cal, local, izinkes_domain::complaints::CLASSIFY_WITHIN);
+    let classify_by = classify_by(state, &office).await?;
     let now = now_text();
     let year = Utc::now().with_timezone(&office.tz().offset()).year();
     let mut row = ComplaintRow {
@@ -255,7 +271,7 @@ pub async fn submit(state: &AppState, input: &ComplaintInput, source: Source<'_>
         },
         category: None,
         severity: None,
-        due_at: Some(stored_local(&office, classify_by)),
+        due_at: Some(classify_by),
         assigned_to: None,
         lapor_reference: None,
         answer: None,

@@ -29,19 +29,27 @@ async fn step(state: &AppState, officer: &Officer, id: &str, input: ActionInput)
     service::act(state, officer, id, &input).await.map(|_| ())
 }
 
-/// Three complaints at Pontianak (answered and awaiting the complainant, closed, new by phone)
-/// and one new online complaint at Jembrana.
-pub async fn seed(state: &AppState, dewi: &str) -> ServiceResult<()> {
-    let ptk = complaints_officer(state, "pontianak").await?;
-    let online = |office: &str, name: &str, phone: &str, subject: &str, body: &str| ComplaintInput {
+fn online(office: &str, name: &str, phone: &str, subject: &str, body: &str) -> ComplaintInput {
+    ComplaintInput {
         office_id: office.into(),
         name: name.into(),
         email: String::new(),
         phone: phone.into(),
         subject: subject.into(),
         body: body.into(),
-    };
+    }
+}
 
+/// Three complaints at Pontianak (answered and awaiting the complainant, closed, new by phone)
+/// and one new online complaint at Jembrana.
+pub async fn seed(state: &AppState, dewi: &str) -> ServiceResult<()> {
+    let ptk = complaints_officer(state, "pontianak").await?;
+    answered_anonymous(state, &ptk).await?;
+    closed_for_dewi(state, &ptk, dewi).await?;
+    new_ones(state, &ptk).await
+}
+
+async fn answered_anonymous(state: &AppState, ptk: &Officer) -> ServiceResult<()> {
     // Anonymous, online: classified, examined and answered; the complainant has yet to confirm.
     let asked = service::submit(
         state,
@@ -83,9 +91,12 @@ pub async fn seed(state: &AppState, dewi: &str) -> ServiceResult<()> {
             ..ActionInput::default()
         },
     ] {
-        step(state, &ptk, &asked.id, input).await?;
+        step(state, ptk, &asked.id, input).await?;
     }
+    Ok(())
+}
 
+async fn closed_for_dewi(state: &AppState, ptk: &Officer, dewi: &str) -> ServiceResult<()> {
     // A signed-in applicant, online: answered and confirmed, so closed.
     let closed = service::submit(
         state,
@@ -120,11 +131,14 @@ pub async fn seed(state: &AppState, dewi: &str) -> ServiceResult<()> {
             ..ActionInput::default()
         },
     ] {
-        step(state, &ptk, &closed.id, input).await?;
+        step(state, ptk, &closed.id, input).await?;
     }
     // The profile's e-mail is the contact of a signed-in complainant.
     service::respond(state, &closed.number, DEWI_EMAIL, "demo", true, "").await?;
+    Ok(())
+}
 
+async fn new_ones(state: &AppState, ptk: &Officer) -> ServiceResult<()> {
     // By phone, recorded at the desk, not yet classified.
     service::submit(
         state,
@@ -136,7 +150,7 @@ pub async fn seed(state: &AppState, dewi: &str) -> ServiceResult<()> {
             "Penelepon menyampaikan nomor telepon kantor tidak pernah diangkat pada jam istirahat.",
         ),
         Source::Officer {
-            officer: &ptk,
+            officer: ptk,
             channel: Channel::Telepon,
         },
     )

@@ -166,6 +166,7 @@ pub fn routes() -> Routes {
     let r = office_routes(r);
     let r = complaint_routes(r);
     let r = message_api_routes(r);
+    let r = admin_api_routes(r);
     api_routes(r)
 }
 
@@ -397,6 +398,19 @@ fn complaint_routes(r: Routes) -> Routes {
 }
 
 /// Pesan Pengaduan over the API: the applicant's side and the office's side of a thread.
+/// The office admin's API.
+fn admin_api_routes(r: Routes) -> Routes {
+    use crate::office_admin::api;
+    r.get("/api/v1/admin/office", ADMIN, api::get_office)
+        .put("/api/v1/admin/office", ADMIN, api::update_office)
+        .get("/api/v1/admin/officers", ADMIN, api::list_officers)
+        .post("/api/v1/admin/officers", ADMIN, api::invite_officer)
+        .get("/api/v1/admin/officers/{id}", ADMIN, api::get_officer)
+        .put("/api/v1/admin/officers/{id}/roles", ADMIN, api::set_roles)
+        .post("/api/v1/admin/officers/{id}/{step}", ADMIN, api::account_step)
+        .get("/api/v1/admin/audit", ADMIN, api::audit)
+}
+
 fn message_api_routes(r: Routes) -> Routes {
     use Access::*;
     r.get(
@@ -503,18 +517,6 @@ fn api_routes(r: Routes) -> Routes {
     r.get("/api/v1/desk/tasks", Officer, desks::api::desk_tasks)
         .get("/api/v1/desk/summary", Supervisor, desks::api::desk_summary)
         .get("/api/v1/desk/officers", Officer, desks::api::desk_officers)
-        .get("/api/v1/admin/office", ADMIN, office_admin::api::get_office)
-        .put("/api/v1/admin/office", ADMIN, office_admin::api::update_office)
-        .get("/api/v1/admin/officers", ADMIN, office_admin::api::list_officers)
-        .post("/api/v1/admin/officers", ADMIN, office_admin::api::invite_officer)
-        .get("/api/v1/admin/officers/{id}", ADMIN, office_admin::api::get_officer)
-        .put("/api/v1/admin/officers/{id}/roles", ADMIN, office_admin::api::set_roles)
-        .post(
-            "/api/v1/admin/officers/{id}/{step}",
-            ADMIN,
-            office_admin::api::account_step,
-        )
-        .get("/api/v1/admin/audit", ADMIN, office_admin::api::audit)
         .get("/api/v1/desk/applications/{id}", Officer, desks::api::desk_file)
         .get(
             "/api/v1/desk/applications/{id}/documents/{key}",

@@ -180,6 +180,16 @@ dual_test!(
             .unwrap();
         let public = app.browser().get("/").await;
         assert!(!public.body.contains("DPMPTSPTK Kabupaten Jembrana"));
+        let (applicant, _) = crate::api::quick_applicant(&app.state, "5104010903970004", "putu@example.com").await;
+        let applicant = izinkes_app::accounts::profile::load_applicant(&app.state, &applicant)
+            .await
+            .unwrap();
+        let refused =
+            izinkes_app::applications::drafts::create_draft(&app.state, &applicant, "jembrana", "SIP-DRSP").await;
+        let Err(ServiceError::Invalid(e)) = refused else {
+            panic!("a closed office takes no new application")
+        };
+        assert!(e["office"].contains("tidak menerima permohonan baru"), "{e:?}");
         offices::set_open(&app.state, Actor::Cli, "jembrana", true)
             .await
             .unwrap();
