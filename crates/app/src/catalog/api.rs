@@ -37,6 +37,10 @@ pub(crate) mod schema {
         pub email: String,
         /// `WIB`, `WITA` or `WIT`.
         pub timezone: String,
+        /// The office's website (http or https), or empty.
+        pub website: String,
+        /// Service hours as the office writes them.
+        pub service_hours: String,
     }
 
     /// One field of Tahap 2 (Data Formulir).

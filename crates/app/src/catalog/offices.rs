@@ -30,7 +30,8 @@ pub struct Office {
     /// Service hours as the office writes them, e.g. "Senin–Kamis 08.00–15.00, Jumat 08.00–11.00".
     pub service_hours: String,
     /// Closed by the instance administrator: off the public pages, no new applications; its
-    /// files and permits stay readable.
+    /// files and permits stay readable. Not in the public JSON (closed offices are not listed).
+    #[serde(skip_serializing)]
     pub disabled: bool,
 }
 
