@@ -58,11 +58,9 @@ pub struct AuditView {
     pub detail: String,
 }
 
-fn audit_view(e: AuditEntry) -> AuditView {
+fn audit_view(e: AuditEntry, tz: izinkes_domain::calendar::OfficeTimeZone) -> AuditView {
     AuditView {
-        at: izinkes_domain::format_id::iso_date_id(e.at.get(..10).unwrap_or(&e.at))
-            + " "
-            + e.at.get(11..16).unwrap_or(""),
+        at: izinkes_domain::format_id::timestamp_in(&e.at, tz),
         actor: e.actor,
         subject: e.subject,
         detail: e.detail,
@@ -187,6 +185,7 @@ async fn staff_page(
     form: FormState,
     notice: &str,
 ) -> Result<StaffPage, WebError> {
+    let tz = crate::catalog::offices::get(state, &officer.office_id).await?.tz();
     Ok(StaffPage {
         ctx: o.visitor.ctx(state, "Petugas kantor", "admin"),
         staff: staff::list(state, &officer.office_id)
@@ -199,7 +198,7 @@ async fn staff_page(
             .await?
             .into_iter()
             .take(30)
-            .map(audit_view)
+            .map(|e| audit_view(e, tz))
             .collect(),
         form,
         notice: notice.into(),
@@ -261,6 +260,7 @@ async fn officer_page(
     error: &str,
     notice: &str,
 ) -> Result<OfficerPage, WebError> {
+    let tz = crate::catalog::offices::get(state, &officer.office_id).await?.tz();
     let m = staff::get(state, &officer.office_id, id).await?;
     Ok(OfficerPage {
         ctx: o.visitor.ctx(state, &m.full_name, "admin"),
@@ -268,7 +268,7 @@ async fn officer_page(
         audit: staff::audit_log(state, &officer.office_id, Some(id))
             .await?
             .into_iter()
-            .map(audit_view)
+            .map(|e| audit_view(e, tz))
             .collect(),
         is_self: officer.id == id,
         s: staff_view(m),
