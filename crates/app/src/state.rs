@@ -57,6 +57,9 @@ pub struct Shared {
     /// Per officer: the files at their desks with messages they have not read (`crate::messages`):
     /// the header's count and the only rows of Tugas Saya whose unread counts are looked up.
     pub(crate) unread_counts: Arc<TtlMap<Arc<Vec<String>>>>,
+    /// Per applicant: unread office messages per application (`crate::messages`), for
+    /// Permohonan Saya; dropped when a message is written on one of their threads or they read one.
+    pub(crate) applicant_unread: Arc<TtlMap<Arc<HashMap<String, i64>>>>,
     /// Per office: its complaint channels and deadlines (`crate::complaints::settings`).
     pub(crate) complaint_settings: Arc<TtlMap<Arc<crate::complaints::settings::ComplaintSettings>>>,
 }
@@ -86,6 +89,7 @@ impl AppState {
                 crate::auth::sessions::MAX_CACHED_SESSIONS,
             )),
             unread_counts: Arc::new(TtlMap::new()),
+            applicant_unread: Arc::new(TtlMap::new()),
             complaint_settings: Arc::new(TtlMap::new()),
         }))
     }

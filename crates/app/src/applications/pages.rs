@@ -426,7 +426,7 @@ pub struct ApplicationsPage {
     pub ctx: PageCtx,
     pub items: Vec<ListItem>,
     /// Unread messages from the office per application (absent: none).
-    pub unread: std::collections::HashMap<String, i64>,
+    pub unread: std::sync::Arc<std::collections::HashMap<String, i64>>,
 }
 
 impl ApplicationsPage {

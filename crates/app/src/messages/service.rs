@@ -420,6 +420,9 @@ async fn read_thread_from(
     let unread = messages.iter().filter(|m| m.unread).count();
     if let Some(newest) = newest.filter(|n| *n > last_read) {
         queries::mark_read(&state.db.pool, &file.id, reader_id, newest, &now_text()).await?;
+        if !reader_is_office {
+            state.applicant_unread.forget(reader_id);
+        }
     }
     Ok(Thread { file, messages, unread })
 }
@@ -559,17 +562,25 @@ pub async fn officer_unread_among(
 }
 
 /// Unread office messages per application of the applicant (absent: none).
+/// Cached per applicant for a few seconds; this server drops it when a message is written on
+/// one of the applicant's threads or the applicant reads one.
 pub async fn applicant_unread(
     state: &AppState,
     applicant_id: &str,
-) -> ServiceResult<std::collections::HashMap<String, i64>> {
+) -> ServiceResult<std::sync::Arc<std::collections::HashMap<String, i64>>> {
+    if let Some(counts) = state.applicant_unread.get(applicant_id) {
+        return Ok(counts);
+    }
     let rows = queries::applicant_unread(&state.db.pool, applicant_id).await?;
-    Ok(rows.into_iter().map(|r| (r.application_id, r.unread)).collect())
+    let counts = std::sync::Arc::new(rows.into_iter().map(|r| (r.application_id, r.unread)).collect());
+    state.applicant_unread.put(applicant_id, std::sync::Arc::clone(&counts));
+    Ok(counts)
 }
 
 /// After a message, the header counts of the office's officers are stale; they are cached for a
 /// few seconds only, so only this server's cache of the whole office is dropped.
-fn forget_officer_counts(state: &AppState, _file: &ThreadFile) {
+fn forget_officer_counts(state: &AppState, file: &ThreadFile) {
+    state.applicant_unread.forget(&file.applicant_id);
     state.unread_counts.clear();
 }
 
