@@ -197,10 +197,14 @@ pub(crate) async fn detail_page(
         };
         return Ok(see_other(&format!("/permohonan/{}/{next}", v.app.id)));
     }
-    let revision = crate::desks::revisions::open_round(state, &v.app.id)
-        .await?
-        .filter(|_| v.app.status.code() == "needs_revision")
-        .map(|r| (r.round, r.asked_by_name, r.items));
+    // Only a file returned to the applicant has an open revision round to show.
+    let revision = if v.app.status.code() == "needs_revision" {
+        crate::desks::revisions::open_round(state, &v.app.id)
+            .await?
+            .map(|r| (r.round, r.asked_by_name, r.items))
+    } else {
+        None
+    };
     let (thread, unread) = crate::messages::pages::applicant_thread(state, &v.app, message).await?;
     let mut p = application_page(state, &user.visitor, &v, revision, thread);
     p.ctx.unread = unread;
