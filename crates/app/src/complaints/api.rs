@@ -448,13 +448,8 @@ pub(crate) async fn desk_complaint_evidence(
     o: ApiOfficer,
     Path((id, evidence)): Path<(String, String)>,
 ) -> ApiResult {
-    let (a, bytes) = service::evidence(&state, &o.0, &id, &evidence).await?;
     Ok(crate::web::view::file_response(
-        crate::platform::uploads::FileDownload {
-            filename: a.filename,
-            mime: a.mime,
-            bytes,
-        },
+        service::evidence(&state, &o.0, &id, &evidence).await?,
         crate::web::view::Shown::Saved,
     ))
 }

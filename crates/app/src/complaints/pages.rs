@@ -11,7 +11,6 @@ use crate::complaints::service::ListItem;
 use crate::complaints::service::Source;
 use crate::complaints::service::Tracked;
 use crate::platform::error::ServiceError;
-use crate::platform::uploads::FileDownload;
 use crate::state::AppState;
 use crate::web::error::WebError;
 use crate::web::extract::OfficerUser;
@@ -568,13 +567,8 @@ pub(crate) async fn desk_evidence(
     Query(q): Query<EvidenceQuery>,
 ) -> PageResult {
     let officer = officer_of(&o)?;
-    let (a, bytes) = service::evidence(&state, &officer, &id, &q.berkas).await?;
     Ok(file_response(
-        FileDownload {
-            filename: a.filename,
-            mime: a.mime,
-            bytes,
-        },
+        service::evidence(&state, &officer, &id, &q.berkas).await?,
         Shown::Inline,
     ))
 }

@@ -1112,13 +1112,13 @@ pub async fn ensure_in_office(state: &AppState, officer: &Officer, id: &str) -> 
         .ok_or(ServiceError::NotFound)
 }
 
-/// A piece of evidence of a complaint of the officer's office: its record and bytes.
+/// A piece of evidence of a complaint of the officer's office, ready to send.
 pub async fn evidence(
     state: &AppState,
     officer: &Officer,
     id: &str,
     attachment_id: &str,
-) -> ServiceResult<(queries::AttachmentRow, Vec<u8>)> {
+) -> ServiceResult<crate::platform::uploads::FileDownload> {
     ensure_in_office(state, officer, id).await?;
     if attachment_id.is_empty() {
         return Err(ServiceError::field("berkas", "Pilih berkas bukti yang akan dibuka."));
@@ -1128,8 +1128,11 @@ pub async fn evidence(
         .into_iter()
         .find(|a| a.id == attachment_id)
         .ok_or(ServiceError::NotFound)?;
-    let bytes = state.store.get(&a.sha256).await?;
-    Ok((a, bytes))
+    Ok(crate::platform::uploads::FileDownload {
+        bytes: state.store.get(&a.sha256).await?,
+        filename: a.filename,
+        mime: a.mime,
+    })
 }
 
 /// Used by the clock: a system step on a complaint (the escalation event), with a notice to the
