@@ -15,6 +15,7 @@ pub mod phone;
 pub mod roles;
 pub mod skm;
 pub mod sla;
+pub mod standard;
 pub mod status;
 pub mod wilayah;
 pub mod workflow;
