@@ -62,6 +62,10 @@ pub struct Shared {
     pub(crate) applicant_unread: Arc<TtlMap<Arc<HashMap<String, i64>>>>,
     /// Per office: its complaint channels and deadlines (`crate::complaints::settings`).
     pub(crate) complaint_settings: Arc<TtlMap<Arc<crate::complaints::settings::ComplaintSettings>>>,
+    /// Per office: its newest published service standards by permit code (`crate::catalog::standards`).
+    pub(crate) standards: Arc<TtlMap<crate::catalog::standards::OfficeStandards>>,
+    /// Published standard versions by id (immutable).
+    pub(crate) standard_versions: Arc<TtlMap<Arc<crate::catalog::standards::PublishedStandard>>>,
 }
 
 impl AppState {
@@ -91,6 +95,8 @@ impl AppState {
             unread_counts: Arc::new(TtlMap::new()),
             applicant_unread: Arc::new(TtlMap::new()),
             complaint_settings: Arc::new(TtlMap::new()),
+            standards: Arc::new(TtlMap::new()),
+            standard_versions: Arc::new(TtlMap::new()),
         }))
     }
 
@@ -158,5 +164,6 @@ impl AppState {
         self.offices.forget(office_id);
         self.settings.forget(office_id);
         self.complaint_settings.forget(office_id);
+        self.standards.forget(office_id);
     }
 }

@@ -124,6 +124,8 @@ pub struct ReceiptData {
     pub documents: Vec<(String, String)>,
     /// Service standard in working days.
     pub sla_days: u32,
+    /// "Tidak dipungut biaya", or the fee with its legal basis.
+    pub fee: String,
     /// Target of the QR code (the public tracking page).
     pub track_url: String,
 }
@@ -640,7 +642,7 @@ impl Document for ReceiptData {
     const TEMPLATE: &'static str = RECEIPT_TEMPLATE;
 
     /// `data.json`: `{ letterhead, registration_number, permit_name, holder_name, identity_masked, facility,
-    /// location, submitted_at, documents: [{name, status}], sla_days, track_url, qr }`.
+    /// location, submitted_at, documents: [{name, status}], sla_days, fee, track_url, qr }`.
     fn template_input(&self) -> Result<TemplateInput, RenderError> {
         let d = self;
         let mut images = Images::default();
@@ -662,6 +664,7 @@ impl Document for ReceiptData {
             "submitted_at": d.submitted_at,
             "documents": documents,
             "sla_days": d.sla_days,
+            "fee": d.fee,
             "track_url": d.track_url,
             "qr": qr,
         });

@@ -158,6 +158,7 @@ fn receipt() -> ReceiptData {
             ("Pas foto 4 × 6".into(), "Diunggah".into()),
         ],
         sla_days: 5,
+        fee: "Rp 150.000 (Perda Kota Bontang Nomor 1 Tahun 2024)".into(),
         track_url: "https://izinkes.jembranakab.go.id/lacak/REG-2026-11-000317".into(),
     }
 }
@@ -644,6 +645,7 @@ fn receipt_shows_the_registration_and_its_qr_opens_the_tracking_page() {
             "22 November 2026 10.15 WITA",
             "Surat Tanda Registrasi (STR)",
             "5 hari kerja",
+            "Rp 150.000",
         ],
     );
     assert_eq!(qr_codes(&page_png(&path)), vec![d.track_url]);

@@ -108,19 +108,27 @@ async fn start_page(state: &AppState, v: &Visitor, code: &str, form: FormState) 
     let (_, catalog) = state.current_catalog().await?;
     let permits: Vec<&PermitType> = catalog.permit_types.iter().collect();
     let selected = catalog.get(code).cloned();
+    let offices = catalog::offices::list(state).await?;
     let mut serving = Vec::new();
-    for o in catalog::offices::list(state).await? {
-        let ok = match &selected {
-            Some(p) => catalog::service::is_enabled(state, &o.id, &p.code).await?,
-            None => true,
-        };
-        if ok {
-            serving.push(o);
+    if let Some(p) = &selected {
+        for o in &offices {
+            if catalog::service::is_enabled(state, &o.id, &p.code).await? {
+                let s = catalog::standards::in_force(state, &o.id, p).await?.standard;
+                serving.push(ServingOffice {
+                    terms: format!(
+                        "{} hari kerja · {}",
+                        s.sla_working_days,
+                        izinkes_domain::standard::fee_label(s.fee_rupiah)
+                    ),
+                    office: o.clone(),
+                });
+            }
         }
     }
+    let spans = crate::catalog::pages::spans(state, &offices, &permits).await?;
     Ok(ApplyStartPage {
         ctx: v.ctx(state, "Ajukan Permohonan Baru", "baru"),
-        groups: crate::catalog::pages::group_services(&permits, ""),
+        groups: crate::catalog::pages::group_services(&permits, &spans, ""),
         offices: serving,
         selected,
         form,
@@ -236,7 +244,8 @@ fn application_page(
             .as_deref()
             .map(|s| timestamp_id(s, tz.offset(), tz.label()))
             .unwrap_or_default(),
-        sla_days: v.permit().map(|p| p.sla_working_days).unwrap_or(0),
+        sla_days: v.standard.standard.sla_working_days,
+        fee: v.standard.standard.fee_text(),
         revision,
         thread,
     }
@@ -391,7 +400,8 @@ pub(crate) async fn receipt(State(state): State<AppState>, user: ApplicantUser, 
             .map(|s| timestamp_id(s, tz.offset(), tz.label()))
             .unwrap_or_default(),
         documents,
-        sla_days: v.permit().map(|p| p.sla_working_days).unwrap_or(0),
+        sla_days: v.standard.standard.sla_working_days,
+        fee: v.standard.standard.fee_text(),
         track_url: format!("{}/lacak", state.config.base_url.trim_end_matches('/')),
         office: v.office.clone(),
     }))
@@ -439,12 +449,18 @@ impl ApplicationsPage {
     }
 }
 
+/// An office that serves the chosen type, with its time and fee for it.
+pub struct ServingOffice {
+    pub office: Office,
+    pub terms: String,
+}
+
 #[derive(Template)]
 #[template(path = "applications/apply_start.html")]
 pub struct ApplyStartPage {
     pub ctx: PageCtx,
     pub groups: Vec<ServiceGroup>,
-    pub offices: Vec<Office>,
+    pub offices: Vec<ServingOffice>,
     pub selected: Option<PermitType>,
     pub form: FormState,
 }
@@ -523,6 +539,7 @@ pub struct ApplicationPage {
     pub history: Vec<HistoryRow>,
     pub submitted_at: String,
     pub sla_days: u32,
+    pub fee: String,
     /// The open revision round: (round, asked by, items).
     pub revision: Option<(i64, String, Vec<crate::desks::file::RevisionItem>)>,
     /// Pesan Pengaduan: the thread with the office.
@@ -542,5 +559,6 @@ pub struct ReceiptPage {
     pub submitted_at: String,
     pub documents: Vec<(String, String)>,
     pub sla_days: u32,
+    pub fee: String,
     pub track_url: String,
 }

@@ -9,7 +9,7 @@ use sqlx::any::AnyQueryResult;
 
 /// The columns of an application, in the order `AppRow` reads them.
 pub const APP_COLUMNS: &str = "id, office_id, applicant_id, permit_code, catalog_version, status, registration_number, \
-     applicant_data, answers, step1_done, step2_done, created_at, updated_at, submitted_at, lock_version, revision_round, renewal_of, change_of, change_reason";
+     applicant_data, answers, step1_done, step2_done, created_at, updated_at, submitted_at, lock_version, revision_round, renewal_of, change_of, change_reason, standard_id";
 
 /// An application row (`APP_COLUMNS`); flags are stored as integers, data and answers as JSON.
 #[derive(sqlx::FromRow)]
@@ -33,6 +33,7 @@ pub struct AppRow {
     pub renewal_of: Option<String>,
     pub change_of: Option<String>,
     pub change_reason: Option<String>,
+    pub standard_id: Option<String>,
 }
 
 pub async fn owned_application(

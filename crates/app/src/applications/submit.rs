@@ -99,7 +99,7 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
     }
     let permit = v.permit().ok_or(ServiceError::NotFound)?;
     let applicant = load_applicant(state, applicant_id).await?;
-    let start = crate::desks::workflows::prepare_start(state, &v.office, &permit.code, permit.sla_working_days).await?;
+    let start = crate::desks::workflows::prepare_start(state, &v.office, &permit.code, v.standard.clone()).await?;
 
     let mut tx = state.db.begin().await?;
     if state.db.backend == Backend::Postgres {
@@ -170,7 +170,7 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
         permit_name: &permit.name,
         number: &number.to_string(),
         office_name: &v.office.name,
-        sla_working_days: permit.sla_working_days,
+        sla_working_days: v.standard.standard.sla_working_days,
         base_url: state.config.base_url.trim_end_matches('/'),
     };
     mail::enqueue(&mut tx, Some(&v.office.id), &applicant.email, &received).await?;

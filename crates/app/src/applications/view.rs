@@ -5,6 +5,8 @@ use crate::applications::queries;
 use crate::applications::queries::AppRow;
 use crate::catalog;
 use crate::catalog::offices::Office;
+use crate::catalog::standards;
+use crate::catalog::standards::InForce;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::platform::ids::looks_like_id;
@@ -102,6 +104,9 @@ pub struct Application {
     /// with the applicant's reason.
     pub change_of: Option<String>,
     pub change_reason: Option<String>,
+    /// The office's service standard the file was submitted under (`None`: see
+    /// [`crate::catalog::standards::of_application`]).
+    pub standard_id: Option<String>,
 }
 
 /// An application with what is needed to show it.
@@ -111,6 +116,8 @@ pub struct ApplicationView {
     pub catalog: Arc<Catalog>,
     pub attachments: Vec<Attachment>,
     pub history: Vec<HistoryEntry>,
+    /// The service standard the file is (or, for a draft, will be) served on.
+    pub standard: InForce,
 }
 
 impl ApplicationView {
@@ -171,6 +178,7 @@ fn app_from_row(r: AppRow) -> Result<Application, ServiceError> {
         renewal_of: r.renewal_of,
         change_of: r.change_of,
         change_reason: r.change_reason,
+        standard_id: r.standard_id,
     })
 }
 
@@ -199,12 +207,25 @@ pub async fn view(state: &AppState, app: Application) -> ServiceResult<Applicati
         Some(json) => serde_json::from_str(&json)?,
         None => Vec::new(),
     };
+    let standard = match catalog.get(&app.permit_code) {
+        Some(permit) => {
+            let submitted = app.status != ApplicationStatus::Draft;
+            standards::of_application(state, &app.office_id, app.standard_id.as_deref(), submitted, permit).await?
+        }
+        None => {
+            return Err(ServiceError::Internal(format!(
+                "permit type {} not in its catalog",
+                app.permit_code
+            )));
+        }
+    };
     Ok(ApplicationView {
         app,
         office,
         catalog,
         attachments,
         history,
+        standard,
     })
 }
 

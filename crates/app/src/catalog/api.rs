@@ -11,8 +11,11 @@ use crate::web::error::WebError;
 use axum::extract::Path;
 use axum::extract::State;
 use izinkes_domain::catalog::PermitType;
+use izinkes_domain::standard::ServiceStandard;
+use izinkes_domain::standard::StepDays;
 use izinkes_domain::wilayah::AreaLevel;
 use izinkes_domain::wilayah::Wilayah;
+use serde::Deserialize;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -250,4 +253,111 @@ pub(crate) async fn areas(Path(code): Path<String>) -> ApiResult {
         })
         .collect();
     Ok(ok(AreaList { areas }))
+}
+
+/// One desk's working days.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub(crate) struct StepDaysJson {
+    /// The workflow step's key.
+    step: String,
+    days: u32,
+}
+
+/// A service standard, as sent and as returned.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StandardJson {
+    /// Working days from the file being complete; 1–60, at most 5 for a SIP (SKB 9 Sep 2025).
+    sla_working_days: u32,
+    /// Days per desk of the workflow new files start on, in its order, adding up to the SLA;
+    /// empty: split by the workflow's shares.
+    #[serde(default)]
+    step_days: Vec<StepDaysJson>,
+    /// Rupiah; 0: not charged.
+    fee_rupiah: u64,
+    /// The regulation setting the fee; required when the fee is not zero.
+    #[serde(default)]
+    fee_legal_basis: String,
+    product: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    complaint_channels: Vec<String>,
+    #[serde(default)]
+    requirement_notes: String,
+}
+
+impl From<&ServiceStandard> for StandardJson {
+    fn from(s: &ServiceStandard) -> StandardJson {
+        StandardJson {
+            sla_working_days: s.sla_working_days,
+            step_days: s
+                .step_days
+                .iter()
+                .map(|d| StepDaysJson {
+                    step: d.step.clone(),
+                    days: d.days,
+                })
+                .collect(),
+            fee_rupiah: s.fee_rupiah,
+            fee_legal_basis: s.fee_legal_basis.clone(),
+            product: s.product.clone(),
+            contact: s.contact.clone(),
+            complaint_channels: s.complaint_channels.clone(),
+            requirement_notes: s.requirement_notes.clone(),
+        }
+    }
+}
+
+impl From<StandardJson> for ServiceStandard {
+    fn from(b: StandardJson) -> ServiceStandard {
+        ServiceStandard {
+            sla_working_days: b.sla_working_days,
+            step_days: b
+                .step_days
+                .into_iter()
+                .map(|d| StepDays {
+                    step: d.step,
+                    days: d.days,
+                })
+                .collect(),
+            fee_rupiah: b.fee_rupiah,
+            fee_legal_basis: b.fee_legal_basis,
+            product: b.product,
+            contact: b.contact,
+            complaint_channels: b.complaint_channels,
+            requirement_notes: b.requirement_notes,
+        }
+    }
+}
+
+/// An office's Standar Pelayanan for a permit type
+///
+/// What new applications of the type at the office are served on: its published standard, or the
+/// catalog's values until it publishes one.
+#[utoipa::path(get, path = "/api/v1/offices/{office}/standards/{code}", operation_id = "getOfficeStandard", tag = "Catalog",
+    params(
+        ("office" = String, Path, description = "Office id."),
+        ("code" = String, Path, description = "Permit type code.", example = "SIP-BDN"),
+    ),
+    responses(
+        (status = 200, description = "OK", body = StandardJson),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ))]
+pub(crate) async fn office_standard(
+    State(state): State<AppState>,
+    Path((office, code)): Path<(String, String)>,
+) -> ApiResult {
+    let (_, c) = state.current_catalog().await?;
+    let p = c.get(&code).ok_or(WebError::NotFound)?;
+    let open = crate::catalog::offices::list(&state)
+        .await?
+        .iter()
+        .any(|o| o.id == office);
+    if !open || !crate::catalog::service::is_enabled(&state, &office, &code).await? {
+        return Err(WebError::NotFound.into());
+    }
+    let f = crate::catalog::standards::in_force(&state, &office, p).await?;
+    Ok(ok(StandardJson::from(f.standard.as_ref())))
 }

@@ -6,3 +6,4 @@ pub mod offices;
 pub mod pages;
 pub mod queries;
 pub mod service;
+pub mod standards;

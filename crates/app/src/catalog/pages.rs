@@ -18,12 +18,80 @@ use axum::response::IntoResponse;
 use axum::response::Response;
 use izinkes_domain::catalog::PermitType;
 use izinkes_domain::catalog::Requirement;
+use izinkes_domain::format_id::thousands;
+use izinkes_domain::standard::ServiceStandard;
 use izinkes_domain::wilayah::ODBL_CREDIT;
 use izinkes_domain::wilayah::Wilayah;
 
+/// The lowest and highest SLA and fee of a type across the open offices' standards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub sla: (u32, u32),
+    pub fee: (u64, u64),
+}
+
+impl Span {
+    fn of(s: &ServiceStandard) -> Span {
+        Span {
+            sla: (s.sla_working_days, s.sla_working_days),
+            fee: (s.fee_rupiah, s.fee_rupiah),
+        }
+    }
+
+    fn widen(self, o: Span) -> Span {
+        Span {
+            sla: (self.sla.0.min(o.sla.0), self.sla.1.max(o.sla.1)),
+            fee: (self.fee.0.min(o.fee.0), self.fee.1.max(o.fee.1)),
+        }
+    }
+
+    pub fn sla_label(&self) -> String {
+        let (lo, hi) = self.sla;
+        range_label(u64::from(lo), u64::from(hi), |d| d.to_string()) + " hari kerja"
+    }
+
+    pub fn fee_label(&self) -> String {
+        match self.fee {
+            (0, 0) => "Tidak dipungut biaya".into(),
+            (lo, hi) => format!(
+                "Rp {}",
+                range_label(lo, hi, |f| thousands(i64::try_from(f).unwrap_or(i64::MAX)))
+            ),
+        }
+    }
+}
+
+/// Each type's [`Span`] over the offices' standards in force (the catalog's values for an office
+/// that has published none; with no office at all, the catalog's).
+pub async fn spans(
+    state: &AppState,
+    offices: &[Office],
+    permits: &[&PermitType],
+) -> crate::platform::error::ServiceResult<std::collections::HashMap<String, Span>> {
+    let mut out: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
+    let mut published = Vec::new();
+    for o in offices {
+        published.push(catalog::standards::office_standards(state, &o.id).await?);
+    }
+    for p in permits {
+        let catalog_span = Span::of(&ServiceStandard::from_catalog(p));
+        let mut span: Option<Span> = None;
+        for m in &published {
+            let this = m.get(&p.code).map_or(catalog_span, |x| Span::of(&x.standard));
+            span = Some(span.map_or(this, |s| s.widen(this)));
+        }
+        out.insert(p.code.clone(), span.unwrap_or(catalog_span));
+    }
+    Ok(out)
+}
+
 /// The services by category, in catalog order, keeping those whose name, short name, profession
 /// or code holds every word of `q` (case-insensitive; empty `q`: all).
-pub fn group_services(permits: &[&PermitType], q: &str) -> Vec<ServiceGroup> {
+pub fn group_services(
+    permits: &[&PermitType],
+    spans: &std::collections::HashMap<String, Span>,
+    q: &str,
+) -> Vec<ServiceGroup> {
     let q = q.trim().to_lowercase();
     let mut groups: Vec<ServiceGroup> = Vec::new();
     for p in permits {
@@ -33,7 +101,11 @@ pub fn group_services(permits: &[&PermitType], q: &str) -> Vec<ServiceGroup> {
                 continue;
             }
         }
-        let card = ServiceCard::of(p);
+        let span = spans
+            .get(&p.code)
+            .copied()
+            .unwrap_or_else(|| Span::of(&ServiceStandard::from_catalog(p)));
+        let card = ServiceCard::of(p, span);
         match groups.iter_mut().find(|g| g.category == p.category) {
             Some(g) => g.items.push(card),
             None => groups.push(ServiceGroup {
@@ -54,14 +126,18 @@ pub(crate) struct SearchQuery {
 pub(crate) async fn home(State(state): State<AppState>, v: Visitor, Query(sq): Query<SearchQuery>) -> PageResult {
     let (_, catalog) = state.current_catalog().await?;
     let permits: Vec<&PermitType> = catalog.permit_types.iter().collect();
-    let groups = group_services(&permits, &sq.q);
+    let offices = catalog::offices::list(&state).await?;
+    let spans = spans(&state, &offices, &permits).await?;
+    let free = spans.values().all(|s| s.fee.1 == 0);
+    let groups = group_services(&permits, &spans, &sq.q);
     let total = groups.iter().map(|g| g.items.len()).sum();
     Ok(page(&HomePage {
         ctx: v.ctx(&state, "Layanan Perizinan Kesehatan", "layanan"),
         q: sq.q.chars().take(100).collect(),
         groups,
         total,
-        offices: catalog::offices::list(&state).await?,
+        offices,
+        free,
     }))
 }
 
@@ -71,20 +147,30 @@ pub(crate) async fn service_page(State(state): State<AppState>, v: Visitor, Path
     let mut serving = Vec::new();
     for o in catalog::offices::list(&state).await? {
         if catalog::service::is_enabled(&state, &o.id, &permit.code).await? {
-            serving.push(o);
+            let standard = catalog::standards::in_force(&state, &o.id, &permit).await?.standard;
+            let settings = crate::complaints::settings::settings(&state, &o.id).await?;
+            serving.push(OfficeStandard {
+                channels: settings.lines(&o.id),
+                fee: standard.fee_text(),
+                standard,
+                office: o,
+            });
         }
-    }
-    let mut complaint_channels = Vec::new();
-    for o in &serving {
-        let settings = crate::complaints::settings::settings(&state, &o.id).await?;
-        complaint_channels.push((o.name.clone(), settings.lines(&o.id)));
     }
     Ok(page(&ServicePage {
         ctx: v.ctx(&state, &permit.name, "layanan"),
         permit,
-        offices: serving,
-        complaint_channels,
+        serving,
     }))
+}
+
+/// A range as a list shows it: "7 hari kerja", "5–12 hari kerja".
+fn range_label(lo: u64, hi: u64, one: impl Fn(u64) -> String) -> String {
+    if lo == hi {
+        one(lo)
+    } else {
+        format!("{}–{}", one(lo), one(hi))
+    }
 }
 
 pub(crate) async fn about(State(state): State<AppState>, v: Visitor) -> PageResult {
@@ -127,16 +213,20 @@ pub struct ServiceGroup {
 pub struct ServiceCard {
     pub code: String,
     pub name: String,
-    pub sla_working_days: u32,
+    /// "7 hari kerja", or "5–12 hari kerja" where offices differ.
+    pub sla: String,
+    /// "Tidak dipungut biaya", "Rp 150.000" or a range.
+    pub fee: String,
     pub requirement_count: usize,
 }
 
 impl ServiceCard {
-    fn of(p: &PermitType) -> ServiceCard {
+    fn of(p: &PermitType, span: Span) -> ServiceCard {
         ServiceCard {
             code: p.code.clone(),
             name: p.name.clone(),
-            sla_working_days: p.sla_working_days,
+            sla: span.sla_label(),
+            fee: span.fee_label(),
             requirement_count: p.requirements.len(),
         }
     }
@@ -150,6 +240,16 @@ pub struct HomePage {
     pub groups: Vec<ServiceGroup>,
     pub total: usize,
     pub offices: Vec<Office>,
+    /// No office charges for any type.
+    pub free: bool,
+}
+
+/// A serving office with its standard for the type and its complaint channels.
+pub struct OfficeStandard {
+    pub office: Office,
+    pub standard: std::sync::Arc<ServiceStandard>,
+    pub fee: String,
+    pub channels: Vec<crate::complaints::settings::ChannelLine>,
 }
 
 #[derive(Template)]
@@ -157,9 +257,7 @@ pub struct HomePage {
 pub struct ServicePage {
     pub ctx: PageCtx,
     pub permit: PermitType,
-    pub offices: Vec<Office>,
-    /// Each serving office's own complaint channels (office name, its lines).
-    pub complaint_channels: Vec<(String, Vec<crate::complaints::settings::ChannelLine>)>,
+    pub serving: Vec<OfficeStandard>,
 }
 
 impl ServicePage {

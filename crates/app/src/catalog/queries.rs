@@ -158,3 +158,90 @@ pub async fn catalog_body(db: impl Executor<'_, Database = Any>, version: i64) -
         .fetch_optional(db)
         .await
 }
+
+// ---------------------------------------------------------------------------------------------
+// Service standards (Standar Pelayanan per office and permit type)
+
+#[derive(sqlx::FromRow)]
+pub struct StandardRow {
+    pub id: String,
+    pub permit_code: String,
+    pub version: i64,
+    pub body: String,
+    pub published_at: String,
+    pub published_by: Option<String>,
+}
+
+/// The newest standard of each permit type of the office.
+pub async fn current_standards(
+    db: impl Executor<'_, Database = Any>,
+    office_id: &str,
+) -> Result<Vec<StandardRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id, s.permit_code, s.version, s.body, s.published_at, s.published_by FROM service_standards s \
+         WHERE s.office_id = $1 AND s.version = (SELECT MAX(t.version) FROM service_standards t \
+           WHERE t.office_id = s.office_id AND t.permit_code = s.permit_code) ORDER BY s.permit_code",
+    )
+    .bind(office_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn standard(db: impl Executor<'_, Database = Any>, id: &str) -> Result<Option<StandardRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, permit_code, version, body, published_at, published_by FROM service_standards WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Every version of one permit type's standard at the office, newest first.
+pub async fn standard_versions(
+    db: impl Executor<'_, Database = Any>,
+    office_id: &str,
+    permit_code: &str,
+) -> Result<Vec<StandardRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, permit_code, version, body, published_at, published_by FROM service_standards \
+         WHERE office_id = $1 AND permit_code = $2 ORDER BY version DESC",
+    )
+    .bind(office_id)
+    .bind(permit_code)
+    .fetch_all(db)
+    .await
+}
+
+pub struct NewStandard<'a> {
+    pub id: &'a str,
+    pub office_id: &'a str,
+    pub permit_code: &'a str,
+    pub body: &'a str,
+    pub published_at: &'a str,
+    pub published_by: Option<&'a str>,
+}
+
+/// Inserts the next version; returns it. Two publishers at once: the unique key refuses one.
+pub async fn insert_standard(tx: &mut crate::platform::db::Tx, s: &NewStandard<'_>) -> Result<i64, sqlx::Error> {
+    let next: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(version), 0) + 1 FROM service_standards WHERE office_id = $1 AND permit_code = $2",
+    )
+    .bind(s.office_id)
+    .bind(s.permit_code)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO service_standards (id, office_id, permit_code, version, body, published_at, published_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(s.id)
+    .bind(s.office_id)
+    .bind(s.permit_code)
+    .bind(next)
+    .bind(s.body)
+    .bind(s.published_at)
+    .bind(s.published_by)
+    .execute(&mut **tx)
+    .await?;
+    Ok(next)
+}

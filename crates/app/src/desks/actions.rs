@@ -456,7 +456,7 @@ async fn persist(
 async fn move_file(tx: &mut Tx, ctx: &Ctx<'_>, next: Position) -> ServiceResult<bool> {
     let def = &ctx.file.workflow.definition;
     let moved = next != ctx.file.position;
-    let split = def.step_days(ctx.file.view.permit().map(|p| p.sla_working_days).unwrap_or(0));
+    let split = ctx.file.view.standard.standard.days_per_step(def);
     let (step_key, step_role, step_due) = match next {
         Position::AtStep { step: i } => {
             let s = def

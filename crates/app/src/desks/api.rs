@@ -368,7 +368,7 @@ pub(crate) struct DeskFileBody {
 
 fn workflow_steps(f: &DeskFile) -> Vec<WorkflowStep> {
     let def = &f.workflow.definition;
-    let days = def.step_days(f.view.permit().map(|p| p.sla_working_days).unwrap_or(0));
+    let days = f.view.standard.standard.days_per_step(def);
     def.steps
         .iter()
         .enumerate()

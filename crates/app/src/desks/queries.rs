@@ -642,6 +642,7 @@ pub(crate) async fn office_workflow_choices(pool: &AnyPool, office_id: &str) -> 
 /// A just-submitted application on its first step, with its SLA clock started.
 pub(crate) struct StartWrite<'a> {
     pub version_id: &'a str,
+    pub standard_id: Option<&'a str>,
     pub position: String,
     pub step_key: &'a str,
     pub step_role: &'a str,
@@ -655,7 +656,8 @@ pub(crate) struct StartWrite<'a> {
 pub(crate) async fn start(tx: &mut Tx, s: StartWrite<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE applications SET workflow_version_id = $1, position = $2, step_key = $3, step_role = $4, step_entered_at = $5, \
-           step_due_on = $6, sla_received_on = $7, sla_paused_days = 0, sla_paused_since = NULL, due_on = $8 WHERE id = $9",
+           step_due_on = $6, sla_received_on = $7, sla_paused_days = 0, sla_paused_since = NULL, due_on = $8, standard_id = $9 \
+         WHERE id = $10",
     )
     .bind(s.version_id)
     .bind(s.position)
@@ -665,6 +667,7 @@ pub(crate) async fn start(tx: &mut Tx, s: StartWrite<'_>) -> Result<(), sqlx::Er
     .bind(s.step_due_on)
     .bind(s.received_on)
     .bind(s.due_on)
+    .bind(s.standard_id)
     .bind(s.app_id)
     .execute(&mut **tx)
     .await?;

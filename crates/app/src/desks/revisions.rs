@@ -215,7 +215,7 @@ async fn plan_return(state: &AppState, v: &applications::view::ApplicationView, 
     let cal = office_admin::calendar::for_office(state, &v.office.id).await?;
     let today = catalog::offices::today(&v.office);
     let parse = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
-    let total = v.permit().map(|p| p.sla_working_days).unwrap_or(0);
+    let total = v.standard.standard.sla_working_days;
     let clock = sla::resume(
         &cal,
         parse(row.sla_received_on).unwrap_or(today),
@@ -223,7 +223,7 @@ async fn plan_return(state: &AppState, v: &applications::view::ApplicationView, 
         row.sla_paused_days,
         parse(row.sla_paused_since).unwrap_or(today),
         today,
-        sla::days_of_step(&def.step_days(total), step),
+        sla::days_of_step(&v.standard.standard.days_per_step(&def), step),
     );
     Ok(Return {
         next,

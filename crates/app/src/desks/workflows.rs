@@ -3,6 +3,7 @@
 
 use crate::catalog;
 use crate::catalog::offices::Office;
+use crate::catalog::standards::InForce;
 use crate::desks::queries;
 use crate::office_admin;
 use crate::platform::db::Tx;
@@ -154,20 +155,21 @@ pub struct Start {
     pub version: WorkflowVersion,
     pub calendar: Arc<WorkingCalendar>,
     pub today: NaiveDate,
-    pub total_days: u32,
+    /// The office's service standard the file is submitted under.
+    pub standard: InForce,
 }
 
 pub async fn prepare_start(
     state: &AppState,
     office: &Office,
     permit_code: &str,
-    total_days: u32,
+    standard: InForce,
 ) -> ServiceResult<Start> {
     Ok(Start {
         version: current_workflow(state, &office.id, permit_code).await?,
         calendar: office_admin::calendar::for_office(state, &office.id).await?,
         today: catalog::offices::today(office),
-        total_days,
+        standard,
     })
 }
 
@@ -178,12 +180,14 @@ pub async fn start_in_tx(tx: &mut Tx, app_id: &str, s: &Start) -> ServiceResult<
         .steps
         .first()
         .ok_or_else(|| ServiceError::Internal("empty workflow".into()))?;
-    let split = def.step_days(s.total_days);
-    let (due, step_due) = sla::start(&s.calendar, s.today, s.total_days, sla::days_of_step(&split, 0));
+    let split = s.standard.standard.days_per_step(def);
+    let total = s.standard.standard.sla_working_days;
+    let (due, step_due) = sla::start(&s.calendar, s.today, total, sla::days_of_step(&split, 0));
     queries::start(
         tx,
         queries::StartWrite {
             version_id: &s.version.id,
+            standard_id: s.standard.id(),
             position: serde_json::to_string(&Position::AtStep { step: 0 })?,
             step_key: &first.key,
             step_role: &first.role,

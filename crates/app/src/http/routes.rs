@@ -244,11 +244,52 @@ fn applicant_routes(r: Routes) -> Routes {
         .post("/v/{token}/periksa", Public, permits::verify_pages::verify_upload)
 }
 
+/// The office admin's pages.
+fn admin_routes(r: Routes) -> Routes {
+    use office_admin::{document_pages, pages as admin, staff_pages, standard_pages, workflow_pages};
+    r.get("/petugas/admin", ADMIN, staff_pages::home)
+        .post("/petugas/admin/kantor", ADMIN, staff_pages::save_profile)
+        .get("/petugas/admin/kantor", ADMIN, staff_pages::home)
+        .get("/petugas/admin/petugas", ADMIN, staff_pages::staff_list)
+        .post("/petugas/admin/petugas", ADMIN, staff_pages::invite)
+        .get("/petugas/admin/petugas/{id}", ADMIN, staff_pages::officer_detail)
+        .post("/petugas/admin/petugas/{id}/{what}", ADMIN, staff_pages::officer_action)
+        .get("/petugas/admin/kalender", ADMIN, admin::calendar_page)
+        .post("/petugas/admin/kalender", ADMIN, admin::calendar_save)
+        .get("/petugas/admin/notifikasi", ADMIN, notifications::pages::admin_page)
+        .post("/petugas/admin/notifikasi", ADMIN, notifications::pages::admin_save)
+        .post("/petugas/admin/kalender/hapus", ADMIN, admin::holiday_delete)
+        .get("/petugas/admin/standar", ADMIN, standard_pages::standards_page)
+        .get("/petugas/admin/standar/{code}", ADMIN, standard_pages::standard_page)
+        .post("/petugas/admin/standar/{code}", ADMIN, standard_pages::standard_publish)
+        .get("/petugas/admin/alur", ADMIN, workflow_pages::workflows)
+        .get("/petugas/admin/alur/{code}", ADMIN, workflow_pages::workflow_edit)
+        .post("/petugas/admin/alur/{code}", ADMIN, workflow_pages::workflow_publish)
+        .get("/petugas/admin/dokumen", ADMIN, document_pages::documents_page)
+        .post("/petugas/admin/dokumen", ADMIN, document_pages::letterhead_save)
+        .post("/petugas/admin/dokumen/logo", ADMIN, document_pages::logo_save)
+        .get(
+            "/petugas/admin/dokumen/templat/{kind}",
+            ADMIN,
+            document_pages::template_page,
+        )
+        .post(
+            "/petugas/admin/dokumen/templat/{kind}",
+            ADMIN,
+            document_pages::template_post,
+        )
+        .get(
+            "/petugas/admin/dokumen/pratinjau/{kind}",
+            ADMIN,
+            document_pages::template_preview,
+        )
+}
+
 /// The desks, the office admin, signing and the archive.
 fn office_routes(r: Routes) -> Routes {
     use Access::*;
-    use office_admin::{document_pages, pages as admin, workflow_pages};
-    r.get("/petugas", Officer, desks::pages::tasks)
+    admin_routes(r)
+        .get("/petugas", Officer, desks::pages::tasks)
         .get("/petugas/ringkasan", Supervisor, desks::pages::summary)
         .get("/petugas/berkas/{id}", Officer, desks::pages::file)
         .post("/petugas/berkas/{id}/pesan", Officer, desks::pages::message_post)
@@ -276,47 +317,6 @@ fn office_routes(r: Routes) -> Routes {
             "/petugas/permohonan/{id}/syarat/{key}",
             Officer,
             applications::step_pages::officer_attachment,
-        )
-        .get("/petugas/admin", ADMIN, office_admin::staff_pages::home)
-        .post("/petugas/admin/kantor", ADMIN, office_admin::staff_pages::save_profile)
-        .get("/petugas/admin/kantor", ADMIN, office_admin::staff_pages::home)
-        .get("/petugas/admin/petugas", ADMIN, office_admin::staff_pages::staff_list)
-        .post("/petugas/admin/petugas", ADMIN, office_admin::staff_pages::invite)
-        .get(
-            "/petugas/admin/petugas/{id}",
-            ADMIN,
-            office_admin::staff_pages::officer_detail,
-        )
-        .post(
-            "/petugas/admin/petugas/{id}/{what}",
-            ADMIN,
-            office_admin::staff_pages::officer_action,
-        )
-        .get("/petugas/admin/kalender", ADMIN, admin::calendar_page)
-        .post("/petugas/admin/kalender", ADMIN, admin::calendar_save)
-        .get("/petugas/admin/notifikasi", ADMIN, notifications::pages::admin_page)
-        .post("/petugas/admin/notifikasi", ADMIN, notifications::pages::admin_save)
-        .post("/petugas/admin/kalender/hapus", ADMIN, admin::holiday_delete)
-        .get("/petugas/admin/alur", ADMIN, workflow_pages::workflows)
-        .get("/petugas/admin/alur/{code}", ADMIN, workflow_pages::workflow_edit)
-        .post("/petugas/admin/alur/{code}", ADMIN, workflow_pages::workflow_publish)
-        .get("/petugas/admin/dokumen", ADMIN, document_pages::documents_page)
-        .post("/petugas/admin/dokumen", ADMIN, document_pages::letterhead_save)
-        .post("/petugas/admin/dokumen/logo", ADMIN, document_pages::logo_save)
-        .get(
-            "/petugas/admin/dokumen/templat/{kind}",
-            ADMIN,
-            document_pages::template_page,
-        )
-        .post(
-            "/petugas/admin/dokumen/templat/{kind}",
-            ADMIN,
-            document_pages::template_post,
-        )
-        .get(
-            "/petugas/admin/dokumen/pratinjau/{kind}",
-            ADMIN,
-            document_pages::template_preview,
         )
         .get("/petugas/tandatangan", KADIS, permits::pages::sign_list)
         .post("/petugas/tandatangan", KADIS, permits::pages::sign)
@@ -409,6 +409,21 @@ fn admin_api_routes(r: Routes) -> Routes {
         .put("/api/v1/admin/officers/{id}/roles", ADMIN, api::set_roles)
         .post("/api/v1/admin/officers/{id}/{step}", ADMIN, api::account_step)
         .get("/api/v1/admin/audit", ADMIN, api::audit)
+        .get(
+            "/api/v1/admin/standards",
+            ADMIN,
+            crate::office_admin::standard_api::list_standards,
+        )
+        .get(
+            "/api/v1/admin/standards/{code}",
+            ADMIN,
+            crate::office_admin::standard_api::get_standard,
+        )
+        .post(
+            "/api/v1/admin/standards/{code}",
+            ADMIN,
+            crate::office_admin::standard_api::publish_standard,
+        )
 }
 
 fn message_api_routes(r: Routes) -> Routes {
@@ -466,6 +481,11 @@ fn api_routes(r: Routes) -> Routes {
         .get("/api/v1/offices", Public, catalog::api::list_offices)
         .get("/api/v1/catalog", Public, catalog::api::catalog)
         .get("/api/v1/catalog/{code}", Public, catalog::api::catalog_item)
+        .get(
+            "/api/v1/offices/{office}/standards/{code}",
+            Public,
+            catalog::api::office_standard,
+        )
         .get("/api/v1/areas/{code}", Public, catalog::api::areas)
         .get("/api/v1/applications", Applicant, apps::list_applications)
         .post("/api/v1/applications", Applicant, apps::create_application)

@@ -11,4 +11,7 @@ pub mod queries;
 pub mod settings;
 pub mod staff;
 pub mod staff_pages;
+pub mod standard_api;
+pub mod standard_pages;
+pub mod standards;
 pub mod workflow_pages;

@@ -31,13 +31,13 @@ pub enum Actor<'a> {
 }
 
 impl Actor<'_> {
-    fn id(&self) -> Option<&str> {
+    pub(crate) fn id(&self) -> Option<&str> {
         match self {
             Actor::Officer(o) => Some(&o.id),
             Actor::Cli => None,
         }
     }
-    fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         match self {
             Actor::Officer(o) => &o.name,
             Actor::Cli => "Administrator instans (CLI)",

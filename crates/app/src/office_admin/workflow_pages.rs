@@ -103,13 +103,14 @@ async fn edit_page(
     let (_, catalog) = state.current_catalog().await?;
     let permit = catalog.get(code).ok_or(WebError::NotFound)?;
     let roles = desks::workflows::office_roles(state, &officer.office_id).await?;
-    let sla = permit.sla_working_days;
+    let standard = crate::catalog::standards::in_force(state, &officer.office_id, permit).await?;
+    let sla = standard.standard.sla_working_days;
     Ok(AdminWorkflowEditPage {
         ctx: o.visitor.ctx(state, "Ubah alur kerja", "admin"),
         code: code.into(),
         permit_name: permit.name.clone(),
         sla,
-        days: def.step_days(sla),
+        days: standard.standard.days_per_step(&def),
         steps: step_rows(&def),
         workflow_key: def.key.clone(),
         workflow_name: def.name.clone(),

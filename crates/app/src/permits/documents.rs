@@ -431,7 +431,8 @@ pub async fn receipt_pdf(state: &AppState, applicant_id: &str, app_id: &str) -> 
             .map(|s| izinkes_domain::format_id::timestamp_id(s, tz.offset(), tz.label()))
             .unwrap_or_default(),
         documents,
-        sla_days: v.permit().map(|p| p.sla_working_days).unwrap_or(0),
+        sla_days: v.standard.standard.sla_working_days,
+        fee: v.standard.standard.fee_text(),
         track_url: format!("{}/lacak", state.config.base_url.trim_end_matches('/')),
     };
     crate::permits::templates::render_for_office(state, &v.office.id, TemplateKind::Receipt, data).await

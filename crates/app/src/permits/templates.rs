@@ -107,7 +107,7 @@ impl TemplateKind {
             }
             TemplateKind::Receipt => {
                 "letterhead {…}, registration_number, permit_name, holder_name, identity_masked, facility, location, \
-                 submitted_at, documents [{name, status}], sla_days, track_url, qr (qr.svg)."
+                 submitted_at, documents [{name, status}], sla_days, fee, track_url, qr (qr.svg)."
             }
             TemplateKind::Inspection => {
                 "letterhead {…}, number, date, place, officers [..], holder_name, permit_name, facility, address, \
@@ -469,6 +469,7 @@ fn sample_receipt(office: &Office, sk: &SkData, letterhead: &Letterhead, base: &
             ("Surat Tanda Registrasi (STR)".into(), "Diunggah (str.pdf)".into()),
         ],
         sla_days: 5,
+        fee: izinkes_domain::standard::fee_label(0),
         track_url: format!("{base}/lacak"),
     }
 }

@@ -56,6 +56,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "office_admin",
         include_str!("../../migrations/0014_office_admin.sql"),
     ),
+    (
+        15,
+        "service_standards",
+        include_str!("../../migrations/0015_service_standards.sql"),
+    ),
 ];
 
 /// The name a migration is known by in messages: its file's, `0005_templates_changes`.

@@ -212,6 +212,7 @@ fn probe(method: &str, path: &str, fx: &Fixtures, lock: i64) -> Probe {
         .replace("{kind}", "sk")
         .replace("{message}", &fx.message_id)
         .replace("{evidence}", &fx.evidence_id)
+        .replace("{office}", "jembrana")
         // Steps on an officer's account that change nothing for an active officer.
         .replace("{what}", "aktif")
         .replace("{step}", "reactivate");

@@ -31,4 +31,5 @@ mod outbox;
 mod permits;
 mod proxy;
 mod s3;
+mod standards;
 mod totp;

@@ -341,7 +341,7 @@ dual_test!(
 );
 
 /// An admin of `office` signed in over the API with their authenticator code.
-async fn api_admin(app: &TestApp, office: &str, name: &str) -> (String, crate::api::Api) {
+pub(crate) async fn api_admin(app: &TestApp, office: &str, name: &str) -> (String, crate::api::Api) {
     use serde_json::json;
     let email = format!("{name}.{office}@kantor.example.id");
     let id = izinkes_app::accounts::officers::add_officer(
