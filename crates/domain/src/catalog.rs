@@ -783,7 +783,7 @@ mod tests {
     // --- the shipped catalog ---
 
     #[test]
-    fn builtin_catalog_has_the_24_types_in_domain_order() {
+    fn builtin_catalog_has_the_28_types_in_domain_order() {
         let codes: Vec<&str> = BUILTIN.permit_types.iter().map(|p| p.code.as_str()).collect();
         assert_eq!(
             codes,
@@ -812,9 +812,13 @@ mod tests {
                 "SIP-APT-DIST",
                 "SIK-RO",
                 "SIP-AKP",
+                "SIK-PRWT",
+                "IZIN-TG",
+                "SIP-TKT",
+                "STPT",
             ]
         );
-        assert_eq!(BUILTIN.version, 1);
+        assert_eq!(BUILTIN.version, 2);
         assert_eq!(
             BUILTIN.get("SIP-OT").map(|p| p.name.as_str()),
             Some("Surat Izin Kerja Okupasi Terapis")
@@ -826,9 +830,20 @@ mod tests {
         assert_eq!(Catalog::from_json(&BUILTIN.to_json_pretty()).as_ref(), Ok(&*BUILTIN));
     }
 
+    /// Registrations of people who are not health workers under UU 17/2023 (no STR, no
+    /// three-place rule): their own regulation sets validity and cap.
+    const REGISTRATIONS: [&str; 2] = ["IZIN-TG", "STPT"];
+
+    fn health_worker_types() -> impl Iterator<Item = &'static PermitType> {
+        BUILTIN
+            .permit_types
+            .iter()
+            .filter(|p| !REGISTRATIONS.contains(&p.code.as_str()))
+    }
+
     #[test]
-    fn every_type_is_free_five_years_three_per_person_with_a_service_standard() {
-        for p in &BUILTIN.permit_types {
+    fn every_health_worker_type_is_free_five_years_three_per_person_with_a_service_standard() {
+        for p in health_worker_types() {
             assert_eq!(p.fee_rupiah, 0, "{}", p.code);
             assert_eq!(
                 p.validity,
@@ -862,8 +877,37 @@ mod tests {
     }
 
     #[test]
-    fn every_type_requires_the_legal_minimum_str_and_practice_place_letter() {
-        for p in &BUILTIN.permit_types {
+    fn registrations_run_two_years_at_one_place_without_an_str() {
+        for (code, rule) in [("IZIN-TG", "Nomor 39 Tahun 2014"), ("STPT", "Nomor 61 Tahun 2016")] {
+            let p = BUILTIN.get(code).unwrap_or_else(|| panic!("{code}"));
+            assert_eq!(
+                p.validity,
+                Validity {
+                    years: 2,
+                    ends_with_str: false
+                },
+                "{code}"
+            );
+            assert_eq!(p.max_active_per_person, 1, "{code}");
+            assert_eq!(p.fee_rupiah, 0, "{code}");
+            assert!(
+                p.field("nomor_str").is_none() && p.requirement("str").is_none(),
+                "{code}"
+            );
+            assert!(p.legal_basis.iter().any(|l| l.contains(rule)), "{code}");
+            assert!(!p.procedure.is_empty() && !p.complaint_channels.is_empty(), "{code}");
+        }
+        // PP 103/2014 Pasal 39: an STPT is renewed by attaching the expired one.
+        let stpt = BUILTIN.get("STPT").expect("STPT");
+        assert!(stpt.requirement("stpt_lama").is_some_and(|r| r.need == Need::Optional));
+        // Permenkes 39/2014: only a tukang gigi registered before may hold the permit.
+        let tg = BUILTIN.get("IZIN-TG").expect("IZIN-TG");
+        assert!(tg.requirement("izin_lama").is_some_and(|r| r.need == Need::Required));
+    }
+
+    #[test]
+    fn every_health_worker_type_requires_the_legal_minimum_str_and_practice_place_letter() {
+        for p in health_worker_types() {
             for key in ["str", "keterangan_tempat_praktik"] {
                 let r = p.requirement(key).unwrap_or_else(|| panic!("{}: no {key}", p.code));
                 assert_eq!(r.need, Need::Required, "{} {key}", p.code);
@@ -882,7 +926,7 @@ mod tests {
 
     #[test]
     fn professional_organisation_recommendation_is_never_demanded() {
-        for p in &BUILTIN.permit_types {
+        for p in health_worker_types() {
             let f = p.field("nomor_rekomendasi_op").expect("kept as an optional field");
             assert!(!f.required, "{}", p.code);
             if let Some(r) = p.requirement("rekomendasi_organisasi_profesi") {
