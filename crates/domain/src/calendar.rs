@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 /// The bundled national holidays and cuti bersama (SKB of the three ministers).
 const BUILTIN_HOLIDAYS_CSV: &str = include_str!("../../../data/holidays/holidays-2025-2026.csv");
 
+/// How far ahead the calendar must know the national holidays: an admin is warned when it covers
+/// less than this many days from today (a deadline is at most 60 working days away).
+pub const CALENDAR_NOTICE_DAYS: u64 = 60;
+
 /// The header every holiday CSV starts with.
 const CSV_HEADER: [&str; 4] = ["date", "kind", "name", "decree"];
 
@@ -304,6 +308,26 @@ impl WorkingCalendar {
             .collect()
     }
 
+    /// The last day the calendar knows the national days off for: 31 December of the latest year
+    /// with at least one national holiday. Beyond it every weekday counts as a working day, so
+    /// deadlines come out too early; `None` when no national holiday is loaded at all.
+    pub fn covered_until(&self) -> Option<NaiveDate> {
+        let year = self
+            .holidays
+            .iter()
+            .rev()
+            .find(|(_, hs)| hs.iter().any(|h| h.kind == HolidayKind::Libur))
+            .map(|(d, _)| d.year())?;
+        NaiveDate::from_ymd_opt(year, 12, 31)
+    }
+
+    /// Whether the admin must load the next decree: the calendar covers less than
+    /// [`CALENDAR_NOTICE_DAYS`] days after `today`.
+    pub fn needs_next_decree(&self, today: NaiveDate) -> bool {
+        self.covered_until()
+            .is_none_or(|until| until < today + chrono::Days::new(CALENDAR_NOTICE_DAYS))
+    }
+
     /// Whether the holidays on `d` make it a day off (ignoring the weekday).
     fn is_holiday_off(&self, d: NaiveDate) -> bool {
         self.holidays
@@ -377,6 +401,41 @@ mod tests {
 
     fn builtin(cuti_off: bool) -> WorkingCalendar {
         WorkingCalendar::new(builtin_holidays(), cuti_off)
+    }
+
+    #[test]
+    fn the_shipped_data_covers_2026_and_warns_from_60_days_before_its_end() {
+        let cal = builtin(true);
+        assert_eq!(cal.covered_until(), Some(date(2026, 12, 31)));
+        assert!(!cal.needs_next_decree(date(2026, 11, 1)));
+        assert!(
+            cal.needs_next_decree(date(2026, 11, 2)),
+            "31 Dec is 59 days after 2 Nov"
+        );
+        assert!(cal.needs_next_decree(date(2027, 1, 4)));
+    }
+
+    #[test]
+    fn only_a_national_holiday_extends_the_coverage() {
+        let mut days = builtin_holidays();
+        let regional = |d, kind| Holiday {
+            date: d,
+            kind,
+            name: "Hari Jadi Kota".into(),
+            decree: String::new(),
+        };
+        days.push(regional(date(2027, 10, 23), HolidayKind::Regional));
+        days.push(regional(date(2027, 12, 24), HolidayKind::Cuti));
+        assert_eq!(
+            WorkingCalendar::new(days.clone(), true).covered_until(),
+            Some(date(2026, 12, 31))
+        );
+        days.push(regional(date(2027, 1, 1), HolidayKind::Libur));
+        let cal = WorkingCalendar::new(days, true);
+        assert_eq!(cal.covered_until(), Some(date(2027, 12, 31)));
+        assert!(!cal.needs_next_decree(date(2027, 1, 4)));
+        assert!(WorkingCalendar::new([], true).needs_next_decree(date(2026, 1, 1)));
+        assert_eq!(WorkingCalendar::new([], true).covered_until(), None);
     }
 
     /// Day-by-day reference for the arithmetic shortcuts.

@@ -1,6 +1,7 @@
 //! `izinkes`: the web server, the background worker and the admin CLI in one binary.
 #![forbid(unsafe_code)]
 
+mod calendar_cli;
 mod office_cli;
 
 use clap::{Args, Parser, Subcommand};
@@ -98,6 +99,9 @@ enum Command {
     /// Manage offices: create one with its first admin, list, show with its setup checklist, update, close, reopen.
     #[command(subcommand)]
     Office(office_cli::OfficeCommand),
+    /// National and office holidays: import a year's decree from CSV, check each office's calendar reaches 60 days ahead.
+    #[command(subcommand)]
+    Calendar(calendar_cli::CalendarCommand),
     /// Manage officers.
     #[command(subcommand)]
     Officer(OfficerCommand),
@@ -425,6 +429,10 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Office(c) => {
             let state = open(office_config(&cli.common)).await?;
             office_cli::run(&state, c, describe).await
+        }
+        Command::Calendar(c) => {
+            let state = open(config(&cli.common, None)).await?;
+            calendar_cli::run(&state, c, describe).await
         }
         Command::Officer(c) => officer(&cli.common, c).await,
         Command::Catalog(c) => catalog(&cli.common, c).await,

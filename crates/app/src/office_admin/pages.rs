@@ -31,8 +31,13 @@ async fn calendar_view(
 ) -> Result<AdminCalendarPage, WebError> {
     let settings = office_admin::settings::settings(state, &officer.office_id).await?;
     let rows = office_admin::calendar::list(state, &officer.office_id).await?;
+    let office = crate::catalog::offices::get(state, &officer.office_id).await?;
+    let calendar_warning = office_admin::calendar::coverage_warning(state, &office)
+        .await?
+        .unwrap_or_default();
     Ok(AdminCalendarPage {
         ctx: o.visitor.ctx(state, "Kalender dan jangka waktu", "admin"),
+        calendar_warning,
         holidays: rows
             .into_iter()
             .map(|h| AdminHoliday {
@@ -66,7 +71,22 @@ pub(crate) struct Info {
     pub(super) info: String,
 }
 
-pub(crate) async fn calendar_page(State(state): State<AppState>, o: OfficerUser, Query(q): Query<Info>) -> PageResult {
+/// The `?info=` of the calendar page, and the counts of a CSV import.
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct CalendarInfo {
+    #[serde(default)]
+    info: String,
+    #[serde(default)]
+    added: String,
+    #[serde(default)]
+    skipped: String,
+}
+
+pub(crate) async fn calendar_page(
+    State(state): State<AppState>,
+    o: OfficerUser,
+    Query(q): Query<CalendarInfo>,
+) -> PageResult {
     let officer = admin(&o)?;
     let notice = match q.info.as_str() {
         "libur" => "Hari libur ditambahkan.",
@@ -74,6 +94,18 @@ pub(crate) async fn calendar_page(State(state): State<AppState>, o: OfficerUser,
         "setelan" => "Setelan disimpan.",
         _ => "",
     };
+    let notice = match (q.added.parse::<usize>(), q.skipped.parse::<usize>()) {
+        (Ok(added), Ok(skipped)) => format!(
+            "{added} hari libur dimuat dari CSV{}.",
+            if skipped > 0 {
+                format!("; {skipped} sudah ada dan dilewati")
+            } else {
+                String::new()
+            }
+        ),
+        _ => notice.to_owned(),
+    };
+    let notice = notice.as_str();
     Ok(page(
         &calendar_view(&state, &o, &officer, FormState::default(), notice).await?,
     ))
@@ -82,6 +114,19 @@ pub(crate) async fn calendar_page(State(state): State<AppState>, o: OfficerUser,
 pub(crate) async fn calendar_save(State(state): State<AppState>, o: OfficerUser, body: Bytes) -> PageResult {
     let officer = admin(&o)?;
     let f = FormBody::parse(&body);
+    if f.get("what") == "import" {
+        return match office_admin::calendar::import_csv(&state, &officer.office_id, &f.get("csv")).await {
+            Ok(done) => Ok(see_other(&format!(
+                "/petugas/admin/kalender?added={}&skipped={}",
+                done.added, done.skipped
+            ))),
+            Err(ServiceError::Invalid(errors)) => Ok(page_with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &calendar_view(&state, &o, &officer, FormState::new(f.map(), errors), "").await?,
+            )),
+            Err(e) => Err(e.into()),
+        };
+    }
     let result = if f.get("what") == "settings" {
         let settings = OfficeSettings {
             default_preset: f.get("default_preset"),
@@ -140,6 +185,8 @@ pub struct AdminHoliday {
 #[template(path = "office_admin/admin_calendar.html")]
 pub struct AdminCalendarPage {
     pub ctx: PageCtx,
+    /// Empty unless the calendar covers less than the next 60 days.
+    pub calendar_warning: String,
     pub holidays: Vec<AdminHoliday>,
     pub settings: crate::office_admin::settings::OfficeSettings,
     pub presets: Vec<(String, String)>,

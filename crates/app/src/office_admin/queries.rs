@@ -106,6 +106,13 @@ pub async fn insert_national_holiday(
     Ok(())
 }
 
+/// The national holidays, by date.
+pub async fn national_holidays(db: impl Executor<'_, Database = Any>) -> Result<Vec<HolidayDbRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, office_id, date, kind, name, decree FROM holidays WHERE office_id IS NULL ORDER BY date")
+        .fetch_all(db)
+        .await
+}
+
 /// The national holidays and the office's own, by date.
 pub async fn holidays(
     db: impl Executor<'_, Database = Any>,

@@ -78,6 +78,8 @@ fn role_options() -> Vec<(&'static str, &'static str)> {
 #[template(path = "office_admin/admin_home.html")]
 pub struct AdminHomePage {
     pub ctx: PageCtx,
+    /// Empty unless the calendar covers less than the next 60 days.
+    pub calendar_warning: String,
     pub office: crate::catalog::offices::Office,
     pub items: Vec<offices::SetupItem>,
     pub missing: usize,
@@ -111,8 +113,12 @@ async fn home_view(
     } else {
         form
     };
+    let calendar_warning = crate::office_admin::calendar::coverage_warning(state, &office)
+        .await?
+        .unwrap_or_default();
     Ok(AdminHomePage {
         ctx: o.visitor.ctx(state, "Pengaturan kantor", "admin"),
+        calendar_warning,
         missing: items.iter().filter(|i| !i.done).count(),
         items,
         office,

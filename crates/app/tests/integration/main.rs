@@ -14,6 +14,7 @@ mod support;
 mod api;
 mod authz;
 mod bad_input;
+mod calendar_import;
 mod complaints;
 mod database;
 mod desk_api;
