@@ -12,6 +12,7 @@ pub mod npwp;
 pub mod numbering;
 pub mod password;
 pub mod phone;
+pub mod practice_cap;
 pub mod roles;
 pub mod skm;
 pub mod sla;

@@ -509,9 +509,10 @@ pub(crate) async fn attach_from_library(
 /// Submit a draft
 ///
 /// Re-checks all three steps on the server: problems come back as 422 `invalid` with `fields`
-/// keyed by field or requirement key. A person may hold at most `max_active_per_person` active
-/// or in-process permits per profession; beyond that the submission is refused (422 `refused`,
-/// naming the existing registration numbers).
+/// keyed by field or requirement key. A person may use at most `max_active_per_person` practice
+/// places per profession: active, unexpired permits and filed applications still open (a renewal
+/// or change continues its permit's place and never counts against it). Beyond that the
+/// submission is refused (422 `refused`, naming the permits and applications counted).
 #[utoipa::path(post, path = "/api/v1/applications/{id}/submit", operation_id = "submitApplication", tag = "Applications",
     params(("id" = String, Path, description = "Application id.")),
     responses(

@@ -499,22 +499,50 @@ pub async fn lock_applicant(db: impl Executor<'_, Database = Any>, applicant_id:
 }
 
 /// An application of the same profession that counts against the cap.
+/// A permit of one person and profession, as the practice-place cap reads it.
 #[derive(sqlx::FromRow)]
-pub struct ActiveRow {
-    pub registration_number: Option<String>,
-    pub applicant_data: String,
+pub struct CapPermitRow {
+    pub id: String,
+    pub number: String,
+    pub practice_place: String,
+    pub status: String,
+    pub valid_until: Option<String>,
 }
 
-pub async fn active_of_profession(
+/// A filed, undecided application of one person and profession, as the cap reads it.
+#[derive(sqlx::FromRow)]
+pub struct CapOpenRow {
+    pub registration_number: Option<String>,
+    pub applicant_data: String,
+    pub renewal_of: Option<String>,
+    pub change_of: Option<String>,
+}
+
+pub async fn permits_of_profession(
+    db: impl Executor<'_, Database = Any>,
+    applicant_id: &str,
+    profession: &str,
+) -> Result<Vec<CapPermitRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, number, practice_place, status, valid_until FROM permits \
+         WHERE applicant_id = $1 AND profession = $2 ORDER BY created_at",
+    )
+    .bind(applicant_id)
+    .bind(profession)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn open_of_profession(
     db: impl Executor<'_, Database = Any>,
     applicant_id: &str,
     profession: &str,
     except_id: &str,
-) -> Result<Vec<ActiveRow>, sqlx::Error> {
+) -> Result<Vec<CapOpenRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT registration_number, permit_code, applicant_data FROM applications \
+        "SELECT registration_number, applicant_data, renewal_of, change_of FROM applications \
          WHERE applicant_id = $1 AND profession = $2 AND id <> $3 \
-         AND status IN ('submitted', 'in_process', 'needs_revision', 'ready_to_sign', 'issued') ORDER BY submitted_at",
+         AND status IN ('submitted', 'in_process', 'needs_revision', 'ready_to_sign') ORDER BY submitted_at",
     )
     .bind(applicant_id)
     .bind(profession)

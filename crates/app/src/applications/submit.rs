@@ -21,6 +21,8 @@ use crate::state::AppState;
 use chrono::Datelike;
 use chrono::Utc;
 use izinkes_domain::catalog::FieldErrors;
+use izinkes_domain::practice_cap::Holding;
+use izinkes_domain::practice_cap::PermitState;
 use izinkes_domain::status::ApplicationStatus;
 use izinkes_domain::status::RegistrationNumber;
 
@@ -106,28 +108,17 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
         // Serialise this applicant's submissions so two parallel submits cannot both pass the cap.
         queries::lock_applicant(&mut *tx, applicant_id).await?;
     }
-    let active = queries::active_of_profession(&mut *tx, applicant_id, &permit.profession, &v.app.id).await?;
-    if active.len() as u32 >= permit.max_active_per_person {
-        let list = active
-            .iter()
-            .map(|r| {
-                let number = r.registration_number.clone().unwrap_or_default();
-                let place = serde_json::from_str::<ApplicantData>(&r.applicant_data)
-                    .ok()
-                    .map(|d| d.facility_name)
-                    .unwrap_or_default();
-                format!("{number} ({place})")
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(ServiceError::Refused(format!(
-            "Anda sudah memiliki {} izin aktif atau sedang diproses untuk profesi {} (batas {} tempat praktik): {list}. \
-             Izin baru dapat diajukan setelah salah satunya berakhir atau dicabut.",
-            active.len(),
-            permit.profession,
-            permit.max_active_per_person
-        )));
-    }
+    let holdings = practice_places(&mut tx, applicant_id, &permit.profession, &v.app.id).await?;
+    let continues = v.app.renewal_of.as_deref().or(v.app.change_of.as_deref());
+    let today = crate::catalog::offices::today(&v.office);
+    izinkes_domain::practice_cap::check(
+        &holdings,
+        continues,
+        today,
+        permit.max_active_per_person,
+        &permit.profession,
+    )
+    .map_err(ServiceError::Refused)?;
     let year = state_year(&v.office);
     let seq = crate::platform::db::next_counter(&mut tx, &v.office.id, "registration", &year.to_string()).await?;
     let number = RegistrationNumber::new(&v.office.code, year, seq);
@@ -194,6 +185,41 @@ async fn notify_first_desk(
     };
     let at = (first.key.as_str(), first.role.as_str());
     crate::notifications::service::file_at_desk(tx, &state.config.base_url, &v.office.id, at, number, &v.app.id).await
+}
+
+/// The person's permits and open applications of a profession, for the practice-place cap.
+async fn practice_places(
+    tx: &mut crate::platform::db::Tx,
+    applicant_id: &str,
+    profession: &str,
+    except_id: &str,
+) -> ServiceResult<Vec<Holding>> {
+    let permits = queries::permits_of_profession(&mut **tx, applicant_id, profession).await?;
+    let open = queries::open_of_profession(&mut **tx, applicant_id, profession, except_id).await?;
+    let place = |data: &str| {
+        serde_json::from_str::<ApplicantData>(data)
+            .map(|d| d.facility_name)
+            .unwrap_or_default()
+    };
+    let mut holdings: Vec<Holding> = permits
+        .into_iter()
+        .map(|p| Holding::Permit {
+            state: PermitState::from_code(&p.status),
+            valid_until: p
+                .valid_until
+                .as_deref()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+            id: p.id,
+            number: p.number,
+            place: p.practice_place,
+        })
+        .collect();
+    holdings.extend(open.into_iter().map(|a| Holding::Open {
+        registration_number: a.registration_number.unwrap_or_default(),
+        place: place(&a.applicant_data),
+        continues: a.renewal_of.or(a.change_of),
+    }));
+    Ok(holdings)
 }
 
 fn state_year(office: &Office) -> i32 {

@@ -942,7 +942,7 @@ dual_test!(
             assert!(r.message().contains(number.as_str()), "{number} in {}", r.message());
             assert!(r.message().contains(place), "{place} in {}", r.message());
         }
-        assert!(r.message().contains("batas 3"), "{}", r.message());
+        assert!(r.message().contains("3 dari 3 tempat praktik"), "{}", r.message());
         let r = putu.get(&format!("/api/v1/applications/{fourth}")).await;
         assert_eq!(
             (r.body["status"].as_str(), &r.body["registration_number"]),

@@ -938,3 +938,93 @@ dual_test!(
         assert!(note.contains("tidak"), "{note}");
     }
 );
+
+async fn issue(app: &TestApp, applicant: &Browser, kadis: &izinkes_app::auth::officer::Officer) -> String {
+    let id = ready_to_sign(app, applicant).await;
+    let permit: String = sqlx::query_scalar("SELECT id FROM permits WHERE application_id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    izinkes_app::permits::signing::sign_one(&app.state, kadis, &permit)
+        .await
+        .unwrap();
+    permit
+}
+
+async fn status_of(app: &TestApp, id: &str) -> String {
+    sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+// Issue 18: the three-place cap counts places in use, not applications ever filed.
+dual_test!(
+    the_practice_place_cap_counts_places_in_use_not_applications,
+    |app: TestApp| async move {
+        staff(&app, "jembrana").await;
+        let applicant = quick_applicant(&app, "5104010903970004", "putu@example.com").await;
+        let kadis = kadis_officer(&app, "jembrana").await;
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            held.push(issue(&app, &applicant, &kadis).await);
+        }
+        let numbers: Vec<String> = {
+            let mut n = Vec::new();
+            for p in &held {
+                n.push(
+                    izinkes_app::permits::archive::by_id(&app.state, p)
+                        .await
+                        .unwrap()
+                        .number,
+                );
+            }
+            n
+        };
+
+        // A fourth place is refused, naming the three permits it counted.
+        let fourth = start_drsp(&applicant).await;
+        fill_step1(&applicant, &fourth).await;
+        fill_step2(&applicant, &fourth).await;
+        upload_all(&applicant, &fourth).await;
+        let r = applicant.post(&format!("/permohonan/{fourth}/ajukan"), &[]).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("3 dari 3 tempat praktik"), "{}", r.body);
+        for n in &numbers {
+            assert!(r.body.contains(n.as_str()), "{n} named");
+        }
+        assert_eq!(status_of(&app, &fourth).await, "draft");
+
+        // Renewing the third is the same place: allowed (refused before issue 18).
+        let r = applicant.post(&format!("/izin/{}/perpanjang", held[2]), &[]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let renewal = r
+            .location
+            .unwrap()
+            .trim_start_matches("/permohonan/")
+            .trim_end_matches("/tahap-1")
+            .to_string();
+        let r = applicant.post(&format!("/permohonan/{renewal}/ajukan"), &[]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(status_of(&app, &renewal).await, "submitted");
+        // …and the open renewal does not take a fourth place either.
+        let r = applicant.post(&format!("/permohonan/{fourth}/ajukan"), &[]).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+
+        // A revoked permit frees its place.
+        izinkes_app::permits::archive::revoke(
+            &app.state,
+            &kadis,
+            &held[0],
+            "Pindah ke kabupaten lain atas permintaan pemegang izin.",
+            "800/12/DPMPTSP/2026",
+        )
+        .await
+        .unwrap();
+        let r = applicant.post(&format!("/permohonan/{fourth}/ajukan"), &[]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(status_of(&app, &fourth).await, "submitted");
+    }
+);
