@@ -216,6 +216,16 @@ pub(crate) async fn detail_page(
     let (thread, unread) = crate::messages::pages::applicant_thread(state, &v.app, message).await?;
     let mut p = application_page(state, &user.visitor, &v, revision, thread);
     p.ctx.unread = unread;
+    if v.app.status.code() == "issued" {
+        let today = crate::catalog::offices::today(&v.office);
+        p.permit = crate::permits::archive::of_application(state, &v.app.id)
+            .await?
+            .map(|row| crate::permits::archive::PermitInfo::of(&row, today, v.office.tz()));
+        if let Some(info) = p.permit.as_ref().filter(|i| i.status_code != "active") {
+            p.app.status_label = format!("Izin {}", info.status);
+            p.app.status_code = info.status_code.clone();
+        }
+    }
     Ok(page_with_status(status, &p))
 }
 
@@ -248,6 +258,7 @@ fn application_page(
         fee: v.standard.standard.fee_text(),
         revision,
         thread,
+        permit: None,
     }
 }
 
@@ -544,6 +555,8 @@ pub struct ApplicationPage {
     pub revision: Option<(i64, String, Vec<crate::desks::file::RevisionItem>)>,
     /// Pesan Pengaduan: the thread with the office.
     pub thread: crate::messages::pages::ThreadBlock,
+    /// Informasi Perizinan: the signed permit of an issued file.
+    pub permit: Option<crate::permits::archive::PermitInfo>,
 }
 
 #[derive(Template)]

@@ -599,6 +599,8 @@ pub struct TrackRow {
     pub updated_at: String,
     pub identity_number: String,
     pub office_name: String,
+    /// The status of the application's permit, once one exists.
+    pub permit_status: Option<String>,
 }
 
 pub async fn tracked(
@@ -606,7 +608,8 @@ pub async fn tracked(
     registration_number: &str,
 ) -> Result<Option<TrackRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT a.permit_code, a.catalog_version, a.status, a.submitted_at, a.updated_at, p.identity_number, o.name AS office_name \
+        "SELECT a.permit_code, a.catalog_version, a.status, a.submitted_at, a.updated_at, p.identity_number, o.name AS office_name, \
+           (SELECT pm.status FROM permits pm WHERE pm.application_id = a.id) AS permit_status \
          FROM applications a JOIN applicants p ON p.id = a.applicant_id JOIN offices o ON o.id = a.office_id \
          WHERE a.registration_number = $1",
     )

@@ -72,7 +72,12 @@ pub async fn track(state: &AppState, number: &str, last4: &str, client: &str) ->
         permit_name: catalog.get(&code).map(|p| p.name.clone()).unwrap_or(code),
         office_name: r.office_name,
         status,
-        status_label: status.label_id().to_string(),
+        // An issued file whose permit was revoked or replaced since says so (issue 18).
+        status_label: match r.permit_status.as_deref() {
+            Some("revoked") => "Izin Dicabut".to_string(),
+            Some("replaced") => "Izin Diganti".to_string(),
+            _ => status.label_id().to_string(),
+        },
         submitted_at: r.submitted_at,
         updated_at: r.updated_at,
     })

@@ -29,11 +29,12 @@ use subtle::ConstantTimeEq;
 
 /// The kinds of notice, each with its own WhatsApp template (name configurable per office),
 /// and the label the admin page shows.
-pub const KINDS: [(&str, &str); 10] = [
+pub const KINDS: [(&str, &str); 11] = [
     ("returned", "Berkas dikembalikan untuk diperbaiki"),
     ("rejected", "Permohonan ditolak"),
     ("complete", "Berkas lengkap, diproses"),
     ("issued", "Izin terbit"),
+    ("revoked", "Izin dicabut"),
     ("expiring", "Pengingat masa berlaku izin"),
     ("message", "Pesan baru pada permohonan"),
     ("complaint", "Perkembangan pengaduan"),

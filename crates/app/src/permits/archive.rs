@@ -4,11 +4,14 @@
 use crate::applications::history::NewHistory;
 use crate::applications::history::append_history;
 use crate::auth::officer::Officer;
+use crate::notifications;
+use crate::notifications::service::Notice;
 use crate::permits::queries;
 use crate::platform::db::now_text;
 use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::platform::ids::looks_like_id;
+use crate::platform::mail::PermitRevoked;
 use crate::state::AppState;
 use chrono::NaiveDate;
 use izinkes_domain::roles::Role;
@@ -74,6 +77,17 @@ impl PermitRow {
     }
 }
 
+/// The permit type's name as the catalog has it now (its code if the type is gone).
+pub(crate) async fn permit_name(state: &AppState, p: &PermitRow) -> String {
+    match state.current_catalog().await {
+        Ok((_, c)) => c
+            .get(&p.permit_code)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| p.permit_code.clone()),
+        Err(_) => p.permit_code.clone(),
+    }
+}
+
 async fn query_permits(state: &AppState, sql: &'static str, bind: &str) -> ServiceResult<Vec<PermitRow>> {
     let rows = queries::permits_where(&state.db.pool, sql, bind).await?;
     Ok(rows.into_iter().map(PermitRow::from).collect())
@@ -107,6 +121,61 @@ pub async fn by_id(state: &AppState, id: &str) -> ServiceResult<PermitRow> {
         .into_iter()
         .next()
         .ok_or(ServiceError::NotFound)
+}
+
+/// The signed permit of an application, if it has one.
+pub async fn of_application(state: &AppState, application_id: &str) -> ServiceResult<Option<PermitRow>> {
+    Ok(query_permits(state, queries::BY_APPLICATION, application_id)
+        .await?
+        .into_iter()
+        .next())
+}
+
+/// What the holder and the public read about a permit: its state and, once revoked, by which
+/// decree, when and why.
+#[derive(Clone, Debug, Default)]
+pub struct PermitInfo {
+    pub id: String,
+    pub number: String,
+    pub token: String,
+    /// Aktif, Kedaluwarsa, Dicabut, Diganti.
+    pub status: String,
+    pub status_code: String,
+    pub issued_on: String,
+    pub valid_until: String,
+    pub revoked_on: String,
+    pub revoke_decree: String,
+    pub revoke_reason: String,
+}
+
+impl PermitInfo {
+    pub fn of(p: &PermitRow, today: NaiveDate, tz: izinkes_domain::calendar::OfficeTimeZone) -> PermitInfo {
+        let date = |d: &Option<String>| {
+            d.as_deref()
+                .map(izinkes_domain::format_id::iso_date_id)
+                .unwrap_or_default()
+        };
+        PermitInfo {
+            id: p.id.clone(),
+            number: p.number.clone(),
+            token: p.token.clone(),
+            status: p.public_status(today).to_owned(),
+            status_code: p.public_status_code(today).to_owned(),
+            issued_on: date(&p.issued_on),
+            valid_until: date(&p.valid_until),
+            revoked_on: p
+                .revoked_at
+                .as_deref()
+                .map(|at| izinkes_domain::format_id::timestamp_in(at, tz))
+                .unwrap_or_default(),
+            revoke_decree: p.revoke_decree.clone().unwrap_or_default(),
+            revoke_reason: p.revoke_reason.clone().unwrap_or_default(),
+        }
+    }
+
+    pub fn is_revoked(&self) -> bool {
+        self.status_code == "revoked"
+    }
 }
 
 pub async fn by_number(state: &AppState, number: &str) -> ServiceResult<PermitRow> {
@@ -212,6 +281,23 @@ pub async fn revoke(
         },
     )
     .await?;
+    let office = crate::catalog::offices::get(state, &p.office_id).await?;
+    let base_url = state.config.base_url.trim_end_matches('/');
+    let permit_name = permit_name(state, &p).await;
+    let revoked = PermitRevoked {
+        holder_name: &p.holder_name,
+        permit_name: &permit_name,
+        number: &p.number,
+        office_name: &office.name,
+        revoked_on: &izinkes_domain::format_id::date_id(crate::catalog::offices::today(&office)),
+        decree: &decree,
+        reason: &reason,
+        base_url,
+        token: &p.token,
+    };
+    let text = format!("Izin {} dicabut dengan keputusan {decree}. Alasan: {reason}", p.number);
+    let notice = Notice::new("revoked", &revoked, text, format!("{base_url}/izin"))?.about(&p.application_id);
+    notifications::service::to_applicant(&mut tx, &p.office_id, &p.applicant_id, &notice).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -32,15 +32,7 @@ use izinkes_domain::format_id::iso_date_id;
 use izinkes_domain::roles::Role;
 use std::collections::HashMap;
 
-pub(crate) async fn permit_name(state: &AppState, p: &PermitRow) -> String {
-    match state.current_catalog().await {
-        Ok((_, c)) => c
-            .get(&p.permit_code)
-            .map(|x| x.name.clone())
-            .unwrap_or_else(|| p.permit_code.clone()),
-        Err(_) => p.permit_code.clone(),
-    }
-}
+pub(crate) use crate::permits::archive::permit_name;
 
 async fn sign_page(
     state: &AppState,
@@ -197,7 +189,9 @@ pub(crate) async fn office_permit(
 }
 
 fn pdf_response(p: &PermitRow, bytes: Vec<u8>) -> Response {
-    let name = format!("{}.pdf", p.number.replace(['/', ' '], "-"));
+    // A revoked permit's copy is the signed document as issued; its name says it is void.
+    let void = if p.status == "revoked" { "-DICABUT" } else { "" };
+    let name = format!("{}{void}.pdf", p.number.replace(['/', ' '], "-"));
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
@@ -266,20 +260,17 @@ pub(crate) async fn mine(
     let mut expired = Vec::new();
     for p in permits::archive::for_applicant(&state, &user.id).await? {
         let office = crate::catalog::offices::get(&state, &p.office_id).await?;
-        let status = p.public_status(crate::catalog::offices::today(&office)).to_string();
-        let row = (
-            p.id.clone(),
-            format!("{} — {}", permit_name(&state, &p).await, p.number),
-            p.practice_place.clone(),
-            status.clone(),
-            p.valid_until.as_deref().map(iso_date_id).unwrap_or_default(),
-            p.token.clone(),
-            crate::survey::service::done(&state, &p.application_id).await?,
-        );
-        if status == "Aktif" {
-            active.push(row)
+        let today = crate::catalog::offices::today(&office);
+        let card = HeldPermit {
+            name: permit_name(&state, &p).await,
+            place: p.practice_place.clone(),
+            survey_done: crate::survey::service::done(&state, &p.application_id).await?,
+            info: permits::archive::PermitInfo::of(&p, today, office.tz()),
+        };
+        if card.info.status_code == "active" {
+            active.push(card)
         } else {
-            expired.push(row)
+            expired.push(card)
         }
     }
     let notice = match q.info.as_str() {
@@ -452,10 +443,18 @@ pub struct PermitOfficePage {
 #[template(path = "permits/permits_applicant.html")]
 pub struct PermitsApplicantPage {
     pub ctx: PageCtx,
-    /// (id, permit name + number, place, status, valid until, token, survey answered)
-    pub active: Vec<(String, String, String, String, String, String, bool)>,
-    pub expired: Vec<(String, String, String, String, String, String, bool)>,
+    pub active: Vec<HeldPermit>,
+    /// Expired, revoked and replaced.
+    pub expired: Vec<HeldPermit>,
     pub notice: String,
+}
+
+/// One permit on Izin Saya.
+pub struct HeldPermit {
+    pub name: String,
+    pub place: String,
+    pub survey_done: bool,
+    pub info: permits::archive::PermitInfo,
 }
 
 /// Perubahan data of an active permit: the practice place, its address and the schedule.

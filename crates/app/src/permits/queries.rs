@@ -41,6 +41,7 @@ pub const FOR_APPLICANT: &str =
     "SELECT * FROM permits WHERE applicant_id = $1 AND status <> 'awaiting_signature' ORDER BY created_at DESC";
 pub const BY_TOKEN: &str = "SELECT * FROM permits WHERE token = $1 AND status <> 'awaiting_signature'";
 pub const BY_ID: &str = "SELECT * FROM permits WHERE id = $1";
+pub const BY_APPLICATION: &str = "SELECT * FROM permits WHERE application_id = $1 AND status <> 'awaiting_signature'";
 pub const BY_NUMBER: &str = "SELECT * FROM permits WHERE number = $1";
 
 pub async fn permits_where(

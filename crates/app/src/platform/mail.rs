@@ -117,6 +117,29 @@ impl Mail for PermitIssued<'_> {
     }
 }
 
+/// A permit was revoked by the office.
+#[derive(Template)]
+#[template(path = "mail/permit_revoked.txt", escape = "none")]
+pub struct PermitRevoked<'a> {
+    pub holder_name: &'a str,
+    pub permit_name: &'a str,
+    pub number: &'a str,
+    pub office_name: &'a str,
+    /// The day of revocation, formatted for Indonesian readers.
+    pub revoked_on: &'a str,
+    pub decree: &'a str,
+    pub reason: &'a str,
+    pub base_url: &'a str,
+    /// The public verification token.
+    pub token: &'a str,
+}
+
+impl Mail for PermitRevoked<'_> {
+    fn subject(&self) -> String {
+        format!("Izin dicabut: {}", self.number)
+    }
+}
+
 /// A reminder before a permit expires.
 #[derive(Template)]
 #[template(path = "mail/permit_expiring.txt", escape = "none")]

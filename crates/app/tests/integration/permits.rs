@@ -362,6 +362,12 @@ dual_test!(head_of_office_signs_and_anyone_can_verify, |app: TestApp| async move
         404
     );
 
+    // Informasi Perizinan on the file's page (seed 000 §4): number, validity, download, verify.
+    let page = applicant.get(&format!("/permohonan/{id}")).await;
+    assert!(page.body.contains("Informasi Perizinan"), "{}", page.body);
+    assert!(page.body.contains(&number) && page.body.contains("Berlaku sampai"));
+    assert!(page.body.contains(&format!("/izin/{permit_id}/unduh")) && page.body.contains(&path));
+
     // Revocation flips the public status at once.
     let r = kadis
         .post(
@@ -381,6 +387,36 @@ dual_test!(head_of_office_signs_and_anyone_can_verify, |app: TestApp| async move
         .await
         .unwrap();
     assert_eq!(json["status_code"], "revoked");
+
+    // The holder hears of it and reads Dicabut everywhere (issue 18).
+    let mail = app.smtp.wait_for("putu@example.com", "Izin dicabut").await;
+    let text = crate::support::mail_text(&mail.data);
+    for needle in ["503/12/DPMPTSP/2026", "Pelanggaran etik profesi berat.", path.as_str()] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
+    let page = applicant.get(&format!("/permohonan/{id}")).await;
+    assert!(page.body.contains("Izin Dicabut"), "{}", page.body);
+    assert!(page.body.contains("Informasi Perizinan") && page.body.contains("503/12/DPMPTSP/2026"));
+    assert!(!page.body.contains("Berlaku sampai"));
+    let mine = applicant.get("/izin").await;
+    assert!(mine.body.contains("Belum ada izin aktif."), "{}", mine.body);
+    assert!(mine.body.contains("dicabut pada") && mine.body.contains("Pelanggaran etik profesi berat."));
+    let r = applicant
+        .client
+        .get(format!("{}/izin/{permit_id}/unduh", applicant.base))
+        .send()
+        .await
+        .unwrap();
+    let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.contains("-DICABUT.pdf"), "{disposition}");
+    let nik4 = "0004";
+    let reg: String = sqlx::query_scalar("SELECT registration_number FROM applications WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let tracked = public.post("/lacak", &[("number", reg.as_str()), ("nik4", nik4)]).await;
+    assert!(tracked.body.contains("Izin Dicabut"), "{}", tracked.body);
     assert!(
         izinkes_app::applications::history::verify(&app.state)
             .await
