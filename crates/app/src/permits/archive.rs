@@ -341,6 +341,8 @@ pub async fn record_handover(
     Ok(())
 }
 
+/// One line of the print and handover register, its times in the office's zone
+/// (`17 Maret 2026 09.30 WITA`).
 #[derive(Clone, Debug, Serialize)]
 pub struct PrintRecord {
     pub printed_by: String,
@@ -350,16 +352,21 @@ pub struct PrintRecord {
     pub handed_over_at: Option<String>,
 }
 
-pub async fn prints(state: &AppState, permit_id: &str) -> ServiceResult<Vec<PrintRecord>> {
+pub async fn prints(
+    state: &AppState,
+    permit_id: &str,
+    tz: izinkes_domain::calendar::OfficeTimeZone,
+) -> ServiceResult<Vec<PrintRecord>> {
     let rows = queries::prints(&state.db.pool, permit_id).await?;
+    let local = |at: &str| izinkes_domain::format_id::timestamp_in(at, tz);
     Ok(rows
         .into_iter()
         .map(|r| PrintRecord {
             printed_by: r.printed_by,
-            printed_at: r.printed_at,
+            printed_at: local(&r.printed_at),
             received_by: r.received_by,
             handed_over_by: r.handed_over_by,
-            handed_over_at: r.handed_over_at,
+            handed_over_at: r.handed_over_at.as_deref().map(local),
         })
         .collect())
 }

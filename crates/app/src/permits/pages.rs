@@ -164,7 +164,12 @@ async fn office_permit_page(state: &AppState, o: &OfficerUser, id: &str, form: F
             issued: p.issued_on.as_deref().map(iso_date_id).unwrap_or_default(),
             until: p.valid_until.as_deref().map(iso_date_id).unwrap_or_default(),
             signer: p.signer_name.clone().unwrap_or_default(),
-            prints: permits::archive::prints(state, &p.id).await?,
+            prints: permits::archive::prints(state, &p.id, office.tz()).await?,
+            revoked_on: p
+                .revoked_at
+                .as_deref()
+                .map(|at| izinkes_domain::format_id::timestamp_in(at, office.tz()))
+                .unwrap_or_default(),
             can_revoke: officer.has(Role::Kadis) || officer.has(Role::Admin),
             form,
             notice: notice.into(),
@@ -434,6 +439,8 @@ pub struct PermitOfficePage {
     pub until: String,
     pub signer: String,
     pub prints: Vec<crate::permits::archive::PrintRecord>,
+    /// When it was revoked, in the office's zone; empty if it was not.
+    pub revoked_on: String,
     pub can_revoke: bool,
     pub form: FormState,
     pub notice: String,
