@@ -133,6 +133,14 @@ pub(crate) mod schema {
         pub status_label: String,
         pub submitted_at: Option<String>,
         pub updated_at: String,
+        /// The desk the file is at, while it is worked.
+        pub stage: Option<String>,
+        /// What happens at that desk.
+        pub stage_note: Option<String>,
+        /// That desk's due date (`YYYY-MM-DD`).
+        pub stage_due_on: Option<String>,
+        /// The service's due date (`YYYY-MM-DD`), while the file is worked.
+        pub due_on: Option<String>,
     }
 }
 

@@ -601,6 +601,10 @@ pub struct TrackRow {
     pub office_name: String,
     /// The status of the application's permit, once one exists.
     pub permit_status: Option<String>,
+    pub workflow_version_id: Option<String>,
+    pub step_key: Option<String>,
+    pub step_due_on: Option<String>,
+    pub due_on: Option<String>,
 }
 
 pub async fn tracked(
@@ -609,7 +613,8 @@ pub async fn tracked(
 ) -> Result<Option<TrackRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.permit_code, a.catalog_version, a.status, a.submitted_at, a.updated_at, p.identity_number, o.name AS office_name, \
-           (SELECT pm.status FROM permits pm WHERE pm.application_id = a.id) AS permit_status \
+           (SELECT pm.status FROM permits pm WHERE pm.application_id = a.id) AS permit_status, \
+           a.workflow_version_id, a.step_key, a.step_due_on, a.due_on \
          FROM applications a JOIN applicants p ON p.id = a.applicant_id JOIN offices o ON o.id = a.office_id \
          WHERE a.registration_number = $1",
     )

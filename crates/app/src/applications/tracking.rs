@@ -20,10 +20,36 @@ pub struct TrackResult {
     pub status_label: String,
     pub submitted_at: Option<String>,
     pub updated_at: String,
+    /// The desk the file is at (its public name), while it is worked.
+    pub stage: Option<String>,
+    /// What happens there, in the workflow's own words.
+    pub stage_note: Option<String>,
+    /// The desk's due date (`YYYY-MM-DD`).
+    pub stage_due_on: Option<String>,
+    /// The whole service's due date (`YYYY-MM-DD`).
+    pub due_on: Option<String>,
+}
+
+impl TrackResult {
+    /// The desk's due date for reading (`17 Maret 2026`); empty if none.
+    pub fn stage_due_label(&self) -> String {
+        self.stage_due_on
+            .as_deref()
+            .map(izinkes_domain::format_id::iso_date_id)
+            .unwrap_or_default()
+    }
+
+    /// The service's due date for reading; empty if none.
+    pub fn due_label(&self) -> String {
+        self.due_on
+            .as_deref()
+            .map(izinkes_domain::format_id::iso_date_id)
+            .unwrap_or_default()
+    }
 }
 
 /// Public tracking by registration number and the last 4 digits of the identity number.
-/// Shows status only. Failed lookups count against the client address, like logins.
+/// Shows the status and, while the file is worked, its desk and due dates. Failed lookups count against the client address, like logins.
 pub async fn track(state: &AppState, number: &str, last4: &str, client: &str) -> ServiceResult<TrackResult> {
     let mut errors = FieldErrors::new();
     let number = RegistrationNumber::parse(number);
@@ -64,9 +90,10 @@ pub async fn track(state: &AppState, number: &str, last4: &str, client: &str) ->
             "Permohonan tidak ditemukan. Periksa nomor registrasi dan 4 digit terakhir NIK.".into(),
         ));
     };
-    let code = r.permit_code;
+    let code = r.permit_code.clone();
     let catalog = state.catalog(r.catalog_version).await?;
     let status = ApplicationStatus::from_code(&r.status).unwrap_or(ApplicationStatus::Submitted);
+    let (stage, stage_note) = stage_of(state, &r, status).await?;
     Ok(TrackResult {
         registration_number: number.to_string(),
         permit_name: catalog.get(&code).map(|p| p.name.clone()).unwrap_or(code),
@@ -78,7 +105,34 @@ pub async fn track(state: &AppState, number: &str, last4: &str, client: &str) ->
             Some("replaced") => "Izin Diganti".to_string(),
             _ => status.label_id().to_string(),
         },
+        stage_due_on: stage.as_ref().and(r.step_due_on),
+        due_on: matches!(status, ApplicationStatus::Submitted | ApplicationStatus::InProcess)
+            .then_some(r.due_on)
+            .flatten(),
+        stage,
+        stage_note,
         submitted_at: r.submitted_at,
         updated_at: r.updated_at,
     })
+}
+
+/// The desk a file being worked is at, and its public note; none before and after the desks.
+async fn stage_of(
+    state: &AppState,
+    r: &queries::TrackRow,
+    status: ApplicationStatus,
+) -> ServiceResult<(Option<String>, Option<String>)> {
+    let (Some(version), Some(key)) = (&r.workflow_version_id, &r.step_key) else {
+        return Ok((None, None));
+    };
+    if !matches!(status, ApplicationStatus::Submitted | ApplicationStatus::InProcess) {
+        return Ok((None, None));
+    }
+    let workflow = crate::desks::workflows::load_version(state, version).await?;
+    Ok(workflow
+        .definition
+        .steps
+        .iter()
+        .find(|s| &s.key == key)
+        .map_or((None, None), |s| (Some(s.name.clone()), s.public_note.clone())))
 }

@@ -489,6 +489,11 @@ dual_test!(api_applicant_journey_register_to_tracking, |app: TestApp| async move
     assert_eq!(r.str("status"), "submitted");
     assert_eq!(r.str("status_label"), "Menunggu Verifikasi");
     assert_eq!(r.str("office_name"), "DPMPTSPTK Kabupaten Jembrana");
+    assert!(!r.str("stage").is_empty(), "{r:?}");
+    assert!(
+        chrono::NaiveDate::parse_from_str(r.str("stage_due_on"), "%Y-%m-%d").is_ok(),
+        "{r:?}"
+    );
     let r = api.get(&format!("/api/v1/track?number={number}&nik4=9999")).await;
     assert_eq!((r.status, r.code()), (404, "not_found"), "{r:?}");
     assert!(r.message().contains("tidak ditemukan"), "{r:?}");

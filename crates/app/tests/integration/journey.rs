@@ -221,6 +221,20 @@ dual_test!(
         let r = b.post("/lacak", &[("number", &number), ("nik4", "0004")]).await;
         assert_eq!(r.status, 200);
         assert!(r.body.contains("Menunggu Verifikasi"));
+        // …with the desk it is at and when that desk must be done (issue 18).
+        let step: String = sqlx::query_scalar("SELECT step_key FROM applications WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        let def = izinkes_app::desks::workflows::current_workflow(&app.state, "jembrana", "SIP-DRSP")
+            .await
+            .unwrap()
+            .definition;
+        let desk = def.steps.iter().find(|s| s.key == step).expect("the file's desk");
+        assert!(r.body.contains("Tahap saat ini"), "{}", r.body);
+        assert!(r.body.contains(&desk.name), "{} in {}", desk.name, r.body);
+        assert!(r.body.contains("Tahap ini selesai paling lambat"));
         let r = b.post("/lacak", &[("number", &number), ("nik4", "9999")]).await;
         assert_eq!(r.status, 404);
         assert!(!r.body.contains("Menunggu Verifikasi"));
