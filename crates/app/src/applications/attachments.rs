@@ -110,6 +110,12 @@ pub async fn attach_library(
     let catalog = state.catalog(app.catalog_version).await?;
     let permit = catalog.get(&app.permit_code).ok_or(ServiceError::NotFound)?;
     let req = requirement(permit, key)?;
+    if document_id.trim().is_empty() {
+        return Err(ServiceError::field(
+            key,
+            "Pilih dulu berkas dari Manajer Berkas, atau unggah berkas baru.",
+        ));
+    }
     let doc = crate::library::service::get(state, applicant_id, document_id)
         .await
         .map_err(|_| ServiceError::field(key, "Berkas tidak ditemukan di Manajer Berkas Anda."))?;

@@ -361,8 +361,15 @@ pub fn requirement_rows(
                 .iter()
                 .filter(|d| r.formats.iter().any(|f| f.mime() == d.mime) && d.size <= i64::from(r.max_size_kb) * 1024)
                 .cloned()
-                .collect();
+                .collect::<Vec<_>>();
+            // Offer a library file ready to use only when it was attached as this kind before.
+            let preselected = suitable
+                .iter()
+                .find(|d| d.kinds.contains(&r.key))
+                .map(|d| d.id.clone())
+                .unwrap_or_default();
             RequirementRow {
+                preselected,
                 key: r.key.clone(),
                 label: r.label.clone(),
                 hint: r.hint.clone().unwrap_or_default(),

@@ -449,6 +449,8 @@ pub struct RequirementRow {
     pub attached: Option<AttachedFile>,
     pub error: String,
     pub library: Vec<LibraryDocument>,
+    /// The library file picked in advance (one attached as this requirement before), or empty.
+    pub preselected: String,
 }
 
 pub struct AttachedFile {

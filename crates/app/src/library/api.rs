@@ -45,6 +45,10 @@ pub(crate) mod schema {
         pub updated_at: String,
         /// How many submitted applications keep a copy of it.
         pub used_in: i64,
+        /// The requirement keys it has been attached as (`ktp`, `str`, …).
+        pub kinds: Vec<String>,
+        /// Registration numbers of the submitted applications that keep a copy of it.
+        pub used_by: Vec<String>,
     }
 }
 

@@ -39,6 +39,31 @@ pub async fn documents(
     .await
 }
 
+/// Where an applicant's library files are attached: the requirement key they were attached as,
+/// and the application's number and status.
+#[derive(sqlx::FromRow)]
+pub struct DocumentUseRow {
+    pub document_id: String,
+    pub requirement_key: String,
+    pub status: String,
+    pub registration_number: Option<String>,
+}
+
+pub async fn document_uses(
+    db: impl Executor<'_, Database = Any>,
+    applicant_id: &str,
+) -> Result<Vec<DocumentUseRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT ad.document_id, ad.requirement_key, a.status, a.registration_number \
+         FROM application_documents ad JOIN applications a ON a.id = ad.application_id \
+         JOIN documents d ON d.id = ad.document_id \
+         WHERE d.applicant_id = $1 AND d.deleted_at IS NULL ORDER BY a.created_at",
+    )
+    .bind(applicant_id)
+    .fetch_all(db)
+    .await
+}
+
 pub async fn insert_document(
     db: impl Executor<'_, Database = Any>,
     id: &str,

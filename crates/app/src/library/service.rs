@@ -34,13 +34,38 @@ pub struct LibraryDocument {
     pub updated_at: String,
     /// How many submitted applications keep a copy of it.
     pub used_in: i64,
+    /// The requirement keys it has been attached as (`ktp`, `str`, …): what kind of file it is.
+    pub kinds: Vec<String>,
+    /// The registration numbers of the submitted applications that keep a copy of it.
+    pub used_by: Vec<String>,
 }
 
 pub async fn list(state: &AppState, applicant_id: &str) -> ServiceResult<Vec<LibraryDocument>> {
     let rows = queries::documents(&state.db.pool, applicant_id).await?;
+    let uses = queries::document_uses(&state.db.pool, applicant_id).await?;
+    let kinds = |id: &str| {
+        let mut k: Vec<String> = Vec::new();
+        for u in uses.iter().filter(|u| u.document_id == id) {
+            if !k.contains(&u.requirement_key) {
+                k.push(u.requirement_key.clone());
+            }
+        }
+        k
+    };
+    let used_by = |id: &str| {
+        let mut n: Vec<String> = Vec::new();
+        for u in uses.iter().filter(|u| u.document_id == id && u.status != "draft") {
+            if let Some(number) = u.registration_number.as_ref().filter(|x| !n.contains(x)) {
+                n.push(number.clone());
+            }
+        }
+        n
+    };
     Ok(rows
         .into_iter()
         .map(|r| LibraryDocument {
+            kinds: kinds(&r.id),
+            used_by: used_by(&r.id),
             id: r.id,
             title: r.title,
             filename: r.filename,

@@ -428,6 +428,56 @@ dual_test!(
         let r = b.post(&format!("/permohonan/{id}/ajukan"), &[]).await;
         assert_eq!(r.status, 303, "{}", r.body);
 
+        // Tahap 3 of the next application preselects only a file attached as the same kind
+        // before (issue 18: one click no longer attaches the KTP as the STR).
+        let owner = owner_id(&app, "putu@example.com").await;
+        let docs = izinkes_app::library::service::list(&app.state, &owner).await.unwrap();
+        let next = start_drsp(&b).await;
+        fill_step1(&b, &next).await;
+        fill_step2(&b, &next).await;
+        let page = b.get(&format!("/permohonan/{next}/tahap-3")).await;
+        let doc = page.doc();
+        let selects = scraper::Selector::parse("select[name=document_id]").unwrap();
+        let chosen = scraper::Selector::parse("option[selected]").unwrap();
+        let mut preselected = 0;
+        for select in doc.select(&selects) {
+            let key = select.value().id().unwrap().trim_start_matches("p-").to_string();
+            let pick = select
+                .select(&chosen)
+                .next()
+                .and_then(|o| o.value().attr("value"))
+                .unwrap_or_default()
+                .to_string();
+            if pick.is_empty() {
+                continue;
+            }
+            preselected += 1;
+            let d = docs.iter().find(|d| d.id == pick).expect("a library file");
+            assert!(d.kinds.contains(&key), "{key} preselects {} ({:?})", d.title, d.kinds);
+        }
+        assert!(preselected > 0, "files attached before are offered again");
+        let r = b
+            .post(&format!("/permohonan/{next}/syarat/str/pilih"), &[("document_id", "")])
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("Pilih dulu berkas dari Manajer Berkas"), "{}", r.body);
+
+        // Deleting asks first and names the applications that keep a copy.
+        let number: String = sqlx::query_scalar("SELECT registration_number FROM applications WHERE id = $1")
+            .bind(&id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        let library = b.get("/berkas").await;
+        assert!(library.body.contains("Ya, hapus berkas ini"));
+        assert!(
+            library
+                .body
+                .contains(&format!("Salinannya tetap tersimpan pada permohonan {number}")),
+            "{}",
+            library.body
+        );
+
         // Replace and delete in the library: the submitted application keeps the old file.
         let r = b
             .upload(
