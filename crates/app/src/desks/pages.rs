@@ -390,16 +390,19 @@ async fn file_page_full(
             .collect(),
         products,
         step_name: step.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+        // Shown once: most step names already end with their desk, "… (Front Office)".
         step_role: step
             .as_ref()
             .map(|s| izinkes_domain::roles::role_label(&s.role))
+            .filter(|role| !step.as_ref().is_some_and(|s| s.name.contains(role.as_str())))
             .unwrap_or_default(),
         step_produces: step
             .as_ref()
             .map(|s| s.produces.iter().map(|p| p.label_id().to_string()).collect())
             .unwrap_or_default(),
         steps,
-        workflow_name: format!("{} (versi {})", f.workflow.definition.name, f.workflow.version),
+        // The office's own workflow; the preset it was adapted from is on the admin's pages.
+        workflow_name: format!("Alur kerja {} versi {}", f.view.office.short_name, f.workflow.version),
         can: allowed.iter().map(|a| a.code().to_string()).collect(),
         lock_version: f.lock_version,
         request_key: crate::platform::ids::new_id(),

@@ -168,6 +168,18 @@ async fn travel(app: &TestApp, office: &str, preset: &str) {
     let id = submitted_drsp(app, &applicant).await;
     let def = WorkflowDefinition::preset(preset).unwrap();
     // Forwarding before the step's products exist is refused with the reason.
+    // The file header names the office's own workflow, not the preset's origin, and the desk
+    // once (issue 18).
+    let first = officer(app, office, &def.steps[0].role).await;
+    let page = first.get(&format!("/petugas/berkas/{id}")).await;
+    assert!(
+        page.body.contains("Alur kerja DPMPTSPTK Kabupaten Jembrana versi"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(&def.name), "preset name {} shown", def.name);
+    let role = izinkes_domain::roles::role_label(&def.steps[0].role);
+    assert!(!page.body.contains(&format!("({role}) ({role})")), "{}", page.body);
     if !def.steps[0].produces.is_empty() {
         let fo = officer(app, office, &def.steps[0].role).await;
         let r = desk(&fo, &id, &[("action", "forward")]).await;
