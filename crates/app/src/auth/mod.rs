@@ -7,6 +7,8 @@ pub mod mfa;
 pub mod mfa_pages;
 pub mod officer;
 pub mod pages;
+pub mod password_change;
+pub mod password_pages;
 pub mod passwords;
 pub mod queries;
 pub mod sessions;

@@ -391,3 +391,75 @@ pub async fn delete_failures_before(
         .execute(db)
         .await
 }
+
+/// The password hash, address and name of an applicant or officer account.
+#[derive(sqlx::FromRow)]
+pub struct PasswordOwner {
+    pub password_hash: String,
+    pub email: String,
+    pub full_name: String,
+}
+
+pub async fn applicant_password(
+    db: impl Executor<'_, Database = Any>,
+    id: &str,
+) -> Result<Option<PasswordOwner>, sqlx::Error> {
+    sqlx::query_as("SELECT password_hash, email, full_name FROM applicants WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn officer_password(
+    db: impl Executor<'_, Database = Any>,
+    id: &str,
+) -> Result<Option<PasswordOwner>, sqlx::Error> {
+    sqlx::query_as("SELECT password_hash, email, full_name FROM officers WHERE id = $1 AND active = 1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn set_applicant_password(
+    db: impl Executor<'_, Database = Any>,
+    id: &str,
+    hash: &str,
+    now: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE applicants SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_officer_password(
+    db: impl Executor<'_, Database = Any>,
+    id: &str,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE officers SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a subject except the one with `keep_hash`.
+pub async fn delete_other_sessions(
+    db: impl Executor<'_, Database = Any>,
+    subject_kind: &str,
+    subject_id: &str,
+    keep_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE subject_kind = $1 AND subject_id = $2 AND id_hash <> $3")
+        .bind(subject_kind)
+        .bind(subject_id)
+        .bind(keep_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -106,6 +106,26 @@ pub fn routes() -> Routes {
         .post("/lupa-sandi", Public, accounts::pages::forgot)
         .get("/atur-ulang-sandi", Public, accounts::pages::reset_form)
         .post("/atur-ulang-sandi", Public, accounts::pages::reset)
+        .get(
+            auth::password_pages::APPLICANT_PATH,
+            Applicant,
+            auth::password_pages::applicant_form,
+        )
+        .post(
+            auth::password_pages::APPLICANT_PATH,
+            Applicant,
+            auth::password_pages::applicant_save,
+        )
+        .get(
+            auth::password_pages::OFFICER_PATH,
+            Officer,
+            auth::password_pages::officer_form,
+        )
+        .post(
+            auth::password_pages::OFFICER_PATH,
+            Officer,
+            auth::password_pages::officer_save,
+        )
         .get("/akun/profil", Applicant, accounts::pages::profile_form)
         .post("/akun/profil", Applicant, accounts::pages::profile_save)
         .get("/akun/notifikasi", Applicant, notifications::pages::settings)

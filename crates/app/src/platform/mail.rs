@@ -62,6 +62,24 @@ impl Mail for PasswordReset<'_> {
     }
 }
 
+/// The account holder's own password was changed (sent to the account's address).
+#[derive(Template)]
+#[template(path = "mail/password_changed.txt", escape = "none")]
+pub struct PasswordChanged<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    /// When, in Indonesian (`17 Maret 2026 09.30 WIB`).
+    pub at: &'a str,
+    /// What to do if it was not them.
+    pub advice: &'a str,
+}
+
+impl Mail for PasswordChanged<'_> {
+    fn subject(&self) -> String {
+        "Kata sandi izinkes Anda diubah".into()
+    }
+}
+
 /// An officer's invitation: the one-time link to set a password.
 #[derive(Template)]
 #[template(path = "mail/officer_invitation.txt", escape = "none")]

@@ -29,6 +29,7 @@ mod officer_digest;
 mod openapi;
 mod openapi_schemas;
 mod outbox;
+mod password_change;
 mod permits;
 mod proxy;
 mod s3;
