@@ -256,14 +256,56 @@ pub(crate) async fn handover(
     }
 }
 
-pub(crate) async fn mine(
-    State(state): State<AppState>,
-    user: ApplicantUser,
-    Query(q): Query<SearchQuery>,
-) -> PageResult {
+/// The filters of Izin Saya (seed 003, Cetak Dokumen): permit type, status, year of issue and
+/// part of the number; empty means any.
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct MineQuery {
+    #[serde(default)]
+    info: String,
+    #[serde(default)]
+    jenis: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    tahun: String,
+    #[serde(default)]
+    nomor: String,
+}
+
+impl MineQuery {
+    fn keeps(&self, p: &PermitRow, status_code: &str) -> bool {
+        let nomor = self.nomor.trim().to_lowercase();
+        (self.jenis.is_empty() || p.permit_code == self.jenis)
+            && (self.status.is_empty() || status_code == self.status)
+            && (self.tahun.is_empty() || p.issued_on.as_deref().is_some_and(|d| d.starts_with(&self.tahun)))
+            && (nomor.is_empty() || p.number.to_lowercase().contains(&nomor))
+    }
+
+    fn is_filtered(&self) -> bool {
+        !(self.jenis.is_empty() && self.status.is_empty() && self.tahun.is_empty() && self.nomor.trim().is_empty())
+    }
+}
+
+pub(crate) async fn mine(State(state): State<AppState>, user: ApplicantUser, Query(q): Query<MineQuery>) -> PageResult {
     let mut active = Vec::new();
     let mut expired = Vec::new();
-    for p in permits::archive::for_applicant(&state, &user.id).await? {
+    let all = permits::archive::for_applicant(&state, &user.id).await?;
+    let mut types: Vec<(String, String)> = Vec::new();
+    let mut years: Vec<String> = Vec::new();
+    for p in &all {
+        let name = permit_name(&state, p).await;
+        if !types.iter().any(|(code, _)| code == &p.permit_code) {
+            types.push((p.permit_code.clone(), name));
+        }
+        if let Some(year) = p.issued_on.as_deref().and_then(|d| d.get(..4))
+            && !years.iter().any(|y| y == year)
+        {
+            years.push(year.to_owned());
+        }
+    }
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    let total = all.len();
+    for p in all {
         let office = crate::catalog::offices::get(&state, &p.office_id).await?;
         let today = crate::catalog::offices::today(&office);
         let card = HeldPermit {
@@ -272,6 +314,9 @@ pub(crate) async fn mine(
             survey_done: crate::survey::service::done(&state, &p.application_id).await?,
             info: permits::archive::PermitInfo::of(&p, today, office.tz()),
         };
+        if !q.keeps(&p, &card.info.status_code) {
+            continue;
+        }
         if card.info.status_code == "active" {
             active.push(card)
         } else {
@@ -284,9 +329,18 @@ pub(crate) async fn mine(
     };
     Ok(page(&PermitsApplicantPage {
         ctx: user.ctx(&state, "Izin Saya", "izin"),
+        shown: active.len() + expired.len(),
+        total,
+        filtered: q.is_filtered(),
         active,
         expired,
         notice: notice.into(),
+        types,
+        years,
+        jenis: q.jenis,
+        status: q.status,
+        tahun: q.tahun,
+        nomor: q.nomor,
     }))
 }
 
@@ -454,6 +508,17 @@ pub struct PermitsApplicantPage {
     /// Expired, revoked and replaced.
     pub expired: Vec<HeldPermit>,
     pub notice: String,
+    /// The filter form: the holder's permit types (code, name) and years of issue, and what is
+    /// chosen.
+    pub types: Vec<(String, String)>,
+    pub years: Vec<String>,
+    pub jenis: String,
+    pub status: String,
+    pub tahun: String,
+    pub nomor: String,
+    pub filtered: bool,
+    pub shown: usize,
+    pub total: usize,
 }
 
 /// One permit on Izin Saya.

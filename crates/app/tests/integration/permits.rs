@@ -1062,5 +1062,23 @@ dual_test!(
         let r = applicant.post(&format!("/permohonan/{fourth}/ajukan"), &[]).await;
         assert_eq!(r.status, 303, "{}", r.body);
         assert_eq!(status_of(&app, &fourth).await, "submitted");
+
+        // Izin Saya filters by status, number, type and year (seed 003, Cetak Dokumen).
+        let page = applicant.get("/izin?status=revoked").await;
+        assert!(page.body.contains("1 dari 3 izin sesuai saringan"), "{}", page.body);
+        assert!(page.body.contains(&numbers[0]) && !page.body.contains(&numbers[1]));
+        let page = applicant.get(&format!("/izin?nomor={}", &numbers[1][..8])).await;
+        assert!(page.body.contains("sesuai saringan"));
+        let page = applicant
+            .get(&format!(
+                "/izin?jenis=SIP-DRSP&nomor={}",
+                numbers[2].replace('/', "%2F")
+            ))
+            .await;
+        assert!(page.body.contains("1 dari 3 izin sesuai saringan"), "{}", page.body);
+        assert!(page.body.contains(&numbers[2]) && !page.body.contains(&numbers[1]));
+        let page = applicant.get("/izin?tahun=1999").await;
+        assert!(page.body.contains("0 dari 3 izin sesuai saringan"));
+        assert!(page.body.contains("Tidak ada izin aktif yang sesuai saringan"));
     }
 );
