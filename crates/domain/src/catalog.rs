@@ -65,10 +65,21 @@ pub struct PermitType {
     pub legal_basis: Vec<String>,
     pub validity: Validity,
     pub max_active_per_person: u32,
+    /// How many days before a permit ends its holder may ask to renew it (the holder is
+    /// reminded 90, 60 and 30 days before).
+    #[serde(default = "default_renewal_window_days")]
+    pub renewal_window_days: u32,
     /// "Sistem, mekanisme dan prosedur" of the Standar Pelayanan.
     pub procedure: Vec<String>,
     /// "Penanganan pengaduan" of the Standar Pelayanan.
     pub complaint_channels: Vec<String>,
+}
+
+/// The renewal window when a type names none: from the first reminder, 90 days before the end.
+pub const DEFAULT_RENEWAL_WINDOW_DAYS: u32 = 90;
+
+fn default_renewal_window_days() -> u32 {
+    DEFAULT_RENEWAL_WINDOW_DAYS
 }
 
 /// Rule 2: a permit runs `years` from issue; with `ends_with_str` it ends earlier when it was
@@ -267,6 +278,13 @@ impl Catalog {
 }
 
 impl PermitType {
+    /// The first day a permit ending on `valid_until` may be renewed.
+    pub fn renewal_opens(&self, valid_until: chrono::NaiveDate) -> chrono::NaiveDate {
+        valid_until
+            .checked_sub_days(chrono::Days::new(u64::from(self.renewal_window_days)))
+            .unwrap_or(valid_until)
+    }
+
     pub fn field(&self, key: &str) -> Option<&FormField> {
         self.fields.iter().find(|f| f.key == key)
     }
@@ -752,6 +770,7 @@ mod tests {
                     ends_with_str: true,
                 },
                 max_active_per_person: 3,
+                renewal_window_days: DEFAULT_RENEWAL_WINDOW_DAYS,
                 procedure: vec![],
                 complaint_channels: vec![],
             }],
@@ -823,6 +842,19 @@ mod tests {
             BUILTIN.get("SIP-OT").map(|p| p.name.as_str()),
             Some("Surat Izin Kerja Okupasi Terapis")
         );
+    }
+
+    #[test]
+    fn renewal_opens_ninety_days_before_the_end_unless_the_type_says_otherwise() {
+        let mut p = BUILTIN.get("SIP-DR").expect("SIP-DR").clone();
+        let end = chrono::NaiveDate::from_ymd_opt(2031, 3, 17).expect("date");
+        assert_eq!(p.renewal_window_days, 90, "the default of a type that names none");
+        assert_eq!(
+            p.renewal_opens(end),
+            chrono::NaiveDate::from_ymd_opt(2030, 12, 17).expect("date")
+        );
+        p.renewal_window_days = 0;
+        assert_eq!(p.renewal_opens(end), end);
     }
 
     #[test]

@@ -135,6 +135,8 @@ pub(crate) mod schema {
         pub legal_basis: Vec<String>,
         pub validity: Validity,
         pub max_active_per_person: u64,
+        /// Days before a permit's end from which it may be renewed.
+        pub renewal_window_days: u64,
         pub procedure: Vec<String>,
         pub complaint_channels: Vec<String>,
     }

@@ -171,7 +171,9 @@ pub(crate) async fn permit_pdf(State(state): State<AppState>, a: ApiApplicant, P
 /// Start a renewal (perpanjangan)
 ///
 /// A new draft prefilled from the permit's application and its documents; complete and submit
-/// it like any draft. On issue the new permit replaces this one.
+/// it like any draft. On issue the new permit replaces this one. Refused (422 `refused`, naming
+/// the date) before the type's renewal window opens: 90 days before the end unless the catalog
+/// says otherwise (`renewal_window_days`).
 #[utoipa::path(post, path = "/api/v1/permits/{id}/renew", operation_id = "renewPermit", tag = "Permits",
     params(("id" = String, Path, description = "The permit's id (from `GET /api/v1/permits`).")),
     responses(

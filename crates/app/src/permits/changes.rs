@@ -154,6 +154,18 @@ pub async fn renew(state: &AppState, applicant_id: &str, permit_id: &str) -> Ser
             "Hanya izin yang masih tercatat (aktif atau kedaluwarsa, tidak dicabut) yang dapat diperpanjang.".into(),
         ));
     }
+    let today = today_of(state, &p).await?;
+    if let Some(opens) = renewal_opens(state, &p).await?.filter(|opens| *opens > today) {
+        return Err(ServiceError::Refused(format!(
+            "Perpanjangan izin {} dapat diajukan mulai {}, menjelang masa berlakunya berakhir pada {}.",
+            p.number,
+            izinkes_domain::format_id::date_id(opens),
+            p.valid_until
+                .as_deref()
+                .map(izinkes_domain::format_id::iso_date_id)
+                .unwrap_or_default()
+        )));
+    }
     let mut app = applications::view::load_owned(state, applicant_id, &p.application_id).await?;
     let applicant = crate::accounts::profile::load_applicant(state, applicant_id).await?;
     app.renewal_of = Some(p.id.clone());
@@ -161,4 +173,22 @@ pub async fn renew(state: &AppState, applicant_id: &str, permit_id: &str) -> Ser
     app.change_reason = None;
     let new_id = applications::drafts::copy_as_draft(state, &applicant, &app).await?;
     Ok(new_id)
+}
+
+/// The first day the permit may be renewed (its type's window before the end), if it has an end.
+pub async fn renewal_opens(state: &AppState, p: &PermitRow) -> ServiceResult<Option<NaiveDate>> {
+    let Some(until) = p
+        .valid_until
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    else {
+        return Ok(None);
+    };
+    let (_, catalog) = state.current_catalog().await?;
+    Ok(catalog.get(&p.permit_code).map(|t| t.renewal_opens(until)))
+}
+
+async fn today_of(state: &AppState, p: &PermitRow) -> ServiceResult<NaiveDate> {
+    let office = crate::catalog::offices::get(state, &p.office_id).await?;
+    Ok(crate::catalog::offices::today(&office))
 }

@@ -308,7 +308,12 @@ pub(crate) async fn mine(State(state): State<AppState>, user: ApplicantUser, Que
     for p in all {
         let office = crate::catalog::offices::get(&state, &p.office_id).await?;
         let today = crate::catalog::offices::today(&office);
+        let opens = permits::changes::renewal_opens(&state, &p).await?;
         let card = HeldPermit {
+            renew_from: opens
+                .filter(|d| *d > today)
+                .map(izinkes_domain::format_id::date_id)
+                .unwrap_or_default(),
             name: permit_name(&state, &p).await,
             place: p.practice_place.clone(),
             survey_done: crate::survey::service::done(&state, &p.application_id).await?,
@@ -523,6 +528,8 @@ pub struct PermitsApplicantPage {
 
 /// One permit on Izin Saya.
 pub struct HeldPermit {
+    /// When renewal opens, if not yet (`17 Desember 2030`); empty once it may be asked.
+    pub renew_from: String,
     pub name: String,
     pub place: String,
     pub survey_done: bool,

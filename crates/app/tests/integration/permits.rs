@@ -713,7 +713,26 @@ dual_test!(a_renewal_replaces_the_old_permit, |app: TestApp| async move {
     izinkes_app::permits::signing::sign_one(&app.state, &kadis, &old)
         .await
         .unwrap();
-    // Perpanjangan: a new application prefilled from the permit.
+    // Perpanjangan opens 90 days before the end (issue 18), not right after issue.
+    let r = applicant.post(&format!("/izin/{old}/perpanjang"), &[]).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("dapat diajukan mulai"), "{}", r.body);
+    assert!(
+        applicant
+            .get("/izin")
+            .await
+            .body
+            .contains("Perpanjangan dapat diajukan mulai")
+    );
+    near_expiry(&app, &old).await;
+    assert!(
+        !applicant
+            .get("/izin")
+            .await
+            .body
+            .contains("Perpanjangan dapat diajukan mulai")
+    );
+    // …then a new application prefilled from the permit.
     let r = applicant.post(&format!("/izin/{old}/perpanjang"), &[]).await;
     assert_eq!(r.status, 303, "{}", r.body);
     let new_app = r
@@ -988,6 +1007,19 @@ async fn issue(app: &TestApp, applicant: &Browser, kadis: &izinkes_app::auth::of
     permit
 }
 
+/// Moves a permit's end to 30 days from now, inside its renewal window.
+pub(crate) async fn near_expiry(app: &TestApp, permit_id: &str) {
+    let end = (chrono::Utc::now().date_naive() + chrono::Days::new(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    sqlx::query("UPDATE permits SET valid_until = $1 WHERE id = $2")
+        .bind(end)
+        .bind(permit_id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+}
+
 async fn status_of(app: &TestApp, id: &str) -> String {
     sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
         .bind(id)
@@ -1034,6 +1066,7 @@ dual_test!(
         assert_eq!(status_of(&app, &fourth).await, "draft");
 
         // Renewing the third is the same place: allowed (refused before issue 18).
+        near_expiry(&app, &held[2]).await;
         let r = applicant.post(&format!("/izin/{}/perpanjang", held[2]), &[]).await;
         assert_eq!(r.status, 303, "{}", r.body);
         let renewal = r
