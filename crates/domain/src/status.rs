@@ -21,10 +21,12 @@ pub enum ApplicationStatus {
     Issued,
     /// Refused, with a reason.
     Rejected,
+    /// Withdrawn by the applicant, with a reason; the office no longer works it.
+    Withdrawn,
 }
 
 impl ApplicationStatus {
-    pub const ALL: [ApplicationStatus; 7] = [
+    pub const ALL: [ApplicationStatus; 8] = [
         ApplicationStatus::Draft,
         ApplicationStatus::Submitted,
         ApplicationStatus::InProcess,
@@ -32,6 +34,7 @@ impl ApplicationStatus {
         ApplicationStatus::ReadyToSign,
         ApplicationStatus::Issued,
         ApplicationStatus::Rejected,
+        ApplicationStatus::Withdrawn,
     ];
 
     pub fn code(self) -> &'static str {
@@ -43,6 +46,7 @@ impl ApplicationStatus {
             ApplicationStatus::ReadyToSign => "ready_to_sign",
             ApplicationStatus::Issued => "issued",
             ApplicationStatus::Rejected => "rejected",
+            ApplicationStatus::Withdrawn => "withdrawn",
         }
     }
 
@@ -60,6 +64,7 @@ impl ApplicationStatus {
             ApplicationStatus::ReadyToSign => "Sedang Diproses",
             ApplicationStatus::Issued => "Izin Terbit",
             ApplicationStatus::Rejected => "Ditolak",
+            ApplicationStatus::Withdrawn => "Dibatalkan Pemohon",
         }
     }
 
@@ -81,6 +86,15 @@ impl ApplicationStatus {
                 | ApplicationStatus::NeedsRevision
                 | ApplicationStatus::ReadyToSign
                 | ApplicationStatus::Issued
+        )
+    }
+
+    /// Whether the applicant may still withdraw it: filed, and not yet through the desks (a file
+    /// ready to sign already has its permit number).
+    pub fn may_be_withdrawn(self) -> bool {
+        matches!(
+            self,
+            ApplicationStatus::Submitted | ApplicationStatus::InProcess | ApplicationStatus::NeedsRevision
         )
     }
 

@@ -514,6 +514,44 @@ pub(crate) async fn attach_from_library(
     Ok(ok(application_json(&v)))
 }
 
+/// Why the applicant withdraws.
+#[derive(serde::Deserialize, ToSchema)]
+#[schema(as = WithdrawRequest)]
+pub(crate) struct WithdrawBody {
+    /// At least 10 characters.
+    #[serde(default)]
+    reason: String,
+}
+
+/// Withdraw a submitted application
+///
+/// Possible while the file is submitted, in process or returned for revision; the office stops
+/// working it, its clocks stop, and it no longer takes a practice place. Status `withdrawn`
+/// ("Dibatalkan Pemohon"). A missing reason is 422 `invalid` (field `reason`); a file ready to
+/// sign or decided is 422 `refused`.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/withdraw", operation_id = "withdrawApplication", tag = "Applications",
+    params(("id" = String, Path, description = "Application id.")),
+    request_body = WithdrawBody,
+    responses(
+        (status = 200, description = "Withdrawn.", body = ApplicationBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Invalid),
+        (status = 500, response = Internal),
+    ))]
+pub(crate) async fn withdraw(
+    State(state): State<AppState>,
+    a: ApiApplicant,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<WithdrawBody>,
+) -> ApiResult {
+    applications::withdraw::withdraw(&state, a.id(), &id, &body.reason).await?;
+    let v = applications::view::load_view(&state, a.id(), &id).await?;
+    Ok(ok(application_json(&v)))
+}
+
 /// Submit a draft
 ///
 /// Re-checks all three steps on the server: problems come back as 422 `invalid` with `fields`

@@ -14,3 +14,4 @@ pub mod step_pages;
 pub mod submit;
 pub mod tracking;
 pub mod view;
+pub mod withdraw;

@@ -184,12 +184,50 @@ pub(crate) async fn message_post(
     }
 }
 
+/// Withdraws the application (Batalkan permohonan); a missing reason shows the page again.
+pub(crate) async fn withdraw_post(
+    State(state): State<AppState>,
+    user: ApplicantUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let f = crate::web::form::FormBody::parse(&body);
+    match applications::withdraw::withdraw(&state, &user.id, &id, &f.get("reason")).await {
+        Ok(()) => Ok(see_other(&format!("/permohonan/{id}"))),
+        Err(ServiceError::Invalid(errors)) => {
+            let form = FormState::new(f.map(), errors);
+            detail_page_with(
+                &state,
+                &user,
+                &id,
+                FormState::default(),
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The application page; `message` is the Pesan Pengaduan form as sent (after bad input).
 pub(crate) async fn detail_page(
     state: &AppState,
     user: &ApplicantUser,
     id: &str,
     message: FormState,
+    status: StatusCode,
+) -> PageResult {
+    detail_page_with(state, user, id, message, FormState::default(), status).await
+}
+
+/// The application page with the Pesan form and the withdrawal form as sent.
+async fn detail_page_with(
+    state: &AppState,
+    user: &ApplicantUser,
+    id: &str,
+    message: FormState,
+    withdraw: FormState,
     status: StatusCode,
 ) -> PageResult {
     let v = load(state, user, id).await?;
@@ -216,6 +254,8 @@ pub(crate) async fn detail_page(
     let (thread, unread) = crate::messages::pages::applicant_thread(state, &v.app, message).await?;
     let mut p = application_page(state, &user.visitor, &v, revision, thread);
     p.ctx.unread = unread;
+    p.can_withdraw = v.app.status.may_be_withdrawn();
+    p.withdraw = withdraw;
     if v.app.status.code() == "issued" {
         let today = crate::catalog::offices::today(&v.office);
         p.permit = crate::permits::archive::of_application(state, &v.app.id)
@@ -259,6 +299,8 @@ fn application_page(
         revision,
         thread,
         permit: None,
+        can_withdraw: false,
+        withdraw: FormState::default(),
     }
 }
 
@@ -564,6 +606,9 @@ pub struct ApplicationPage {
     pub thread: crate::messages::pages::ThreadBlock,
     /// Informasi Perizinan: the signed permit of an issued file.
     pub permit: Option<crate::permits::archive::PermitInfo>,
+    /// Whether the applicant may still withdraw it, and that form as sent.
+    pub can_withdraw: bool,
+    pub withdraw: FormState,
 }
 
 #[derive(Template)]

@@ -551,6 +551,22 @@ pub async fn open_of_profession(
     .await
 }
 
+/// Withdraws a filed application still before the signature; no row changes otherwise.
+pub async fn mark_withdrawn(
+    db: impl Executor<'_, Database = Any>,
+    now: &str,
+    id: &str,
+) -> Result<AnyQueryResult, sqlx::Error> {
+    sqlx::query(
+        "UPDATE applications SET status = 'withdrawn', claimed_by = NULL, claimed_until = NULL, updated_at = $1, \
+           lock_version = lock_version + 1 WHERE id = $2 AND status IN ('submitted', 'in_process', 'needs_revision')",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await
+}
+
 /// Marks a draft submitted with its number; no row changes when another request did first.
 pub async fn mark_submitted(
     db: impl Executor<'_, Database = Any>,

@@ -85,6 +85,10 @@ pub struct DeskFile {
 
 impl DeskFile {
     pub fn current_step(&self) -> Option<&izinkes_domain::workflow::Step> {
+        // A withdrawn file keeps its last position for the record but is at no desk.
+        if self.view.app.status == izinkes_domain::status::ApplicationStatus::Withdrawn {
+            return None;
+        }
         match self.position {
             Position::AtStep { step } => self.workflow.definition.steps.get(step),
             _ => None,

@@ -138,6 +138,7 @@ pub fn action_label(code: &str) -> String {
         "kembalikan_ke_pemohon" => "Dikembalikan ke pemohon".into(),
         "kembalikan_ke_tahap_sebelumnya" => "Dikembalikan ke tahap sebelumnya".into(),
         "tolak" => "Ditolak".into(),
+        "dibatalkan_pemohon" => "Dibatalkan oleh pemohon".into(),
         "periksa_syarat" => "Syarat diperiksa".into(),
         "catat_pemeriksaan" => "Berita Acara Pemeriksaan dicatat".into(),
         "rekomendasi_terbit" => "Rekomendasi teknis: terbitkan".into(),

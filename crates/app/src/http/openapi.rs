@@ -62,6 +62,7 @@ in Bahasa Indonesia and meant to be shown as is; codes, keys and enum values are
         crate::applications::api::delete_document,
         crate::applications::api::attach_from_library,
         crate::applications::api::submit,
+        crate::applications::api::withdraw,
         crate::messages::api::applicant_thread,
         crate::messages::api::applicant_post,
         crate::messages::api::applicant_attachment,

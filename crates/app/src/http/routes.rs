@@ -209,6 +209,11 @@ fn applicant_routes(r: Routes) -> Routes {
         .post("/permohonan/{id}/syarat/{key}/hapus", Applicant, step_pages::unattach)
         .get("/permohonan/{id}/periksa", Applicant, step_pages::review)
         .post("/permohonan/{id}/ajukan", Applicant, step_pages::submit)
+        .post(
+            "/permohonan/{id}/batalkan",
+            Applicant,
+            applications::pages::withdraw_post,
+        )
         .get("/permohonan/{id}/bukti", Applicant, pages::receipt)
         .get("/permohonan/{id}/bukti.pdf", Applicant, pages::receipt_pdf)
         .post("/permohonan/{id}/hapus", Applicant, pages::delete_draft)
@@ -529,6 +534,7 @@ fn api_routes(r: Routes) -> Routes {
             apps::attach_from_library,
         )
         .post("/api/v1/applications/{id}/submit", Applicant, apps::submit)
+        .post("/api/v1/applications/{id}/withdraw", Applicant, apps::withdraw)
         .get(
             "/api/v1/applications/{id}/revision",
             Applicant,

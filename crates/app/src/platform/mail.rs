@@ -135,6 +135,25 @@ impl Mail for PermitIssued<'_> {
     }
 }
 
+/// The applicant withdrew a submitted application.
+#[derive(Template)]
+#[template(path = "mail/application_withdrawn.txt", escape = "none")]
+pub struct ApplicationWithdrawn<'a> {
+    pub name: &'a str,
+    pub permit_name: &'a str,
+    pub number: &'a str,
+    /// When, in the office's zone.
+    pub at: &'a str,
+    pub reason: &'a str,
+    pub base_url: &'a str,
+}
+
+impl Mail for ApplicationWithdrawn<'_> {
+    fn subject(&self) -> String {
+        format!("Permohonan dibatalkan: {}", self.number)
+    }
+}
+
 /// A permit was revoked by the office.
 #[derive(Template)]
 #[template(path = "mail/permit_revoked.txt", escape = "none")]

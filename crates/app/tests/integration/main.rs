@@ -35,3 +35,4 @@ mod proxy;
 mod s3;
 mod standards;
 mod totp;
+mod withdraw;
