@@ -1020,7 +1020,7 @@ pub(crate) async fn near_expiry(app: &TestApp, permit_id: &str) {
         .unwrap();
 }
 
-async fn status_of(app: &TestApp, id: &str) -> String {
+pub(crate) async fn status_of(app: &TestApp, id: &str) -> String {
     sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
         .bind(id)
         .fetch_one(&app.state.db.pool)

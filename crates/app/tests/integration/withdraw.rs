@@ -4,16 +4,8 @@
 use crate::bad_input::quick_applicant;
 use crate::dual_test;
 use crate::journey::{fill_step1, fill_step2, start_drsp, upload_all};
-use crate::permits::{login_officer, ready_to_sign, staff};
+use crate::permits::{login_officer, ready_to_sign, staff, status_of};
 use crate::support::TestApp;
-
-async fn status_of(app: &TestApp, id: &str) -> String {
-    sqlx::query_scalar("SELECT status FROM applications WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
-}
 
 dual_test!(
     an_applicant_withdraws_a_submitted_file_and_the_desks_drop_it,
