@@ -1194,7 +1194,11 @@ async fn bulk_seed(
     for tpl in templates {
         for &o in &tpl.offices {
             let sample = data_for(tpl, &people[s.applicants], o, "Klinik Pratama Sehat Bersama");
-            let (_, errors) = applications::drafts::check_applicant_data(&sample, &offices_full[o]);
+            let (_, errors) = applications::drafts::check_applicant_data(
+                &sample,
+                &offices_full[o],
+                izinkes_domain::catalog::Holder::Person,
+            );
             assert!(
                 errors.is_empty(),
                 "draft data for {} at {}: {errors:?}",

@@ -69,6 +69,42 @@ pub enum SkLayout {
     Sip,
 }
 
+/// What a decree grants or takes away.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SkSubject {
+    /// A person's practice permit: the holder and the practice place.
+    #[default]
+    Practice,
+    /// A business's permit or certificate (SLHS, pest control).
+    Establishment(EstablishmentData),
+    /// The cancellation (pencabutan) of an earlier permit at its holder's request.
+    Cancellation(CancellationData),
+}
+
+/// The business a permit is issued to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EstablishmentData {
+    pub name: String,
+    pub nib: String,
+    /// "Rumah Makan/Restoran"
+    pub kind: String,
+    pub owner: String,
+    pub person_in_charge: String,
+    pub address: String,
+}
+
+/// The permit a Surat Keputusan Pencabutan cancels.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CancellationData {
+    /// "Surat Izin Praktik Dokter"
+    pub permit_name: String,
+    pub permit_number: String,
+    /// "2 Januari 2026"
+    pub permit_issued_on: String,
+    /// The holder's reason, as filed.
+    pub reason: String,
+}
+
 /// The SK or SIP of one permit. Dates are Indonesian text ("22 November 2026").
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SkData {
@@ -105,6 +141,8 @@ pub struct SkData {
     pub draft: bool,
     /// Print the BSrE footer sentence ([`BSRE_FOOTER`]).
     pub bsre_footer: bool,
+    /// A practice permit, an establishment's permit or a cancellation.
+    pub subject: SkSubject,
 }
 
 /// The Bukti Pendaftaran handed to an applicant.
@@ -624,7 +662,26 @@ impl Document for SkData {
             "valid_from": d.valid_from,
             "valid_until": d.valid_until,
             "photo": photo,
-            "show_photo": true,
+            "show_photo": d.subject == SkSubject::Practice,
+            "kind": match &d.subject {
+                SkSubject::Practice => "practice",
+                SkSubject::Establishment(_) => "establishment",
+                SkSubject::Cancellation(_) => "cancellation",
+            },
+            "establishment": match &d.subject {
+                SkSubject::Establishment(e) => json!({
+                    "name": e.name, "nib": e.nib, "kind": e.kind, "owner": e.owner,
+                    "person_in_charge": e.person_in_charge, "address": e.address,
+                }),
+                _ => Value::Null,
+            },
+            "cancellation": match &d.subject {
+                SkSubject::Cancellation(c) => json!({
+                    "permit_name": c.permit_name, "permit_number": c.permit_number,
+                    "permit_issued_on": c.permit_issued_on, "reason": c.reason,
+                }),
+                _ => Value::Null,
+            },
             "place_and_date": d.place_and_date,
             "place": place,
             "date": date,

@@ -135,6 +135,7 @@ fn sk() -> SkData {
         verify_url: VERIFY_URL.into(),
         draft: false,
         bsre_footer: true,
+        subject: Default::default(),
     }
 }
 

@@ -73,6 +73,62 @@ pub struct PermitType {
     pub procedure: Vec<String>,
     /// "Penanganan pengaduan" of the Standar Pelayanan.
     pub complaint_channels: Vec<String>,
+    /// Who holds the permit: a person (practice permits) or an establishment (a business).
+    #[serde(default, skip_serializing_if = "Holder::is_person")]
+    pub holder: Holder,
+    /// Whether the technical team must record a field inspection (and laboratory results)
+    /// before the file may leave its desk.
+    #[serde(default, skip_serializing_if = "Inspection::is_none")]
+    pub inspection: Inspection,
+    /// A cancellation type (pencabutan): the codes of the permit types whose active permits it
+    /// cancels. Empty for every other type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cancels: Vec<String>,
+}
+
+/// Who a permit is issued to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Holder {
+    /// A health worker's own permit (SIP, SIK, STPT): counted per person per profession.
+    #[default]
+    Person,
+    /// A business with an NIB, its owner, address and the person in charge (SLHS, pest
+    /// control): no per-person cap.
+    Establishment,
+}
+
+impl Holder {
+    pub fn is_person(&self) -> bool {
+        *self == Holder::Person
+    }
+}
+
+/// What the technical team must record before a file leaves its desk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Inspection {
+    /// An inspection only when the team judges it needed.
+    #[default]
+    None,
+    /// A field inspection with its Berita Acara.
+    Required,
+    /// A field inspection and the laboratory results of its samples (SLHS).
+    WithLab,
+}
+
+impl Inspection {
+    pub fn is_none(&self) -> bool {
+        *self == Inspection::None
+    }
+
+    pub fn is_required(&self) -> bool {
+        *self != Inspection::None
+    }
+
+    pub fn needs_lab(&self) -> bool {
+        *self == Inspection::WithLab
+    }
 }
 
 /// The renewal window when a type names none: from the first reminder, 90 days before the end.
@@ -269,6 +325,25 @@ impl Catalog {
             }
             permit.collect_problems(&mut problems);
         }
+        for permit in self.permit_types.iter().filter(|p| p.is_cancellation()) {
+            for target in &permit.cancels {
+                match self.get(target) {
+                    None => problems.push(format!(
+                        "{}: izin yang dicabut \"{target}\" tidak ada dalam katalog",
+                        permit.code
+                    )),
+                    Some(t)
+                        if t.is_cancellation() || t.holder != Holder::Person || t.profession != permit.profession =>
+                    {
+                        problems.push(format!(
+                            "{}: \"{target}\" bukan izin praktik profesi {} yang dapat dicabut",
+                            permit.code, permit.profession
+                        ))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -350,12 +425,7 @@ impl PermitType {
         if self.sla_working_days == 0 {
             problems.push(format!("{code}: jangka waktu layanan harus 1 hari kerja atau lebih"));
         }
-        if self.max_active_per_person == 0 {
-            problems.push(format!("{code}: batas izin aktif per orang harus 1 atau lebih"));
-        }
-        if self.validity.years == 0 {
-            problems.push(format!("{code}: masa berlaku harus 1 tahun atau lebih"));
-        }
+        self.collect_kind_problems(problems);
 
         let mut keys = BTreeSet::new();
         for field in &self.fields {
@@ -415,6 +485,56 @@ impl PermitType {
                 self.check_condition(key, field, equals, problems);
             }
         }
+    }
+
+    /// The rules of the holder and cancellation kinds: a person's permit has a per-person cap
+    /// and a validity; an establishment's has no cap and no STR; a cancellation issues a letter
+    /// without validity or cap, for the permits of one profession.
+    fn collect_kind_problems(&self, problems: &mut Vec<String>) {
+        let code = &self.code;
+        if self.is_cancellation() {
+            if self.max_active_per_person != 0 || self.validity.years != 0 || self.validity.ends_with_str {
+                problems.push(format!(
+                    "{code}: jenis pencabutan tidak punya batas izin per orang maupun masa berlaku (isi 0)"
+                ));
+            }
+            if self.holder != Holder::Person || self.inspection != Inspection::None {
+                problems.push(format!(
+                    "{code}: jenis pencabutan berlaku untuk izin perorangan dan tanpa pemeriksaan lapangan"
+                ));
+            }
+            let distinct: BTreeSet<&str> = self.cancels.iter().map(String::as_str).collect();
+            if distinct.len() != self.cancels.len() || distinct.contains(code.as_str()) {
+                problems.push(format!(
+                    "{code}: daftar izin yang dicabut berisi kode ganda atau dirinya sendiri"
+                ));
+            }
+            return;
+        }
+        match self.holder {
+            Holder::Person if self.max_active_per_person == 0 => {
+                problems.push(format!("{code}: batas izin aktif per orang harus 1 atau lebih"));
+            }
+            Holder::Establishment if self.max_active_per_person != 0 || self.validity.ends_with_str => {
+                problems.push(format!(
+                    "{code}: izin usaha tidak dibatasi per orang dan tidak mengikuti STR (batas 0, ends_with_str false)"
+                ));
+            }
+            _ => {}
+        }
+        if self.validity.years == 0 {
+            problems.push(format!("{code}: masa berlaku harus 1 tahun atau lebih"));
+        }
+    }
+
+    /// A cancellation type (pencabutan).
+    pub fn is_cancellation(&self) -> bool {
+        !self.cancels.is_empty()
+    }
+
+    /// Whether a permit of this type counts against its holder's per-person cap.
+    pub fn has_person_cap(&self) -> bool {
+        self.holder == Holder::Person && !self.is_cancellation() && self.max_active_per_person > 0
     }
 
     fn check_condition(&self, req_key: &str, field: &str, equals: &str, problems: &mut Vec<String>) {
@@ -773,6 +893,9 @@ mod tests {
                 renewal_window_days: DEFAULT_RENEWAL_WINDOW_DAYS,
                 procedure: vec![],
                 complaint_channels: vec![],
+                holder: Holder::Person,
+                inspection: Inspection::None,
+                cancels: vec![],
             }],
         }
     }
@@ -799,10 +922,94 @@ mod tests {
         }
     }
 
+    // --- holder and cancellation kinds ---
+
+    /// The sample with a second type: a cancellation of the first.
+    fn with_cancellation() -> Catalog {
+        let mut c = sample();
+        let mut cancel = sample_type();
+        cancel.code = "CABUT-SIP-X1".into();
+        cancel.name = "Pencabutan Surat Izin Praktik Contoh".into();
+        cancel.cancels = vec!["SIP-X1".into()];
+        cancel.max_active_per_person = 0;
+        cancel.validity = Validity {
+            years: 0,
+            ends_with_str: false,
+        };
+        c.permit_types.push(cancel);
+        c
+    }
+
+    fn establishment(c: &mut Catalog) {
+        let p = &mut c.permit_types[0];
+        p.holder = Holder::Establishment;
+        p.inspection = Inspection::WithLab;
+        p.max_active_per_person = 0;
+        p.validity.ends_with_str = false;
+    }
+
+    #[test]
+    fn an_establishment_type_has_no_per_person_cap_and_no_str_end() {
+        let mut c = sample();
+        establishment(&mut c);
+        let parsed = Catalog::from_json(&c.to_json_pretty()).unwrap_or_else(|e| panic!("{e}"));
+        let p = &parsed.permit_types[0];
+        assert_eq!(p.holder, Holder::Establishment);
+        assert!(p.inspection.needs_lab());
+        assert!(!p.has_person_cap());
+        let msg = invalid_after(|c| {
+            establishment(c);
+            c.permit_types[0].max_active_per_person = 2;
+        });
+        assert!(msg.contains("tidak dibatasi per orang"), "{msg}");
+    }
+
+    #[test]
+    fn a_person_type_still_needs_its_cap() {
+        let msg = invalid_after(|c| c.permit_types[0].max_active_per_person = 0);
+        assert!(msg.contains("batas izin aktif per orang"), "{msg}");
+        assert!(sample_type().has_person_cap());
+    }
+
+    #[test]
+    fn a_cancellation_names_existing_permits_of_its_profession() {
+        let c = with_cancellation();
+        let parsed = Catalog::from_json(&c.to_json_pretty()).unwrap_or_else(|e| panic!("{e}"));
+        let cancel = parsed.get("CABUT-SIP-X1").unwrap_or_else(|| panic!("cancellation"));
+        assert!(cancel.is_cancellation());
+        assert!(!cancel.has_person_cap());
+        let missing = {
+            let mut c = with_cancellation();
+            c.permit_types[1].cancels = vec!["SIP-NONE".into()];
+            Catalog::from_json(&c.to_json_pretty())
+        };
+        assert!(matches!(missing, Err(CatalogError::Invalid(m)) if m.contains("tidak ada dalam katalog")));
+        let other_profession = {
+            let mut c = with_cancellation();
+            c.permit_types[1].profession = "Bidan".into();
+            Catalog::from_json(&c.to_json_pretty())
+        };
+        assert!(matches!(other_profession, Err(CatalogError::Invalid(m)) if m.contains("bukan izin praktik profesi")));
+        let with_validity = {
+            let mut c = with_cancellation();
+            c.permit_types[1].validity.years = 5;
+            Catalog::from_json(&c.to_json_pretty())
+        };
+        assert!(matches!(with_validity, Err(CatalogError::Invalid(m)) if m.contains("jenis pencabutan")));
+    }
+
+    #[test]
+    fn a_person_type_keeps_its_json_without_the_new_keys() {
+        let json = sample().to_json_pretty();
+        assert!(!json.contains("\"holder\""));
+        assert!(!json.contains("\"inspection\""));
+        assert!(!json.contains("\"cancels\""));
+    }
+
     // --- the shipped catalog ---
 
     #[test]
-    fn builtin_catalog_has_the_28_types_in_domain_order() {
+    fn builtin_catalog_has_the_38_types_in_domain_order() {
         let codes: Vec<&str> = BUILTIN.permit_types.iter().map(|p| p.code.as_str()).collect();
         assert_eq!(
             codes,
@@ -835,9 +1042,19 @@ mod tests {
                 "IZIN-TG",
                 "SIP-TKT",
                 "STPT",
+                "IO-PEST",
+                "CABUT-SIP-DR",
+                "CABUT-SIP-APT",
+                "CABUT-SIP-APT-DIST",
+                "CABUT-SIP-TTK",
+                "SLHS-RM",
+                "SLHS-JB",
+                "SLHS-DAM",
+                "SLHS-HTL",
+                "SLHS-SPA",
             ]
         );
-        assert_eq!(BUILTIN.version, 2);
+        assert_eq!(BUILTIN.version, 3);
         assert_eq!(
             BUILTIN.get("SIP-OT").map(|p| p.name.as_str()),
             Some("Surat Izin Kerja Okupasi Terapis")
@@ -866,11 +1083,71 @@ mod tests {
     /// three-place rule): their own regulation sets validity and cap.
     const REGISTRATIONS: [&str; 2] = ["IZIN-TG", "STPT"];
 
+    /// A health worker's own practice permits: not a registration, an establishment's permit or
+    /// a cancellation.
     fn health_worker_types() -> impl Iterator<Item = &'static PermitType> {
         BUILTIN
             .permit_types
             .iter()
-            .filter(|p| !REGISTRATIONS.contains(&p.code.as_str()))
+            .filter(|p| !REGISTRATIONS.contains(&p.code.as_str()) && p.has_person_cap() && p.holder == Holder::Person)
+    }
+
+    #[test]
+    fn the_seed_001_establishments_are_inspected_and_not_capped() {
+        let establishments: Vec<&PermitType> = BUILTIN
+            .permit_types
+            .iter()
+            .filter(|p| p.holder == Holder::Establishment)
+            .collect();
+        let codes: Vec<&str> = establishments.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            ["IO-PEST", "SLHS-RM", "SLHS-JB", "SLHS-DAM", "SLHS-HTL", "SLHS-SPA"]
+        );
+        for p in establishments {
+            assert!(!p.has_person_cap(), "{}", p.code);
+            assert!(p.inspection.is_required(), "{}", p.code);
+            assert!(p.validity.years > 0 && !p.validity.ends_with_str, "{}", p.code);
+            assert!(
+                p.legal_basis.iter().any(|l| l.contains("Nomor 17 Tahun 2023")),
+                "{}",
+                p.code
+            );
+            assert!(
+                !p.procedure.is_empty() && !p.complaint_channels.is_empty(),
+                "{}",
+                p.code
+            );
+            assert!(p.field("nomor_str").is_none(), "{}: a business has no STR", p.code);
+            if p.code.starts_with("SLHS-") {
+                // An SLHS rests on the laboratory results of the samples (Permenkes 2/2023).
+                assert!(p.inspection.needs_lab(), "{}", p.code);
+                assert!(
+                    p.requirements
+                        .iter()
+                        .any(|r| r.key.starts_with("hasil_uji") && r.need == Need::Required),
+                    "{}: a required laboratory result",
+                    p.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_seed_001_cancellations_each_cancel_one_practice_permit() {
+        for (code, target) in [
+            ("CABUT-SIP-DR", "SIP-DR"),
+            ("CABUT-SIP-APT", "SIP-APT"),
+            ("CABUT-SIP-APT-DIST", "SIP-APT-DIST"),
+            ("CABUT-SIP-TTK", "SIP-TTK"),
+        ] {
+            let p = BUILTIN.get(code).unwrap_or_else(|| panic!("{code}"));
+            assert!(p.is_cancellation() && !p.has_person_cap(), "{code}");
+            assert_eq!(p.cancels, [target], "{code}");
+            assert_eq!(p.validity.years, 0, "{code}");
+            assert!(p.field("alasan_pencabutan").is_some_and(|f| f.required), "{code}");
+            assert!(p.requirement("surat_kuasa").is_some(), "{code}");
+        }
     }
 
     #[test]
@@ -970,7 +1247,7 @@ mod tests {
 
     #[test]
     fn photos_are_images_of_at_most_1_mb_and_documents_pdfs_of_at_most_2_mb() {
-        for p in &BUILTIN.permit_types {
+        for p in BUILTIN.permit_types.iter().filter(|p| p.holder == Holder::Person) {
             for r in &p.requirements {
                 if r.key == "pas_foto" {
                     assert!(!r.formats.contains(&FileFormat::Pdf), "{}", p.code);
@@ -979,6 +1256,20 @@ mod tests {
                     assert_eq!(r.formats, [FileFormat::Pdf], "{} {}", p.code, r.key);
                     assert_eq!(r.max_size_kb, 2048, "{} {}", p.code, r.key);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn an_establishment_asks_documents_of_at_most_4_mb_and_plans_may_be_images() {
+        for p in BUILTIN
+            .permit_types
+            .iter()
+            .filter(|p| p.holder == Holder::Establishment)
+        {
+            for r in &p.requirements {
+                assert!(r.max_size_kb <= 4096, "{} {}", p.code, r.key);
+                assert!(r.formats.contains(&FileFormat::Pdf), "{} {}", p.code, r.key);
             }
         }
     }

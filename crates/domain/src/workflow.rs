@@ -233,6 +233,8 @@ pub struct WorkflowDefinition {
 const SEPOK_JSON: &str = include_str!("../../../data/workflows/sepok.json");
 const CILEGON_JSON: &str = include_str!("../../../data/workflows/cilegon.json");
 const BONTANG_JSON: &str = include_str!("../../../data/workflows/bontang.json");
+const PENCABUTAN_JSON: &str = include_str!("../../../data/workflows/pencabutan.json");
+const USAHA_JSON: &str = include_str!("../../../data/workflows/usaha.json");
 
 impl WorkflowDefinition {
     /// Parses and validates against [`ALL_ROLES`].
@@ -465,8 +467,41 @@ impl WorkflowDefinition {
         .collect()
     }
 
+    /// The presets for a kind of permit type rather than an office: `pencabutan` (a short
+    /// workflow for cancellations) and `usaha` (establishments with a field inspection).
+    pub fn kind_presets() -> Vec<WorkflowDefinition> {
+        [("pencabutan", PENCABUTAN_JSON), ("usaha", USAHA_JSON)]
+            .into_iter()
+            .map(|(name, json)| {
+                WorkflowDefinition::from_json(json).unwrap_or_else(|e| panic!("preset {name} tidak sah: {e}"))
+            })
+            .collect()
+    }
+
     pub fn preset(key: &str) -> Option<WorkflowDefinition> {
-        WorkflowDefinition::presets().into_iter().find(|d| d.key == key)
+        WorkflowDefinition::presets()
+            .into_iter()
+            .chain(WorkflowDefinition::kind_presets())
+            .find(|d| d.key == key)
+    }
+
+    /// The preset a permit type starts on at an office whose default is `office_default`: a
+    /// cancellation on `pencabutan`; a type that must be inspected on `usaha` when the office's
+    /// default has no inspection step; every other type on the office's default.
+    pub fn preset_for(permit: &crate::catalog::PermitType, office_default: &str) -> Option<WorkflowDefinition> {
+        let default = WorkflowDefinition::preset(office_default)?;
+        if permit.is_cancellation() {
+            return WorkflowDefinition::preset("pencabutan");
+        }
+        if permit.inspection.is_required() && !default.inspects() {
+            return WorkflowDefinition::preset("usaha");
+        }
+        Some(default)
+    }
+
+    /// Whether some step records a field inspection.
+    pub fn inspects(&self) -> bool {
+        self.steps.iter().any(|s| s.allows(ActionKind::RecordInspection))
     }
 }
 
@@ -749,6 +784,46 @@ mod tests {
         }
         assert!(WorkflowDefinition::preset("cilegon").is_some());
         assert!(WorkflowDefinition::preset("jakarta").is_none());
+    }
+
+    #[test]
+    fn kind_presets_are_valid_and_reach_ready_to_sign() {
+        for def in WorkflowDefinition::kind_presets() {
+            assert_eq!(def.validate(&ALL_ROLES), Ok(()), "{}", def.key);
+            assert_eq!(drive_to_ready(&def, 0), Position::ReadyToSign, "{}", def.key);
+            assert!(
+                def.steps
+                    .iter()
+                    .all(|s| s.public_note.is_some() && !s.description.is_empty())
+            );
+        }
+        assert!(!WorkflowDefinition::preset("pencabutan").unwrap().inspects());
+        assert!(WorkflowDefinition::preset("usaha").unwrap().inspects());
+    }
+
+    #[test]
+    fn a_permit_type_starts_on_the_preset_of_its_kind() {
+        let catalog = crate::catalog::Catalog::builtin();
+        let sip = catalog.get("SIP-DR").unwrap().clone();
+        assert_eq!(WorkflowDefinition::preset_for(&sip, "cilegon").unwrap().key, "cilegon");
+        let mut cancel = sip.clone();
+        cancel.cancels = vec!["SIP-DR".into()];
+        assert_eq!(
+            WorkflowDefinition::preset_for(&cancel, "bontang").unwrap().key,
+            "pencabutan"
+        );
+        let mut inspected = sip;
+        inspected.inspection = crate::catalog::Inspection::WithLab;
+        // Cilegon has no inspection step; SEPOK and Bontang have one.
+        assert_eq!(
+            WorkflowDefinition::preset_for(&inspected, "cilegon").unwrap().key,
+            "usaha"
+        );
+        assert_eq!(
+            WorkflowDefinition::preset_for(&inspected, "sepok").unwrap().key,
+            "sepok"
+        );
+        assert!(WorkflowDefinition::preset_for(&inspected, "jakarta").is_none());
     }
 
     #[test]

@@ -87,6 +87,12 @@ pub(crate) mod schema {
         pub company_phone: String,
         pub company_npwp: String,
         pub business_type: String,
+        /// Nomor Induk Berusaha (13 digits; required for an establishment's permit).
+        pub company_nib: String,
+        /// The owner of the establishment.
+        pub company_owner: String,
+        /// The establishment's person in charge (penanggung jawab).
+        pub person_in_charge: String,
     }
 
     /// Tahap 2 (Data Formulir): field key of the permit type → answer as text.

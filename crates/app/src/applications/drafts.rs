@@ -18,14 +18,36 @@ use crate::platform::text::clean_text;
 use crate::state::AppState;
 use izinkes_domain::catalog::Answers;
 use izinkes_domain::catalog::FieldErrors;
+use izinkes_domain::catalog::Holder;
+use izinkes_domain::nib::Nib;
 use izinkes_domain::npwp::Npwp;
 use izinkes_domain::phone::PhoneE164;
 use izinkes_domain::status::ApplicationStatus;
 use izinkes_domain::wilayah::VillageCode;
 use izinkes_domain::wilayah::Wilayah;
 
-/// Starts a draft for a permit type at an office, prefilled from the account.
+/// Starts a draft for a permit type at an office, prefilled from the account. A cancellation
+/// (pencabutan) is started from the permit it cancels ([`crate::permits::cancellation`]).
 pub async fn create_draft(
+    state: &AppState,
+    applicant: &Applicant,
+    office_id: &str,
+    permit_code: &str,
+) -> ServiceResult<String> {
+    let (_, catalog) = state.current_catalog().await?;
+    if let Some(p) = catalog.get(permit_code).filter(|p| p.is_cancellation()) {
+        return Err(ServiceError::field(
+            "permit",
+            format!(
+                "{} diajukan dari izin yang akan dicabut: buka menu Izin Saya dan pilih \"Ajukan pencabutan\" pada izin tersebut.",
+                p.name
+            ),
+        ));
+    }
+    start_draft(state, applicant, office_id, permit_code).await
+}
+
+async fn start_draft(
     state: &AppState,
     applicant: &Applicant,
     office_id: &str,
@@ -108,7 +130,7 @@ pub async fn create_draft(
 /// `from.change_of` and `from.change_reason` are carried over as given, linking the copy to
 /// the permit it renews or changes.
 pub async fn copy_as_draft(state: &AppState, applicant: &Applicant, from: &Application) -> ServiceResult<String> {
-    let new_id = create_draft(state, applicant, &from.office_id, &from.permit_code).await?;
+    let new_id = start_draft(state, applicant, &from.office_id, &from.permit_code).await?;
     let mut tx = state.db.begin().await?;
     let copied = CopiedDraft {
         applicant_data: &serde_json::to_string(&from.data)?,
@@ -116,9 +138,14 @@ pub async fn copy_as_draft(state: &AppState, applicant: &Applicant, from: &Appli
         renewal_of: from.renewal_of.as_deref(),
         change_of: from.change_of.as_deref(),
         change_reason: from.change_reason.as_deref(),
+        cancels_permit: from.cancels_permit.as_deref(),
+        step2_done: from.cancels_permit.is_none(),
     };
     queries::fill_copied_draft(&mut *tx, &copied, &new_id).await?;
-    queries::copy_attachments(&mut *tx, &new_id, &now_text(), &from.id).await?;
+    // A cancellation asks for its own documents; the permit's are not its requirements.
+    if from.cancels_permit.is_none() {
+        queries::copy_attachments(&mut *tx, &new_id, &now_text(), &from.id).await?;
+    }
     tx.commit().await?;
     Ok(new_id)
 }
@@ -134,8 +161,9 @@ pub(crate) fn editable(app: &Application) -> ServiceResult<()> {
     }
 }
 
-/// Checks Tahap 1 and returns the cleaned data with field errors.
-pub fn check_applicant_data(input: &ApplicantData, office: &Office) -> (ApplicantData, FieldErrors) {
+/// Checks Tahap 1 and returns the cleaned data with field errors. An establishment's permit
+/// always asks for the business (name, NIB, owner, person in charge, address, NPWP).
+pub fn check_applicant_data(input: &ApplicantData, office: &Office, holder: Holder) -> (ApplicantData, FieldErrors) {
     let wilayah = Wilayah::builtin();
     let mut e = FieldErrors::new();
     let mut d = ApplicantData {
@@ -149,7 +177,7 @@ pub fn check_applicant_data(input: &ApplicantData, office: &Office) -> (Applican
         facility_name: clean_text(&input.facility_name, 200),
         location_village_code: input.location_village_code.trim().to_string(),
         location_address: clean_text(&input.location_address, 300),
-        is_company: input.is_company,
+        is_company: input.is_company || holder == Holder::Establishment,
         ..ApplicantData::default()
     };
     if d.name.chars().count() < 3 {
@@ -178,14 +206,18 @@ pub fn check_applicant_data(input: &ApplicantData, office: &Office) -> (Applican
         e.insert("village_code".into(), "Pilih kelurahan/desa alamat pemohon.".into());
     }
     if d.facility_name.chars().count() < 3 {
-        e.insert(
-            "facility_name".into(),
-            "Nama tempat praktik wajib diisi (contoh: RSUD Kota Pontianak, Klinik Sehat, Praktik Mandiri).".into(),
-        );
+        let message = match holder {
+            Holder::Person => {
+                "Nama tempat praktik wajib diisi (contoh: RSUD Kota Pontianak, Klinik Sehat, Praktik Mandiri)."
+            }
+            Holder::Establishment => "Nama tempat usaha wajib diisi, seperti pada papan nama (contoh: RM Sederhana).",
+        };
+        e.insert("facility_name".into(), message.into());
     }
     check_location(&mut e, &d, office, wilayah);
     if d.is_company {
         check_company(&mut e, &mut d, input);
+        check_establishment(&mut e, &mut d, input, holder);
     }
     (d, e)
 }
@@ -271,6 +303,33 @@ fn check_company(e: &mut FieldErrors, d: &mut ApplicantData, input: &ApplicantDa
     }
 }
 
+/// The NIB, owner and person in charge: required for an establishment's permit, checked when
+/// given for a company's practice permit.
+fn check_establishment(e: &mut FieldErrors, d: &mut ApplicantData, input: &ApplicantData, holder: Holder) {
+    let required = holder == Holder::Establishment;
+    d.company_owner = clean_text(&input.company_owner, 120);
+    d.person_in_charge = clean_text(&input.person_in_charge, 120);
+    let nib = input.company_nib.trim();
+    if required || !nib.is_empty() {
+        match Nib::parse(nib) {
+            Ok(n) => d.company_nib = n.as_str().to_string(),
+            Err(err) => {
+                d.company_nib = clean_text(nib, 30);
+                e.insert("company_nib".into(), err.to_string());
+            }
+        }
+    }
+    if required && d.company_owner.chars().count() < 3 {
+        e.insert("company_owner".into(), "Nama pemilik usaha wajib diisi.".into());
+    }
+    if required && d.person_in_charge.chars().count() < 3 {
+        e.insert(
+            "person_in_charge".into(),
+            "Nama penanggung jawab tempat usaha wajib diisi (boleh sama dengan pemilik).".into(),
+        );
+    }
+}
+
 async fn save_columns(
     state: &AppState,
     app: &Application,
@@ -307,7 +366,13 @@ pub async fn save_step1(
     let app = load_owned(state, applicant_id, id).await?;
     editable(&app)?;
     let office = catalog::offices::get(state, &app.office_id).await?;
-    let (mut data, errors) = check_applicant_data(input, &office);
+    let holder = state
+        .catalog(app.catalog_version)
+        .await?
+        .get(&app.permit_code)
+        .map(|p| p.holder)
+        .unwrap_or_default();
+    let (mut data, errors) = check_applicant_data(input, &office, holder);
     if !errors.is_empty() {
         // Keep the raw entry so the applicant sees exactly what they typed.
         data = ApplicantData { ..input.clone() };

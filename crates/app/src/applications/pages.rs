@@ -106,8 +106,9 @@ pub(crate) struct StartQuery {
 
 async fn start_page(state: &AppState, v: &Visitor, code: &str, form: FormState) -> Result<ApplyStartPage, WebError> {
     let (_, catalog) = state.current_catalog().await?;
-    let permits: Vec<&PermitType> = catalog.permit_types.iter().collect();
-    let selected = catalog.get(code).cloned();
+    // A cancellation starts from the permit it cancels (Izin Saya), not here.
+    let permits: Vec<&PermitType> = catalog.permit_types.iter().filter(|p| !p.is_cancellation()).collect();
+    let selected = catalog.get(code).filter(|p| !p.is_cancellation()).cloned();
     let offices = catalog::offices::list(state).await?;
     let mut serving = Vec::new();
     if let Some(p) = &selected {
@@ -359,6 +360,15 @@ pub fn applicant_rows(d: &ApplicantData) -> Vec<AnswerRow> {
         ));
         rows.push(row("NPWP Perusahaan", d.company_npwp.clone()));
         rows.push(row("Jenis Usaha", d.business_type.clone()));
+        for (label, value) in [
+            ("Nomor Induk Berusaha (NIB)", &d.company_nib),
+            ("Nama Pemilik", &d.company_owner),
+            ("Penanggung Jawab", &d.person_in_charge),
+        ] {
+            if !value.is_empty() {
+                rows.push(row(label, value.clone()));
+            }
+        }
     }
     rows
 }
@@ -564,6 +574,11 @@ impl AppSummary {
             step3_done: v.step3_done(),
             editable: v.app.status.is_editable_by_applicant(),
             purpose: match (&v.app.renewal_of, &v.app.change_of) {
+                _ if v.app.cancels_permit.is_some() => format!(
+                    "Pencabutan izin atas permohonan pemegangnya: izin praktik di {} dicabut setelah surat keputusan \
+                     pencabutan ditandatangani.",
+                    v.app.data.facility_name
+                ),
                 (_, Some(_)) => format!(
                     "Perubahan data izin (tempat dan/atau jadwal praktik) — alasan: {}",
                     v.app.change_reason.as_deref().unwrap_or("-")

@@ -9,7 +9,7 @@ use sqlx::any::AnyQueryResult;
 
 /// The columns of an application, in the order `AppRow` reads them.
 pub const APP_COLUMNS: &str = "id, office_id, applicant_id, permit_code, catalog_version, status, registration_number, \
-     applicant_data, answers, step1_done, step2_done, created_at, updated_at, submitted_at, lock_version, revision_round, renewal_of, change_of, change_reason, standard_id";
+     applicant_data, answers, step1_done, step2_done, created_at, updated_at, submitted_at, lock_version, revision_round, renewal_of, change_of, change_reason, standard_id, cancels_permit";
 
 /// An application row (`APP_COLUMNS`); flags are stored as integers, data and answers as JSON.
 #[derive(sqlx::FromRow)]
@@ -34,6 +34,7 @@ pub struct AppRow {
     pub change_of: Option<String>,
     pub change_reason: Option<String>,
     pub standard_id: Option<String>,
+    pub cancels_permit: Option<String>,
 }
 
 pub async fn owned_application(
@@ -252,6 +253,9 @@ pub struct CopiedDraft<'a> {
     pub renewal_of: Option<&'a str>,
     pub change_of: Option<&'a str>,
     pub change_reason: Option<&'a str>,
+    pub cancels_permit: Option<&'a str>,
+    /// Whether the copied form answers stand (Tahap 2 done); a cancellation asks its own.
+    pub step2_done: bool,
 }
 
 pub async fn fill_copied_draft(
@@ -260,14 +264,16 @@ pub async fn fill_copied_draft(
     id: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE applications SET applicant_data = $1, answers = $2, step1_done = 1, step2_done = 1, renewal_of = $3, \
-           change_of = $4, change_reason = $5 WHERE id = $6",
+        "UPDATE applications SET applicant_data = $1, answers = $2, step1_done = 1, step2_done = $3, renewal_of = $4, \
+           change_of = $5, change_reason = $6, cancels_permit = $7 WHERE id = $8",
     )
     .bind(c.applicant_data)
     .bind(c.answers)
+    .bind(i64::from(c.step2_done))
     .bind(c.renewal_of)
     .bind(c.change_of)
     .bind(c.change_reason)
+    .bind(c.cancels_permit)
     .bind(id)
     .execute(db)
     .await?;
@@ -525,7 +531,7 @@ pub async fn permits_of_profession(
 ) -> Result<Vec<CapPermitRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, number, practice_place, status, valid_until FROM permits \
-         WHERE applicant_id = $1 AND profession = $2 ORDER BY created_at",
+         WHERE applicant_id = $1 AND profession = $2 AND cancels_permit IS NULL ORDER BY created_at",
     )
     .bind(applicant_id)
     .bind(profession)
@@ -541,7 +547,7 @@ pub async fn open_of_profession(
 ) -> Result<Vec<CapOpenRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT registration_number, applicant_data, renewal_of, change_of FROM applications \
-         WHERE applicant_id = $1 AND profession = $2 AND id <> $3 \
+         WHERE applicant_id = $1 AND profession = $2 AND id <> $3 AND cancels_permit IS NULL \
          AND status IN ('submitted', 'in_process', 'needs_revision', 'ready_to_sign') ORDER BY submitted_at",
     )
     .bind(applicant_id)

@@ -96,6 +96,9 @@ fn step1_page(state: &AppState, user: &ApplicantUser, v: &ApplicationView, form:
         app: AppSummary::from_view(v),
         area: AreaPicker::from_form("village_code", "Wilayah alamat pemohon", &form),
         location: AreaPicker::from_form("location_village_code", "Lokasi Izin", &form),
+        establishment: v
+            .permit()
+            .is_some_and(|p| p.holder == izinkes_domain::catalog::Holder::Establishment),
         office_region: w
             .display_name(&v.office.regency_code)
             .unwrap_or_else(|| v.office.regency_code.clone()),
@@ -151,6 +154,9 @@ pub(crate) async fn step1_save(
         company_phone: f.get("company_phone"),
         company_npwp: f.get("company_npwp"),
         business_type: f.get("business_type"),
+        company_nib: f.get("company_nib"),
+        company_owner: f.get("company_owner"),
+        person_in_charge: f.get("person_in_charge"),
     };
     let errors = applications::drafts::save_step1(&state, &user.id, &id, &input).await?;
     if errors.is_empty() {
@@ -420,6 +426,9 @@ pub struct Step1Page {
     pub area: AreaPicker,
     pub location: AreaPicker,
     pub office_region: String,
+    /// The permit is an establishment's (SLHS, pest control): the business block is asked
+    /// always, with its NIB, owner and person in charge.
+    pub establishment: bool,
 }
 
 #[derive(Template)]

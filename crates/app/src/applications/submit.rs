@@ -43,7 +43,7 @@ pub fn check_complete(v: &ApplicationView) -> SubmitProblems {
             .insert("permit".into(), "Jenis izin tidak lagi tersedia.".into());
         return p;
     };
-    p.step1 = check_applicant_data(&v.app.data, &v.office).1;
+    p.step1 = check_applicant_data(&v.app.data, &v.office, permit.holder).1;
     p.step2 = permit.check_answers(&v.app.answers);
     let answers = v.all_answers();
     for req in permit.needed_requirements(&answers) {
@@ -100,6 +100,15 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
         return Ok(SubmitOutcome::Problems(problems));
     }
     let permit = v.permit().ok_or(ServiceError::NotFound)?;
+    match &v.app.cancels_permit {
+        Some(target) => crate::permits::cancellation::check_at_submit(state, applicant_id, target).await?,
+        None if permit.is_cancellation() => {
+            return Err(ServiceError::Refused(
+                "Pencabutan diajukan dari izin yang akan dicabut, di menu Izin Saya.".into(),
+            ));
+        }
+        None => {}
+    }
     let applicant = load_applicant(state, applicant_id).await?;
     let start = crate::desks::workflows::prepare_start(state, &v.office, &permit.code, v.standard.clone()).await?;
 
@@ -108,17 +117,21 @@ pub async fn submit(state: &AppState, applicant_id: &str, id: &str) -> ServiceRe
         // Serialise this applicant's submissions so two parallel submits cannot both pass the cap.
         queries::lock_applicant(&mut *tx, applicant_id).await?;
     }
-    let holdings = practice_places(&mut tx, applicant_id, &permit.profession, &v.app.id).await?;
-    let continues = v.app.renewal_of.as_deref().or(v.app.change_of.as_deref());
-    let today = crate::catalog::offices::today(&v.office);
-    izinkes_domain::practice_cap::check(
-        &holdings,
-        continues,
-        today,
-        permit.max_active_per_person,
-        &permit.profession,
-    )
-    .map_err(ServiceError::Refused)?;
+    // Only a person's practice permit takes a practice place (an establishment's permit and a
+    // cancellation take none).
+    if permit.has_person_cap() {
+        let holdings = practice_places(&mut tx, applicant_id, &permit.profession, &v.app.id).await?;
+        let continues = v.app.renewal_of.as_deref().or(v.app.change_of.as_deref());
+        let today = crate::catalog::offices::today(&v.office);
+        izinkes_domain::practice_cap::check(
+            &holdings,
+            continues,
+            today,
+            permit.max_active_per_person,
+            &permit.profession,
+        )
+        .map_err(ServiceError::Refused)?;
+    }
     let year = state_year(&v.office);
     let seq = crate::platform::db::next_counter(&mut tx, &v.office.id, "registration", &year.to_string()).await?;
     let number = RegistrationNumber::new(&v.office.code, year, seq);

@@ -42,6 +42,12 @@ pub struct ApplicantData {
     pub company_phone: String,
     pub company_npwp: String,
     pub business_type: String,
+    /// Nomor Induk Berusaha from OSS (required for an establishment's permit).
+    pub company_nib: String,
+    /// The business's owner (pemilik), for an establishment's permit.
+    pub company_owner: String,
+    /// The person in charge (penanggung jawab) of the establishment.
+    pub person_in_charge: String,
 }
 
 impl ApplicantData {
@@ -107,6 +113,8 @@ pub struct Application {
     /// The office's service standard the file was submitted under (`None`: see
     /// [`crate::catalog::standards::of_application`]).
     pub standard_id: Option<String>,
+    /// The permit this application asks to cancel (pencabutan).
+    pub cancels_permit: Option<String>,
 }
 
 /// An application with what is needed to show it.
@@ -179,6 +187,7 @@ fn app_from_row(r: AppRow) -> Result<Application, ServiceError> {
         change_of: r.change_of,
         change_reason: r.change_reason,
         standard_id: r.standard_id,
+        cancels_permit: r.cancels_permit,
     })
 }
 

@@ -139,6 +139,32 @@ pub(crate) mod schema {
         pub renewal_window_days: u64,
         pub procedure: Vec<String>,
         pub complaint_channels: Vec<String>,
+        /// Who holds the permit; absent means `person`.
+        pub holder: Option<Holder>,
+        /// What the technical team must record before the file leaves its desk; absent means
+        /// `none`.
+        pub inspection: Option<Inspection>,
+        /// A cancellation type (pencabutan): the codes of the types whose permits it cancels.
+        /// Started from the permit (`POST /api/v1/permits/{id}/cancel`), not as a new draft.
+        pub cancels: Option<Vec<String>>,
+    }
+
+    /// A person's practice permit, or an establishment's (a business with an NIB).
+    #[derive(ToSchema)]
+    #[schema(rename_all = "snake_case")]
+    pub(crate) enum Holder {
+        Person,
+        Establishment,
+    }
+
+    /// `required`: a field inspection with its Berita Acara; `with_lab`: and laboratory
+    /// results of its samples.
+    #[derive(ToSchema)]
+    #[schema(rename_all = "snake_case")]
+    pub(crate) enum Inspection {
+        None,
+        Required,
+        WithLab,
     }
 }
 

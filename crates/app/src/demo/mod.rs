@@ -398,6 +398,7 @@ async fn technical_team_approves(state: &AppState, a: &str) -> ServiceResult<()>
                 "ba-pemeriksaan.pdf".into(),
                 demo::samples::pdf("Berita Acara Pemeriksaan"),
             )),
+            lab: Default::default(),
         },
     )
     .await?;
@@ -667,6 +668,11 @@ async fn walk_to_ready(state: &AppState, office: &str, app_id: &str, preset: &st
                         "ba-pemeriksaan.pdf".into(),
                         demo::samples::pdf("Berita Acara Pemeriksaan"),
                     )),
+                    lab: crate::desks::actions::LabResult {
+                        laboratory: "UPT Laboratorium Kesehatan Daerah".into(),
+                        report_number: "LAB/2026/0105".into(),
+                        result: "memenuhi".into(),
+                    },
                 },
                 Product::Recommendation => DeskAction::Recommend {
                     approve: true,

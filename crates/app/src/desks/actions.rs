@@ -39,6 +39,7 @@ use chrono::Utc;
 use izinkes_domain::calendar::WorkingCalendar;
 use izinkes_domain::catalog::FieldErrors;
 use izinkes_domain::sla;
+use izinkes_domain::workflow::ActionKind;
 use izinkes_domain::workflow::Command;
 use izinkes_domain::workflow::Position;
 use izinkes_domain::workflow::Product;
@@ -62,6 +63,16 @@ pub struct CheckItem {
     pub ok: bool,
     #[serde(default)]
     pub note: String,
+}
+
+/// The laboratory results an inspection records for a type that asks for them (SLHS): which
+/// laboratory, its report number, and whether the samples meet the requirements.
+#[derive(Clone, Debug, Default)]
+pub struct LabResult {
+    pub laboratory: String,
+    pub report_number: String,
+    /// `memenuhi` or `tidak_memenuhi`.
+    pub result: String,
 }
 
 #[derive(Clone, Debug)]
@@ -92,6 +103,7 @@ pub enum DeskAction {
         officers: String,
         result: String,
         file: Option<(String, Vec<u8>)>,
+        lab: LabResult,
     },
     Recommend {
         approve: bool,
@@ -280,9 +292,21 @@ async fn validate(state: &AppState, file: &DeskFile, action: &DeskAction) -> Ser
             officers,
             result,
             file: upload,
+            lab,
         } => {
             check_inspection(&file.view.office, date, officers, result, &mut errors);
+            if file.view.permit().is_some_and(|p| p.inspection.needs_lab()) {
+                check_lab(lab, &mut errors);
+            }
             stored = check_report_file(state, upload.as_ref(), &mut errors).await?;
+        }
+        DeskAction::Forward { .. } | DeskAction::Recommend { .. } if inspection_missing(file) => {
+            errors.insert(
+                "action".into(),
+                "Jenis izin ini wajib pemeriksaan lapangan: catat Berita Acara Pemeriksaan (dengan hasil uji \
+                 laboratorium bila diminta) sebelum rekomendasi atau meneruskan berkas."
+                    .into(),
+            );
         }
         DeskAction::Recommend { number, .. } if number.trim().is_empty() => {
             errors.insert("number".into(), "Tuliskan nomor surat rekomendasi.".into());
@@ -309,6 +333,44 @@ fn check_inspection(office: &Office, date: &str, officers: &str, result: &str, e
     }
     if !matches!(result, "sesuai" | "tidak_sesuai") {
         errors.insert("result".into(), "Pilih hasil pemeriksaan.".into());
+    }
+}
+
+/// The type asks for a field inspection and the current step records inspections, but none was
+/// recorded at this step yet.
+fn inspection_missing(file: &DeskFile) -> bool {
+    let required = file.view.permit().is_some_and(|p| p.inspection.is_required());
+    let Some(step) = file
+        .current_step()
+        .filter(|s| s.actions.contains(&ActionKind::RecordInspection))
+    else {
+        return false;
+    };
+    required
+        && !file
+            .products
+            .iter()
+            .any(|p| p.product == Product::BeritaAcara && p.step_key == step.key)
+}
+
+fn check_lab(lab: &LabResult, errors: &mut FieldErrors) {
+    if lab.laboratory.trim().chars().count() < 3 {
+        errors.insert(
+            "lab_laboratory".into(),
+            "Tuliskan nama laboratorium yang menguji sampel (laboratorium terakreditasi).".into(),
+        );
+    }
+    if lab.report_number.trim().is_empty() {
+        errors.insert(
+            "lab_report_number".into(),
+            "Tuliskan nomor laporan hasil uji laboratorium.".into(),
+        );
+    }
+    if !matches!(lab.result.as_str(), "memenuhi" | "tidak_memenuhi") {
+        errors.insert(
+            "lab_result".into(),
+            "Pilih hasil uji laboratorium: memenuhi atau tidak memenuhi syarat.".into(),
+        );
     }
 }
 
@@ -512,8 +574,12 @@ async fn produce(
     Ok(Some(match action {
         DeskAction::Checklist { items } => record_checklist(tx, ctx, items).await?,
         DeskAction::RecordInspection {
-            date, officers, result, ..
-        } => inspection_report(date, officers, result, inspection),
+            date,
+            officers,
+            result,
+            lab,
+            ..
+        } => inspection_report(date, officers, result, lab, inspection),
         DeskAction::Recommend { approve, number, note } => recommendation(*approve, number, note),
         DeskAction::PrepareDraft { fields } => draft_decree(fields)?,
         DeskAction::Paraf { note } => paraf(note),
@@ -567,12 +633,23 @@ async fn record_checklist(tx: &mut Tx, ctx: &Ctx<'_>, items: &[CheckItem]) -> Se
 }
 
 /// The inspection report (Berita Acara Pemeriksaan) with its stored file.
-fn inspection_report(date: &str, officers: &str, result: &str, stored: Option<StoredFile>) -> (Product, String) {
+fn inspection_report(
+    date: &str,
+    officers: &str,
+    result: &str,
+    lab: &LabResult,
+    stored: Option<StoredFile>,
+) -> (Product, String) {
     let (filename, sha, size) = stored.unwrap_or_default();
     let mut d = BTreeMap::new();
     d.insert("date", date.to_string());
     d.insert("officers", clean_text(officers, 300));
     d.insert("result", result.to_string());
+    if !lab.result.is_empty() {
+        d.insert("lab_laboratory", clean_text(&lab.laboratory, 200));
+        d.insert("lab_report_number", clean_text(&lab.report_number, 100));
+        d.insert("lab_result", lab.result.clone());
+    }
     d.insert("filename", filename);
     d.insert("sha256", sha);
     d.insert("size", size.to_string());
@@ -902,7 +979,13 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(&data).ok(),
             Some(serde_json::json!({"approve": true, "number": "12/REK", "note": ""}))
         );
-        let (p, data) = inspection_report("2026-06-01", "Ani", "sesuai", Some(("ba.pdf".into(), "abc".into(), 9)));
+        let (p, data) = inspection_report(
+            "2026-06-01",
+            "Ani",
+            "sesuai",
+            &LabResult::default(),
+            Some(("ba.pdf".into(), "abc".into(), 9)),
+        );
         assert_eq!(p, Product::BeritaAcara);
         assert!(data.contains("\"filename\":\"ba.pdf\"") && data.contains("\"size\":\"9\""));
         assert_eq!(paraf("ok").0, Product::Paraf);

@@ -556,6 +556,9 @@ fn applicant_field_label(key: &str) -> Option<&'static str> {
         "company_fax" => "Fax Perusahaan",
         "company_npwp" => "NPWP Perusahaan",
         "business_type" => "Jenis Usaha",
+        "company_nib" => "Nomor Induk Berusaha (NIB)",
+        "company_owner" => "Nama Pemilik",
+        "person_in_charge" => "Nama Penanggung Jawab",
         _ => return None,
     })
 }
@@ -749,6 +752,16 @@ pub(crate) struct InspectionQuery {
     /// The PDF's file name.
     #[param(required = false)]
     filename: String,
+    /// The laboratory that tested the samples (required when the permit type asks for
+    /// laboratory results, e.g. SLHS).
+    #[param(required = false)]
+    lab_laboratory: String,
+    /// The laboratory report's number.
+    #[param(required = false)]
+    lab_report_number: String,
+    /// `memenuhi` or `tidak_memenuhi` (meets the requirements or not).
+    #[param(required = false)]
+    lab_result: String,
 }
 
 /// Records the Berita Acara Pemeriksaan: the raw PDF as the body, the rest in the query.
@@ -789,6 +802,11 @@ pub(crate) async fn desk_inspection(
         officers: q.officers,
         result: q.result,
         file,
+        lab: crate::desks::actions::LabResult {
+            laboratory: q.lab_laboratory,
+            report_number: q.lab_report_number,
+            result: q.lab_result,
+        },
     };
     run_desk_action(&state, &o.0, &id, lock, &q.request_key, action).await
 }

@@ -418,6 +418,8 @@ async fn file_page_full(
             .unwrap_or_default(),
         due: f.due_on.map(izinkes_domain::format_id::date_id).unwrap_or_default(),
         remaining_step_days: f.remaining_step_days,
+        needs_lab: f.view.permit().is_some_and(|t| t.inspection.needs_lab()),
+        inspection_note: inspection_note(f.view.permit()),
         remaining_days: f.remaining_days,
         paused: f.paused,
         field_choices,
@@ -660,8 +662,27 @@ pub(crate) async fn inspection(
         officers: get("officers"),
         result: get("result"),
         file,
+        lab: crate::desks::actions::LabResult {
+            laboratory: get("lab_laboratory"),
+            report_number: get("lab_report_number"),
+            result: get("lab_result"),
+        },
     };
     run_action(&state, &o, &id, lock, &get("request_key"), action).await
+}
+
+/// What the permit type asks of the technical team's inspection, for the desk page.
+fn inspection_note(permit: Option<&izinkes_domain::catalog::PermitType>) -> String {
+    use izinkes_domain::catalog::Inspection;
+    match permit.map(|p| p.inspection) {
+        Some(Inspection::WithLab) => "Jenis izin ini wajib pemeriksaan lapangan (inspeksi kesehatan lingkungan) dengan \
+             hasil uji laboratorium sampel; berkas baru dapat direkomendasikan atau diteruskan setelah Berita Acara dicatat."
+            .into(),
+        Some(Inspection::Required) => "Jenis izin ini wajib pemeriksaan lapangan; berkas baru dapat direkomendasikan atau \
+             diteruskan setelah Berita Acara dicatat."
+            .into(),
+        _ => String::new(),
+    }
 }
 
 pub fn action_kinds_label(a: ActionKind) -> &'static str {
@@ -787,6 +808,10 @@ pub struct DeskFilePage {
     pub thread: crate::messages::pages::ThreadBlock,
     /// The notices sent about the file, with what became of each.
     pub notifications: Vec<crate::notifications::pages::MessageLine>,
+    /// The permit type asks for laboratory results with the inspection (SLHS).
+    pub needs_lab: bool,
+    /// What the type asks of the inspection, said beside its form ("" when nothing).
+    pub inspection_note: String,
 }
 
 impl DeskFilePage {

@@ -121,7 +121,7 @@ pub async fn save_fields(
         }
     }
     let data: ApplicantData = serde_json::from_value(Value::Object(data))?;
-    let (cleaned, mut errors) = check_applicant_data(&data, &v.office);
+    let (cleaned, mut errors) = check_applicant_data(&data, &v.office, permit.holder);
     errors.extend(permit.check_answers(&answers));
     // Report only what the applicant may touch; the rest was valid when submitted.
     let allowed: Vec<&str> = round.items.iter().map(|i| i.key.as_str()).collect();

@@ -63,6 +63,16 @@ pub async fn publish(
     if let Err(e) = def.validate(&role_refs) {
         return Err(ServiceError::Refused(e.to_string()));
     }
+    let (_, catalog) = state.current_catalog().await?;
+    if let Some(permit) = catalog.get(permit_code).filter(|p| p.inspection.is_required())
+        && !def.inspects()
+    {
+        return Err(ServiceError::Refused(format!(
+            "{} wajib pemeriksaan lapangan: alur kerjanya harus punya tahap dengan tindakan \"{}\".",
+            permit.name,
+            izinkes_domain::workflow::ActionKind::RecordInspection.label_id()
+        )));
+    }
     store_version(state, office_id, permit_code, def, by).await
 }
 
@@ -115,8 +125,12 @@ pub async fn current_workflow(state: &AppState, office_id: &str, permit_code: &s
         return load_version(state, &id).await;
     }
     let settings = office_admin::settings::settings(state, office_id).await?;
-    let def = WorkflowDefinition::preset(&settings.default_preset)
-        .ok_or_else(|| ServiceError::Internal(format!("unknown preset {}", settings.default_preset)))?;
+    let (_, catalog) = state.current_catalog().await?;
+    let def = match catalog.get(permit_code) {
+        Some(permit) => WorkflowDefinition::preset_for(permit, &settings.default_preset),
+        None => WorkflowDefinition::preset(&settings.default_preset),
+    }
+    .ok_or_else(|| ServiceError::Internal(format!("unknown preset {}", settings.default_preset)))?;
     // The presets are valid by construction; an office still missing officers for a role must not
     // stop applicants from submitting — the file waits at that desk, and the admin is told.
     let roles = office_roles(state, office_id).await?;

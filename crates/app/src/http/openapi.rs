@@ -88,6 +88,7 @@ in Bahasa Indonesia and meant to be shown as is; codes, keys and enum values are
         crate::permits::api::list_permits,
         crate::permits::api::permit_pdf,
         crate::permits::api::renew_permit,
+        crate::permits::api::cancel_permit,
         crate::permits::api::change_permit,
         crate::survey::api::survey_permit,
         crate::permits::api::verification_json,

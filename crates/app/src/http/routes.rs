@@ -261,6 +261,7 @@ fn applicant_routes(r: Routes) -> Routes {
         .get("/izin", Applicant, permits::pages::mine)
         .get("/izin/{id}/unduh", Applicant, permits::pages::download)
         .post("/izin/{id}/perpanjang", Applicant, permits::pages::renew)
+        .post("/izin/{id}/cabut", Applicant, permits::pages::cancel)
         .get("/izin/{id}/ubah", Applicant, permits::pages::change_page)
         .post("/izin/{id}/ubah", Applicant, permits::pages::change_post)
         .get("/izin/{id}/survei", Applicant, survey::pages::survey_page)
@@ -582,6 +583,7 @@ fn api_routes(r: Routes) -> Routes {
         .get("/api/v1/permits", Applicant, permits::api::list_permits)
         .get("/api/v1/permits/{id}/pdf", Applicant, permits::api::permit_pdf)
         .post("/api/v1/permits/{id}/renew", Applicant, permits::api::renew_permit)
+        .post("/api/v1/permits/{id}/cancel", Applicant, permits::api::cancel_permit)
         .post("/api/v1/permits/{id}/change", Applicant, permits::api::change_permit)
         .post("/api/v1/permits/{id}/survey", Applicant, survey::api::survey_permit)
 }

@@ -77,6 +77,8 @@ pub(crate) struct Permit {
     replaced_by: Option<String>,
     renewal_of: Option<String>,
     change_of: Option<String>,
+    /// For a Surat Keputusan Pencabutan: the id of the permit it revoked.
+    cancels_permit: Option<String>,
     /// SHA-256 of the signed PDF.
     document_sha256: Option<String>,
     /// The public verification page (the QR code's address).
@@ -98,6 +100,7 @@ fn permit_json(state: &AppState, p: &PermitRow, today: chrono::NaiveDate) -> Per
         replaced_by: p.replaced_by.clone(),
         renewal_of: p.renewal_of.clone(),
         change_of: p.change_of.clone(),
+        cancels_permit: p.cancels_permit.clone(),
         document_sha256: p.pdf_sha256.clone(),
         verify_url: format!("{}/v/{}", state.config.base_url.trim_end_matches('/'), p.token),
     }
@@ -186,6 +189,31 @@ pub(crate) async fn permit_pdf(State(state): State<AppState>, a: ApiApplicant, P
     ))]
 pub(crate) async fn renew_permit(State(state): State<AppState>, a: ApiApplicant, Path(id): Path<String>) -> ApiResult {
     let new_id = crate::permits::changes::renew(&state, a.id(), &id).await?;
+    let v = applications::view::load_view(&state, a.id(), &new_id).await?;
+    Ok(created(application_json(&v)))
+}
+
+/// Start a cancellation (pencabutan)
+///
+/// The holder asks the office to cancel an active permit (stopping practice there, moving away):
+/// a draft of the office's cancellation type with Tahap 1 copied from the permit; answer its form
+/// (reason, last day of practice), upload its documents and submit it like any draft. When the
+/// Surat Keputusan Pencabutan is signed, the permit is revoked in the same step and its public
+/// verification reads revoked. Asking again returns the same draft. Refused (422 `refused`)
+/// when the permit is not active, another change, renewal or cancellation of it is filed, or the
+/// office offers no cancellation for its type.
+#[utoipa::path(post, path = "/api/v1/permits/{id}/cancel", operation_id = "cancelPermit", tag = "Permits",
+    params(("id" = String, Path, description = "The permit's id (from `GET /api/v1/permits`).")),
+    responses(
+        (status = 201, description = "The cancellation draft.", body = ApplicationBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+        (status = 500, response = Internal),
+    ))]
+pub(crate) async fn cancel_permit(State(state): State<AppState>, a: ApiApplicant, Path(id): Path<String>) -> ApiResult {
+    let new_id = crate::permits::cancellation::start(&state, a.id(), &id).await?;
     let v = applications::view::load_view(&state, a.id(), &new_id).await?;
     Ok(created(application_json(&v)))
 }

@@ -45,6 +45,8 @@ pub struct PermitRow {
     pub renewal_of: Option<String>,
     /// The permit this one changes (perubahan data): it replaces it and keeps its validity.
     pub change_of: Option<String>,
+    /// A Surat Keputusan Pencabutan: the permit it revoked.
+    pub cancels_permit: Option<String>,
 }
 
 /// The status a person reads: Aktif / Kedaluwarsa / Dicabut / Diganti (or waiting).
@@ -406,6 +408,7 @@ impl From<queries::PermitDbRow> for PermitRow {
             replaced_by: r.replaced_by,
             renewal_of: r.renewal_of,
             change_of: r.change_of,
+            cancels_permit: r.cancels_permit,
         }
     }
 }

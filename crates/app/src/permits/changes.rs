@@ -84,7 +84,7 @@ pub async fn start_change(
     changed.data.facility_name = input.facility_name.clone();
     changed.data.location_address = input.location_address.clone();
     changed.data.location_village_code = input.location_village_code.trim().to_string();
-    let (data, step1_errors) = applications::drafts::check_applicant_data(&changed.data, &v.office);
+    let (data, step1_errors) = applications::drafts::check_applicant_data(&changed.data, &v.office, permit_type.holder);
     let mut errors = izinkes_domain::catalog::FieldErrors::new();
     for key in ["facility_name", "location_address", "location_village_code"] {
         if let Some(e) = step1_errors.get(key) {

@@ -16,10 +16,14 @@ use crate::platform::error::ServiceError;
 use crate::platform::error::ServiceResult;
 use crate::state::AppState;
 use chrono::NaiveDate;
+use izinkes_documents::render::EstablishmentData;
 use izinkes_documents::render::Letterhead;
 use izinkes_documents::render::Signer;
 use izinkes_documents::render::SkData;
 use izinkes_documents::render::SkLayout;
+use izinkes_documents::render::SkSubject;
+use izinkes_domain::catalog::Holder;
+use izinkes_domain::catalog::PermitType;
 use izinkes_domain::format_id::date_id;
 use izinkes_domain::roles::Role;
 use std::sync::Arc;
@@ -279,9 +283,10 @@ pub(crate) async fn sk_data(
     p: &PermitRow,
     docs: &OfficeDocs,
     issued: NaiveDate,
-    until: NaiveDate,
+    until: Option<NaiveDate>,
 ) -> ServiceResult<SkData> {
     let permit = v.permit().ok_or(ServiceError::NotFound)?;
+    let subject = sk_subject(state, v, permit).await?;
     let draft: serde_json::Value = queries::draft_sk(&state.db.pool, &v.app.id)
         .await?
         .and_then(|s| serde_json::from_str(&s).ok())
@@ -319,13 +324,18 @@ pub(crate) async fn sk_data(
         title: permit.name.to_uppercase(),
         layout: docs.layout,
         considerations: vec![
-            match &changed_number {
-                Some(old) => format!(
+            match (&changed_number, &subject) {
+                (_, SkSubject::Cancellation(c)) => format!(
+                    "bahwa {} selaku pemegang {} Nomor {} telah mengajukan permohonan pencabutan izin tersebut dengan \
+                     alasan: {};",
+                    p.holder_name, c.permit_name, c.permit_number, c.reason
+                ),
+                (Some(old), _) => format!(
                     "bahwa {} selaku pemegang {} Nomor {} telah mengajukan perubahan data tempat dan/atau jadwal praktik \
                      dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;",
                     p.holder_name, permit.name, old
                 ),
-                None => format!(
+                (None, _) => format!(
                     "bahwa {} telah mengajukan permohonan {} dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;",
                     p.holder_name, permit.name
                 ),
@@ -357,7 +367,7 @@ pub(crate) async fn sk_data(
             ),
         ),
         valid_from: date_id(issued),
-        valid_until: date_id(until),
+        valid_until: until.map(date_id).unwrap_or_default(),
         photo,
         place_and_date: format!("{}, {}", docs.place, date_id(issued)),
         signer: Signer {
@@ -368,7 +378,33 @@ pub(crate) async fn sk_data(
         verify_url: format!("{}/v/{}", state.config.base_url.trim_end_matches('/'), p.token),
         draft: false,
         bsre_footer: docs.signer_kind == "bsre",
+        subject,
     })
+}
+
+/// Whom the decree is about: the practitioner (the default), the establishment named in Tahap 1,
+/// or the permit a cancellation revokes.
+async fn sk_subject(state: &AppState, v: &ApplicationView, permit: &PermitType) -> ServiceResult<SkSubject> {
+    if let Some(target) = &v.app.cancels_permit {
+        let c = crate::permits::cancellation::cancelled_data(state, target, &v.app.answers).await?;
+        return Ok(SkSubject::Cancellation(c));
+    }
+    if permit.holder == Holder::Establishment {
+        let d = &v.app.data;
+        return Ok(SkSubject::Establishment(EstablishmentData {
+            name: d.company_name.clone(),
+            nib: d.company_nib.clone(),
+            kind: permit.profession.clone(),
+            owner: d.company_owner.clone(),
+            person_in_charge: d.person_in_charge.clone(),
+            address: format!(
+                "{}, {}",
+                d.location_address,
+                izinkes_domain::format_id::area_label(&d.location_village_code)
+            ),
+        }));
+    }
+    Ok(SkSubject::Practice)
 }
 
 /// The office's kop surat with its emblem. A logo that cannot be read from the store is left out
@@ -564,8 +600,11 @@ async fn draft_sk_pdf(
     today: NaiveDate,
 ) -> ServiceResult<Vec<u8>> {
     let p = draft_permit_row(v);
-    let years = v.permit().map(|x| x.validity.years).unwrap_or(5);
-    let mut data = sk_data(state, v, &p, docs, today, valid_until(today, years, None, false)).await?;
+    let until = v
+        .permit()
+        .filter(|x| !x.is_cancellation())
+        .map(|x| valid_until(today, x.validity.years, None, false));
+    let mut data = sk_data(state, v, &p, docs, today, until).await?;
     data.draft = true;
     Ok(crate::permits::templates::sk_with_signature(state, &v.office.id, data)
         .await?
@@ -598,5 +637,6 @@ fn draft_permit_row(v: &ApplicationView) -> PermitRow {
         replaced_by: None,
         renewal_of: None,
         change_of: None,
+        cancels_permit: v.app.cancels_permit.clone(),
     }
 }

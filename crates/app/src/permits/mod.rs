@@ -1,9 +1,11 @@
 //! Issued permits (Izin): numbering, the office's documents and templates, signing (local
 //! certificate or BSrE), the archive with print and handover register, Izin Saya, changes and
-//! renewals, expiry reminders, and public verification by QR code.
+//! renewals, cancellation at the holder's request, expiry reminders, and public verification
+//! by QR code.
 
 pub mod api;
 pub mod archive;
+pub mod cancellation;
 pub mod changes;
 pub mod documents;
 pub mod expiry;

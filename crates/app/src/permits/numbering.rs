@@ -36,6 +36,13 @@ pub async fn assign_in_tx(
     let seq = next_counter(tx, &office.id, &format!("sk:{}", v.app.permit_code), &year.to_string()).await?;
     let number = pattern.format(seq, year, &v.app.permit_code, &office.code);
     let profession = v.permit().map(|p| p.profession.clone()).unwrap_or_default();
+    // An establishment's permit is the business's: the register and the public page name it.
+    let holder_name = match v.permit().map(|p| p.holder) {
+        Some(izinkes_domain::catalog::Holder::Establishment) if !v.app.data.company_name.is_empty() => {
+            v.app.data.company_name.as_str()
+        }
+        _ => holder_name,
+    };
     let permit = NewPermit {
         id: &new_id(),
         office_id: &office.id,
@@ -55,6 +62,7 @@ pub async fn assign_in_tx(
         ),
         renewal_of: v.app.renewal_of.as_deref(),
         change_of: v.app.change_of.as_deref(),
+        cancels_permit: v.app.cancels_permit.as_deref(),
         now: &now_text(),
     };
     queries::insert_permit(&mut **tx, &permit).await?;

@@ -289,6 +289,7 @@ impl MineQuery {
 pub(crate) async fn mine(State(state): State<AppState>, user: ApplicantUser, Query(q): Query<MineQuery>) -> PageResult {
     let mut active = Vec::new();
     let mut expired = Vec::new();
+    let mut letters = Vec::new();
     let all = permits::archive::for_applicant(&state, &user.id).await?;
     let mut types: Vec<(String, String)> = Vec::new();
     let mut years: Vec<String> = Vec::new();
@@ -309,7 +310,27 @@ pub(crate) async fn mine(State(state): State<AppState>, user: ApplicantUser, Que
         let office = crate::catalog::offices::get(&state, &p.office_id).await?;
         let today = crate::catalog::offices::today(&office);
         let opens = permits::changes::renewal_opens(&state, &p).await?;
+        let cancellation = match p.public_status(today) {
+            "Aktif" if p.cancels_permit.is_none() => {
+                permits::cancellation::types_for(&state, &p.office_id, &p.permit_code)
+                    .await?
+                    .into_iter()
+                    .next()
+                    .map(|t| t.name)
+                    .unwrap_or_default()
+            }
+            _ => String::new(),
+        };
+        let cancels_number = match &p.cancels_permit {
+            Some(target) => permits::archive::by_id(&state, target)
+                .await
+                .map(|t| t.number)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
         let card = HeldPermit {
+            cancellation,
+            cancels_number,
             renew_from: opens
                 .filter(|d| *d > today)
                 .map(izinkes_domain::format_id::date_id)
@@ -322,7 +343,9 @@ pub(crate) async fn mine(State(state): State<AppState>, user: ApplicantUser, Que
         if !q.keeps(&p, &card.info.status_code) {
             continue;
         }
-        if card.info.status_code == "active" {
+        if !card.cancels_number.is_empty() {
+            letters.push(card)
+        } else if card.info.status_code == "active" {
             active.push(card)
         } else {
             expired.push(card)
@@ -334,11 +357,12 @@ pub(crate) async fn mine(State(state): State<AppState>, user: ApplicantUser, Que
     };
     Ok(page(&PermitsApplicantPage {
         ctx: user.ctx(&state, "Izin Saya", "izin"),
-        shown: active.len() + expired.len(),
+        shown: active.len() + expired.len() + letters.len(),
         total,
         filtered: q.is_filtered(),
         active,
         expired,
+        letters,
         notice: notice.into(),
         types,
         years,
@@ -359,6 +383,13 @@ pub(crate) async fn download(State(state): State<AppState>, user: ApplicantUser,
         return Ok(see_other(&format!("/izin/{id}/survei?unduh=1")));
     }
     Ok(pdf_response(&p, bytes))
+}
+
+/// Ajukan pencabutan: starts (or reopens) the cancellation of an active permit; the applicant
+/// continues at Tahap 2 (Tahap 1 is the permit's own data).
+pub(crate) async fn cancel(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
+    let new_id = permits::cancellation::start(&state, &user.id, &id).await?;
+    Ok(see_other(&format!("/permohonan/{new_id}/tahap-2")))
 }
 
 pub(crate) async fn renew(State(state): State<AppState>, user: ApplicantUser, Path(id): Path<String>) -> PageResult {
@@ -512,6 +543,8 @@ pub struct PermitsApplicantPage {
     pub active: Vec<HeldPermit>,
     /// Expired, revoked and replaced.
     pub expired: Vec<HeldPermit>,
+    /// Surat Keputusan Pencabutan issued at the holder's request.
+    pub letters: Vec<HeldPermit>,
     pub notice: String,
     /// The filter form: the holder's permit types (code, name) and years of issue, and what is
     /// chosen.
@@ -530,6 +563,10 @@ pub struct PermitsApplicantPage {
 pub struct HeldPermit {
     /// When renewal opens, if not yet (`17 Desember 2030`); empty once it may be asked.
     pub renew_from: String,
+    /// The cancellation type the office offers for this active permit ("" when none).
+    pub cancellation: String,
+    /// For a Surat Keputusan Pencabutan: the number of the permit it revoked.
+    pub cancels_number: String,
     pub name: String,
     pub place: String,
     pub survey_done: bool,

@@ -32,6 +32,8 @@ pub struct PermitDbRow {
     pub replaced_by: Option<String>,
     pub renewal_of: Option<String>,
     pub change_of: Option<String>,
+    /// A Surat Keputusan Pencabutan: the permit it revoked.
+    pub cancels_permit: Option<String>,
 }
 
 /// The register's lookups by one value, each a `SELECT * FROM permits …` with one parameter.
@@ -147,15 +149,31 @@ pub async fn valid_until(
         .await
 }
 
-/// The number of an open change or renewal of a permit ('draf' while it is a draft).
+/// The number of a filed change, renewal or cancellation of a permit still being worked on.
 pub async fn open_change_or_renewal(
     db: impl Executor<'_, Database = Any>,
     permit_id: &str,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT COALESCE(registration_number, 'draf') FROM applications WHERE (change_of = $1 OR renewal_of = $1) \
-           AND status NOT IN ('draft', 'rejected', 'issued', 'cancelled') LIMIT 1",
+        "SELECT COALESCE(registration_number, 'draf') FROM applications \
+         WHERE (change_of = $1 OR renewal_of = $1 OR cancels_permit = $1) \
+           AND status NOT IN ('draft', 'rejected', 'issued', 'withdrawn') LIMIT 1",
     )
+    .bind(permit_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The applicant's cancellation draft for a permit, if one was started.
+pub async fn cancellation_draft(
+    db: impl Executor<'_, Database = Any>,
+    applicant_id: &str,
+    permit_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM applications WHERE applicant_id = $1 AND cancels_permit = $2 AND status = 'draft' LIMIT 1",
+    )
+    .bind(applicant_id)
     .bind(permit_id)
     .fetch_optional(db)
     .await
@@ -229,14 +247,15 @@ pub struct NewPermit<'a> {
     pub practice_address: &'a str,
     pub renewal_of: Option<&'a str>,
     pub change_of: Option<&'a str>,
+    pub cancels_permit: Option<&'a str>,
     pub now: &'a str,
 }
 
 pub async fn insert_permit(db: impl Executor<'_, Database = Any>, p: &NewPermit<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO permits (id, office_id, application_id, applicant_id, permit_code, profession, number, token, status, holder_name, nik_masked, \
-           practice_place, practice_address, renewal_of, change_of, reminders, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'awaiting_signature', $9, $10, $11, $12, $13, $14, '[]', $15)",
+           practice_place, practice_address, renewal_of, change_of, cancels_permit, reminders, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'awaiting_signature', $9, $10, $11, $12, $13, $14, $15, '[]', $16)",
     )
     .bind(p.id)
     .bind(p.office_id)
@@ -252,6 +271,7 @@ pub async fn insert_permit(db: impl Executor<'_, Database = Any>, p: &NewPermit<
     .bind(p.practice_address)
     .bind(p.renewal_of)
     .bind(p.change_of)
+    .bind(p.cancels_permit)
     .bind(p.now)
     .execute(db)
     .await?;
@@ -272,7 +292,8 @@ pub async fn confirmed_totp_secret(
 /// What signing writes on the permit.
 pub struct Signed<'a> {
     pub issued_on: &'a str,
-    pub valid_until: &'a str,
+    /// None for a letter without validity (a Surat Keputusan Pencabutan).
+    pub valid_until: Option<&'a str>,
     pub signer_name: &'a str,
     pub signer_position: &'a str,
     pub pdf_sha256: &'a str,

@@ -177,6 +177,7 @@ async fn sign_with(
             issued,
             until,
             pdf_sha256: &sha,
+            cancel_reason: &crate::permits::cancellation::reason_of(&v.app.answers),
         },
     )
     .await?;
@@ -199,18 +200,21 @@ async fn signable_permit(state: &AppState, officer: &Officer, permit_id: &str) -
     Ok(p)
 }
 
-/// The last day of validity of a permit signed on `issued`.
+/// The last day of validity of a permit signed on `issued`; none for a cancellation letter.
 async fn permit_end(
     state: &AppState,
     p: &PermitRow,
     applicant: &Applicant,
     permit_type: &PermitType,
     issued: NaiveDate,
-) -> ServiceResult<NaiveDate> {
+) -> ServiceResult<Option<NaiveDate>> {
+    if permit_type.is_cancellation() {
+        return Ok(None);
+    }
     let str_expiry = (applicant.profile.str_kind == "berjangka")
         .then(|| NaiveDate::parse_from_str(&applicant.profile.str_expiry, "%Y-%m-%d").ok())
         .flatten();
-    Ok(match &p.change_of {
+    Ok(Some(match &p.change_of {
         // A change of data does not extend the permit: the new SK keeps the old end date.
         Some(old) => changed_permit_end(state, old).await?,
         None => valid_until(
@@ -219,7 +223,7 @@ async fn permit_end(
             str_expiry,
             permit_type.validity.ends_with_str,
         ),
-    })
+    }))
 }
 
 /// Signs the rendered SK through BSrE with the credentials typed for this batch.
@@ -308,8 +312,10 @@ struct Issue<'a> {
     applicant: &'a Applicant,
     permit_name: &'a str,
     issued: NaiveDate,
-    until: NaiveDate,
+    until: Option<NaiveDate>,
     pdf_sha256: &'a str,
+    /// The holder's reason, when the permit is a cancellation letter.
+    cancel_reason: &'a str,
 }
 
 /// Stores a signed permit in one transaction: the permit active, its application issued (and a
@@ -318,9 +324,10 @@ async fn record_issue(state: &AppState, i: &Issue<'_>) -> ServiceResult<()> {
     let (officer, p) = (i.officer, i.permit);
     let now = now_text();
     let mut tx = state.db.begin().await?;
+    let until = i.until.map(|u| u.format("%Y-%m-%d").to_string());
     let signed = Signed {
         issued_on: &i.issued.format("%Y-%m-%d").to_string(),
-        valid_until: &i.until.format("%Y-%m-%d").to_string(),
+        valid_until: until.as_deref(),
         signer_name: &i.docs.signer_name,
         signer_position: &i.docs.signer_position,
         pdf_sha256: i.pdf_sha256,
@@ -338,6 +345,13 @@ async fn record_issue(state: &AppState, i: &Issue<'_>) -> ServiceResult<()> {
     // A renewal or a change of data replaces the permit it renews or changes.
     if let Some(old) = p.renewal_of.as_ref().or(p.change_of.as_ref()) {
         queries::mark_replaced(&mut *tx, &p.id, old).await?;
+    }
+    if let Some(target) = &p.cancels_permit {
+        let revoked =
+            crate::permits::cancellation::revoke_in_tx(&mut tx, state, p, target, i.cancel_reason, &now).await?;
+        record_cancelled(state, &mut tx, i, &revoked).await?;
+        tx.commit().await?;
+        return Ok(());
     }
     append_history(
         &mut tx,
@@ -365,7 +379,7 @@ async fn record_issue(state: &AppState, i: &Issue<'_>) -> ServiceResult<()> {
         holder_name: &i.applicant.full_name,
         permit_name: i.permit_name,
         number: &p.number,
-        valid_until: &date_id(i.until),
+        valid_until: &i.until.map(date_id).unwrap_or_default(),
         base_url,
         token: &p.token,
     };
@@ -374,4 +388,76 @@ async fn record_issue(state: &AppState, i: &Issue<'_>) -> ServiceResult<()> {
     notifications::service::to_applicant(&mut tx, i.office_id, &i.applicant.id, &notice).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The history entries and the holder's notice of a signed cancellation: the letter's file
+/// reads issued, the cancelled permit's file reads revoked by that letter.
+async fn record_cancelled(
+    state: &AppState,
+    tx: &mut crate::platform::db::Tx,
+    i: &Issue<'_>,
+    revoked: &PermitRow,
+) -> ServiceResult<()> {
+    let (officer, letter) = (i.officer, i.permit);
+    for (application_id, note) in [
+        (
+            letter.application_id.as_str(),
+            format!(
+                "Surat Keputusan Pencabutan {} diterbitkan dan ditandatangani secara elektronik: izin {} dicabut.",
+                letter.number, revoked.number
+            ),
+        ),
+        (
+            revoked.application_id.as_str(),
+            format!(
+                "Izin {} dicabut atas permohonan pemegang izin dengan keputusan {}.",
+                revoked.number, letter.number
+            ),
+        ),
+    ] {
+        let (action, from) = if application_id == letter.application_id {
+            ("tandatangani", "ready_to_sign")
+        } else {
+            ("cabut", "issued")
+        };
+        append_history(
+            tx,
+            &NewHistory {
+                office_id: i.office_id,
+                application_id,
+                actor_kind: "officer",
+                actor_id: Some(&officer.id),
+                actor_name: &officer.name,
+                actor_role: Some("Kepala Dinas"),
+                action,
+                from_status: Some(from),
+                to_status: "issued",
+                step: None,
+                public_note: Some(&note),
+                internal_note: None,
+            },
+        )
+        .await?;
+    }
+    let office = catalog::offices::get(state, i.office_id).await?;
+    let base_url = state.config.base_url.trim_end_matches('/');
+    let permit_name = crate::permits::archive::permit_name(state, revoked).await;
+    let reason = revoked.revoke_reason.clone().unwrap_or_default();
+    let mail = crate::platform::mail::PermitRevoked {
+        holder_name: &revoked.holder_name,
+        permit_name: &permit_name,
+        number: &revoked.number,
+        office_name: &office.name,
+        revoked_on: &date_id(i.issued),
+        decree: &letter.number,
+        reason: &reason,
+        base_url,
+        token: &revoked.token,
+    };
+    let text = format!(
+        "Izin {} telah dicabut sesuai permohonan Anda (keputusan {}). Unduh surat pencabutan di menu Izin Saya.",
+        revoked.number, letter.number
+    );
+    let notice = Notice::new("revoked", &mail, text, format!("{base_url}/izin"))?.about(&letter.application_id);
+    notifications::service::to_applicant(tx, i.office_id, &i.applicant.id, &notice).await
 }

@@ -449,6 +449,7 @@ fn sample_sk(office: &Office, docs: &OfficeDocs, letterhead: &Letterhead, base: 
         verify_url: format!("{base}/v/contoh-pratinjau"),
         draft: false,
         bsre_footer: docs.signer_kind == "bsre",
+        subject: Default::default(),
     }
 }
 

@@ -61,6 +61,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "service_standards",
         include_str!("../../migrations/0015_service_standards.sql"),
     ),
+    (
+        16,
+        "cancellations",
+        include_str!("../../migrations/0016_cancellations.sql"),
+    ),
 ];
 
 /// The name a migration is known by in messages: its file's, `0005_templates_changes`.

@@ -376,7 +376,7 @@ dual_test!(api_applicant_journey_register_to_tracking, |app: TestApp| async move
     let r = api.get("/api/v1/catalog").await;
     assert_eq!(r.status, 200, "{r:?}");
     let types = r.body["permit_types"].as_array().expect("permit_types");
-    assert_eq!(types.len(), 28);
+    assert_eq!(types.len(), 38);
     assert!(types.iter().any(|p| p["code"] == "SIP-DRSP"));
 
     let r = me

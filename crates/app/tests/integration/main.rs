@@ -19,6 +19,7 @@ mod complaints;
 mod database;
 mod desk_api;
 mod desks;
+mod holders;
 mod journey;
 mod layout;
 mod messages;
