@@ -345,7 +345,13 @@ pub fn applicant_rows(d: &ApplicantData) -> Vec<AnswerRow> {
     if d.by_proxy {
         rows.push(row("Handphone Kuasa", phone_display(&d.proxy_phone)));
     }
-    rows.push(row("Tempat Praktik", d.facility_name.clone()));
+    // An establishment's permit names its business with an owner; a practice permit, a place.
+    let place = if d.company_owner.is_empty() {
+        "Tempat Praktik"
+    } else {
+        "Tempat Usaha"
+    };
+    rows.push(row(place, d.facility_name.clone()));
     rows.push(row(
         "Lokasi Izin",
         format!("{}, {}", d.location_address, area_label(&d.location_village_code)),
@@ -354,10 +360,11 @@ pub fn applicant_rows(d: &ApplicantData) -> Vec<AnswerRow> {
         rows.push(row("Nama Perusahaan", d.company_name.clone()));
         rows.push(row("Alamat Perusahaan", d.company_address.clone()));
         rows.push(row("Email Perusahaan", d.company_email.clone()));
-        rows.push(row(
-            "Telepon / Fax Perusahaan",
-            format!("{} / {}", d.company_phone, d.company_fax),
-        ));
+        let contact: Vec<&str> = [d.company_phone.as_str(), d.company_fax.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        rows.push(row("Telepon / Fax Perusahaan", contact.join(" / ")));
         rows.push(row("NPWP Perusahaan", d.company_npwp.clone()));
         rows.push(row("Jenis Usaha", d.business_type.clone()));
         for (label, value) in [

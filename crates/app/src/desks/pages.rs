@@ -237,16 +237,28 @@ fn product_rows(f: &DeskFile, tz: OfficeTimeZone) -> Vec<(String, String, String
                         .map(|n| format!(" · {n}"))
                         .unwrap_or_default()
                 ),
-                Product::BeritaAcara => format!(
-                    "Tanggal {} · petugas {} · hasil {}",
-                    iso_date_id(p.data.get("date").and_then(|v| v.as_str()).unwrap_or("")),
-                    p.data.get("officers").and_then(|v| v.as_str()).unwrap_or(""),
-                    p.data
-                        .get("result")
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("")
-                        .replace('_', " ")
-                ),
+                Product::BeritaAcara => {
+                    let text = |k: &str| p.data.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+                    let lab = match text("lab_result").as_str() {
+                        "" => String::new(),
+                        result => format!(
+                            " · uji laboratorium {} nomor {}: {}",
+                            text("lab_laboratory"),
+                            text("lab_report_number"),
+                            if result == "memenuhi" {
+                                "memenuhi syarat"
+                            } else {
+                                "tidak memenuhi syarat"
+                            }
+                        ),
+                    };
+                    format!(
+                        "Tanggal {} · petugas {} · hasil {}{lab}",
+                        iso_date_id(&text("date")),
+                        text("officers"),
+                        text("result").replace('_', " ")
+                    )
+                }
                 _ => p
                     .data
                     .as_object()

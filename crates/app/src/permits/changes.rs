@@ -175,6 +175,12 @@ pub async fn renew(state: &AppState, applicant_id: &str, permit_id: &str) -> Ser
     Ok(new_id)
 }
 
+/// The registration number of a filed change, renewal or cancellation of the permit still being
+/// worked on, if any.
+pub async fn open_request(state: &AppState, permit_id: &str) -> ServiceResult<Option<String>> {
+    Ok(queries::open_change_or_renewal(&state.db.pool, permit_id).await?)
+}
+
 /// The first day the permit may be renewed (its type's window before the end), if it has an end.
 pub async fn renewal_opens(state: &AppState, p: &PermitRow) -> ServiceResult<Option<NaiveDate>> {
     let Some(until) = p

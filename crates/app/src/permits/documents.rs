@@ -546,7 +546,19 @@ async fn inspection_pdf(state: &AppState, file: &DeskFile, docs: &OfficeDocs) ->
                 )
             })
             .collect(),
-        findings: String::new(),
+        findings: match product_text(&d, "lab_result").as_str() {
+            "" => String::new(),
+            result => format!(
+                "Hasil uji laboratorium {} nomor {}: sampel {}.",
+                product_text(&d, "lab_laboratory"),
+                product_text(&d, "lab_report_number"),
+                if result == "memenuhi" {
+                    "memenuhi syarat"
+                } else {
+                    "tidak memenuhi syarat"
+                }
+            ),
+        },
         result: if product_text(&d, "result") == "sesuai" {
             "Memenuhi persyaratan".into()
         } else {

@@ -328,7 +328,12 @@ pub(crate) async fn mine(State(state): State<AppState>, user: ApplicantUser, Que
                 .unwrap_or_default(),
             None => String::new(),
         };
+        let open_request = match p.public_status(today) {
+            "Aktif" => permits::changes::open_request(&state, &p.id).await?.unwrap_or_default(),
+            _ => String::new(),
+        };
         let card = HeldPermit {
+            open_request,
             cancellation,
             cancels_number,
             renew_from: opens
@@ -563,6 +568,9 @@ pub struct PermitsApplicantPage {
 pub struct HeldPermit {
     /// When renewal opens, if not yet (`17 Desember 2030`); empty once it may be asked.
     pub renew_from: String,
+    /// The registration number of a filed change, renewal or cancellation of this permit still
+    /// being worked on ("" when none): no second request is offered meanwhile.
+    pub open_request: String,
     /// The cancellation type the office offers for this active permit ("" when none).
     pub cancellation: String,
     /// For a Surat Keputusan Pencabutan: the number of the permit it revoked.

@@ -277,6 +277,8 @@ dual_test!(
         assert!(r.body.contains("nama laboratorium"), "{}", r.body);
         let r = berita_acara(&tt, &id, &LAB).await;
         assert_eq!(r.status, 303, "{}", r.body);
+        let page = tt.get(&format!("/petugas/berkas/{id}")).await;
+        assert!(page.body.contains("LAB/2026/0042: memenuhi syarat"), "{}", page.body);
         desk(
             &tt,
             &id,
