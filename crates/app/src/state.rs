@@ -100,6 +100,16 @@ impl AppState {
         }))
     }
 
+    /// The same storage with demo mode on or off, decided at start-up once the database says
+    /// whether it holds the demo data (the caches start empty).
+    pub fn with_demo(&self, demo: bool) -> AppState {
+        let config = Config {
+            demo,
+            ..(*self.config).clone()
+        };
+        AppState::new(self.db.clone(), self.store.clone(), config)
+    }
+
     /// Marks the office's cached desk pages stale: call after a transaction that moved, added
     /// or claimed files at its desks has committed.
     pub fn desks_changed(&self, office_id: &str) {

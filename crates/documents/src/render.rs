@@ -143,6 +143,8 @@ pub struct SkData {
     pub bsre_footer: bool,
     /// A practice permit, an establishment's permit or a cancellation.
     pub subject: SkSubject,
+    /// The retribusi paid for the permit, as one sentence ("" when the service is free).
+    pub retribution: String,
 }
 
 /// The Bukti Pendaftaran handed to an applicant.
@@ -663,6 +665,7 @@ impl Document for SkData {
             "valid_until": d.valid_until,
             "photo": photo,
             "show_photo": d.subject == SkSubject::Practice,
+            "retribution": (!d.retribution.is_empty()).then_some(&d.retribution),
             "kind": match &d.subject {
                 SkSubject::Practice => "practice",
                 SkSubject::Establishment(_) => "establishment",

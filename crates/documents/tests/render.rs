@@ -136,6 +136,7 @@ fn sk() -> SkData {
         draft: false,
         bsre_footer: true,
         subject: Default::default(),
+        retribution: String::new(),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod numbering;
 pub mod password;
 pub mod phone;
 pub mod practice_cap;
+pub mod retribution;
 pub mod roles;
 pub mod skm;
 pub mod sla;

@@ -16,11 +16,13 @@ pub enum Role {
     TimTeknis,
     Pencetakan,
     Pengaduan,
+    /// Bendahara penerimaan: confirms retribusi payments by hand.
+    Kasir,
     Admin,
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::FrontOffice,
         Role::BackOffice,
         Role::Kasi,
@@ -29,6 +31,7 @@ impl Role {
         Role::TimTeknis,
         Role::Pencetakan,
         Role::Pengaduan,
+        Role::Kasir,
         Role::Admin,
     ];
 
@@ -49,6 +52,7 @@ impl Role {
             Role::TimTeknis => "tim_teknis",
             Role::Pencetakan => "pencetakan",
             Role::Pengaduan => "pengaduan",
+            Role::Kasir => "kasir",
             Role::Admin => "admin",
         }
     }
@@ -63,6 +67,7 @@ impl Role {
             Role::TimTeknis => "Tim Teknis Dinas Kesehatan",
             Role::Pencetakan => "Pencetakan / Arsip",
             Role::Pengaduan => "Petugas Pengaduan",
+            Role::Kasir => "Kasir / Bendahara Penerimaan",
             Role::Admin => "Admin Kantor",
         }
     }
@@ -98,7 +103,7 @@ impl Role {
             Role::FrontOffice | Role::BackOffice | Role::TimTeknis | Role::Pencetakan => Role::Kasi,
             Role::Kasi => Role::Kabid,
             Role::Kabid => Role::Kadis,
-            Role::Kadis | Role::Pengaduan | Role::Admin => Role::Admin,
+            Role::Kadis | Role::Pengaduan | Role::Kasir | Role::Admin => Role::Admin,
         }
     }
 }

@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::fmt;
 
 /// Every role code an office can give its officers: the codes of [`Role::ALL`], in order.
-pub const ALL_ROLES: [&str; 9] = [
+pub const ALL_ROLES: [&str; 10] = [
     "front_office",
     "back_office",
     "kasi",
@@ -25,6 +25,7 @@ pub const ALL_ROLES: [&str; 9] = [
     "tim_teknis",
     "pencetakan",
     "pengaduan",
+    "kasir",
     "admin",
 ];
 

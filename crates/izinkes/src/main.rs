@@ -197,6 +197,19 @@ struct ServeArgs {
     /// Load demo data and show the demo logins and mailbox (automatic on the embedded default's first start).
     #[arg(long, env = "IZINKES_DEMO")]
     demo: bool,
+    /// The secret a payment gateway signs its callbacks to /api/hooks/payment with (HMAC-SHA256,
+    /// `X-Izinkes-Signature: sha256=<hex>`); without it the cashier confirms payments by hand.
+    #[arg(long, env = "IZINKES_PAYMENT_SECRET", hide_env_values = true)]
+    payment_secret: Option<String>,
+    /// Send Strict-Transport-Security (one year) when the base URL is https; `--hsts false` to
+    /// leave it to the proxy.
+    #[arg(long, env = "IZINKES_HSTS", default_value_t = true, action = clap::ArgAction::Set)]
+    hsts: bool,
+    /// Real use: never demo mode, and refuse to start on a database that holds the demo data.
+    /// Also implied by an SMTP server; a base URL that is not on this machine implies it too
+    /// unless --demo is given (a public demonstration).
+    #[arg(long, env = "IZINKES_PRODUCTION")]
+    production: bool,
     /// Log as JSON lines (for production log collectors).
     #[arg(long, env = "IZINKES_LOG_JSON")]
     log_json: bool,
@@ -332,6 +345,12 @@ fn config(common: &Common, serve: Option<&ServeArgs>) -> Config {
         c.worker_interval_ms = 2000;
         c.trusted_proxies = s.trusted_proxies.clone();
         c.gateways = s.gateways.config();
+        c.hsts = s.hsts;
+        c.payment_secret = s
+            .payment_secret
+            .clone()
+            .filter(|p| !p.is_empty())
+            .map(izinkes_app::platform::config::Secret);
     }
     c
 }
@@ -699,6 +718,56 @@ fn describe(e: izinkes_app::platform::error::ServiceError) -> String {
     }
 }
 
+/// Why the settings are real use (never demo mode), if they are.
+fn real_use(args: &ServeArgs, c: &izinkes_app::platform::config::Config) -> Option<&'static str> {
+    if args.production {
+        Some("--production (IZINKES_PRODUCTION)")
+    } else if c.smtp_url.is_some() {
+        Some("a mail server (IZINKES_SMTP_URL)")
+    } else if !args.demo && !base_url_is_local(&c.base_url) {
+        Some("a base URL that is not on this machine (IZINKES_BASE_URL)")
+    } else {
+        None
+    }
+}
+
+/// Whether the base URL names this machine (localhost or a loopback address).
+fn base_url_is_local(base_url: &str) -> bool {
+    let host = base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(base_url)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified())
+}
+
+/// The refusal to start real use on a database that holds the demo data, with what to do.
+fn demo_refusal(why: &str, c: &izinkes_app::platform::config::Config) -> String {
+    let empty = if c.uses_embedded_db() {
+        format!(
+            "move the demo's data directory away and start on a new one (`mv {dir} {dir}.demo`, or --data-dir DIR)",
+            dir = c.data_dir.display()
+        )
+    } else {
+        "use an empty PostgreSQL database (`dropdb NAME && createdb NAME`, or another DATABASE_URL)".to_string()
+    };
+    format!(
+        "this database holds the izinkes demo data (demo logins whose passwords are published), and the settings are \
+         for real use: {why}. Refusing to start. To run for real, {empty}, then `izinkes migrate`. To run the demo, \
+         start without a mail server and --production, or with --demo for a public demonstration."
+    )
+}
+
 fn print_logins() {
     println!("Demo logins:");
     for (role, email, password) in izinkes_app::demo::logins() {
@@ -733,11 +802,22 @@ async fn serve(common: &Common, args: ServeArgs) -> Result<(), String> {
     init_logging(args.log_json);
     let c = config(common, Some(&args));
     let embedded_first_start = c.uses_embedded_db() && !c.data_dir.join("izinkes.db").exists();
-    let demo = args.demo || embedded_first_start;
-    let mut c = c;
-    c.demo = demo || (c.uses_embedded_db() && c.smtp_url.is_none());
+    let real = real_use(&args, &c);
     let state = open(c).await?;
+    let holds_demo = izinkes_app::demo::holds_demo_data(&state)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(why) = real.filter(|_| holds_demo || args.demo) {
+        return Err(demo_refusal(why, &state.config));
+    }
+    let demo = real.is_none() && (args.demo || embedded_first_start || holds_demo);
+    let state = state.with_demo(demo);
     if demo {
+        println!(
+            "DEMO MODE: demo logins with published passwords and the development mailbox are on (never for real use)."
+        );
+    }
+    if demo && !holds_demo {
         match izinkes_app::demo::load(&state).await {
             Ok(true) => {
                 println!("Demo data loaded.");
@@ -753,7 +833,39 @@ async fn serve(common: &Common, args: ServeArgs) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("izinkes is running: open http://{addr}/ (Ctrl+C to stop)");
     if state.config.demo && state.config.smtp_url.is_none() {
-        println!("Mail is not sent (no IZINKES_SMTP_URL): read it at http://{addr}/dev/mailbox");
+        println!(
+            "Mail is not sent (no IZINKES_SMTP_URL): read it at http://{addr}/dev/mailbox (from this machine only)"
+        );
+    } else if state.config.smtp_url.is_none() {
+        println!("No mail server (IZINKES_SMTP_URL): mail is queued and sent once one is configured.");
     }
     izinkes_app::serve(state, listener).await.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_url_is_local;
+
+    #[test]
+    fn only_this_machine_is_local() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8080/",
+            "http://LOCALHOST",
+            "http://[::1]:8080/izin",
+            "http://0.0.0.0:8080",
+            "http://127.0.0.2",
+        ] {
+            assert!(base_url_is_local(url), "{url}");
+        }
+        for url in [
+            "https://izin.jembranakab.go.id",
+            "http://10.0.0.5:8080",
+            "https://localhost.example.id",
+            "http://user@203.0.113.9/",
+            "https://[2001:db8::1]/",
+        ] {
+            assert!(!base_url_is_local(url), "{url}");
+        }
+    }
 }

@@ -136,6 +136,7 @@ fn sk(permit: &izinkes_domain::catalog::PermitType, n: usize, photo: &Option<Vec
         draft: false,
         bsre_footer: false,
         subject: Default::default(),
+        retribution: String::new(),
     }
 }
 

@@ -12,6 +12,7 @@ use crate::catalog::api::schema::FileFormat as FileFormatSchema;
 use crate::platform::error::ServiceError;
 use crate::state::AppState;
 use crate::web::api::ApiApplicant;
+use crate::web::api::ApiBody;
 use crate::web::api::ApiJson;
 use crate::web::api::ApiResult;
 use crate::web::api::BadRequest;
@@ -29,7 +30,6 @@ use crate::web::api::error_body;
 use crate::web::api::ok;
 use crate::web::error::WebError;
 use crate::web::extract::ClientAddr;
-use axum::body::Bytes;
 use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
@@ -460,7 +460,7 @@ pub(crate) async fn put_document(
     a: ApiApplicant,
     Path((id, key)): Path<(String, String)>,
     Query(q): Query<FileQuery>,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> ApiResult {
     applications::attachments::upload_requirement(&state, a.id(), &id, &key, &q.filename, &body).await?;
     let v = applications::view::load_view(&state, a.id(), &id).await?;

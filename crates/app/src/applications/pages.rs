@@ -257,8 +257,9 @@ async fn detail_page_with(
     p.ctx.unread = unread;
     p.can_withdraw = v.app.status.may_be_withdrawn();
     p.withdraw = withdraw;
+    let today = crate::catalog::offices::today(&v.office);
+    p.retribution = crate::permits::retribution::of_application(state, &v.app.id, today).await?;
     if v.app.status.code() == "issued" {
-        let today = crate::catalog::offices::today(&v.office);
         p.permit = crate::permits::archive::of_application(state, &v.app.id)
             .await?
             .map(|row| crate::permits::archive::PermitInfo::of(&row, today, v.office.tz()));
@@ -300,6 +301,7 @@ fn application_page(
         revision,
         thread,
         permit: None,
+        retribution: None,
         can_withdraw: false,
         withdraw: FormState::default(),
     }
@@ -628,6 +630,8 @@ pub struct ApplicationPage {
     pub thread: crate::messages::pages::ThreadBlock,
     /// Informasi Perizinan: the signed permit of an issued file.
     pub permit: Option<crate::permits::archive::PermitInfo>,
+    /// The SKRD of the file, once issued.
+    pub retribution: Option<crate::permits::retribution::Retribution>,
     /// Whether the applicant may still withdraw it, and that form as sent.
     pub can_withdraw: bool,
     pub withdraw: FormState,

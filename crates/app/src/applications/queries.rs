@@ -644,3 +644,27 @@ pub async fn tracked(
     .fetch_optional(db)
     .await
 }
+
+/// The office of an application.
+pub async fn office_of(
+    db: impl Executor<'_, Database = Any>,
+    application_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT office_id FROM applications WHERE id = $1")
+        .bind(application_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The applicant of an application: (applicant id, full name).
+pub async fn applicant_of(
+    db: impl Executor<'_, Database = Any>,
+    application_id: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.applicant_id, p.full_name FROM applications a JOIN applicants p ON p.id = a.applicant_id WHERE a.id = $1",
+    )
+    .bind(application_id)
+    .fetch_optional(db)
+    .await
+}

@@ -25,9 +25,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use izinkes_domain::catalog::FieldErrors;
 
-/// Only local paths are followed after login (no open redirects).
+/// Only a path of this site is followed after login (no open redirects): it starts with one `/`,
+/// and holds no backslash, whitespace or control character — a browser drops a tab or newline
+/// from `/\t/evil.example`, which would make it `//evil.example`, another site.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/masuk") {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.len() <= 2000
+        && !next.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+        && !next.starts_with("/masuk");
+    if local {
         next.to_string()
     } else {
         "/permohonan".to_string()
@@ -226,4 +233,29 @@ pub struct LoginPage {
     pub notice: String,
     pub show_resend: bool,
     pub demo_logins: Vec<(String, String, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed_after_login() {
+        for ok in ["/permohonan/abc", "/izin?status=active", "/akun/profil#sandi"] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/ /evil.example",
+            "/masuk?lanjut=/masuk",
+            "",
+        ] {
+            assert_eq!(safe_next(bad), "/permohonan", "{bad:?}");
+        }
+    }
 }

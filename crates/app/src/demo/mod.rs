@@ -69,7 +69,7 @@ const OFFICES: [DemoOffice; 2] = [
 ];
 
 fn officer_email(role: Role, office: &str) -> String {
-    format!("{}.{office}@demo.izinkes.id", role.code().replace('_', ""))
+    format!("{}.{office}@{}", role.code().replace('_', ""), queries::DEMO_DOMAIN)
 }
 
 /// (role, email, password) of every demo login, for the login page and the CLI output.
@@ -148,6 +148,12 @@ const APPLICANTS: [DemoApplicant; 3] = [
 ];
 
 /// Loads the demo data unless an office already exists. Returns whether it loaded.
+/// Whether the database holds the demo data: its officers' passwords are published, so such a
+/// database must never serve real use.
+pub async fn holds_demo_data(state: &AppState) -> ServiceResult<bool> {
+    Ok(queries::demo_officers(&state.db.pool).await? > 0)
+}
+
 pub async fn load(state: &AppState) -> ServiceResult<bool> {
     let count = queries::office_count(&state.db.pool).await?;
     if count > 0 {
@@ -497,6 +503,7 @@ fn officer_name(role: Role, office: &str) -> String {
             "dr. Fitri Handayani",
             "Budi Hartono",
             "Siti Aisyah",
+            "Maria Goreti",
             "Yosef Kurniawan",
         ],
         _ => [
@@ -508,6 +515,7 @@ fn officer_name(role: Role, office: &str) -> String {
             "dr. Luh Putu Dewi",
             "Komang Adi",
             "Kadek Suryani",
+            "Putu Eka Yuliani",
             "Gede Pramana",
         ],
     };

@@ -10,9 +10,12 @@ use crate::web::view::page;
 use askama::Template;
 use axum::extract::State;
 
-/// The development mailbox: only in demo mode without SMTP.
+/// The development mailbox: only in demo mode without SMTP, and only to a client on this
+/// machine (behind a trusted proxy, the client the proxy names), since it shows every
+/// password-reset link.
 pub(crate) async fn mailbox(State(state): State<AppState>, v: Visitor) -> PageResult {
-    if !state.config.demo || state.config.smtp_url.is_some() {
+    let local = v.client.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if !state.config.demo || state.config.smtp_url.is_some() || !local {
         return Err(WebError::NotFound);
     }
     let rows = crate::platform::outbox::dev_mailbox(&state.db, 100)

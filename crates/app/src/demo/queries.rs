@@ -13,6 +13,17 @@ pub async fn office_count(db: impl Executor<'_, Database = Any>) -> Result<i64, 
     sqlx::query_scalar("SELECT COUNT(*) FROM offices").fetch_one(db).await
 }
 
+/// Whether any demo officer (published password) is in the database.
+pub async fn demo_officers(db: impl Executor<'_, Database = Any>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM officers WHERE email LIKE $1")
+        .bind(format!("%@{DEMO_DOMAIN}"))
+        .fetch_one(db)
+        .await
+}
+
+/// The mail domain of the demo officers.
+pub const DEMO_DOMAIN: &str = "demo.izinkes.id";
+
 pub async fn mark_verified(
     db: impl Executor<'_, Database = Any>,
     now: &str,

@@ -745,7 +745,7 @@ async fn assign_number(state: &AppState, tx: &mut Tx, file: &DeskFile) -> Servic
                 .filter(|s| !s.trim().is_empty())
         })
         .unwrap_or_else(|| file.view.app.data.name.clone());
-    crate::permits::numbering::assign_in_tx(tx, &file.view, &applicant.masked_identity(), &holder).await
+    crate::permits::numbering::ready_to_sign_in_tx(tx, state, &file.view, &applicant.masked_identity(), &holder).await
 }
 
 // ---------------------------------------------------------------------------------------------

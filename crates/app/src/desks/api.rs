@@ -4,7 +4,6 @@ use crate::auth::sessions::SubjectKind;
 use crate::platform::error::ServiceError;
 use crate::state::AppState;
 use crate::web::error::WebError;
-use axum::body::Bytes;
 use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
@@ -30,6 +29,7 @@ use crate::desks::file::RevisionItem;
 use crate::desks::file::RevisionRound;
 use crate::desks::summary::StepSummary;
 use crate::desks::tasks::DeskFilter;
+use crate::web::api::ApiBody;
 use crate::web::api::ApiCaller;
 use crate::web::api::ApiError;
 use crate::web::api::ApiJson;
@@ -787,7 +787,7 @@ pub(crate) async fn desk_inspection(
     o: ApiOfficer,
     Path(id): Path<String>,
     Query(q): Query<InspectionQuery>,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> ApiResult {
     crate::desks::file::open_file(&state, &o.0, &id).await?;
     let lock = q.lock_version.trim().parse::<i64>().map_err(|_| lock_missing())?;

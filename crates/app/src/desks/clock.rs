@@ -90,8 +90,14 @@ async fn auto_approve(state: &AppState, office: &Office, today: &str) -> Service
             let applicant_id = queries::applicant_of(&mut tx, &id).await?;
             let view = applications::view::load_view(state, &applicant_id, &id).await?;
             let applicant = crate::accounts::profile::load_applicant(state, &applicant_id).await?;
-            crate::permits::numbering::assign_in_tx(&mut tx, &view, &applicant.masked_identity(), &view.app.data.name)
-                .await?;
+            crate::permits::numbering::ready_to_sign_in_tx(
+                &mut tx,
+                state,
+                &view,
+                &applicant.masked_identity(),
+                &view.app.data.name,
+            )
+            .await?;
             append_history(
                 &mut tx,
                 &NewHistory {

@@ -29,14 +29,20 @@ use tower_http::timeout::TimeoutLayer;
 /// Largest request body (uploads); each requirement has its own smaller limit.
 pub const BODY_LIMIT: usize = crate::platform::uploads::MAX_UPLOAD_BYTES + 512 * 1024;
 
+/// HSTS for a year, the usual first commitment (no subdomains: other services of the regency's
+/// domain may still be plain HTTP).
+const HSTS: &str = "max-age=31536000";
+
 pub fn router(state: AppState) -> Router {
+    let hsts = state.config.sends_hsts();
     let (app, _) = routes::routes().into_parts();
     let app = app
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf_guard))
         // The access guard of each route finds the state here (`access::guard`).
         .layer(axum::Extension(state.clone()));
-    app.layer(DefaultBodyLimit::max(BODY_LIMIT))
+    let app = app
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(crate::web::error::panic_response))
         .layer(middleware::from_fn(compress::gzip))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
@@ -56,7 +62,15 @@ pub fn router(state: AppState) -> Router {
         // line of the request its span.
         .layer(trace::trace_layer())
         .layer(middleware::from_fn_with_state(state.clone(), trace::request_context))
-        .with_state(state)
+        .with_state(state);
+    if hsts {
+        app.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    } else {
+        app
+    }
 }
 
 async fn healthz() -> &'static str {

@@ -344,6 +344,16 @@ fn office_routes(r: Routes) -> Routes {
             Officer,
             applications::step_pages::officer_attachment,
         )
+        .get(
+            "/petugas/retribusi",
+            OfficerRole(&[Role::Kasir, Role::Admin]),
+            permits::retribution_pages::list,
+        )
+        .post(
+            "/petugas/retribusi/{id}/bayar",
+            OfficerRole(&[Role::Kasir, Role::Admin]),
+            permits::retribution_pages::confirm,
+        )
         .get("/petugas/tandatangan", KADIS, permits::pages::sign_list)
         .post("/petugas/tandatangan", KADIS, permits::pages::sign)
         .get("/petugas/izin", Officer, permits::pages::archive)
@@ -498,6 +508,7 @@ fn api_routes(r: Routes) -> Routes {
         .get("/api/hooks/whatsapp", Public, notifications::api::whatsapp_handshake)
         .post("/api/hooks/whatsapp", Public, notifications::api::whatsapp_webhook)
         .post("/api/hooks/sms", Public, notifications::api::sms_webhook)
+        .post("/api/hooks/payment", Public, permits::retribution_api::payment_callback)
         .post("/api/v1/auth/login", Public, auth::api::login)
         .post("/api/v1/auth/logout", SignedIn, auth::api::logout)
         .post("/api/v1/auth/forgot-password", Public, accounts::api::forgot)

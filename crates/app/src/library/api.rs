@@ -5,6 +5,7 @@ use crate::library;
 use crate::library::service::LibraryDocument;
 use crate::state::AppState;
 use crate::web::api::ApiApplicant;
+use crate::web::api::ApiBody;
 use crate::web::api::ApiResult;
 use crate::web::api::FileBytes;
 use crate::web::api::Forbidden;
@@ -15,7 +16,6 @@ use crate::web::api::TooLarge;
 use crate::web::api::Unauthenticated;
 use crate::web::api::created;
 use crate::web::api::ok;
-use axum::body::Bytes;
 use axum::extract::Path;
 use axum::extract::Query;
 use axum::extract::State;
@@ -91,7 +91,7 @@ pub(crate) async fn add_library(
     State(state): State<AppState>,
     a: ApiApplicant,
     Query(q): Query<FileQuery>,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> ApiResult {
     let id = library::service::add(&state, a.id(), &q.title, &q.filename, &body).await?;
     Ok(created(library::service::get(&state, a.id(), &id).await?))

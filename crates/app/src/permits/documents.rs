@@ -323,28 +323,7 @@ pub(crate) async fn sk_data(
         number: p.number.clone(),
         title: permit.name.to_uppercase(),
         layout: docs.layout,
-        considerations: vec![
-            match (&changed_number, &subject) {
-                (_, SkSubject::Cancellation(c)) => format!(
-                    "bahwa {} selaku pemegang {} Nomor {} telah mengajukan permohonan pencabutan izin tersebut dengan \
-                     alasan: {};",
-                    p.holder_name, c.permit_name, c.permit_number, c.reason
-                ),
-                (Some(old), _) => format!(
-                    "bahwa {} selaku pemegang {} Nomor {} telah mengajukan perubahan data tempat dan/atau jadwal praktik \
-                     dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;",
-                    p.holder_name, permit.name, old
-                ),
-                (None, _) => format!(
-                    "bahwa {} telah mengajukan permohonan {} dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;",
-                    p.holder_name, permit.name
-                ),
-            },
-            format!(
-                "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan Keputusan tentang {};",
-                permit.name
-            ),
-        ],
+        considerations: considerations(&p.holder_name, permit, changed_number.as_deref(), &subject),
         legal_basis: permit.legal_basis.clone(),
         holder_name: d("nama", p.holder_name.clone()),
         holder_birth: birth,
@@ -379,7 +358,40 @@ pub(crate) async fn sk_data(
         draft: false,
         bsre_footer: docs.signer_kind == "bsre",
         subject,
+        retribution: crate::permits::retribution::of_application(state, &v.app.id, issued)
+            .await?
+            .filter(|r| r.paid)
+            .map(|r| r.permit_line())
+            .unwrap_or_default(),
     })
+}
+
+/// Menimbang a. and b.: why the decree is made (a new permit, a change of data, a cancellation).
+fn considerations(holder: &str, permit: &PermitType, changed_number: Option<&str>, subject: &SkSubject) -> Vec<String> {
+    let why = match (changed_number, subject) {
+        (_, SkSubject::Cancellation(c)) => format!(
+            "bahwa {holder} selaku pemegang {} Nomor {} telah mengajukan permohonan pencabutan izin tersebut dengan \
+             alasan: {};",
+            c.permit_name, c.permit_number, c.reason
+        ),
+        (Some(old), _) => format!(
+            "bahwa {holder} selaku pemegang {} Nomor {old} telah mengajukan perubahan data tempat dan/atau jadwal praktik \
+             dan telah memenuhi persyaratan sesuai ketentuan peraturan perundang-undangan;",
+            permit.name
+        ),
+        (None, _) => format!(
+            "bahwa {holder} telah mengajukan permohonan {} dan telah memenuhi persyaratan sesuai ketentuan peraturan \
+             perundang-undangan;",
+            permit.name
+        ),
+    };
+    vec![
+        why,
+        format!(
+            "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan Keputusan tentang {};",
+            permit.name
+        ),
+    ]
 }
 
 /// Whom the decree is about: the practitioner (the default), the establishment named in Tahap 1,

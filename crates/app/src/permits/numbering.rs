@@ -68,3 +68,17 @@ pub async fn assign_in_tx(
     queries::insert_permit(&mut **tx, &permit).await?;
     Ok(number)
 }
+
+/// Numbers the permit and, when the office's standard has a fee, issues the SKRD: both in the
+/// caller's transaction, when the file becomes ready to sign.
+pub async fn ready_to_sign_in_tx(
+    tx: &mut Tx,
+    state: &crate::state::AppState,
+    v: &ApplicationView,
+    applicant_identity_masked: &str,
+    holder_name: &str,
+) -> ServiceResult<String> {
+    let number = assign_in_tx(tx, v, applicant_identity_masked, holder_name).await?;
+    crate::permits::retribution::issue_in_tx(tx, state, v).await?;
+    Ok(number)
+}

@@ -45,7 +45,18 @@ async fn sign_page(
     let mut rows = Vec::new();
     for p in permits::archive::awaiting_signature(state, &officer.office_id).await? {
         let name = permit_name(state, &p).await;
-        rows.push((p.id, p.number, p.holder_name, name, p.practice_place, p.application_id));
+        let unpaid = permits::retribution::unpaid_refusal(state, &p.application_id)
+            .await?
+            .unwrap_or_default();
+        rows.push(SignRow {
+            id: p.id,
+            number: p.number,
+            holder: p.holder_name,
+            permit: name,
+            place: p.practice_place,
+            application_id: p.application_id,
+            unpaid,
+        });
     }
     let office = crate::catalog::offices::get(state, &officer.office_id).await?;
     let bsre = permits::documents::office_docs(state, &office).await?.signer_kind == "bsre";
@@ -501,12 +512,23 @@ pub(crate) async fn change_post(
     }
 }
 
+/// One permit on the signing page.
+pub struct SignRow {
+    pub id: String,
+    pub number: String,
+    pub holder: String,
+    pub permit: String,
+    pub place: String,
+    pub application_id: String,
+    /// Why it cannot be signed yet (its SKRD is unpaid); "" when it can.
+    pub unpaid: String,
+}
+
 #[derive(Template)]
 #[template(path = "permits/sign_list.html")]
 pub struct SignListPage {
     pub ctx: PageCtx,
-    /// (permit id, number, holder, permit name, practice place, application id)
-    pub rows: Vec<(String, String, String, String, String, String)>,
+    pub rows: Vec<SignRow>,
     pub form: FormState,
     pub notice: String,
     /// (number, ok, message)

@@ -628,3 +628,138 @@ pub async fn insert_template_version(
     .execute(db)
     .await
 }
+
+// --- Retribusi (SKRD) ------------------------------------------------------------------------------
+
+/// A `retributions` row.
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct RetributionRow {
+    pub id: String,
+    pub office_id: String,
+    pub application_id: String,
+    pub number: String,
+    pub amount: i64,
+    pub legal_basis: String,
+    pub issued_on: String,
+    pub due_on: String,
+    pub paid_at: Option<String>,
+    pub paid_amount: Option<i64>,
+    pub payment_reference: Option<String>,
+    pub payment_channel: Option<String>,
+    pub confirmed_by: Option<String>,
+}
+
+const RETRIBUTION_COLUMNS: &str = "id, office_id, application_id, number, amount, legal_basis, issued_on, due_on, \
+     paid_at, paid_amount, payment_reference, payment_channel, confirmed_by";
+
+/// An SKRD as issued.
+pub struct NewRetribution<'a> {
+    pub id: &'a str,
+    pub office_id: &'a str,
+    pub application_id: &'a str,
+    pub number: &'a str,
+    pub amount: i64,
+    pub legal_basis: &'a str,
+    pub issued_on: &'a str,
+    pub due_on: &'a str,
+    pub now: &'a str,
+}
+
+pub async fn insert_retribution(
+    db: impl Executor<'_, Database = Any>,
+    r: &NewRetribution<'_>,
+) -> Result<AnyQueryResult, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO retributions (id, office_id, application_id, number, amount, legal_basis, issued_on, due_on, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(r.id)
+    .bind(r.office_id)
+    .bind(r.application_id)
+    .bind(r.number)
+    .bind(r.amount)
+    .bind(r.legal_basis)
+    .bind(r.issued_on)
+    .bind(r.due_on)
+    .bind(r.now)
+    .execute(db)
+    .await
+}
+
+pub async fn retribution_of_application(
+    db: impl Executor<'_, Database = Any>,
+    application_id: &str,
+) -> Result<Option<RetributionRow>, sqlx::Error> {
+    let sql = format!("SELECT {RETRIBUTION_COLUMNS} FROM retributions WHERE application_id = $1");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(application_id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn retribution_by_number(
+    db: impl Executor<'_, Database = Any>,
+    number: &str,
+) -> Result<Option<RetributionRow>, sqlx::Error> {
+    let sql = format!("SELECT {RETRIBUTION_COLUMNS} FROM retributions WHERE number = $1");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(number)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn retribution_by_id(
+    db: impl Executor<'_, Database = Any>,
+    id: &str,
+) -> Result<Option<RetributionRow>, sqlx::Error> {
+    let sql = format!("SELECT {RETRIBUTION_COLUMNS} FROM retributions WHERE id = $1");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// An office's SKRDs: unpaid first (oldest due first), then the last 100 paid.
+pub async fn office_retributions(
+    db: impl Executor<'_, Database = Any>,
+    office_id: &str,
+) -> Result<Vec<RetributionRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {RETRIBUTION_COLUMNS} FROM retributions WHERE office_id = $1 \
+         ORDER BY CASE WHEN paid_at IS NULL THEN 0 ELSE 1 END, CASE WHEN paid_at IS NULL THEN due_on ELSE '' END, \
+         paid_at DESC LIMIT 300"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(office_id)
+        .fetch_all(db)
+        .await
+}
+
+/// What a confirmed payment records.
+pub struct Payment<'a> {
+    pub paid_at: &'a str,
+    pub amount: i64,
+    pub reference: &'a str,
+    pub channel: &'a str,
+    pub confirmed_by: &'a str,
+}
+
+/// Marks an SKRD paid; no row changes when it was paid already.
+pub async fn mark_retribution_paid(
+    db: impl Executor<'_, Database = Any>,
+    p: &Payment<'_>,
+    id: &str,
+) -> Result<AnyQueryResult, sqlx::Error> {
+    sqlx::query(
+        "UPDATE retributions SET paid_at = $1, paid_amount = $2, payment_reference = $3, payment_channel = $4, \
+           confirmed_by = $5 WHERE id = $6 AND paid_at IS NULL",
+    )
+    .bind(p.paid_at)
+    .bind(p.amount)
+    .bind(p.reference)
+    .bind(p.channel)
+    .bind(p.confirmed_by)
+    .bind(id)
+    .execute(db)
+    .await
+}

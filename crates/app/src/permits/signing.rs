@@ -138,6 +138,9 @@ async fn sign_with(
     bsre: Option<&BsreCredentials>,
 ) -> ServiceResult<()> {
     let p = signable_permit(state, officer, permit_id).await?;
+    if let Some(unpaid) = crate::permits::retribution::unpaid_refusal(state, &p.application_id).await? {
+        return Err(ServiceError::Refused(unpaid));
+    }
     let office = catalog::offices::get(state, &p.office_id).await?;
     let docs = office_docs(state, &office).await?;
     let applicant_id = p.applicant_id.clone();

@@ -450,6 +450,7 @@ fn sample_sk(office: &Office, docs: &OfficeDocs, letterhead: &Letterhead, base: 
         draft: false,
         bsre_footer: docs.signer_kind == "bsre",
         subject: Default::default(),
+        retribution: String::new(),
     }
 }
 

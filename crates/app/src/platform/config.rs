@@ -33,6 +33,22 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// WhatsApp and SMS gateways; without them izinkes notifies by e-mail only.
     pub gateways: GatewayConfig,
+    /// The secret a payment gateway signs its callbacks with (`IZINKES_PAYMENT_SECRET`);
+    /// without it `/api/hooks/payment` is off and the cashier confirms payments by hand.
+    pub payment_secret: Option<Secret>,
+    /// Send `Strict-Transport-Security` when the base URL is `https` (`IZINKES_HSTS`, on by
+    /// default): browsers then never reach the service over plain HTTP.
+    pub hsts: bool,
+}
+
+/// A secret setting: its value never reaches a log line.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 /// The phone gateways (`docs/gateways.md`); each is on when its settings are complete.
@@ -181,7 +197,15 @@ impl Config {
             s3: None,
             trusted_proxies: TrustedProxies::default(),
             gateways: GatewayConfig::default(),
+            payment_secret: None,
+            hsts: true,
         }
+    }
+
+    /// Whether responses carry `Strict-Transport-Security`: HSTS is on and the public URL is
+    /// `https`.
+    pub fn sends_hsts(&self) -> bool {
+        self.hsts && self.base_url.starts_with("https://")
     }
 }
 

@@ -177,6 +177,49 @@ impl Mail for PermitRevoked<'_> {
     }
 }
 
+/// An SKRD was issued: the applicant pays before the permit is signed.
+#[derive(Template)]
+#[template(path = "mail/retribution_due.txt", escape = "none")]
+pub struct RetributionDue<'a> {
+    pub holder_name: &'a str,
+    pub permit_name: &'a str,
+    pub registration_number: &'a str,
+    pub number: &'a str,
+    /// "Rp 150.000"
+    pub amount: &'a str,
+    pub due_on: &'a str,
+    pub legal_basis: &'a str,
+    pub office_name: &'a str,
+    pub base_url: &'a str,
+    pub application_id: &'a str,
+}
+
+impl Mail for RetributionDue<'_> {
+    fn subject(&self) -> String {
+        format!("Retribusi {}: {}", self.registration_number, self.amount)
+    }
+}
+
+/// An SKRD was paid.
+#[derive(Template)]
+#[template(path = "mail/retribution_paid.txt", escape = "none")]
+pub struct RetributionPaid<'a> {
+    pub holder_name: &'a str,
+    pub number: &'a str,
+    pub amount: &'a str,
+    pub paid_on: &'a str,
+    pub reference: &'a str,
+    pub office_name: &'a str,
+    pub base_url: &'a str,
+    pub application_id: &'a str,
+}
+
+impl Mail for RetributionPaid<'_> {
+    fn subject(&self) -> String {
+        format!("Pembayaran retribusi diterima: {}", self.number)
+    }
+}
+
 /// A reminder before a permit expires.
 #[derive(Template)]
 #[template(path = "mail/permit_expiring.txt", escape = "none")]

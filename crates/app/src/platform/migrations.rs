@@ -66,6 +66,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "cancellations",
         include_str!("../../migrations/0016_cancellations.sql"),
     ),
+    (
+        17,
+        "retributions",
+        include_str!("../../migrations/0017_retributions.sql"),
+    ),
 ];
 
 /// The name a migration is known by in messages: its file's, `0005_templates_changes`.

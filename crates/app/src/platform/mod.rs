@@ -13,5 +13,7 @@ pub mod mail;
 pub mod migrations;
 pub mod outbox;
 pub mod read_cache;
+pub mod screen;
+pub mod signatures;
 pub mod text;
 pub mod uploads;

@@ -32,7 +32,10 @@ pub fn check_file(bytes: &[u8], formats: &[FileFormat], max_kb: u32) -> Result<F
         ));
     }
     match sniff(bytes) {
-        Some(f) if formats.contains(&f) => Ok(f),
+        Some(f) if formats.contains(&f) => match crate::platform::screen::refusal(bytes, f == FileFormat::Pdf) {
+            Some(why) => Err(why),
+            None => Ok(f),
+        },
         Some(f) => Err(format!(
             "Berkas ini berformat {}, sedangkan yang diterima: {accepted}.",
             f.label()

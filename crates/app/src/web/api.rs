@@ -62,6 +62,20 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<
     }
 }
 
+/// The raw body (an uploaded file, a signed callback), or the API's own 413 in Bahasa Indonesia
+/// when it is larger than the server accepts (instead of the framework's English text).
+pub struct ApiBody(pub Bytes);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for ApiBody {
+    type Rejection = ApiError;
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state)
+            .await
+            .map(ApiBody)
+            .map_err(|_| ApiError(WebError::TooLarge))
+    }
+}
+
 /// A caller with a valid bearer token.
 pub struct ApiCaller {
     pub subject: SessionSubject,

@@ -100,6 +100,7 @@ fn page(status: StatusCode, title: &str, message: &str, reference: Option<String
         is_officer: false,
         is_admin: false,
         is_kadis: false,
+        is_cashier: false,
         csrf: String::new(),
         demo: false,
         nav: "",

@@ -209,6 +209,11 @@ impl Visitor {
             is_kadis: self.subject.as_ref().is_some_and(|s| {
                 s.kind == SubjectKind::Officer && s.roles.contains(&izinkes_domain::roles::Role::Kadis)
             }),
+            is_cashier: self.subject.as_ref().is_some_and(|s| {
+                use izinkes_domain::roles::Role;
+                s.kind == SubjectKind::Officer
+                    && izinkes_domain::roles::holds_any(&s.roles, &[Role::Kasir, Role::Admin])
+            }),
             csrf: self.csrf.clone(),
             demo: state.config.demo,
             nav,

@@ -24,6 +24,8 @@ pub struct PageCtx {
     pub is_officer: bool,
     pub is_admin: bool,
     pub is_kadis: bool,
+    /// The cashier's (or admin's) Retribusi page is in the menu.
+    pub is_cashier: bool,
     pub csrf: String,
     pub demo: bool,
     pub nav: &'static str,

@@ -596,3 +596,46 @@ dual_test!(profile_is_cross_checked_with_the_nik, |app: TestApp| async move {
     assert_eq!(r.value_of("nomor_str"), "5121103318134121");
     assert_eq!(r.value_of("tanggal_lahir"), "1997-03-09");
 });
+
+// Hostile files (issue 20): a PDF that runs JavaScript when opened, one that is also a web
+// page, and a PNG whose header claims 100,000 × 100,000 pixels are refused next to the
+// requirement with the reason; a clean file still goes in.
+dual_test!(hostile_files_are_refused_with_the_reason, |app: TestApp| async move {
+    let b = quick_applicant(&app, "5104010903970041", "hostile@example.com").await;
+    let id = start_drsp(&b).await;
+    fill_step1(&b, &id).await;
+    let js = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\nendobj\nxref\n0 1\nstartxref\n9\n%%EOF\n".to_vec();
+    let web =
+        b"%PDF-1.7\n<html><body><script>alert(document.cookie)</script></body></html>\nstartxref\n9\n%%EOF\n".to_vec();
+    let mut huge = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    huge.extend_from_slice(&100_000u32.to_be_bytes());
+    huge.extend_from_slice(&100_000u32.to_be_bytes());
+    huge.extend_from_slice(b"\x08\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00IEND\xaeB`\x82");
+    for (key, name, bytes, reason) in [
+        ("ktp", "ktp.pdf", js, "JavaScript"),
+        ("str", "str.pdf", web, "halaman web"),
+        ("pas_foto", "foto.png", huge, "terlalu besar untuk dibuka"),
+    ] {
+        let r = b
+            .upload(&format!("/permohonan/{id}/syarat/{key}"), "file", name, bytes, &[])
+            .await;
+        assert_eq!(r.status, 422, "{key}: {}", r.body);
+        assert!(r.body.contains(reason), "{key}: {}", r.body);
+    }
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM application_documents WHERE application_id = $1")
+        .bind(&id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0, "nothing attached");
+    let r = b
+        .upload(
+            &format!("/permohonan/{id}/syarat/ktp"),
+            "file",
+            "ktp.pdf",
+            demo::samples::pdf("KTP"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+});

@@ -33,6 +33,7 @@ mod outbox;
 mod password_change;
 mod permits;
 mod proxy;
+mod retribution;
 mod s3;
 mod standards;
 mod totp;

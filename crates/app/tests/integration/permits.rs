@@ -10,7 +10,7 @@ use izinkes_domain::roles::Role;
 use izinkes_domain::workflow::{Product, WorkflowDefinition};
 use std::process::Command;
 
-const PASSWORD: &str = "petugas-kantor-2026";
+pub(crate) const PASSWORD: &str = "petugas-kantor-2026";
 
 pub(crate) async fn staff(app: &TestApp, office: &str) -> String {
     for role in [

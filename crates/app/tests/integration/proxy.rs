@@ -269,3 +269,86 @@ dual_test!(
         assert_eq!(expire_failures(&app.state).await.expect("again"), 0);
     }
 );
+
+/// The development mailbox shows every password-reset link: behind a trusted proxy it answers
+/// only when the client the proxy names is on this machine (issue 20).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_development_mailbox_answers_only_clients_on_this_machine() {
+    let app = TestApp::spawn_configured(Backend::Sqlite, true, |c| {
+        c.trusted_proxies = TrustedProxies::parse("127.0.0.1/32,::1/128").expect("cidrs");
+        // The mailbox is the demo's stand-in for a mail server.
+        c.smtp_url = None;
+    })
+    .await;
+    let http = app.api();
+    let get = |forwarded: Option<&'static str>| {
+        let mut r = http.get(app.url("/dev/mailbox"));
+        if let Some(f) = forwarded {
+            r = r.header("x-forwarded-for", f);
+        }
+        r.send()
+    };
+    assert_eq!(get(None).await.expect("get").status(), 200, "from this machine");
+    assert_eq!(get(Some("127.0.0.1")).await.expect("get").status(), 200);
+    assert_eq!(
+        get(Some("203.0.113.9")).await.expect("get").status(),
+        404,
+        "from the internet"
+    );
+    assert_eq!(
+        get(Some("10.1.2.3")).await.expect("get").status(),
+        404,
+        "from the office network"
+    );
+}
+
+/// With an `https` base URL every response carries HSTS (a setting, on by default); with plain
+/// HTTP, or with the setting off, none does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_base_url_sends_hsts_unless_turned_off() {
+    let https = TestApp::spawn_configured(Backend::Sqlite, false, |c| {
+        c.base_url = "https://izin.example.go.id".into()
+    })
+    .await;
+    for path in ["/", "/healthz", "/tidak-ada"] {
+        let r = https.api().get(https.url(path)).send().await.expect("get");
+        assert_eq!(
+            r.headers()
+                .get("strict-transport-security")
+                .and_then(|v| v.to_str().ok()),
+            Some("max-age=31536000"),
+            "{path}"
+        );
+    }
+    let off = TestApp::spawn_configured(Backend::Sqlite, false, |c| {
+        c.base_url = "https://izin.example.go.id".into();
+        c.hsts = false;
+    })
+    .await;
+    let r = off.api().get(off.url("/")).send().await.expect("get");
+    assert!(r.headers().get("strict-transport-security").is_none());
+    let plain = TestApp::spawn(Backend::Sqlite).await;
+    let r = plain.api().get(plain.url("/")).send().await.expect("get");
+    assert!(r.headers().get("strict-transport-security").is_none());
+}
+
+/// A body over the limit is refused over the API in the API's own shape and in Bahasa
+/// Indonesia, as the pages do (issue 20: it was the framework's English text).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_api_body_is_refused_in_indonesian() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let (_, token) = quick_applicant(&app.state, "5104010903970031", "besar@example.com").await;
+    let r = app
+        .api()
+        .post(app.url("/api/v1/documents?filename=besar.pdf&label=Besar"))
+        .bearer_auth(&token)
+        .header("content-type", "application/octet-stream")
+        .body(vec![b'%'; 11 * 1024 * 1024])
+        .send()
+        .await
+        .expect("post");
+    let r = reply(r).await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "too_large", "{}", r.body);
+    assert!(r.body.contains("terlalu besar"), "{}", r.body);
+}

@@ -18,13 +18,10 @@ use crate::platform::gateways::http_client;
 use crate::platform::gateways::post_json;
 use crate::platform::gateways::short;
 use crate::platform::gateways::temporary_status;
-use hmac::Mac;
 use serde::Deserialize;
 use serde::Serialize;
 use serde_json::Value;
 use serde_json::json;
-
-type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
 /// The client of one business phone number.
 #[derive(Clone)]
@@ -146,30 +143,11 @@ impl Gateway for WhatsApp {
     }
 }
 
-/// `sha256=<hex>` of the body under the app secret, as Meta signs a webhook.
-pub fn signature(app_secret: &str, body: &[u8]) -> String {
-    let Ok(mut mac) = HmacSha256::new_from_slice(app_secret.as_bytes()) else {
-        return String::new();
-    };
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
-
-/// Whether `header` (`X-Hub-Signature-256`) is the body's signature under the app secret;
-/// compared in constant time.
-pub fn signature_valid(app_secret: &str, body: &[u8], header: &str) -> bool {
-    let Some(hex_sig) = header.trim().strip_prefix("sha256=") else {
-        return false;
-    };
-    let Ok(given) = hex::decode(hex_sig) else {
-        return false;
-    };
-    let Ok(mut mac) = HmacSha256::new_from_slice(app_secret.as_bytes()) else {
-        return false;
-    };
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
-}
+/// `sha256=<hex>` of the body under the app secret, as Meta signs a webhook (the same form as
+/// izinkes's own payment callback).
+pub use crate::platform::signatures::signature;
+/// Whether `X-Hub-Signature-256` is the body's signature under the app secret.
+pub use crate::platform::signatures::signature_valid;
 
 #[derive(Deserialize, Default)]
 struct Notification {
