@@ -771,7 +771,7 @@ fn demo_refusal(why: &str, c: &izinkes_app::platform::config::Config) -> String 
 fn print_logins() {
     println!("Demo logins:");
     for (role, email, password) in izinkes_app::demo::logins() {
-        println!("  {role:<48} {email:<40} {password}");
+        println!("  {role:<52} {email:<40} {password}");
     }
 }
 

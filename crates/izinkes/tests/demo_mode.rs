@@ -71,6 +71,10 @@ fn start(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Server {
         output.push_str(&line);
         if let Some(rest) = line.split("open http://").nth(1) {
             let addr = rest.split('/').next().unwrap_or_default().to_string();
+            // Keep reading what it prints: a closed pipe would end the server at its next line.
+            std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+            // The notes printed right after the "running" line.
+            std::thread::sleep(Duration::from_millis(200));
             return Server { child, addr, output };
         }
     }

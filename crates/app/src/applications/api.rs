@@ -207,6 +207,8 @@ pub(crate) struct ApplicationBody {
     history: Vec<HistoryEntry>,
     created_at: String,
     submitted_at: Option<String>,
+    /// A cancellation (pencabutan): the id of the permit it asks to cancel.
+    cancels_permit: Option<String>,
 }
 
 pub(crate) fn application_json(v: &ApplicationView) -> ApplicationBody {
@@ -253,6 +255,7 @@ pub(crate) fn application_json(v: &ApplicationView) -> ApplicationBody {
         history: v.history.clone(),
         created_at: v.app.created_at.clone(),
         submitted_at: v.app.submitted_at.clone(),
+        cancels_permit: v.app.cancels_permit.clone(),
     }
 }
 

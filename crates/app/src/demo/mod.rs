@@ -177,6 +177,7 @@ pub async fn load(state: &AppState) -> ServiceResult<bool> {
     budi_signed_through_sepok(state, budi).await?;
     issued_through_other_presets(state, budi, dewi).await?;
     budi_rejected(state, budi).await?;
+    dewi_slhs_awaiting_payment(state, dewi).await?;
     demo::complaints::seed(state, dewi).await?;
     queries::mark_outbox_sent(&state.db.pool, &now_text()).await?;
     Ok(true)
@@ -237,7 +238,36 @@ async fn configure_offices(state: &AppState) -> ServiceResult<()> {
     }
     let bontang = izinkes_domain::workflow::WorkflowDefinition::preset("bontang").ok_or(ServiceError::NotFound)?;
     crate::desks::workflows::publish(state, "pontianak", "SIK-RMIK", &bontang, None).await?;
+    // Pontianak charges retribusi for the SLHS of a rumah makan (the other services are free).
+    let (_, catalog) = state.current_catalog().await?;
+    let slhs = catalog.get("SLHS-RM").ok_or(ServiceError::NotFound)?;
+    let mut standard = izinkes_domain::standard::ServiceStandard::from_catalog(slhs);
+    standard.fee_rupiah = 100_000;
+    standard.fee_legal_basis = "Perda Kota Pontianak tentang Pajak Daerah dan Retribusi Daerah (contoh demo)".into();
+    crate::office_admin::standards::publish(
+        state,
+        "pontianak",
+        crate::office_admin::staff::Actor::Cli,
+        "SLHS-RM",
+        standard,
+    )
+    .await?;
     Ok(())
+}
+
+/// Dewi: an SLHS for her rumah makan at Pontianak, inspected with laboratory results and through
+/// the desks, its SKRD waiting for payment (the cashier's Retribusi page has it).
+async fn dewi_slhs_awaiting_payment(state: &AppState, dewi: &str) -> ServiceResult<()> {
+    let a = submitted(
+        state,
+        dewi,
+        "pontianak",
+        "SLHS-RM",
+        "RM Sari Rasa Khatulistiwa",
+        "61.71.01.1002",
+    )
+    .await?;
+    walk_to_ready(state, "pontianak", &a, "sepok").await
 }
 
 /// Registers a demo applicant (verified, profile filled in, KTP and photo in the library).
@@ -551,6 +581,22 @@ async fn draft(
 ) -> ServiceResult<String> {
     let applicant = accounts::profile::load_applicant(state, applicant_id).await?;
     let id = applications::drafts::create_draft(state, &applicant, office, code).await?;
+    let (_, catalog) = state.current_catalog().await?;
+    let business = catalog
+        .get(code)
+        .filter(|p| p.holder == izinkes_domain::catalog::Holder::Establishment)
+        .map(|p| ApplicantData {
+            is_company: true,
+            company_name: format!("CV {facility}"),
+            company_address: applicant.address.clone(),
+            company_npwp: "0123456789012345".into(),
+            business_type: p.profession.clone(),
+            company_nib: "9120123456789".into(),
+            company_owner: applicant.full_name.clone(),
+            person_in_charge: applicant.full_name.clone(),
+            ..ApplicantData::default()
+        })
+        .unwrap_or_default();
     let data = ApplicantData {
         name: applicant.full_name.clone(),
         email: applicant.email.clone(),
@@ -560,7 +606,7 @@ async fn draft(
         facility_name: facility.into(),
         location_village_code: village.into(),
         location_address: applicant.address.clone(),
-        ..ApplicantData::default()
+        ..business
     };
     let e = applications::drafts::save_step1(state, applicant_id, &id, &data).await?;
     if !e.is_empty() {

@@ -90,6 +90,7 @@ in Bahasa Indonesia and meant to be shown as is; codes, keys and enum values are
         crate::permits::api::renew_permit,
         crate::permits::api::cancel_permit,
         crate::permits::retribution_api::payment_callback,
+        crate::permits::retribution_api::get_retribution,
         crate::permits::api::change_permit,
         crate::survey::api::survey_permit,
         crate::permits::api::verification_json,

@@ -496,12 +496,11 @@ fn message_api_routes(r: Routes) -> Routes {
     )
 }
 
-/// The JSON API (`/api`), described by `/api/openapi.json`.
-fn api_routes(r: Routes) -> Routes {
+/// The JSON API's public part: the document, accounts and sign-in, the gateways' callbacks, the
+/// catalog and the areas.
+fn api_public_routes(r: Routes) -> Routes {
     use Access::*;
-    use applications::api as apps;
-    let r = r
-        .get("/api/openapi.json", Public, super::openapi::openapi)
+    r.get("/api/openapi.json", Public, super::openapi::openapi)
         .post("/api/v1/auth/register", Public, accounts::api::register)
         .post("/api/v1/auth/verify", Public, accounts::api::verify)
         .post("/api/v1/auth/resend-verification", Public, accounts::api::resend)
@@ -524,9 +523,21 @@ fn api_routes(r: Routes) -> Routes {
             catalog::api::office_standard,
         )
         .get("/api/v1/areas/{code}", Public, catalog::api::areas)
+}
+
+/// The JSON API (`/api`), described by `/api/openapi.json`.
+fn api_routes(r: Routes) -> Routes {
+    use Access::*;
+    use applications::api as apps;
+    let r = api_public_routes(r)
         .get("/api/v1/applications", Applicant, apps::list_applications)
         .post("/api/v1/applications", Applicant, apps::create_application)
         .get("/api/v1/applications/{id}", Applicant, apps::get_application)
+        .get(
+            "/api/v1/applications/{id}/retribution",
+            Applicant,
+            permits::retribution_api::get_retribution,
+        )
         .delete("/api/v1/applications/{id}", Applicant, apps::delete_application)
         .put("/api/v1/applications/{id}/applicant", Applicant, apps::put_applicant)
         .put("/api/v1/applications/{id}/form", Applicant, apps::put_form)

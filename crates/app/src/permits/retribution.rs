@@ -44,6 +44,10 @@ pub struct Retribution {
     pub overdue: bool,
     pub paid: bool,
     pub paid_on: String,
+    /// The same dates as stored, for the API: `YYYY-MM-DD`, and the payment time (UTC).
+    pub issued_on_iso: String,
+    pub due_on_iso: String,
+    pub paid_at_iso: Option<String>,
     pub reference: String,
     pub channel: String,
     pub confirmed_by: String,
@@ -61,6 +65,9 @@ impl Retribution {
                 .as_deref()
                 .map(|d| iso_date_id(d.get(..10).unwrap_or(d)))
                 .unwrap_or_default(),
+            issued_on_iso: r.issued_on.clone(),
+            due_on_iso: r.due_on.clone(),
+            paid_at_iso: r.paid_at.clone(),
             reference: r.payment_reference.unwrap_or_default(),
             channel: r
                 .payment_channel
@@ -152,6 +159,17 @@ pub async fn of_application(
     Ok(queries::retribution_of_application(&state.db.pool, application_id)
         .await?
         .map(|r| Retribution::of(r, today)))
+}
+
+/// The SKRD of the applicant's own application (someone else's is "not found").
+pub async fn of_own_application(
+    state: &AppState,
+    applicant_id: &str,
+    application_id: &str,
+) -> ServiceResult<Option<Retribution>> {
+    let app = crate::applications::view::load_owned(state, applicant_id, application_id).await?;
+    let office = crate::catalog::offices::get(state, &app.office_id).await?;
+    of_application(state, &app.id, crate::catalog::offices::today(&office)).await
 }
 
 /// Why the permit of an application may not be signed yet: its SKRD is unpaid.

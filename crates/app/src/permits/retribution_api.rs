@@ -7,10 +7,12 @@ use crate::permits::retribution::CallbackOutcome;
 use crate::permits::retribution::PaymentNotice;
 use crate::platform::error::ServiceError;
 use crate::state::AppState;
+use crate::web::api::ApiApplicant;
 use crate::web::api::ApiBody;
 use crate::web::api::ApiResult;
 use crate::web::api::BadRequest;
 use crate::web::api::Conflict;
+use crate::web::api::Forbidden;
 use crate::web::api::Internal;
 use crate::web::api::Invalid;
 use crate::web::api::NotFound;
@@ -30,6 +32,71 @@ pub const SIGNATURE_HEADER: &str = "x-izinkes-signature";
 pub(crate) struct PaymentRecorded {
     /// `paid` (recorded now) or `already_paid` (reported before; nothing changed).
     status: &'static str,
+}
+
+/// An application's SKRD as its applicant reads it.
+#[derive(Serialize, ToSchema, Default)]
+pub(crate) struct RetributionBody {
+    /// `none` (no SKRD: a free service, or not yet through the desks), `unpaid`, `overdue`
+    /// (unpaid past its due date) or `paid`.
+    status: &'static str,
+    /// `SKRD/{office code}/{year}/{sequence}`: quote it when paying.
+    number: Option<String>,
+    /// Whole rupiah.
+    amount: Option<u64>,
+    /// The Perda that sets the levy.
+    legal_basis: Option<String>,
+    /// `YYYY-MM-DD`.
+    issued_on: Option<String>,
+    /// `YYYY-MM-DD`: pay before the end of this day.
+    due_on: Option<String>,
+    /// When it was paid (UTC), once paid.
+    paid_at: Option<String>,
+    /// The payment's reference, once paid.
+    reference: Option<String>,
+}
+
+/// The retribusi (SKRD) of one of the caller's applications
+///
+/// An SKRD is issued when the file is through the desks and the office's service standard has a
+/// fee; the permit is signed once it is paid. `status` is `none` while there is no SKRD.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/retribution", operation_id = "getRetribution", tag = "Applications",
+    params(("id" = String, Path, description = "Application id.")),
+    responses(
+        (status = 200, description = "The SKRD, or `status: none`.", body = RetributionBody),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 500, response = Internal),
+    ))]
+pub(crate) async fn get_retribution(
+    State(state): State<AppState>,
+    a: ApiApplicant,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult {
+    let Some(r) = retribution::of_own_application(&state, a.id(), &id).await? else {
+        return Ok(ok(RetributionBody {
+            status: "none",
+            ..RetributionBody::default()
+        }));
+    };
+    let status = if r.paid {
+        "paid"
+    } else if r.overdue {
+        "overdue"
+    } else {
+        "unpaid"
+    };
+    Ok(ok(RetributionBody {
+        status,
+        reference: r.paid.then_some(r.reference),
+        number: Some(r.number),
+        amount: Some(r.amount),
+        legal_basis: Some(r.legal_basis),
+        issued_on: Some(r.issued_on_iso),
+        due_on: Some(r.due_on_iso),
+        paid_at: r.paid_at_iso,
+    }))
 }
 
 /// A payment gateway confirms an SKRD payment

@@ -93,6 +93,29 @@ retribution_test!(
         );
         assert!(page.body.contains(&number));
         app.smtp.wait_for("bayar@example.com", "Retribusi").await;
+        // …and over the API; someone else's file has none to show.
+        let api = crate::api::Api::new(&app);
+        let token = crate::api::login(&api, "bayar@example.com").await;
+        let r = api
+            .with_token(&token)
+            .get(&format!("/api/v1/applications/{id}/retribution"))
+            .await;
+        assert_eq!(r.status, 200, "{r:?}");
+        assert_eq!(
+            (r.str("number"), r.body["amount"].as_u64(), r.str("status")),
+            (number.as_str(), Some(150_000), "unpaid")
+        );
+        let (_, other) = crate::api::quick_applicant(&app.state, "5104010903970029", "lain2@example.com").await;
+        let none = crate::api::Api::new(&app)
+            .with_token(&other)
+            .get("/api/v1/applications")
+            .await;
+        assert_eq!(none.status, 200);
+        let r = api
+            .with_token(&other)
+            .get(&format!("/api/v1/applications/{id}/retribution"))
+            .await;
+        assert_eq!(r.status, 404, "{r:?}");
         // The Kepala Dinas cannot sign before it is paid.
         let kadis = kadis_officer(&app, "jembrana").await;
         let err = izinkes_app::permits::signing::sign_one(&app.state, &kadis, &permit)
