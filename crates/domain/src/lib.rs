@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod complaints;
 pub mod email;
 pub mod format_id;
+pub mod help;
 pub mod nib;
 pub mod nik;
 pub mod npwp;

@@ -2,6 +2,8 @@
 //! has enabled, and the public pages (home, Standar Pelayanan of each service, areas).
 
 pub mod api;
+pub mod help;
+pub mod help_pages;
 pub mod offices;
 pub mod pages;
 pub mod queries;

@@ -245,3 +245,34 @@ pub async fn insert_standard(tx: &mut crate::platform::db::Tx, s: &NewStandard<'
     .await?;
     Ok(next)
 }
+
+/// An office's own questions and answers, as written (`izinkes_domain::help`).
+pub async fn office_help(
+    db: impl Executor<'_, Database = Any>,
+    office_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT faq FROM office_help WHERE office_id = $1")
+        .bind(office_id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn save_office_help(
+    db: impl Executor<'_, Database = Any>,
+    office_id: &str,
+    faq: &str,
+    now: &str,
+    by: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO office_help (office_id, faq, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (office_id) DO UPDATE SET faq = $2, updated_at = $3, updated_by = $4",
+    )
+    .bind(office_id)
+    .bind(faq)
+    .bind(now)
+    .bind(by)
+    .execute(db)
+    .await?;
+    Ok(())
+}

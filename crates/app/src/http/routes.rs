@@ -95,6 +95,7 @@ pub fn routes() -> Routes {
         .get("/", Public, catalog::pages::home)
         .get("/layanan/{code}", Public, catalog::pages::service_page)
         .get("/tentang", Public, catalog::pages::about)
+        .get("/bantuan", Public, catalog::help_pages::help_page)
         .get("/wilayah/{code}", Public, catalog::pages::area_children)
         // Applicant accounts.
         .get("/daftar", Public, accounts::pages::register_form)
@@ -280,6 +281,12 @@ fn admin_routes(r: Routes) -> Routes {
         .post("/petugas/admin/petugas", ADMIN, staff_pages::invite)
         .get("/petugas/admin/petugas/{id}", ADMIN, staff_pages::officer_detail)
         .post("/petugas/admin/petugas/{id}/{what}", ADMIN, staff_pages::officer_action)
+        .get("/petugas/admin/bantuan", ADMIN, crate::catalog::help_pages::admin_help)
+        .post(
+            "/petugas/admin/bantuan",
+            ADMIN,
+            crate::catalog::help_pages::admin_help_save,
+        )
         .get("/petugas/admin/kalender", ADMIN, admin::calendar_page)
         .post("/petugas/admin/kalender", ADMIN, admin::calendar_save)
         .get("/petugas/admin/notifikasi", ADMIN, notifications::pages::admin_page)

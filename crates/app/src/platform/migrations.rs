@@ -71,6 +71,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "retributions",
         include_str!("../../migrations/0017_retributions.sql"),
     ),
+    (18, "office_help", include_str!("../../migrations/0018_office_help.sql")),
 ];
 
 /// The name a migration is known by in messages: its file's, `0005_templates_changes`.

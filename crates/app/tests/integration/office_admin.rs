@@ -446,3 +446,51 @@ dual_test!(the_api_runs_the_same_office_administration, |app: TestApp| async mov
     let (_, other) = api_admin(&app, "pontianak", "admin2").await;
     assert_eq!(other.get(&format!("/api/v1/admin/officers/{id}")).await.status, 404);
 });
+
+// Bantuan (issue 18): the guides and each office's contact are public; the admin writes the
+// office's own questions, a malformed text is refused naming its line with what was typed kept,
+// and the saved questions show on the public page and in the audit log.
+dual_test!(
+    the_help_page_shows_the_guides_and_each_offices_own_questions,
+    |app: TestApp| async move {
+        let public = app.browser();
+        let page = public.get("/bantuan").await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains("Mengajukan permohonan (tiga tahap)"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Kontak kantor layanan"));
+        let not_found = public.get("/tidak-ada").await;
+        assert!(
+            not_found.body.contains("href=\"/bantuan\""),
+            "the error page links to help"
+        );
+
+        let b = crate::office_documents::admin(&app, "jembrana").await;
+        assert_eq!(b.get("/petugas/admin/bantuan").await.status, 200);
+        let bad = "T: Apakah izin boleh diambil orang lain?\n\nT: Jam layanan?\nJ: Senin–Jumat.";
+        let r = b.post("/petugas/admin/bantuan", &[("faq", bad)]).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.field_error("faq").contains("Baris 1"), "{}", r.body);
+        assert!(r.body.contains("Apakah izin boleh diambil orang lain?"), "kept");
+        let good = "T: Apakah izin boleh diambil orang lain?\nJ: Boleh, dengan surat kuasa.\nBawa KTP penerima kuasa.\n\nT: Jam layanan?\nJ: Senin–Jumat 08.00–15.00.";
+        let r = b.post("/petugas/admin/bantuan", &[("faq", good)]).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let page = public.get("/bantuan").await;
+        assert!(
+            page.body
+                .contains("Boleh, dengan surat kuasa.<br>Bawa KTP penerima kuasa."),
+            "{}",
+            page.body
+        );
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM office_audit WHERE office_id = 'jembrana' AND action = 'help_update'",
+        )
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(audited, 1);
+    }
+);
