@@ -446,10 +446,20 @@ async fn file_page_full(
         notifications: crate::notifications::pages::lines(
             crate::notifications::service::file_messages(state, &officer.office_id, id).await?,
         ),
+        retribution: retribution_of(state, &f).await?,
     };
     let mut p = p;
     p.ctx.unread = crate::messages::service::officer_unread_total(state, &officer).await?;
     Ok(page_with_status(status, &p))
+}
+
+/// The file's SKRD, once issued.
+async fn retribution_of(
+    state: &AppState,
+    f: &DeskFile,
+) -> Result<Option<crate::permits::retribution::Retribution>, ServiceError> {
+    let today = crate::catalog::offices::today(&f.view.office);
+    crate::permits::retribution::of_application(state, &f.view.app.id, today).await
 }
 
 pub async fn office_officers(state: &AppState, office_id: &str) -> Result<Vec<(String, String)>, ServiceError> {
@@ -822,6 +832,8 @@ pub struct DeskFilePage {
     pub notifications: Vec<crate::notifications::pages::MessageLine>,
     /// The permit type asks for laboratory results with the inspection (SLHS).
     pub needs_lab: bool,
+    /// The file's SKRD, once issued.
+    pub retribution: Option<crate::permits::retribution::Retribution>,
     /// What the type asks of the inspection, said beside its form ("" when nothing).
     pub inspection_note: String,
 }

@@ -189,6 +189,12 @@ retribution_test!(the_cashier_confirms_a_payment_by_hand, |app: TestApp| async m
     .await
     .unwrap();
     let kasir = crate::permits::login_officer(&app, "jembrana", "kasir", None).await;
+    let file = kasir.get(&format!("/petugas/berkas/{id}")).await;
+    assert!(
+        file.body.contains("menunggu pembayaran"),
+        "the file says what it waits for: {}",
+        file.body
+    );
     let list = kasir.get("/petugas/retribusi").await;
     assert_eq!(list.status, 200);
     assert!(
