@@ -7,7 +7,7 @@
 use crate::api::Api;
 use crate::bad_input::quick_applicant;
 use crate::dual_test;
-use crate::permits::{desk, kadis_officer, login_officer, staff, tool};
+use crate::permits::{check_all, desk, kadis_officer, login_officer, staff, tool};
 use crate::support::{Browser, TestApp};
 use izinkes_domain::catalog::{FieldKind, FileFormat, PermitType};
 use izinkes_domain::workflow::Product;
@@ -139,19 +139,7 @@ async fn walk(app: &TestApp, id: &str, code: &str) {
         let b = login_officer(app, "jembrana", &step.role, None).await;
         for p in &step.produces {
             match p {
-                Product::Checklist => {
-                    let keys: Vec<String> = sqlx::query_scalar(
-                        "SELECT requirement_key FROM application_documents WHERE application_id = $1",
-                    )
-                    .bind(id)
-                    .fetch_all(&app.state.db.pool)
-                    .await
-                    .unwrap();
-                    let names: Vec<String> = keys.iter().map(|k| format!("check_{k}")).collect();
-                    let mut f: Vec<(&str, &str)> = vec![("action", "checklist")];
-                    f.extend(names.iter().map(|n| (n.as_str(), "sesuai")));
-                    desk(&b, id, &f).await;
-                }
+                Product::Checklist => check_all(app, &b, id).await,
                 Product::BeritaAcara => {
                     let r = berita_acara(&b, id, &LAB).await;
                     assert_eq!(r.status, 303, "{}", r.body);
@@ -241,16 +229,7 @@ dual_test!(
 
         // The office default (SEPOK) has an inspection step; the file starts on it.
         let fo = login_officer(&app, "jembrana", "front_office", None).await;
-        let keys: Vec<String> =
-            sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1")
-                .bind(&id)
-                .fetch_all(&app.state.db.pool)
-                .await
-                .unwrap();
-        let names: Vec<String> = keys.iter().map(|k| format!("check_{k}")).collect();
-        let mut f: Vec<(&str, &str)> = vec![("action", "checklist")];
-        f.extend(names.iter().map(|n| (n.as_str(), "sesuai")));
-        desk(&fo, &id, &f).await;
+        check_all(&app, &fo, &id).await;
         desk(&fo, &id, &[("action", "forward")]).await;
 
         // The technical team cannot pass the file on before the inspection is recorded, and the

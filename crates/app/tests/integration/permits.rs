@@ -110,6 +110,20 @@ pub(crate) async fn desk(b: &Browser, id: &str, fields: &[(&str, &str)]) {
     assert_eq!(r.status, 303, "{:?}: {}", fields, r.body);
 }
 
+/// The officer `b` marks every document of the file as in order (the checklist).
+pub(crate) async fn check_all(app: &TestApp, b: &Browser, id: &str) {
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT requirement_key FROM application_documents WHERE application_id = $1")
+            .bind(id)
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+    let names: Vec<String> = keys.iter().map(|k| format!("check_{k}")).collect();
+    let mut f: Vec<(&str, &str)> = vec![("action", "checklist")];
+    f.extend(names.iter().map(|n| (n.as_str(), "sesuai")));
+    desk(b, id, &f).await;
+}
+
 /// Through the SEPOK desks to ready-to-sign.
 pub(crate) async fn ready_to_sign(app: &TestApp, applicant: &Browser) -> String {
     let id = start_drsp(applicant).await;
